@@ -1,0 +1,130 @@
+/**
+ * The controller's ports: what one tick needs from Genesys Cloud and from its state store.
+ * Adapters (lambda/genesys, lambda/state) implement them; tests and the twin swap them freely.
+ */
+import type { KnobName } from './config/schema.js';
+
+export type CampaignStatus = 'on' | 'stopping' | 'off' | 'complete' | 'invalid' | 'forced_off' | 'forced_stopping';
+export type DialingMode = 'agentless' | 'preview' | 'power' | 'predictive' | 'progressive' | 'external';
+
+/** A campaign as GET /api/v2/outbound/campaigns returns it, reduced to what pacing needs. */
+export interface CampaignSnapshot {
+  campaignId: string;
+  name?: string;
+  status: CampaignStatus;
+  dialingMode: DialingMode;
+  /** Current knob values in Genesys units; absent when the campaign does not carry that field. */
+  knobs: Partial<Record<KnobName, number>>;
+  /** The queue the campaign's calls route to, when it has one. */
+  queueId?: string;
+}
+
+/** Live state of a queue from the queue observations query. */
+export interface QueueLiveState {
+  queueId: string;
+  /** Conversations waiting in queue (oWaiting, voice). */
+  waiting: number;
+  /** On-queue agents idle (oOnQueueUsers qualifier IDLE). */
+  idleAgents: number;
+  /** On-queue agents in total (sum of oOnQueueUsers qualifiers). */
+  onQueueAgents: number;
+}
+
+/** Half-open time interval [start, end) for windowed aggregates. */
+export interface TimeInterval {
+  start: Date;
+  end: Date;
+}
+
+/** Windowed inbound statistics of one queue, from conversation aggregates. */
+export interface QueueWindowStats {
+  queueId: string;
+  /** Conversations offered to the queue (nOffered). */
+  offered: number;
+  /** Conversations answered (tAnswered count). */
+  answered: number;
+  /** Answered within the service-level threshold (a rangeBound view on tAnswered). */
+  answeredWithinThreshold: number;
+  /** Abandoned in queue (tAbandon count). */
+  abandoned: number;
+}
+
+/** Windowed outbound statistics of one campaign, from conversation aggregates. */
+export interface CampaignWindowStats {
+  campaignId: string;
+  attempted: number;
+  /** Calls answered live (nOutboundConnected): the abandon-rate denominator. */
+  connected: number;
+  abandoned: number;
+}
+
+/** What the controller reads from and writes to Genesys Cloud. */
+export interface GenesysPort {
+  /** Campaigns by id, batched; a campaign missing from the map no longer exists. */
+  getCampaigns(campaignIds: readonly string[]): Promise<Map<string, CampaignSnapshot>>;
+  /** The queue's configured service-level threshold in ms (GET /api/v2/routing/queues/{id}). */
+  getServiceLevelThresholdMs(queueId: string): Promise<number>;
+  /** Live queue state for many queues in one observations query. */
+  getQueueLiveStates(queueIds: readonly string[]): Promise<Map<string, QueueLiveState>>;
+  /** Windowed queue statistics, one aggregates query for all queues. */
+  getQueueWindowStats(
+    queues: ReadonlyArray<{ queueId: string; thresholdMs: number }>,
+    interval: TimeInterval,
+  ): Promise<Map<string, QueueWindowStats>>;
+  /** Windowed outbound statistics grouped by outboundCampaignId. */
+  getCampaignWindowStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignWindowStats>>;
+  /** PATCH /api/v2/outbound/campaigns/{id} with only this knob's field. */
+  patchCampaignKnob(campaignId: string, knob: KnobName, value: number): Promise<void>;
+}
+
+/** The PID state the design card keeps in DynamoDB, one item per campaign. */
+export interface ControllerState {
+  campaignId: string;
+  integral: number;
+  previousError: number;
+  /** Filtered measurement, for the derivative on measurement. */
+  previousMeasurement: number;
+  /** Unrounded controller output of the last tick. */
+  lastOutput: number;
+  /** Last value PATCHed to (or, before any write, read from) Genesys. */
+  lastWritten: number;
+  /** Virtual or real epoch ms of the last tick that advanced this state. */
+  lastTickTime: number;
+  lastEventId: string;
+  /** Optimistic-locking counter; incremented by every save. */
+  version: number;
+}
+
+/** A lease that lets exactly one invocation PATCH a campaign for a given tick. */
+export interface Lease {
+  eventId: string;
+  /** Epoch ms after which another invocation may take the campaign over. */
+  until: number;
+}
+
+/** Raised when a conditional write loses to another invocation or a newer tick. */
+export class StateConflictError extends Error {
+  override readonly name = 'StateConflictError';
+  constructor(readonly campaignId: string) {
+    super(`state of campaign ${campaignId} was changed by another invocation`);
+  }
+}
+
+/** Persistence of per-campaign controller state with optimistic concurrency. */
+export interface StateStore {
+  /** Strongly consistent reads, batched; campaigns with no state are absent. */
+  loadMany(campaignIds: readonly string[]): Promise<Map<string, ControllerState>>;
+  /**
+   * Takes the campaign's lease for this tick. Succeeds only if the stored version is still
+   * `expectedVersion` (undefined: no item yet) and no other live lease exists.
+   * @throws StateConflictError otherwise
+   */
+  acquireLease(campaignId: string, expectedVersion: number | undefined, lease: Lease, now: number): Promise<void>;
+  /** Drops this tick's lease and leaves the state as it was (after a failed PATCH). */
+  releaseLease(campaignId: string, eventId: string): Promise<void>;
+  /**
+   * Writes the new state (version = expectedVersion + 1) and clears any lease this tick holds.
+   * @throws StateConflictError when the version moved or another live lease exists
+   */
+  save(state: ControllerState, expectedVersion: number | undefined, eventId: string, now: number): Promise<void>;
+}
