@@ -1,0 +1,2 @@
+// Placeholder entry so the stack can reference the handler while it is being written.
+export const handler = async (): Promise<void> => {};
