@@ -82,8 +82,8 @@ export interface ControllerState {
   campaignId: string;
   integral: number;
   previousError: number;
-  /** Filtered measurement, for the derivative on measurement. */
-  previousMeasurement: number;
+  /** Filtered measurement, for the derivative on measurement; absent until a valid sample arrives. */
+  previousMeasurement?: number;
   /** Unrounded controller output of the last tick. */
   lastOutput: number;
   /** Last value PATCHed to (or, before any write, read from) Genesys. */
@@ -126,5 +126,5 @@ export interface StateStore {
    * Writes the new state (version = expectedVersion + 1) and clears any lease this tick holds.
    * @throws StateConflictError when the version moved or another live lease exists
    */
-  save(state: ControllerState, expectedVersion: number | undefined, eventId: string, now: number): Promise<void>;
+  save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, eventId: string, now: number): Promise<void>;
 }

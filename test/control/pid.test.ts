@@ -1,0 +1,235 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { quantise, step, type StepDecision, type StepInput } from '../../lambda/control/pid.js';
+import type { ControllerState } from '../../lambda/ports.js';
+import { campaignWith } from '../support/config.js';
+
+const T0 = Date.parse('2026-11-24T10:00:00Z');
+const MIN = 60_000;
+
+function stateFrom(decision: StepDecision, version = 1): ControllerState {
+  return { ...decision.next!, version };
+}
+
+/** Runs the law from a bumpless start at knob `knob0` over a sequence of service levels, one per minute. */
+function run(campaign = campaignWith(), knob0: number, levels: number[], sample = 100) {
+  let knob = knob0;
+  let state: ControllerState | undefined;
+  const decisions: StepDecision[] = [];
+  levels.forEach((value, i) => {
+    const d = step({ campaign, campaignOn: true, knobNow: knob, measurement: { value, sample }, previous: state, now: T0 + i * MIN, eventId: `e${i}` });
+    decisions.push(d);
+    if (d.next) state = stateFrom(d, i + 1);
+    if (d.action === 'change') knob = d.value!;
+  });
+  return { decisions, knob, state: state! };
+}
+
+describe('direction: reverse-acting on both objectives', () => {
+  it('lowers calls per agent when inbound service level is below target', () => {
+    // Prepare: a started loop at 2.0 calls per agent
+    // Act: service level falls to 60% against 80%
+    const { decisions } = run(campaignWith(), 2, [0.8, 0.6]);
+    // Assess
+    expect(decisions[1]!.action).toBe('change');
+    expect(decisions[1]!.value).toBeLessThan(2);
+    expect(decisions[1]!.error).toBeCloseTo(-0.2);
+  });
+
+  it('raises calls per agent when service level is comfortably above target', () => {
+    const { decisions } = run(campaignWith(), 2, [0.8, 0.95]);
+    expect(decisions[1]!.value).toBeGreaterThan(2);
+  });
+
+  it('lowers the abandon-rate knob when abandons run above the setpoint', () => {
+    const campaign = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.02 });
+    const { decisions } = run(campaign, 2.5, [0.02, 0.04]);
+    expect(campaign.knob.name).toBe('abandonRate');
+    expect(decisions[1]!.error).toBeCloseTo(-0.02);
+    expect(decisions[1]!.value).toBeLessThan(2.5);
+  });
+
+  it('raises the abandon-rate knob when abandons run below the setpoint', () => {
+    const campaign = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.02 });
+    const { decisions } = run(campaign, 2, [0.02, 0.005]);
+    expect(decisions[1]!.value).toBeGreaterThan(2);
+  });
+});
+
+describe('timing', () => {
+  it('integrates in proportion to the measured dt', () => {
+    // Prepare: the same error held for one minute or for two minutes
+    const campaign = campaignWith({ gains: { kp: 0, ki: 1, kd: 0 }, knob: { name: 'maxCallsPerAgent', maxStep: 5, min: 1, max: 10 } });
+    const start = step({ campaign, campaignOn: true, knobNow: 3, measurement: { value: 0.8, sample: 100 }, previous: undefined, now: T0, eventId: 'a' });
+    const prev = stateFrom(start);
+    const input = (dtMin: number): StepInput => ({ campaign, campaignOn: true, knobNow: 3, measurement: { value: 0.7, sample: 100 }, previous: prev, now: T0 + dtMin * MIN, eventId: 'b' });
+    // Act
+    const one = step(input(1));
+    const two = step(input(2));
+    // Assess: ki * e * dt with e = -0.1
+    expect(one.terms!.i - prev.integral).toBeCloseTo(-0.1);
+    expect(two.terms!.i - prev.integral).toBeCloseTo(-0.2);
+  });
+
+  it('restarts without a bump after a long gap', () => {
+    const campaign = campaignWith({ maxGapMinutes: 10 });
+    const { state } = run(campaign, 2, [0.8, 0.7, 0.6]);
+    const d = step({ campaign, campaignOn: true, knobNow: state.lastWritten, measurement: { value: 0.5, sample: 100 }, previous: state, now: state.lastTickTime + 3 * 60 * MIN, eventId: 'late' });
+    expect(d.reason).toBe('restart-after-gap');
+    expect(d.action).toBe('hold');
+    expect(d.value).toBe(state.lastWritten);
+    expect(d.terms!.p + d.terms!.i).toBeCloseTo(state.lastWritten);
+  });
+
+  it('ignores a tick that is not newer than the stored one', () => {
+    const { state } = run(campaignWith(), 2, [0.8, 0.7]);
+    const d = step({ campaign: campaignWith(), campaignOn: true, knobNow: state.lastWritten, measurement: { value: 0.5, sample: 100 }, previous: state, now: state.lastTickTime, eventId: 'dup' });
+    expect(d.reason).toBe('out-of-order');
+    expect(d.next).toBeUndefined();
+  });
+});
+
+describe('anti-windup', () => {
+  it('does not wind up while pinned at the lower bound, so it recovers at once', () => {
+    // Prepare: service level far below target for half an hour, then for an hour, pins the knob at min
+    const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.5 } });
+    const bad = (n: number) => Array.from({ length: n }, () => 0.4);
+    const halfHour = run(campaign, 2, [0.8, ...bad(30)]);
+    const hour = run(campaign, 2, [0.8, ...bad(60)]);
+    expect(hour.knob).toBe(1);
+    // Act: service level recovers well above target
+    const d = step({ campaign, campaignOn: true, knobNow: 1, measurement: { value: 0.95, sample: 100 }, previous: hour.state, now: hour.state.lastTickTime + MIN, eventId: 'recover' });
+    // Assess: the integral stopped moving once saturated (a plain integral would fall by ki * 0.4 a minute)
+    expect(hour.state.integral).toBeCloseTo(halfHour.state.integral, 3);
+    expect(d.action).toBe('change');
+    expect(d.value).toBeGreaterThan(1);
+  });
+});
+
+describe('derivative on the filtered measurement', () => {
+  it('gives no derivative kick when only the setpoint moves', () => {
+    const a = campaignWith({ setpoint: 0.8 });
+    const { state } = run(a, 2, [0.8, 0.8]);
+    const b = campaignWith({ setpoint: 0.9 });
+    const d = step({ campaign: b, campaignOn: true, knobNow: state.lastWritten, measurement: { value: 0.8, sample: 100 }, previous: state, now: state.lastTickTime + MIN, eventId: 'sp' });
+    expect(d.terms!.d).toBe(0);
+    expect(d.terms!.p).toBeCloseTo(-0.1 * b.gains.kp);
+  });
+
+  it('acts against a falling service level, filtered', () => {
+    const campaign = campaignWith({ derivativeFilterMinutes: 1 });
+    const { state } = run(campaign, 2, [0.85, 0.85]);
+    const d = step({ campaign, campaignOn: true, knobNow: state.lastWritten, measurement: { value: 0.75, sample: 100 }, previous: state, now: state.lastTickTime + MIN, eventId: 'fall' });
+    // Filter alpha = 1 / (1 + 1) = 0.5: the filtered level falls 0.05 in one minute.
+    expect(d.terms!.d).toBeCloseTo(campaign.gains.kd * -0.05);
+    expect(d.next!.previousMeasurement).toBeCloseTo(0.8);
+  });
+});
+
+describe('limits and dead-band', () => {
+  it('moves at most the largest step per tick and stays in bounds', () => {
+    const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
+    const { decisions } = run(campaign, 2, [0.8, 0.1]);
+    expect(decisions[1]!.value).toBe(1.75);
+  });
+
+  it('holds inside the dead-band without integrating', () => {
+    const campaign = campaignWith({ deadBand: 0.02 });
+    const { state } = run(campaign, 2, [0.8, 0.8]);
+    const d = step({ campaign, campaignOn: true, knobNow: 2, measurement: { value: 0.79, sample: 100 }, previous: state, now: state.lastTickTime + MIN, eventId: 'db' });
+    expect(d.reason).toBe('dead-band');
+    expect(d.next!.integral).toBe(state.integral);
+    expect(d.next!.lastTickTime).toBe(state.lastTickTime + MIN);
+  });
+
+  it('leaves a hand-set value outside the bounds alone', () => {
+    const campaign = campaignWith();
+    const { state } = run(campaign, 2, [0.8]);
+    const d = step({ campaign, campaignOn: true, knobNow: 6, measurement: { value: 0.5, sample: 100 }, previous: state, now: state.lastTickTime + MIN, eventId: 'oob' });
+    expect(d.reason).toBe('knob-outside-bounds');
+    expect(d.action).toBe('hold');
+  });
+
+  it('rounds to the knob resolution without leaving the range', () => {
+    expect(quantise(2.337, 0.05, 1, 3)).toBe(2.35);
+    expect(quantise(17.6, 1, 1, 17.5)).toBe(17);
+    expect(quantise(0.96, 0.05, 0.97, 1.02)).toBe(1);
+  });
+});
+
+describe('hold rules', () => {
+  const campaign = campaignWith({ minSample: 20 });
+  const started = run(campaign, 2, [0.8]).state;
+  const at = (overrides: Partial<StepInput>) =>
+    step({ campaign, campaignOn: true, knobNow: 2, measurement: { value: 0.3, sample: 100 }, previous: started, now: started.lastTickTime + MIN, eventId: 'h', ...overrides });
+
+  it.each([
+    ['sample-too-small', { measurement: { value: 0.3, sample: 5 } }],
+    ['no-data', { measurement: undefined }],
+    ['stale-data', { stale: true }],
+    ['campaign-not-on', { campaignOn: false }],
+  ] as const)('holds with %s, without integrating', (reason, overrides) => {
+    const d = at(overrides);
+    expect(d.action).toBe('hold');
+    expect(d.reason).toBe(reason);
+    expect(d.next!.integral).toBe(started.integral);
+    expect(d.next!.lastTickTime).toBe(started.lastTickTime + MIN);
+  });
+
+  it('treats an empty window as no data, not perfect service', () => {
+    expect(at({ measurement: { value: Number.NaN, sample: 0 } }).reason).toBe('no-data');
+  });
+
+  it('continues from a value changed by hand without a bump', () => {
+    const d = at({ knobNow: 2.5 });
+    expect(d.reason).toBe('manual-change');
+    expect(d.value).toBe(2.5);
+    expect(d.next!.lastWritten).toBe(2.5);
+    expect(d.terms!.p + d.terms!.i).toBeCloseTo(2.5);
+  });
+
+  it('starts bumplessly on the very first tick', () => {
+    const d = step({ campaign, campaignOn: true, knobNow: 1.5, measurement: { value: 0.3, sample: 100 }, previous: undefined, now: T0, eventId: 'first' });
+    expect(d.reason).toBe('initialised');
+    expect(d.action).toBe('hold');
+    expect(d.next!.integral + campaign.gains.kp * d.error!).toBeCloseTo(1.5);
+  });
+});
+
+describe('properties', () => {
+  const knobArb = fc.constantFrom('maxCallsPerAgent', 'abandonRate', 'outboundLineCount');
+  it('never leaves the bounds and never moves more than the largest step', () => {
+    fc.assert(
+      fc.property(
+        knobArb,
+        fc.array(fc.record({ value: fc.double({ min: 0, max: 1, noNaN: true }), sample: fc.integer({ min: 0, max: 500 }), dtMin: fc.double({ min: 0.1, max: 30, noNaN: true }), on: fc.boolean(), bump: fc.boolean() }), { minLength: 1, maxLength: 40 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (knobName, ticks, startFraction) => {
+          const objective = knobName === 'outboundLineCount' ? { kind: 'queueServiceLevel' as const, queueId: '5d1e4f3c-0000-4000-8000-00000000a001' } : knobName === 'abandonRate' ? { kind: 'abandonRate' as const } : { kind: 'inboundServiceLevel' as const, queueId: '5d1e4f3c-0000-4000-8000-00000000a001' };
+          const campaign = campaignWith({ objective, setpoint: knobName === 'abandonRate' ? 0.02 : 0.8, knob: { name: knobName } });
+          const { min, max, maxStep, resolution } = campaign.knob;
+          let knob = quantise(min + startFraction * (max - min), resolution, min, max);
+          let state: ControllerState | undefined;
+          let now = T0;
+          for (const t of ticks) {
+            now += t.dtMin * MIN;
+            if (t.bump) knob = quantise(min + (max - min) * t.value, resolution, min, max);
+            const d = step({ campaign, campaignOn: t.on, knobNow: knob, measurement: { value: t.value, sample: t.sample }, previous: state, now, eventId: String(now) });
+            if (d.action === 'change') {
+              expect(d.value!).toBeGreaterThanOrEqual(min);
+              expect(d.value!).toBeLessThanOrEqual(max);
+              expect(Math.abs(d.value! - knob)).toBeLessThanOrEqual(maxStep + 1e-9);
+              expect(Number.isFinite(d.value!)).toBe(true);
+              knob = d.value!;
+            }
+            if (d.next) {
+              for (const v of [d.next.integral, d.next.lastOutput, d.next.previousError]) expect(Number.isFinite(v)).toBe(true);
+              state = { ...d.next, version: (state?.version ?? 0) + 1 };
+            }
+          }
+        },
+      ),
+      { seed: 20261124, numRuns: 300 },
+    );
+  });
+});
