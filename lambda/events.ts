@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { describeIssues } from './config/config.js';
+
+/** The two kinds of invocation the controller accepts. */
+export type ControllerEvent =
+  | { kind: 'scheduled'; eventId: string; eventTime: number }
+  | { kind: 'console'; dryRun: boolean; campaignIds?: string[] };
+
+/** An event the controller will not run; the message says why and what is accepted. */
+export class EventError extends Error {
+  override readonly name = 'EventError';
+}
+
+// EventBridge adds envelope fields over time, so only what the tick relies on is checked.
+const scheduledSchema = z.looseObject({
+  id: z.string().min(1).max(200),
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.string().min(1),
+  time: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time such as 2026-11-24T10:05:00Z' }),
+});
+
+// A person types this one in the Lambda console, so a misspelt field must not pass silently.
+const consoleSchema = z.strictObject({
+  dryRun: z.boolean({ error: 'must be true or false' }).optional(),
+  campaignIds: z
+    .array(z.string().min(1, { error: 'must be a campaign id from pacing.config.json' }), { error: 'must be a list of campaign ids' })
+    .min(1, { error: 'list at least one campaign id, or leave campaignIds out to run all' })
+    .optional(),
+});
+
+const CONSOLE_HELP = 'a console test event looks like {"dryRun": true, "campaignIds": ["<campaign id>"]}';
+
+/**
+ * Classifies and validates an invocation event.
+ *
+ * @throws EventError naming the bad field and the accepted shape
+ */
+export function parseEvent(event: unknown): ControllerEvent {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    throw new EventError(`the event must be a JSON object: ${CONSOLE_HELP}`);
+  }
+  if ('detail-type' in event) {
+    const parsed = scheduledSchema.safeParse(event);
+    if (!parsed.success) throw new EventError(`scheduled event rejected: ${describeIssues(parsed.error).join('; ')}`);
+    return { kind: 'scheduled', eventId: parsed.data.id, eventTime: Date.parse(parsed.data.time) };
+  }
+  const parsed = consoleSchema.safeParse(event);
+  if (!parsed.success) throw new EventError(`console event rejected: ${describeIssues(parsed.error).join('; ')}; ${CONSOLE_HELP}`);
+  // A hand-made run is a dry run unless the operator says otherwise.
+  return {
+    kind: 'console',
+    dryRun: parsed.data.dryRun ?? true,
+    ...(parsed.data.campaignIds ? { campaignIds: parsed.data.campaignIds } : {}),
+  };
+}

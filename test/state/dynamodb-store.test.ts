@@ -1,0 +1,95 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { StateConflictError, type ControllerState } from '../../lambda/ports.js';
+import { DynamoDbStateStore } from '../../lambda/state/dynamodb-store.js';
+import { createStateTable, startLocalDynamoDb, type LocalDynamoDb } from '../../sim/local-aws/dynamodb.js';
+
+let db: LocalDynamoDb;
+let store: DynamoDbStateStore;
+let table = 0;
+
+const state = (campaignId: string, eventId: string, integral = 1): Omit<ControllerState, 'version'> => ({
+  campaignId,
+  integral,
+  previousError: 0.1,
+  previousMeasurement: 0.8,
+  lastOutput: 2,
+  lastWritten: 2,
+  lastTickTime: 1_000,
+  lastEventId: eventId,
+});
+
+beforeAll(async () => {
+  db = await startLocalDynamoDb();
+});
+afterAll(async () => db.close());
+beforeEach(async () => {
+  const name = `state-${++table}`;
+  await createStateTable(db.client, name);
+  store = new DynamoDbStateStore(db.client, name);
+});
+
+describe('DynamoDbStateStore against dynalite', () => {
+  it('saves a first state and reads it back with version 1', async () => {
+    // Act
+    await store.save(state('c1', 'e1'), undefined, 'e1', 0);
+    const loaded = await store.loadMany(['c1', 'absent']);
+    // Assess
+    expect(loaded.get('c1')).toEqual({ ...state('c1', 'e1'), version: 1 });
+    expect(loaded.has('absent')).toBe(false);
+  });
+
+  it('advances the version once: a second save from the same read loses', async () => {
+    await store.save(state('c1', 'e1'), undefined, 'e1', 0);
+    await store.save(state('c1', 'e2', 2), 1, 'e2', 0);
+    await expect(store.save(state('c1', 'e2-dup', 3), 1, 'e2-dup', 0)).rejects.toBeInstanceOf(StateConflictError);
+    expect((await store.loadMany(['c1'])).get('c1')).toMatchObject({ integral: 2, version: 2, lastEventId: 'e2' });
+  });
+
+  it('lets one invocation hold the lease; the other cannot lease or save until it expires', async () => {
+    await store.save(state('c1', 'e1'), undefined, 'e1', 0);
+    await store.acquireLease('c1', 1, { eventId: 'A', until: 5_000 }, 1_000);
+    await expect(store.acquireLease('c1', 1, { eventId: 'B', until: 5_000 }, 1_000)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(store.save(state('c1', 'B'), 1, 'B', 1_000)).rejects.toBeInstanceOf(StateConflictError);
+    // The holder saves and clears its lease.
+    await store.save(state('c1', 'A', 5), 1, 'A', 1_000);
+    const after = await store.loadMany(['c1']);
+    expect(after.get('c1')).toMatchObject({ integral: 5, version: 2 });
+    await store.acquireLease('c1', 2, { eventId: 'C', until: 9_000 }, 2_000);
+  });
+
+  it('takes over an expired lease', async () => {
+    await store.save(state('c1', 'e1'), undefined, 'e1', 0);
+    await store.acquireLease('c1', 1, { eventId: 'crashed', until: 5_000 }, 1_000);
+    await store.acquireLease('c1', 1, { eventId: 'next', until: 70_000 }, 6_000);
+    await store.save(state('c1', 'next'), 1, 'next', 6_000);
+  });
+
+  it('releasing a lease leaves the state exactly as it was', async () => {
+    await store.save(state('c1', 'e1'), undefined, 'e1', 0);
+    await store.acquireLease('c1', 1, { eventId: 'A', until: 5_000 }, 1_000);
+    await store.releaseLease('c1', 'A');
+    await store.releaseLease('c1', 'not-mine');
+    expect((await store.loadMany(['c1'])).get('c1')).toEqual({ ...state('c1', 'e1'), version: 1 });
+    await store.acquireLease('c1', 1, { eventId: 'B', until: 5_000 }, 1_000);
+  });
+
+  it('leases a campaign that has no state yet, and its first save needs that lease', async () => {
+    await store.acquireLease('new', undefined, { eventId: 'A', until: 5_000 }, 1_000);
+    expect((await store.loadMany(['new'])).has('new')).toBe(false);
+    await expect(store.save(state('new', 'B'), undefined, 'B', 1_000)).rejects.toBeInstanceOf(StateConflictError);
+    await store.save(state('new', 'A'), undefined, 'A', 1_000);
+    expect((await store.loadMany(['new'])).get('new')?.version).toBe(1);
+  });
+
+  it('reads more than one batch of 100 campaigns', async () => {
+    const ids = Array.from({ length: 230 }, (_, i) => `c${i}`);
+    await Promise.all(ids.map((id) => store.save(state(id, 'e'), undefined, 'e', 0)));
+    expect((await store.loadMany(ids)).size).toBe(230);
+  });
+
+  it('reports a corrupt item by field instead of returning NaN', async () => {
+    await db.client.send(new PutItemCommand({ TableName: `state-${table}`, Item: { campaignId: { S: 'bad' }, version: { N: '1' }, integral: { S: 'x' } } }));
+    await expect(store.loadMany(['bad'])).rejects.toThrow(/campaign bad is corrupt: integral/);
+  });
+});
