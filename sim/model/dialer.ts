@@ -1,0 +1,151 @@
+/**
+ * Our documented stand-in for Genesys's proprietary power/predictive pacing. Genesys does not
+ * publish its algorithm; what is known (pacing.md section 1) is that it paces itself toward the
+ * campaign's `abandonRate` and never exceeds `maxCallsPerAgent`. This model keeps those two
+ * properties and the imperfections every real dialer has:
+ *
+ * - it estimates the connect rate p from the last N resolved dials, so it lags when p changes and
+ *   over- or under-dials meanwhile;
+ * - it dials so that the live answers expected from calls in flight roughly match the agents it
+ *   expects to be free (idle agents; predictive also counts busy agents likely to finish within the
+ *   typical ring time);
+ * - a slow multiplicative "pace" factor is cut when the recent compliance abandon rate is above the
+ *   target and crept up when it is below, so the realised rate hovers around the target;
+ * - outstanding calls are capped at `maxCallsPerAgent` per effective idle agent (our reading of the
+ *   knob [unverified]: with that cap the knob binds in the usual 1..3 range) and by
+ *   `outboundLineCount`.
+ */
+
+/** A sliding window of the last `size` yes/no outcomes with a running count of yeses. */
+export class OutcomeWindow {
+  private readonly outcomes: Uint8Array;
+  private next = 0;
+  private filled = 0;
+  private yes = 0;
+
+  constructor(readonly size: number) {
+    this.outcomes = new Uint8Array(size);
+  }
+
+  record(outcome: boolean): void {
+    if (this.filled === this.size) this.yes -= this.outcomes[this.next]!;
+    else this.filled++;
+    this.outcomes[this.next] = outcome ? 1 : 0;
+    this.yes += outcome ? 1 : 0;
+    this.next = (this.next + 1) % this.size;
+  }
+
+  get count(): number {
+    return this.filled;
+  }
+
+  get yesCount(): number {
+    return this.yes;
+  }
+}
+
+/** What the pacing sees of the campaign at a dialing tick. */
+export interface PacingSituation {
+  mode: 'power' | 'predictive';
+  /** Logged-in idle agents of the campaign's queue. */
+  idleAgents: number;
+  /** Agents of the campaign's queue talking or in after-call work. */
+  busyAgents: number;
+  /** Dials still ringing or being classified. */
+  dialsInProgress: number;
+  /** Live answers waiting for an agent (inside the compliance window). */
+  liveAnswersWaiting: number;
+  maxCallsPerAgent: number;
+  /** 0 means no line cap. */
+  outboundLineCount: number;
+}
+
+/** The pacing's decision at one tick. */
+export interface PacingDecision {
+  /** New dials to place now. */
+  dials: number;
+  /** Idle agents plus those expected free soon (Genesys's `effectiveIdleAgents`). */
+  effectiveIdleAgents: number;
+  /** Dials per effective idle agent the pacing wants, after the cap (`adjustedCallsPerAgent`). */
+  callsPerAgent: number;
+}
+
+const PRIOR_CONNECT_RATE = 0.2;
+const PRIOR_WEIGHT_DIALS = 20;
+const MIN_CONNECT_RATE = 0.02;
+const PACE_MIN = 0.3;
+const PACE_MAX = 2;
+/** Live answers needed in the window before the abandon feedback acts. */
+const MIN_LIVE_FOR_FEEDBACK = 20;
+
+/** Learned state of one campaign's pacing. */
+export class PredictivePacing {
+  private readonly connects: OutcomeWindow;
+  private readonly abandons: OutcomeWindow;
+  /** Multiplier on expected-free agents, trimmed by abandon feedback. */
+  pace = 1;
+  /** Exponentially weighted mean handle time of the queue's calls, ms. */
+  private meanHandleMs: number;
+  /** Exponentially weighted mean time from dial to live answer, ms. */
+  private meanRingToLiveMs: number;
+
+  constructor(connectWindow: number, abandonWindow: number, initialHandleMs: number, initialRingMs: number) {
+    this.connects = new OutcomeWindow(connectWindow);
+    this.abandons = new OutcomeWindow(abandonWindow);
+    this.meanHandleMs = initialHandleMs;
+    this.meanRingToLiveMs = initialRingMs;
+  }
+
+  /** Connect-rate estimate from the recent window, shrunk toward a prior while the window is short. */
+  get connectRate(): number {
+    const p = (this.connects.yesCount + PRIOR_CONNECT_RATE * PRIOR_WEIGHT_DIALS) / (this.connects.count + PRIOR_WEIGHT_DIALS);
+    return Math.max(MIN_CONNECT_RATE, p);
+  }
+
+  /** Compliance abandon rate over the recent live answers, or undefined with too few. */
+  get recentAbandonRate(): number | undefined {
+    return this.abandons.count >= MIN_LIVE_FOR_FEEDBACK ? this.abandons.yesCount / this.abandons.count : undefined;
+  }
+
+  recordDialResolved(live: boolean): void {
+    this.connects.record(live);
+  }
+
+  recordLiveAnswerFate(abandoned: boolean): void {
+    this.abandons.record(abandoned);
+  }
+
+  recordHandle(ms: number): void {
+    this.meanHandleMs += 0.05 * (ms - this.meanHandleMs);
+  }
+
+  recordRingToLive(ms: number): void {
+    this.meanRingToLiveMs += 0.05 * (ms - this.meanRingToLiveMs);
+  }
+
+  /**
+   * Trims the pace toward the abandon-rate target; called every few seconds.
+   * @param targetPercent the campaign's abandonRate (percent)
+   */
+  adjustPace(targetPercent: number): void {
+    const observed = this.recentAbandonRate;
+    if (observed === undefined) return;
+    const target = targetPercent / 100;
+    if (observed > target) this.pace = Math.max(PACE_MIN, this.pace * 0.9);
+    else this.pace = Math.min(PACE_MAX, this.pace * 1.02);
+  }
+
+  /** Decides how many calls to place at this tick. */
+  decide(s: PacingSituation): PacingDecision {
+    const finishSoon = s.mode === 'predictive' ? s.busyAgents * Math.min(1, this.meanRingToLiveMs / this.meanHandleMs) : 0;
+    const effectiveIdleAgents = s.idleAgents + finishSoon;
+    const p = this.connectRate;
+    const wantedPerAgent = Math.min(s.maxCallsPerAgent, this.pace / p);
+    const outstandingCap = Math.floor(s.maxCallsPerAgent * effectiveIdleAgents);
+    const expectedLive = s.dialsInProgress * p + s.liveAnswersWaiting;
+    let dials = Math.floor((effectiveIdleAgents * this.pace - expectedLive) / p);
+    dials = Math.min(dials, outstandingCap - s.dialsInProgress);
+    if (s.outboundLineCount > 0) dials = Math.min(dials, s.outboundLineCount - s.dialsInProgress);
+    return { dials: Math.max(0, dials), effectiveIdleAgents, callsPerAgent: wantedPerAgent };
+  }
+}
