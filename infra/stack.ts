@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { PacingController } from './pacing-controller.js';
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Default configuration file: pacing.config.json at the repository root. */
+export const DEFAULT_CONFIG_FILE = join(REPO_ROOT, 'pacing.config.json');
+
+export interface PacingControllerStackProps extends StackProps {
+  /**
+   * Path of the configuration file, relative to the current directory.
+   *
+   * @default - context `pacingConfigFile`, else pacing.config.json at the repository root
+   */
+  readonly configFile?: string;
+  /**
+   * Email address subscribed to the alarms.
+   *
+   * @default - context `alarmEmail`, else no topic is created and the alarms have no actions
+   */
+  readonly alarmEmail?: string;
+}
+
+/** The pacing controller as a deployable, environment-agnostic stack (no lookups, no account needed to synth). */
+export class PacingControllerStack extends Stack {
+  public readonly controller: PacingController;
+  public readonly alarmTopic?: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: PacingControllerStackProps = {}) {
+    super(scope, id, {
+      description: 'Closed-loop pacing controller for Genesys Cloud outbound campaigns',
+      ...props,
+    });
+
+    const contextFile = this.node.tryGetContext('pacingConfigFile') as string | undefined;
+    const configFile = props.configFile ?? contextFile;
+    const configPath = configFile ? resolve(configFile) : DEFAULT_CONFIG_FILE;
+    const alarmEmail = props.alarmEmail ?? (this.node.tryGetContext('alarmEmail') as string | undefined);
+
+    if (alarmEmail) {
+      // SNS encryption with the AWS managed key (alias/aws/sns) would silently drop alarm notifications:
+      // its key policy cannot be changed to let CloudWatch use it. A customer managed key can.
+      const key = new kms.Key(this, 'AlarmTopicKey', {
+        description: 'Encrypts the pacing controller alarm topic; CloudWatch may use it to publish alarms',
+        enableKeyRotation: true,
+      });
+      key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+      this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+        displayName: 'Genesys pacing controller alarms',
+        masterKey: key,
+        enforceSSL: true,
+      });
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    }
+
+    this.controller = new PacingController(this, 'Controller', {
+      config: readConfigJson(configPath),
+      configSource: configPath,
+      ...(this.alarmTopic ? { alarmTopic: this.alarmTopic } : {}),
+    });
+  }
+}
+
+/** Reads and JSON-parses the configuration file; the construct validates its content. */
+function readConfigJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(
+      `Cannot read the pacing configuration ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}): ` +
+        'create it (see pacing.config.json at the repository root) or pass -c pacingConfigFile=<path>',
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`The pacing configuration ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
