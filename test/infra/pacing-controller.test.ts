@@ -1,0 +1,325 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { describe, expect, it } from 'vitest';
+import { PacingController, type PacingControllerProps } from '../../infra/pacing-controller.js';
+import { asArray, exampleConfig, iamStatements, newApp } from './support.js';
+
+function synth(props: Partial<PacingControllerProps> = {}, withTopic = false) {
+  const stack = new Stack(newApp(), 'TestStack');
+  const alarmTopic = withTopic ? new sns.Topic(stack, 'Alarms') : undefined;
+  const controller = new PacingController(stack, 'Controller', {
+    config: exampleConfig(),
+    ...(alarmTopic ? { alarmTopic } : {}),
+    ...props,
+  });
+  return { stack, controller, alarmTopic, template: Template.fromStack(stack) };
+}
+
+function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as never);
+}
+
+describe('PacingController function', () => {
+  it('runs on the newest Node.js runtime on arm64, with 512 MB', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess: nodejs24.x, not 22.x: cdk-nag AwsSolutions-L1 requires the newest runtime aws-cdk-lib knows.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Handler: 'index.handler',
+    });
+  });
+
+  it('finishes within the 1-minute tick and never runs two ticks at once', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn?.Properties.Timeout).toBeLessThan(60);
+    expect(fn?.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('gets the table name, the bundled config file name and the Powertools settings', () => {
+    // Prepare / Act
+    const { stack, controller, template } = synth();
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          STATE_TABLE_NAME: { Ref: logicalId(stack, controller.table) },
+          PACING_CONFIG_FILE: 'pacing.config.json',
+          POWERTOOLS_SERVICE_NAME: 'pacing-controller',
+          POWERTOOLS_METRICS_NAMESPACE: 'GenesysPacing',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+  });
+
+  it('logs to its own log group kept for a year', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    const groups = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(1);
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: groups[0] } } });
+  });
+
+  it('drops failed or stale async invocations instead of retrying them', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+      Qualifier: '$LATEST',
+    });
+  });
+});
+
+describe('PacingController schedule', () => {
+  it('ticks every minute by default, with no target retries and a 60 s event age', () => {
+    // Prepare / Act
+    const { stack, controller, template } = synth();
+
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Description: Match.stringLikeRegexp('measures .*dt'),
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [logicalId(stack, controller.fn), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        },
+      ],
+    });
+  });
+
+  it('takes another schedule', () => {
+    // Prepare / Act
+    const { template } = synth({ schedule: events.Schedule.rate(Duration.minutes(2)) });
+
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
+  });
+});
+
+describe('PacingController state table', () => {
+  it('is an on-demand global table with point-in-time recovery, retained and protected', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'campaignId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'campaignId', AttributeType: 'S' }],
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+      },
+    });
+  });
+
+  it('can be destroyed with the stack when asked, and then is not deletion-protected', () => {
+    // Prepare / Act
+    const { template } = synth({ tableRemovalPolicy: RemovalPolicy.DESTROY });
+
+    // Assess
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Delete',
+      Properties: { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] },
+    });
+  });
+});
+
+describe('PacingController secret', () => {
+  it('is named from the config and holds an empty template, not a generated value, with the fill-in command as an output', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(1);
+    const props = secrets[0]?.Properties;
+    expect(props.Name).toBe('genesys-pacing/oauth-client');
+    expect(props.GenerateSecretString).toBeUndefined();
+    expect(JSON.parse(props.SecretString)).toEqual({ clientId: '', clientSecret: '' });
+    const outputs = JSON.stringify(template.findOutputs('*'));
+    expect(outputs).toContain(
+      `--secret-id genesys-pacing/oauth-client --secret-string '{\\"clientId\\":\\"...\\",\\"clientSecret\\":\\"...\\"}'`,
+    );
+    expect(outputs).toContain('aws secretsmanager put-secret-value');
+  });
+});
+
+describe('PacingController IAM', () => {
+  it('reads only its secret, writes only its table and its log group, and has no wildcard resource', () => {
+    // Prepare
+    const { stack, controller, template } = synth();
+    const secretRef = { Ref: logicalId(stack, controller.secret) };
+    const tableArn = { 'Fn::GetAtt': [logicalId(stack, controller.table), 'Arn'] };
+    const logGroupArn = { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Logs::LogGroup'))[0], 'Arn'] };
+
+    // Act
+    const statements = iamStatements(template.toJSON().Resources);
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(0);
+    for (const s of statements) {
+      const actions = asArray(s.Action);
+      const resources = asArray(s.Resource);
+      expect(resources, `statement ${JSON.stringify(s)}`).not.toContain('*');
+      for (const action of actions) {
+        const service = action.split(':')[0];
+        const allowed = service === 'secretsmanager' ? [secretRef] : service === 'dynamodb' ? [tableArn] : service === 'logs' ? [logGroupArn] : [];
+        expect(allowed, `unexpected action ${action}`).not.toEqual([]);
+        for (const r of resources) expect(allowed, `${action} on ${JSON.stringify(r)}`).toContainEqual(r);
+      }
+    }
+    const secretActions = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('secretsmanager:'))).flatMap((s) => asArray(s.Action));
+    expect(new Set(secretActions)).toEqual(new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']));
+  });
+
+  it('uses no managed policy (AWSLambdaBasicExecutionRole would grant logs on every log group)', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+    }
+  });
+});
+
+describe('PacingController alarms', () => {
+  it('alarms on any function error in 5 minutes', () => {
+    // Prepare / Act
+    const { stack, controller, template } = synth();
+
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, controller.fn) } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+    });
+  });
+
+  it('alarms on any throttle in 5 minutes', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms when ticks stop, treating no data as breaching', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess: the handler must emit exactly this metric (Powertools adds the service dimension).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'GenesysPacing',
+      MetricName: 'Ticks',
+      Dimensions: [{ Name: 'service', Value: 'pacing-controller' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('has no actions without a topic', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(3);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
+  });
+
+  it('notifies the topic on alarm and on recovery when one is given', () => {
+    // Prepare / Act
+    const { stack, alarmTopic, template } = synth({}, true);
+
+    // Assess
+    const topicRef = { Ref: stack.getLogicalId(alarmTopic!.node.defaultChild as never) };
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(3);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+      expect(alarm.Properties.OKActions).toEqual([topicRef]);
+    }
+  });
+});
+
+describe('PacingController configuration', () => {
+  it('exposes the validated config with defaults filled in', () => {
+    // Prepare / Act
+    const { controller } = synth();
+
+    // Assess
+    expect(controller.config.campaigns).toHaveLength(3);
+    expect(controller.config.campaigns.every((c) => c.dryRun)).toBe(true);
+    expect(controller.config.genesys.apiBaseUrl).toBe('https://api.mypurecloud.com');
+  });
+
+  it.each([
+    ['a setpoint written as a percentage', (c: any) => { c.campaigns[0].setpoint = 80; }, /campaigns\[0\]\.setpoint: must be below 1.*0\.8/],
+    ['an unknown field', (c: any) => { c.campaigns[1].gain = { kp: 1 }; }, /campaigns\[1\]: unknown field\(s\) "gain"/],
+    ['a region that is not a Genesys host', (c: any) => { c.genesys.region = 'api.mypurecloud.com'; }, /genesys\.region: must be one of mypurecloud\.com/],
+    ['a missing secret name', (c: any) => { delete c.secretName; }, /secretName: is required/],
+  ])('fails synth on %s, naming the field', (_what, breakIt, message) => {
+    // Prepare
+    const config = exampleConfig();
+    breakIt(config);
+    const stack = new Stack(newApp(), 'TestStack');
+
+    // Act
+    let error: unknown;
+    try {
+      new PacingController(stack, 'Controller', { config, configSource: 'my.config.json' });
+    } catch (err) {
+      error = err;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toMatch(/^Invalid pacing configuration in my\.config\.json/);
+  });
+});
