@@ -191,6 +191,8 @@ const agentGroupSchema = z.strictObject({
 const faultSchema = z.strictObject({
   /** Probability per API request of an injected error status. */
   errorRates: z.partialRecord(z.enum(['429', '500', '502', '503', '504']), fraction).default({}),
+  /** Retry-After (seconds) on injected 429s. */
+  retryAfterSeconds: z.number().int().min(0).default(5),
   /** Added latency per API request, uniform in [min, max] ms of wall time. */
   latencyMs: z.strictObject({ min: z.number().min(0), max: z.number().min(0) }).default({ min: 0, max: 0 }),
   /** Probability that a request is held and never answered (the client must time out). */
