@@ -1,0 +1,343 @@
+/**
+ * The emulator's API semantics over plain HTTP: authentication, the per-token rate limit, fault
+ * injection, PATCH/PUT validation and effect, and aggregates that agree with the simulation.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTwin, type Twin } from '../../sim/emulator/server.js';
+import { fixtureExample, schemaErrors } from './genesys-schemas.js';
+
+const CAMPAIGN = '5d1e4f3c-0000-4000-8000-00000000c001';
+const OUTBOUND_QUEUE = '5d1e4f3c-0000-4000-8000-00000000a001';
+const INBOUND_QUEUE = '5d1e4f3c-0000-4000-8000-00000000a002';
+const scenarioFile = (name: string) => new URL(`../../sim/scenarios/${name}.json`, import.meta.url).pathname;
+const HOUR = 3_600_000;
+
+let twin: Twin | undefined;
+afterEach(async () => {
+  await twin?.close();
+  twin = undefined;
+});
+
+async function start(name = 'blended-surge', overrides: Record<string, unknown> = {}): Promise<Twin> {
+  const scenario = { ...(JSON.parse(readFileSync(scenarioFile(name), 'utf8')) as object), ...overrides };
+  twin = await startTwin({ scenario, seed: 3 });
+  return twin;
+}
+
+async function login(t: Twin): Promise<string> {
+  const res = await fetch(`${t.baseUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from(`${t.clientId}:${t.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  const body = (await res.json()) as { access_token: string };
+  return body.access_token;
+}
+
+function api(t: Twin, token: string, path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}) {
+  return fetch(`${t.baseUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    ...(init.signal ? { signal: init.signal } : {}),
+  });
+}
+
+describe('authentication', () => {
+  it('issues bearer tokens for the scenario client only, and they expire in virtual time', async () => {
+    // Prepare
+    const t = await start('blended-surge', { auth: { clientId: 'twin-client', clientSecret: 'twin-secret', tokenLifetimeSeconds: 300 } });
+    const wrong = await fetch(`${t.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from('twin-client:nope').toString('base64')}` },
+      body: 'grant_type=client_credentials',
+    });
+
+    // Act
+    const token = await login(t);
+    const fresh = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`);
+    const anonymous = await fetch(`${t.baseUrl}/api/v2/outbound/campaigns/${CAMPAIGN}`);
+    t.advanceTo(300_000);
+    const expired = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`);
+
+    // Assess
+    expect(wrong.status).toBe(401);
+    expect(fresh.status).toBe(200);
+    expect(anonymous.status).toBe(401);
+    expect(expired.status).toBe(401);
+    expect(schemaErrors('outbound-campaigns.schema.json', 'ErrorBody', await expired.json())).toEqual([]);
+  });
+});
+
+describe('rate limit', () => {
+  it('answers the 301st request in a virtual minute with 429, Retry-After and the Genesys body, then recovers', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    const example = fixtureExample('constructed-429-response.txt');
+    const exampleBody = JSON.parse(example.slice(example.indexOf('{'))) as { code: string };
+
+    // Act
+    const statuses: number[] = [];
+    for (let i = 0; i < 300; i++) statuses.push((await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}/stats`)).status);
+    const limited = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}/stats`);
+    const limitedBody = (await limited.json()) as { code: string; status: number; message: string };
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    t.advanceTo(retryAfter * 1000);
+    const after = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}/stats`);
+
+    // Assess
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(limited.status).toBe(429);
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+    expect(limitedBody.code).toBe(exampleBody.code);
+    expect(limitedBody.message).toBe(`Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`);
+    expect(schemaErrors('outbound-campaigns.schema.json', 'ErrorBody', limitedBody)).toEqual([]);
+    expect(after.status).toBe(200);
+  });
+});
+
+describe('fault injection', () => {
+  it.each([429, 500, 502, 503, 504])('answers %i when that error rate is 1', async (status) => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    t.setFaults({ errorRates: { [String(status)]: 1 }, retryAfterSeconds: 2 });
+
+    // Act
+    const res = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`);
+    const body = (await res.json()) as { status: number };
+
+    // Assess
+    expect(res.status).toBe(status);
+    expect(body.status).toBe(status);
+    if (status === 429) expect(res.headers.get('retry-after')).toBe('2');
+    expect(t.requestLog.at(-1)).toMatchObject({ status, fault: `status ${status}` });
+  });
+
+  it('injects error statuses at roughly the configured rate', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    t.setFaults({ errorRates: { '500': 0.2, '503': 0.1 } });
+
+    // Act
+    const statuses: number[] = [];
+    for (let i = 0; i < 250; i++) statuses.push((await api(t, token, `/api/v2/routing/queues/${INBOUND_QUEUE}`)).status);
+
+    // Assess: binomial(250, 0.2) and (250, 0.1), within 4 standard deviations.
+    const n500 = statuses.filter((s) => s === 500).length;
+    const n503 = statuses.filter((s) => s === 503).length;
+    expect(Math.abs(n500 - 50)).toBeLessThan(4 * Math.sqrt(250 * 0.2 * 0.8));
+    expect(Math.abs(n503 - 25)).toBeLessThan(4 * Math.sqrt(250 * 0.1 * 0.9));
+  });
+
+  it('adds latency, holds requests until the client gives up, and drops connections', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+
+    // Act
+    t.setFaults({ latencyMs: { min: 150, max: 150 } });
+    const began = performance.now();
+    const slow = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`);
+    const elapsed = performance.now() - began;
+    t.setFaults({ timeoutRate: 1 });
+    const held = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`, { signal: AbortSignal.timeout(300) }).catch((e: Error) => e);
+    t.setFaults({ dropRate: 1 });
+    const dropped = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`).catch((e: Error) => e);
+
+    // Assess
+    expect(slow.status).toBe(200);
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(held).toBeInstanceOf(Error);
+    expect((held as Error).name).toBe('TimeoutError');
+    expect(dropped).toBeInstanceOf(TypeError);
+  });
+
+  it('sends malformed, partial and empty bodies with status 200', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    const path = `/api/v2/outbound/campaigns/${CAMPAIGN}`;
+
+    // Act
+    t.setFaults({ malformedRate: 1 });
+    const malformed = await api(t, token, path);
+    const malformedText = await malformed.text();
+    t.setFaults({ emptyRate: 1 });
+    const empty = await api(t, token, path);
+    const emptyText = await empty.text();
+    t.setFaults({ partialRate: 1 });
+    const partial = await api(t, token, path);
+    const partialRead = await partial.text().catch((e: Error) => e);
+    t.setFaults({});
+    const healthy = await api(t, token, path);
+
+    // Assess
+    expect(malformed.status).toBe(200);
+    expect(() => JSON.parse(malformedText)).toThrow();
+    expect(empty.status).toBe(200);
+    expect(emptyText).toBe('');
+    expect(partial.status).toBe(200);
+    expect(partialRead).toBeInstanceOf(Error);
+    expect(healthy.status).toBe(200);
+  });
+});
+
+describe('campaign changes', () => {
+  it.each([
+    [{ pacing: 1.2 }, 'pacing'],
+    [{ maxCallsPerAgent: 0.5 }, 'maxCallsPerAgent'],
+    [{ maxCallsPerAgent: 16 }, 'maxCallsPerAgent'],
+    [{ abandonRate: 101 }, 'abandonRate'],
+    [{ abandonRate: -1 }, 'abandonRate'],
+    [{ outboundLineCount: -1 }, 'outboundLineCount'],
+    [{ outboundLineCount: 2.5 }, 'outboundLineCount'],
+    [{ version: 3, maxCallsPerAgent: 2 }, 'version'],
+    [{ queue: { id: '5d1e4f3c-0000-4000-8000-0000000000ff' } }, 'queue'],
+  ])('rejects PATCH %j with 400 naming %s', async (body, field) => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    const version = t.sim.campaign(CAMPAIGN)!.version;
+
+    // Act
+    const res = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`, { method: 'PATCH', body });
+    const error = (await res.json()) as { details: Array<{ fieldName: string }> };
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(schemaErrors('outbound-campaigns.schema.json', 'ErrorBody', error)).toEqual([]);
+    expect(error.details.map((d) => d.fieldName)).toContain(field);
+    expect(t.sim.campaign(CAMPAIGN)!.version).toBe(version);
+  });
+
+  it('applies a PATCHed outboundLineCount to an agentless campaign at once', async () => {
+    // Prepare
+    const t = await start('agentless');
+    const token = await login(t);
+    t.advanceTo(HOUR);
+    const before = t.sim.campaignStats(CAMPAIGN)!;
+
+    // Act
+    const res = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`, { method: 'PATCH', body: { outboundLineCount: 5 } });
+    t.advanceTo(HOUR + 60_000);
+    const after = t.sim.timeSeries.at(-1)!.campaigns[CAMPAIGN]!;
+
+    // Assess
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    expect(before.outstandingCalls).toBeGreaterThan(5);
+    expect(after.outboundLineCount).toBe(5);
+    expect(after.outstandingCalls).toBeLessThanOrEqual(5);
+  });
+
+  it('turns a campaign off through PUT: stopping while calls are in flight, then off, with no new dials', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    t.advanceTo(HOUR);
+    const current = (await (await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`)).json()) as Record<string, unknown>;
+
+    // Act
+    const bad = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`, { method: 'PUT', body: { ...current, campaignStatus: 'complete' } });
+    const res = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`, { method: 'PUT', body: { ...current, campaignStatus: 'off' } });
+    const answered = (await res.json()) as { campaignStatus: string };
+    t.advanceTo(HOUR + 120_000);
+    const later = t.sim.timeSeries.at(-1)!.campaigns[CAMPAIGN]!;
+
+    // Assess
+    expect(bad.status).toBe(400);
+    expect(res.status).toBe(200);
+    expect(answered.campaignStatus).toBe('stopping');
+    expect(later.campaignStatus).toBe('off');
+    expect(later.dialed).toBe(0);
+  });
+});
+
+describe('routing', () => {
+  it('answers unknown paths with 404 and wrong methods with 405, both as ErrorBody', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+
+    // Act
+    const missing = await api(t, token, '/api/v2/queues/stats/realtime');
+    const wrongMethod = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`, { method: 'DELETE' });
+
+    // Assess
+    expect(missing.status).toBe(404);
+    expect(wrongMethod.status).toBe(405);
+    expect(schemaErrors('outbound-campaigns.schema.json', 'ErrorBody', await missing.json())).toEqual([]);
+  });
+});
+
+describe('analytics agree with the simulation', () => {
+  it('aggregates per minute equal the time series, the current bucket is partial, and empty answers are {}', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    t.advanceTo(HOUR + 30_000);
+    const series = t.sim.timeSeries.slice(0, 60);
+    const query = (interval: string, queueId: string) => ({
+      interval,
+      granularity: 'PT1M',
+      groupBy: ['queueId'],
+      filter: { type: 'and', predicates: [{ type: 'dimension', dimension: 'queueId', operator: 'matches', value: queueId }] },
+      metrics: ['nOffered', 'tAnswered', 'tAbandon', 'nOutboundAttempted', 'nOutboundConnected', 'nOutboundAbandoned'],
+      views: [{ target: 'tAnswered', name: 'within', function: 'rangeBound', range: { lt: 20_000.001 } }],
+    });
+    type Answer = { results?: Array<{ data: Array<{ interval: string; metrics: Array<{ metric: string; stats: { count: number } }>; views?: Array<{ stats: { count: number } }> }> }> };
+
+    // Act
+    const inbound = (await (await api(t, token, '/api/v2/analytics/conversations/aggregates/query', { method: 'POST', body: query('2026-05-14T08:00:00.000Z/2026-05-14T10:00:00.000Z', INBOUND_QUEUE) })).json()) as Answer;
+    const outbound = (await (await api(t, token, '/api/v2/analytics/conversations/aggregates/query', { method: 'POST', body: query('2026-05-14T08:00:00.000Z/2026-05-14T10:00:00.000Z', OUTBOUND_QUEUE) })).json()) as Answer;
+    const future = await (await api(t, token, '/api/v2/analytics/conversations/aggregates/query', { method: 'POST', body: query('2026-05-14T12:00:00.000Z/2026-05-14T13:00:00.000Z', INBOUND_QUEUE) })).json();
+
+    // Assess
+    const count = (bucket: { metrics: Array<{ metric: string; stats: { count: number } }> } | undefined, metric: string) =>
+      bucket?.metrics.find((m) => m.metric === metric)?.stats.count ?? 0;
+    const inboundBuckets = new Map(inbound.results![0]!.data.map((d) => [d.interval.split('/')[0], d]));
+    for (const minute of series) {
+      const b = inboundBuckets.get(minute.start);
+      const q = minute.queues[INBOUND_QUEUE]!;
+      expect([count(b, 'nOffered'), count(b, 'tAnswered'), count(b, 'tAbandon'), b?.views?.[0]?.stats.count ?? 0]).toEqual([q.offered, q.answered, q.abandoned, q.answeredWithinThreshold]);
+    }
+    const partial = outbound.results![0]!.data.at(-1)!;
+    const dialsSoFar = t.sim.analytics.facts.filter((f) => f.metric === 'nOutboundAttempted' && f.t >= HOUR).length;
+    expect(partial.interval).toBe('2026-05-14T09:00:00.000Z/2026-05-14T09:01:00.000Z');
+    expect(count(partial, 'nOutboundAttempted')).toBe(dialsSoFar);
+    const totals = (metric: string) => outbound.results![0]!.data.slice(0, -1).reduce((sum, b) => sum + count(b, metric), 0);
+    const sum = (f: (m: (typeof series)[number]) => number) => series.reduce((s, m) => s + f(m), 0);
+    expect(totals('nOutboundAttempted')).toBe(sum((m) => m.campaigns[CAMPAIGN]!.dialed));
+    expect(totals('nOutboundConnected')).toBe(sum((m) => m.campaigns[CAMPAIGN]!.liveAnswers));
+    expect(totals('nOutboundAbandoned')).toBe(sum((m) => m.campaigns[CAMPAIGN]!.complianceAbandons));
+    expect(future).toEqual({});
+  });
+
+  it('observations report the live queue state', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    t.advanceTo(3.5 * HOUR);
+    const query = JSON.parse(fixtureExample('constructed-queue-observations-request.json')) as unknown;
+
+    // Act
+    const answer = (await (await api(t, token, '/api/v2/analytics/queues/observations/query', { method: 'POST', body: query })).json()) as {
+      results: Array<{ group: { queueId: string; mediaType?: string }; data: Array<{ metric: string; qualifier?: string; stats: { count: number } }> }>;
+    };
+
+    // Assess
+    const obs = t.sim.observeQueue(INBOUND_QUEUE)!;
+    const users = answer.results.find((r) => r.group.queueId === INBOUND_QUEUE && !r.group.mediaType)!.data;
+    const calls = answer.results.find((r) => r.group.queueId === INBOUND_QUEUE && r.group.mediaType === 'voice')!.data;
+    const stat = (data: typeof users, metric: string, qualifier?: string) => data.find((d) => d.metric === metric && d.qualifier === qualifier)?.stats.count ?? 0;
+    expect(stat(users, 'oOnQueueUsers', 'IDLE')).toBe(obs.idleUsers);
+    expect(stat(users, 'oOnQueueUsers', 'INTERACTING')).toBe(obs.interactingUsers);
+    expect(stat(users, 'oActiveUsers')).toBe(26);
+    expect(stat(calls, 'oWaiting')).toBe(obs.waiting);
+    expect(stat(calls, 'oInteracting')).toBe(obs.interactingCalls);
+  });
+});
