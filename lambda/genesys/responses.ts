@@ -1,0 +1,220 @@
+/**
+ * zod schemas of the Genesys Cloud responses the adapter reads.
+ *
+ * Field names follow the SDK-derived JSON schemas in test/fixtures/genesys/*.schema.json. Objects
+ * are permissive of extra fields (Genesys adds fields often; zod drops unknown keys), but strict on
+ * what we use: numbers must be finite and non-negative where a count is expected, so a bad body
+ * turns into an error naming the field instead of a NaN reaching the controller.
+ */
+import { z } from 'zod';
+import type { CampaignStatus, DialingMode } from '../ports.js';
+
+/** A body that parsed as JSON but is not what we can use. `field` is a dotted path into the body. */
+export class ResponseShapeError extends Error {
+  override readonly name = 'ResponseShapeError';
+  constructor(
+    readonly field: string | undefined,
+    readonly problem: string,
+  ) {
+    super(field === undefined ? problem : `field "${field}" ${problem}`);
+  }
+}
+
+const CAMPAIGN_STATUSES = ['on', 'stopping', 'off', 'complete', 'invalid', 'forced_off', 'forced_stopping'] as const satisfies readonly CampaignStatus[];
+const DIALING_MODES = ['agentless', 'preview', 'power', 'predictive', 'progressive', 'external'] as const satisfies readonly DialingMode[];
+
+const id = z.string().min(1);
+/** A count: finite (zod 4 rejects Infinity, which JSON.parse yields for 1e999) and not negative. */
+const count = z.number().nonnegative();
+
+/** POST /oauth/token answer. */
+export const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', { error: 'must be "bearer"' }),
+  /** Seconds; Genesys allows 5 min to 48 h per client. */
+  expires_in: z.number().positive(),
+});
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+/** Genesys ErrorBody, and the OAuth error form of the login host; read leniently, never required. */
+export const errorBodySchema = z.object({
+  message: z.string().optional().catch(undefined),
+  code: z.string().optional().catch(undefined),
+  contextId: z.string().optional().catch(undefined),
+  error: z.string().optional().catch(undefined),
+  error_description: z.string().optional().catch(undefined),
+  description: z.string().optional().catch(undefined),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Campaign, reduced to the fields pacing reads. Optional knob fields may be absent or null. */
+export const campaignSchema = z.object({
+  id,
+  name: z.string().nullish(),
+  campaignStatus: z.enum(CAMPAIGN_STATUSES),
+  dialingMode: z.enum(DIALING_MODES),
+  /** Percent, e.g. 3.0. */
+  abandonRate: z.number().nonnegative().nullish(),
+  /** int32 in the schema; superseded by maxCallsPerAgentDecimal when present. */
+  maxCallsPerAgent: z.number().nonnegative().nullish(),
+  maxCallsPerAgentDecimal: z.number().nonnegative().nullish(),
+  outboundLineCount: z.number().int().nonnegative().nullish(),
+  queue: z.object({ id }).nullish(),
+});
+export type CampaignBody = z.infer<typeof campaignSchema>;
+
+/** CampaignEntityListing. Navigation URIs (nextUri, selfUri, ...) are deliberately not read. */
+export const campaignListingSchema = z.object({
+  entities: z.array(campaignSchema).nullish(),
+  pageSize: z.number().int().nonnegative().nullish(),
+  pageNumber: z.number().int().nonnegative().nullish(),
+  pageCount: z.number().int().nonnegative().nullish(),
+  total: z.number().int().nonnegative().nullish(),
+});
+export type CampaignListing = z.infer<typeof campaignListingSchema>;
+
+/** Queue, reduced to mediaSettings.call.serviceLevel; presence of durationMs is checked by the caller so the error names the full path. */
+export const routingQueueSchema = z.object({
+  id: z.string().nullish(),
+  mediaSettings: z
+    .object({
+      call: z
+        .object({
+          serviceLevel: z
+            .object({
+              percentage: z.number().min(0).max(1).nullish(),
+              durationMs: z.number().positive().nullish(),
+            })
+            .nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+});
+export type RoutingQueueBody = z.infer<typeof routingQueueSchema>;
+
+const statsSchema = z.object({ count: count.nullish() });
+
+/** QueueObservationQueryResponse. */
+export const queueObservationResponseSchema = z.object({
+  results: z
+    .array(
+      z.object({
+        group: z.object({ queueId: z.string().nullish(), mediaType: z.string().nullish() }).nullish(),
+        data: z
+          .array(
+            z.object({
+              metric: z.string(),
+              qualifier: z.string().nullish(),
+              stats: statsSchema.nullish(),
+            }),
+          )
+          .nullish(),
+      }),
+    )
+    .nullish(),
+});
+export type QueueObservationResponse = z.infer<typeof queueObservationResponseSchema>;
+
+/** ConversationAggregateQueryResponse. Genesys answers `{}` when nothing matched. */
+export const conversationAggregateResponseSchema = z.object({
+  results: z
+    .array(
+      z.object({
+        group: z
+          .object({ queueId: z.string().nullish(), outboundCampaignId: z.string().nullish(), mediaType: z.string().nullish() })
+          .nullish(),
+        data: z
+          .array(
+            z.object({
+              interval: z.string().nullish(),
+              metrics: z
+                .array(z.object({ metric: z.string(), qualifier: z.string().nullish(), stats: statsSchema.nullish() }))
+                .nullish(),
+              views: z.array(z.object({ name: z.string(), stats: statsSchema.nullish() })).nullish(),
+            }),
+          )
+          .nullish(),
+      }),
+    )
+    .nullish(),
+});
+export type ConversationAggregateResponse = z.infer<typeof conversationAggregateResponseSchema>;
+
+/**
+ * Formats a path such as ["results", 0, "data", 2, "stats", "count"] as "results[0].data[2].stats.count".
+ */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** The type of a value in words. Never the value itself: a token response must not leak its token. */
+function describeType(value: unknown): string {
+  if (value === undefined) return 'absent';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isFinite(value) ? `the number ${value}` : 'a non-finite number';
+  if (typeof value === 'string') return 'a string';
+  return `a ${typeof value}`;
+}
+
+const EXPECTED_WORDS: Record<string, string> = {
+  number: 'a finite number',
+  int: 'a whole number',
+  string: 'a string',
+  object: 'an object',
+  array: 'an array',
+  boolean: 'true or false',
+};
+
+function describeIssue(issue: z.core.$ZodIssue, body: unknown, revealValues: boolean): string {
+  const actual = valueAt(body, issue.path);
+  const shown = revealValues || typeof actual !== 'string' ? describeType(actual) : 'a string';
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = EXPECTED_WORDS[issue.expected] ?? issue.expected;
+      return actual === undefined ? `is absent (expected ${expected})` : `must be ${expected} but is ${shown}`;
+    }
+    case 'too_small':
+      return `must be ${issue.inclusive === false ? 'above' : 'at least'} ${String(issue.minimum)} but is ${shown}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)} but is ${shown}`;
+    case 'invalid_value': {
+      const got = actual === undefined ? 'absent' : revealValues && typeof actual === 'string' ? JSON.stringify(actual.slice(0, 40)) : shown;
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} but is ${got}`;
+    }
+    case 'invalid_format':
+      return `has an unexpected format (${issue.format === 'regex' ? 'does not match the expected pattern' : issue.format})`;
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * Validates a parsed JSON body against a schema.
+ *
+ * @param schema - one of the schemas above
+ * @param body - the parsed JSON
+ * @param options - `revealValues: false` keeps string values out of messages (token responses)
+ * @throws ResponseShapeError naming the first field at fault
+ */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown, options: { revealValues?: boolean } = {}): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.length > 0 ? fieldPath(issue.path) : undefined;
+  const problem = field === undefined ? `body ${describeIssue(issue, body, false)}` : describeIssue(issue, body, options.revealValues ?? true);
+  throw new ResponseShapeError(field, problem);
+}
