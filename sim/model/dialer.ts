@@ -9,8 +9,10 @@
  * - it dials so that the live answers expected from calls in flight roughly match the agents it
  *   expects to be free (idle agents; predictive also counts busy agents likely to finish within the
  *   typical ring time);
- * - a slow multiplicative "pace" factor is cut when the recent compliance abandon rate is above the
- *   target and crept up when it is below, so the realised rate hovers around the target;
+ * - a multiplicative "pace" factor is cut at every compliance abandon and crept up at every live
+ *   answer that reaches an agent, in proportions that balance exactly when the abandon rate equals
+ *   the target (a stochastic-approximation loop): so the dialer throttles whenever recent abandons
+ *   run above the target, and the realised rate wanders around it with the noise of small counts;
  * - outstanding calls are capped at `maxCallsPerAgent` per effective idle agent (our reading of the
  *   knob [unverified]: with that cap the knob binds in the usual 1..3 range) and by
  *   `outboundLineCount`.
@@ -73,15 +75,12 @@ export interface PacingDecision {
 const PRIOR_CONNECT_RATE = 0.2;
 const PRIOR_WEIGHT_DIALS = 20;
 const MIN_CONNECT_RATE = 0.02;
-const PACE_MIN = 0.3;
+const PACE_MIN = 0.1;
 const PACE_MAX = 2;
-/** Live answers needed in the window before the abandon feedback acts. */
-const MIN_LIVE_FOR_FEEDBACK = 20;
 
 /** Learned state of one campaign's pacing. */
 export class PredictivePacing {
   private readonly connects: OutcomeWindow;
-  private readonly abandons: OutcomeWindow;
   /** Multiplier on expected-free agents, trimmed by abandon feedback. */
   pace = 1;
   /** Exponentially weighted mean handle time of the queue's calls, ms. */
@@ -89,9 +88,17 @@ export class PredictivePacing {
   /** Exponentially weighted mean time from dial to live answer, ms. */
   private meanRingToLiveMs: number;
 
-  constructor(connectWindow: number, abandonWindow: number, initialHandleMs: number, initialRingMs: number) {
+  /**
+   * @param connectWindow resolved dials the connect-rate estimate looks back over
+   * @param feedbackGain log-step of the pace at each compliance abandon (0.05: a 5% cut)
+   */
+  constructor(
+    connectWindow: number,
+    private readonly feedbackGain: number,
+    initialHandleMs: number,
+    initialRingMs: number,
+  ) {
     this.connects = new OutcomeWindow(connectWindow);
-    this.abandons = new OutcomeWindow(abandonWindow);
     this.meanHandleMs = initialHandleMs;
     this.meanRingToLiveMs = initialRingMs;
   }
@@ -102,17 +109,20 @@ export class PredictivePacing {
     return Math.max(MIN_CONNECT_RATE, p);
   }
 
-  /** Compliance abandon rate over the recent live answers, or undefined with too few. */
-  get recentAbandonRate(): number | undefined {
-    return this.abandons.count >= MIN_LIVE_FOR_FEEDBACK ? this.abandons.yesCount / this.abandons.count : undefined;
-  }
-
   recordDialResolved(live: boolean): void {
     this.connects.record(live);
   }
 
-  recordLiveAnswerFate(abandoned: boolean): void {
-    this.abandons.record(abandoned);
+  /**
+   * Abandon feedback: each abandon cuts the pace by exp(-gain); each live answer that reaches an
+   * agent raises it by exp(gain * target / (1 - target)). The expected log-change is zero exactly
+   * when the abandon fraction equals the target.
+   * @param targetPercent the campaign's abandonRate (percent)
+   */
+  recordLiveAnswerFate(abandoned: boolean, targetPercent: number): void {
+    const target = Math.min(0.99, targetPercent / 100);
+    const step = abandoned ? -this.feedbackGain : (this.feedbackGain * target) / (1 - target);
+    this.pace = Math.min(PACE_MAX, Math.max(PACE_MIN, this.pace * Math.exp(step)));
   }
 
   recordHandle(ms: number): void {
@@ -121,18 +131,6 @@ export class PredictivePacing {
 
   recordRingToLive(ms: number): void {
     this.meanRingToLiveMs += 0.05 * (ms - this.meanRingToLiveMs);
-  }
-
-  /**
-   * Trims the pace toward the abandon-rate target; called every few seconds.
-   * @param targetPercent the campaign's abandonRate (percent)
-   */
-  adjustPace(targetPercent: number): void {
-    const observed = this.recentAbandonRate;
-    if (observed === undefined) return;
-    const target = targetPercent / 100;
-    if (observed > target) this.pace = Math.max(PACE_MIN, this.pace * 0.9);
-    else this.pace = Math.min(PACE_MAX, this.pace * 1.02);
   }
 
   /** Decides how many calls to place at this tick. */

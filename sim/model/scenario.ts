@@ -167,10 +167,10 @@ const campaignSchema = z
       .strictObject({
         /** How many recent resolved dials the connect-rate estimate uses (bigger: steadier but slower to react). */
         connectRateWindowDials: z.number().int().min(10).default(300),
-        /** How many recent live answers the abandon-rate feedback looks at. */
-        abandonWindowLiveAnswers: z.number().int().min(10).default(200),
+        /** Log-step of the pace at each compliance abandon (bigger: reacts faster, noisier). */
+        abandonFeedbackGain: z.number().gt(0).max(1).default(0.05),
       })
-      .default({ connectRateWindowDials: 300, abandonWindowLiveAnswers: 200 }),
+      .default({ connectRateWindowDials: 300, abandonFeedbackGain: 0.05 }),
   })
   .superRefine((c, ctx) => {
     if (c.dialingMode === 'agentless' && c.outboundLineCount < 1) {

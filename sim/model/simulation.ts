@@ -160,8 +160,6 @@ type SimEvent =
   | { kind: 'dialerTick' };
 
 const DIALER_TICK_MS = 1000;
-/** The abandon-rate feedback trims the pace every this many ticks. */
-const PACE_ADJUST_TICKS = 10;
 
 /** Deterministic id of the n-th simulated agent (Genesys user ids are UUIDs). */
 function agentId(n: number): string {
@@ -182,7 +180,6 @@ export class ContactCentreSimulation {
   private readonly queues = new Map<string, QueueRuntime>();
   private readonly campaignsById = new Map<string, CampaignRuntime>();
   private readonly recorder: MinuteRecorder;
-  private tickCount = 0;
 
   /**
    * @param scenario a validated scenario (see parseScenario)
@@ -399,7 +396,7 @@ export class ContactCentreSimulation {
       busySit: compileSchedule(spec.dialOutcomes.busySit),
       talk: compileDuration(spec.talkTime),
       acw: compileDuration(spec.acw),
-      pacing: new PredictivePacing(spec.dialer.connectRateWindowDials, spec.dialer.abandonWindowLiveAnswers, initialHandle, initialRing),
+      pacing: new PredictivePacing(spec.dialer.connectRateWindowDials, spec.dialer.abandonFeedbackGain, initialHandle, initialRing),
       dialsInProgress: 0,
       liveAnswersWaiting: 0,
       attempts: 0,
@@ -504,7 +501,7 @@ export class ContactCentreSimulation {
     this.abandon(call);
     const campaign = this.campaignsById.get(call.campaignId!)!;
     campaign.liveAnswersWaiting--;
-    campaign.pacing.recordLiveAnswerFate(true);
+    campaign.pacing.recordLiveAnswerFate(true, campaign.settings.abandonRate);
     this.analytics.record(this.clock, 'nOutboundAbandoned', 1, call.queueId, call.campaignId, 'outbound');
     this.recorder.campaignComplianceAbandon(campaign.settings.id);
     this.settleStopping(campaign);
@@ -537,7 +534,7 @@ export class ContactCentreSimulation {
     if (call.campaignId !== undefined) {
       const campaign = this.campaignsById.get(call.campaignId)!;
       campaign.rightPartyContacts++;
-      if (!call.waitsWithPatience) campaign.pacing.recordLiveAnswerFate(false);
+      if (!call.waitsWithPatience) campaign.pacing.recordLiveAnswerFate(false, campaign.settings.abandonRate);
     }
     this.setAgentState(agent, 'talking');
     agent.call = call;
@@ -643,14 +640,7 @@ export class ContactCentreSimulation {
   }
 
   private onDialerTick(): void {
-    this.tickCount++;
-    for (const campaign of this.campaignsById.values()) {
-      const mode = campaign.settings.dialingMode;
-      if (mode === 'power' || mode === 'predictive') {
-        if (this.tickCount % PACE_ADJUST_TICKS === 0) campaign.pacing.adjustPace(campaign.settings.abandonRate);
-      }
-      this.pump(campaign);
-    }
+    for (const campaign of this.campaignsById.values()) this.pump(campaign);
     this.events.push(this.clock + DIALER_TICK_MS, { kind: 'dialerTick' });
   }
 
