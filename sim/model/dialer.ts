@@ -81,8 +81,8 @@ const PACE_MAX = 2;
 /** Learned state of one campaign's pacing. */
 export class PredictivePacing {
   private readonly connects: OutcomeWindow;
-  /** Multiplier on expected-free agents, trimmed by abandon feedback. */
-  pace = 1;
+  /** Multiplier on expected-free agents, trimmed by abandon feedback; starts cautious, as dialers do at the start of a day. */
+  pace = 0.6;
   /** Exponentially weighted mean handle time of the queue's calls, ms. */
   private meanHandleMs: number;
   /** Exponentially weighted mean time from dial to live answer, ms. */
