@@ -240,11 +240,11 @@ export class ContactCentreSimulation {
     if (t < this.clock) throw new RangeError(`cannot go back in time from ${this.clock} to ${t}`);
     while (this.events.peekTime() <= t) {
       const { t: at, event } = this.events.pop();
-      this.recorder.advance(at);
+      this.recorder.beforeEventAt(at);
       this.clock = at;
       this.handle(event);
     }
-    this.recorder.advance(t);
+    this.recorder.closeMinutesUpTo(t);
     this.clock = t;
   }
 

@@ -106,15 +106,27 @@ export class MinuteRecorder {
     this.reset();
   }
 
-  /** Integrates gauges up to virtual time t, closing every minute that ends at or before t. */
-  advance(t: number): void {
+  /**
+   * Called before an event at virtual time t changes any gauge: closes the minutes that end by t
+   * and integrates the gauges up to t.
+   */
+  beforeEventAt(t: number): void {
+    this.closeMinutesUpTo(t);
+    this.integrate(t);
+  }
+
+  /**
+   * Closes every minute that ends at or before t. Gauges are integrated only up to event times and
+   * minute boundaries, never to arbitrary stopping points, so the floating-point sums (and the
+   * samples) are identical however the run is split into advanceTo calls.
+   */
+  closeMinutesUpTo(t: number): void {
     let boundary = (this.samples.length + 1) * MINUTE_MS;
     while (boundary <= t) {
       this.integrate(boundary);
       this.close();
       boundary += MINUTE_MS;
     }
-    this.integrate(t);
   }
 
   queueOffered(queueId: string): void {
