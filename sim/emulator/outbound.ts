@@ -308,3 +308,52 @@ function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** GET /api/v2/outbound/settings: the organisation limits the twin enforces. */
+export function outboundSettings(sim: ContactCentreSimulation): Record<string, unknown> {
+  return {
+    id: '5d1e4f3c-0000-4000-8000-00000000f001',
+    name: 'Outbound Settings',
+    dateCreated: isoAt(sim, -CREATED_BEFORE_START_MS),
+    dateModified: isoAt(sim, -CREATED_BEFORE_START_MS),
+    version: 1,
+    maxCallsPerAgent: 15,
+    maxCallsPerAgentDecimal: 15,
+    maxConfigurableCallsPerAgent: 15,
+    maxLineUtilization: 1,
+    abandonSeconds: sim.scenario.organization.abandonSeconds,
+    // The twin counts abandons over every live answer (the FCC/FTC denominator).
+    complianceAbandonRateDenominator: 'ALL_CALLS',
+    selfUri: '/api/v2/outbound/settings',
+  };
+}
+
+/**
+ * GET /api/v2/outbound/campaigns/{id}/linedistribution: the site's line capacity and how the
+ * campaigns share it. Campaigns with dynamic line balancing are listed as dynamically allocated
+ * (their current outboundLineCount as the assignment), the others as reserving their lines.
+ */
+export function lineDistribution(sim: ContactCentreSimulation, id: string, query: URLSearchParams): Record<string, unknown> {
+  const campaign = campaignOr404(sim, id);
+  const onlyActive = query.get('includeOnlyActiveCampaigns') !== 'false';
+  const total = sim.scenario.organization.totalOutboundLines;
+  const campaigns = sim.campaigns().filter((c) => !onlyActive || c.campaignStatus === 'on' || c.id === campaign.id);
+  const ref = (c: CampaignSettings) => ({ id: c.id, name: c.name, selfUri: `/api/v2/outbound/campaigns/${c.id}` });
+  const reserving = campaigns.filter((c) => !c.dynamicLineBalancing.enabled);
+  const dynamic = campaigns.filter((c) => c.dynamicLineBalancing.enabled);
+  const reservedLines = reserving.reduce((s, c) => s + c.outboundLineCount, 0);
+  return {
+    campaign: { id: campaign.id, selfUri: `/api/v2/outbound/campaigns/${campaign.id}` },
+    maxOutboundLineCount: total,
+    maxLineUtilization: 1,
+    availableOutboundLines: Math.max(0, total - reservedLines),
+    reservedLines,
+    campaignsWithReservedLines: reserving.map((c) => ({ campaign: ref(c), linesReserved: c.outboundLineCount })),
+    campaignsWithDynamicallyAllocatedLines: dynamic.map((c) => ({
+      campaign: ref(c),
+      campaignWeight: c.dynamicLineBalancing.relativeWeight,
+      linesAssigned: c.outboundLineCount,
+      legacyWeight: false,
+    })),
+  };
+}

@@ -15,7 +15,7 @@ import { conversationAggregates, getQueue, queueObservations } from './analytics
 import { RateLimiter, TokenIssuer, rateLimited } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { FaultInjector } from './faults.js';
-import { campaignPerformance, campaignStats, getCampaign, listCampaigns, patchCampaign, putCampaign } from './outbound.js';
+import { campaignPerformance, campaignStats, getCampaign, lineDistribution, listCampaigns, outboundSettings, patchCampaign, putCampaign } from './outbound.js';
 
 export interface TwinOptions {
   /** A validated scenario, a plain object to validate, or a path to a scenario JSON file. */
@@ -82,6 +82,11 @@ const ROUTES: Route[] = [
     methods: { POST: ({ sim, body }) => ({ status: 200, body: campaignPerformance(sim, body) }) },
   },
   { pattern: /^\/api\/v2\/outbound\/campaigns\/([^/]+)\/stats$/, methods: { GET: ({ sim, params }) => ({ status: 200, body: campaignStats(sim, params[0]!) }) } },
+  {
+    pattern: /^\/api\/v2\/outbound\/campaigns\/([^/]+)\/linedistribution$/,
+    methods: { GET: ({ sim, params, query }) => ({ status: 200, body: lineDistribution(sim, params[0]!, query) }) },
+  },
+  { pattern: /^\/api\/v2\/outbound\/settings$/, methods: { GET: ({ sim }) => ({ status: 200, body: outboundSettings(sim) }) } },
   {
     pattern: /^\/api\/v2\/outbound\/campaigns\/([^/]+)$/,
     methods: {

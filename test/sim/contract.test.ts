@@ -109,6 +109,18 @@ describe('the official SDK against the twin', () => {
     expect(performance.entities.map((e) => e.campaign.id)).toEqual([CAMPAIGN]);
   });
 
+  it('gets the line distribution and the organisation outbound settings', async () => {
+    // Act
+    const lines = (await outbound.getOutboundCampaignLinedistribution!(CAMPAIGN)) as { maxOutboundLineCount: number; reservedLines: number };
+    const settings = (await outbound.getOutboundSettings!()) as { maxConfigurableCallsPerAgent: number; abandonSeconds: number };
+
+    // Assess
+    expect(schemaErrors(OUTBOUND, 'CampaignOutboundLinesDistribution', lines)).toEqual([]);
+    expect(schemaErrors(OUTBOUND, 'OutboundSettings', settings)).toEqual([]);
+    expect(lines).toMatchObject({ maxOutboundLineCount: 300, reservedLines: 40 });
+    expect(settings).toMatchObject({ maxConfigurableCallsPerAgent: 15, abandonSeconds: 2 });
+  });
+
   it('gets a routing queue with its call service level', async () => {
     // Act
     const queue = (await routing.getRoutingQueue!(INBOUND_QUEUE)) as { mediaSettings: { call: { serviceLevel: unknown } } };
