@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from './config/config.js';
+import type { TickRequest } from './tick.js';
 
 /** The two kinds of invocation the controller accepts. */
 export type ControllerEvent =
@@ -51,5 +52,30 @@ export function parseEvent(event: unknown): ControllerEvent {
     kind: 'console',
     dryRun: parsed.data.dryRun ?? true,
     ...(parsed.data.campaignIds ? { campaignIds: parsed.data.campaignIds } : {}),
+  };
+}
+
+/**
+ * Turns a parsed event into the tick to run.
+ *
+ * Scheduled ticks are keyed by the event's id and time and save state. A console run happens
+ * "now"; a console dry run saves nothing, so it never disturbs the scheduled loop.
+ *
+ * @throws EventError when a console event names campaigns that are not configured
+ */
+export function toTickRequest(event: ControllerEvent, configuredIds: readonly string[], requestId: string, now: number): TickRequest {
+  if (event.kind === 'scheduled') {
+    return { eventId: event.eventId, eventTime: event.eventTime, dryRun: false, saveState: true };
+  }
+  const unknown = (event.campaignIds ?? []).filter((id) => !configuredIds.includes(id));
+  if (unknown.length > 0) {
+    throw new EventError(`console event rejected: campaignIds ${unknown.join(', ')} not in the configuration; configured: ${configuredIds.join(', ')}`);
+  }
+  return {
+    eventId: `console:${requestId}`,
+    eventTime: now,
+    dryRun: event.dryRun,
+    saveState: !event.dryRun,
+    ...(event.campaignIds ? { campaignIds: event.campaignIds } : {}),
   };
 }

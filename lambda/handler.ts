@@ -1,2 +1,71 @@
-// Placeholder entry so the stack can reference the handler while it is being written.
-export const handler = async (): Promise<void> => {};
+/**
+ * The Lambda entry: parse the event, load the configuration (once per container), run one
+ * tick, report it. Everything else lives in the modules it wires together.
+ */
+import { resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { loadPacingConfigFile, type PacingConfig } from './config/config.js';
+import { readGenesysCredentials } from './credentials.js';
+import { parseEvent, toTickRequest } from './events.js';
+import { GenesysClient, TokenProvider } from './genesys/index.js';
+import { reportTick } from './observability.js';
+import { DynamoDbStateStore } from './state/dynamodb-store.js';
+import { runTick, type TickSummary } from './tick.js';
+
+const logger = new Logger();
+const metrics = new Metrics();
+const dynamodb = new DynamoDBClient({});
+
+/** Time kept back from the Lambda timeout to save state and publish metrics. */
+const SAFETY_MARGIN_MS = 5_000;
+
+interface Controller {
+  config: PacingConfig;
+  genesys: GenesysClient;
+  store: DynamoDbStateStore;
+}
+
+let controller: Controller | undefined;
+
+/** Built on the first invocation of a container; a bad configuration fails here, with its fields named. */
+function coldStart(): Controller {
+  if (controller) return controller;
+  const configPath = resolve(process.env.LAMBDA_TASK_ROOT ?? '.', process.env.PACING_CONFIG_FILE ?? 'pacing.config.json');
+  const config = loadPacingConfigFile(configPath);
+  const tableName = process.env.STATE_TABLE_NAME;
+  if (!tableName) throw new Error('STATE_TABLE_NAME is not set: deploy with the PacingController construct, or set it for local runs');
+  const tokens = new TokenProvider({
+    loginBaseUrl: config.genesys.loginBaseUrl,
+    credentials: () => readGenesysCredentials(config.secretName),
+  });
+  controller = {
+    config,
+    genesys: new GenesysClient({ apiBaseUrl: config.genesys.apiBaseUrl, loginBaseUrl: config.genesys.loginBaseUrl, requestTimeoutMs: config.genesys.requestTimeoutMs, tokens }),
+    store: new DynamoDbStateStore(dynamodb, tableName),
+  };
+  logger.info('controller configured', { campaigns: config.campaigns.length, apiBaseUrl: config.genesys.apiBaseUrl });
+  return controller;
+}
+
+/**
+ * Runs one control tick for an EventBridge scheduled event, or a console test event such as
+ * `{"dryRun": true, "campaignIds": ["..."]}`, and returns the per-campaign summary.
+ */
+export const handler = async (event: unknown, context: Context): Promise<TickSummary> => {
+  const { config, genesys, store } = coldStart();
+  const request = toTickRequest(parseEvent(event), config.campaigns.map((c) => c.campaignId), context.awsRequestId, Date.now());
+  const api = genesys.withDeadline(Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
+  try {
+    const summary = await runTick(config, request, { genesys: api, store, now: Date.now });
+    reportTick(logger, metrics, summary, api.stats);
+    return summary;
+  } catch (err) {
+    logger.error('tick failed before any write', { eventId: request.eventId, error: err as Error });
+    metrics.addMetric('TickFailures', 'Count', 1);
+    metrics.publishStoredMetrics();
+    throw err;
+  }
+};

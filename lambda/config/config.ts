@@ -36,14 +36,14 @@ export interface PacingConfig {
 }
 
 /** Defaults for the loop's tunables when neither the campaign nor `defaults` sets them. */
-export const TUNING_DEFAULTS = {
+export const TUNING_DEFAULTS: { windowMinutes: number; minSample: number; deadBand: number; dryRun: boolean; maxGapMinutes: number; derivativeFilterMinutes: number } = {
   windowMinutes: 15,
   minSample: 20,
   deadBand: 0.01,
   dryRun: false,
   maxGapMinutes: 10,
   derivativeFilterMinutes: 2,
-} as const;
+};
 
 /** A configuration that cannot be used; the message lists every field at fault and how to fix it. */
 export class ConfigError extends Error {
@@ -115,7 +115,7 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
   };
 }
 
-function pickTuning(c: Record<string, unknown>) {
+function pickTuning(c: Partial<typeof TUNING_DEFAULTS>) {
   const { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes } = c;
   return { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes };
 }

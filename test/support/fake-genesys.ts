@@ -1,0 +1,166 @@
+/**
+ * A scripted Genesys Cloud on a real local HTTP server, for whole-tick tests where each
+ * measurement must be exact. (The twin in sim/ simulates a contact centre instead.)
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeCampaign {
+  id: string;
+  campaignStatus: string;
+  dialingMode: string;
+  maxCallsPerAgent: number;
+  abandonRate: number;
+  outboundLineCount: number;
+  version: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+export interface FakeGenesys {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  campaigns: Map<string, FakeCampaign>;
+  /** Per queue: offered and answered within threshold over any window asked. */
+  queueStats: Map<string, { offered: number; within: number }>;
+  /** Per campaign: live connects and abandons over any window asked. */
+  campaignStats: Map<string, { connected: number; abandoned: number }>;
+  requests: RecordedRequest[];
+  patches(): RecordedRequest[];
+  /** Answers the next n requests to paths matching `pattern` with this status. */
+  failNext(pattern: RegExp, status: number, n?: number): void;
+  /** Forgets campaigns, statistics, recorded requests and pending failures. */
+  reset(): void;
+  /** Holds PATCH answers until `release()` is called (to overlap invocations). */
+  holdPatches(): { release: () => void };
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  return body;
+}
+
+/** Starts the fake on a free loopback port. */
+export async function startFakeGenesys(): Promise<FakeGenesys> {
+  const campaigns = new Map<string, FakeCampaign>();
+  const queueStats = new Map<string, { offered: number; within: number }>();
+  const campaignStats = new Map<string, { connected: number; abandoned: number }>();
+  const requests: RecordedRequest[] = [];
+  const failures: Array<{ pattern: RegExp; status: number; left: number }> = [];
+  let patchGate: Promise<void> | undefined;
+  const clientId = 'fake-client';
+  const clientSecret = 'fake-secret-do-not-log';
+  const token = 'fake-token-do-not-log';
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const text = await readBody(req);
+    const isJson = String(req.headers['content-type'] ?? '').includes('json');
+    const body = text && isJson ? (JSON.parse(text) as unknown) : undefined;
+    requests.push({ method: req.method ?? '', path: url.pathname + url.search, body: body ?? text });
+    const json = (status: number, payload?: unknown) => {
+      res.writeHead(status, payload === undefined ? {} : { 'content-type': 'application/json' });
+      res.end(payload === undefined ? undefined : JSON.stringify(payload));
+    };
+    const failure = failures.find((f) => f.left > 0 && f.pattern.test(url.pathname));
+    if (failure) {
+      failure.left -= 1;
+      json(failure.status, { message: `injected ${failure.status}`, code: 'injected', status: failure.status });
+      return;
+    }
+    if (url.pathname === '/oauth/token') {
+      const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) return json(401, { message: 'bad client', code: 'bad.credentials', status: 401 });
+      return json(200, { access_token: token, token_type: 'bearer', expires_in: 86_400 });
+    }
+    if (req.headers.authorization !== `Bearer ${token}`) return json(401, { message: 'no token', code: 'bad.credentials', status: 401 });
+
+    if (req.method === 'GET' && url.pathname === '/api/v2/outbound/campaigns') {
+      const ids = url.searchParams.getAll('id');
+      const entities = ids.flatMap((id) => {
+        const c = campaigns.get(id);
+        return c ? [{ ...c, name: `Campaign ${id}`, maxCallsPerAgentDecimal: c.maxCallsPerAgent, queue: { id: 'q-out' } }] : [];
+      });
+      return json(200, { entities, pageSize: 100, pageNumber: 1, total: entities.length, pageCount: 1 });
+    }
+    const routing = url.pathname.match(/^\/api\/v2\/routing\/queues\/([^/]+)$/);
+    if (req.method === 'GET' && routing) {
+      return json(200, { id: routing[1], name: 'Inbound', mediaSettings: { call: { serviceLevel: { percentage: 0.8, durationMs: 20_000 } } } });
+    }
+    if (req.method === 'POST' && url.pathname === '/api/v2/analytics/queues/observations/query') {
+      const ids = ((body as { filter: { predicates: Array<{ value: string }> } }).filter.predicates ?? []).map((p) => p.value);
+      return json(200, {
+        results: ids.flatMap((queueId) => [
+          { group: { queueId }, data: [{ metric: 'oOnQueueUsers', qualifier: 'IDLE', stats: { count: 2 } }, { metric: 'oOnQueueUsers', qualifier: 'INTERACTING', stats: { count: 8 } }] },
+          { group: { queueId, mediaType: 'voice' }, data: [{ metric: 'oWaiting', stats: { count: 1 } }] },
+        ]),
+      });
+    }
+    if (req.method === 'POST' && url.pathname === '/api/v2/analytics/conversations/aggregates/query') {
+      const q = body as { groupBy: string[]; views?: Array<{ name: string }> };
+      if (q.groupBy.includes('queueId')) {
+        return json(200, {
+          results: [...queueStats].map(([queueId, s]) => ({
+            group: { queueId, mediaType: 'voice' },
+            data: [{ interval: 'x', metrics: [
+              { metric: 'nOffered', stats: { count: s.offered } },
+              { metric: 'tAnswered', stats: { count: s.within, sum: 1000 * s.within, max: 1000, min: 1000 } },
+            ], views: (q.views ?? []).map((v) => ({ name: v.name, stats: { count: s.within } })) }],
+          })),
+        });
+      }
+      return json(200, {
+        results: [...campaignStats].map(([outboundCampaignId, s]) => ({
+          group: { outboundCampaignId },
+          data: [{ interval: 'x', metrics: [
+            { metric: 'nOutboundAttempted', stats: { count: s.connected * 4 } },
+            { metric: 'nOutboundConnected', stats: { count: s.connected } },
+            { metric: 'nOutboundAbandoned', stats: { count: s.abandoned } },
+          ] }],
+        })),
+      });
+    }
+    const patch = url.pathname.match(/^\/api\/v2\/outbound\/campaigns\/([^/]+)$/);
+    if (req.method === 'PATCH' && patch) {
+      if (patchGate) await patchGate;
+      const c = campaigns.get(decodeURIComponent(patch[1]!));
+      if (!c) return json(404, { message: 'not found', code: 'not.found', status: 404 });
+      Object.assign(c, body as object);
+      c.version += 1;
+      return json(204);
+    }
+    json(404, { message: `no route ${req.method} ${url.pathname}`, code: 'not.found', status: 404 });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    clientId,
+    clientSecret,
+    campaigns,
+    queueStats,
+    campaignStats,
+    requests,
+    patches: () => requests.filter((r) => r.method === 'PATCH'),
+    failNext: (pattern, status, n = 1) => failures.push({ pattern, status, left: n }),
+    reset: () => {
+      campaigns.clear();
+      queueStats.clear();
+      campaignStats.clear();
+      requests.length = 0;
+      failures.length = 0;
+    },
+    holdPatches: () => {
+      let release!: () => void;
+      patchGate = new Promise<void>((r) => (release = r));
+      return { release: () => { patchGate = undefined; release(); } };
+    },
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

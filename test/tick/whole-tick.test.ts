@@ -1,0 +1,211 @@
+/**
+ * Whole ticks through the real handler: dynalite for DynamoDB, a local secret store and a
+ * scripted Genesys on real local HTTP servers.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TickSummary } from '../../lambda/tick.js';
+import { DynamoDbStateStore } from '../../lambda/state/dynamodb-store.js';
+import { createStateTable, LOCAL_AWS, startLocalDynamoDb, type LocalDynamoDb } from '../../sim/local-aws/dynamodb.js';
+import { startLocalSecretsManager, type LocalSecretsManager } from '../../sim/local-aws/secrets-manager.js';
+import { CAMPAIGN_ID, QUEUE_ID } from '../support/config.js';
+import { startFakeGenesys, type FakeGenesys } from '../support/fake-genesys.js';
+
+const ABANDON_CAMPAIGN = '5d1e4f3c-0000-4000-8000-00000000c002';
+const SECRET = 'genesys-pacing/oauth-client';
+
+let db: LocalDynamoDb;
+let secrets: LocalSecretsManager;
+let genesys: FakeGenesys;
+let handler: (event: unknown, context: Context) => Promise<TickSummary>;
+let store: DynamoDbStateStore;
+let tables = 0;
+let now: number;
+
+const context = (): Context => ({ awsRequestId: `req-${Math.random()}`, getRemainingTimeInMillis: () => 50_000 }) as Context;
+const scheduled = (id: string, time: number) => ({ version: '0', id, 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(time).toISOString(), detail: {} });
+const T0 = Date.parse('2026-11-24T10:00:00Z');
+
+beforeAll(async () => {
+  db = await startLocalDynamoDb();
+  genesys = await startFakeGenesys();
+  secrets = await startLocalSecretsManager({ [SECRET]: JSON.stringify({ clientId: genesys.clientId, clientSecret: genesys.clientSecret }) });
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+  vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', secrets.endpoint);
+  vi.stubEnv('AWS_REGION', LOCAL_AWS.region);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all([db.close(), secrets.close(), genesys.close()]);
+});
+
+beforeEach(async () => {
+  // A fresh container per test: new table, new config, handler module loaded anew.
+  const table = `state-tick-${++tables}`;
+  await createStateTable(db.client, table);
+  store = new DynamoDbStateStore(db.client, table);
+  const dir = mkdtempSync(join(tmpdir(), 'pacing-'));
+  const configFile = join(dir, 'pacing.config.json');
+  writeFileSync(configFile, JSON.stringify({
+    genesys: { localBaseUrl: genesys.baseUrl },
+    secretName: SECRET,
+    campaigns: [
+      { campaignId: CAMPAIGN_ID, objective: { kind: 'inboundServiceLevel', queueId: QUEUE_ID }, setpoint: 0.8 },
+      { campaignId: ABANDON_CAMPAIGN, objective: { kind: 'abandonRate' }, setpoint: 0.02 },
+    ],
+  }));
+  vi.stubEnv('PACING_CONFIG_FILE', configFile);
+  vi.stubEnv('STATE_TABLE_NAME', table);
+  vi.resetModules();
+  ({ handler } = await import('../../lambda/handler.js'));
+  genesys.reset();
+  for (const id of [CAMPAIGN_ID, ABANDON_CAMPAIGN]) {
+    genesys.campaigns.set(id, { id, campaignStatus: 'on', dialingMode: 'predictive', maxCallsPerAgent: 2, abandonRate: 2.5, outboundLineCount: 40, version: 1 });
+  }
+  genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 80 });
+  genesys.campaignStats.set(ABANDON_CAMPAIGN, { connected: 200, abandoned: 4 });
+  now = T0;
+  vi.useFakeTimers({ toFake: ['Date'], now: T0 + 5_000 });
+});
+
+/** Runs a scheduled tick one minute after the last. */
+async function tick(id = `evt-${(now += 60_000)}`, time = now) {
+  vi.setSystemTime(time + 5_000);
+  return handler(scheduled(id, time), context());
+}
+
+describe('whole ticks through the handler', () => {
+  it('starts bumplessly, then lowers calls per agent when inbound service level sinks', async () => {
+    // Prepare: one tick at target initialises the state without writing
+    const first = await tick();
+    expect(first.campaigns.map((c) => c.reason)).toEqual(['initialised', 'initialised']);
+    expect(genesys.patches()).toHaveLength(0);
+    // Act: service level falls to 50%
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    const second = await tick();
+    // Assess: one PATCH with only the knob's field, and the state advanced once
+    const report = second.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!;
+    expect(report).toMatchObject({ outcome: 'written', reason: 'pid', measured: 0.5, previousValue: 2 });
+    expect(report.newValue).toBeLessThan(2);
+    const patches = genesys.patches();
+    expect(patches).toHaveLength(1);
+    expect(patches[0]!.path).toBe(`/api/v2/outbound/campaigns/${CAMPAIGN_ID}`);
+    expect(patches[0]!.body).toEqual({ maxCallsPerAgent: report.newValue });
+    const state = (await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!;
+    expect(state).toMatchObject({ version: 2, lastWritten: report.newValue, lastEventId: second.eventId });
+  });
+
+  it('reads every campaign and queue in batched queries, not one request per campaign', async () => {
+    await tick();
+    const paths = genesys.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`);
+    expect(paths.filter((p) => p === 'GET /api/v2/outbound/campaigns')).toHaveLength(1);
+    expect(paths.filter((p) => p === 'POST /api/v2/analytics/conversations/aggregates/query')).toHaveLength(2);
+    expect(paths.filter((p) => p === 'POST /api/v2/analytics/queues/observations/query')).toHaveLength(1);
+  });
+
+  it('runs a duplicate delivery of the same event once', async () => {
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    const id = 'evt-duplicate';
+    await tick(id, (now += 60_000));
+    const again = await tick(id, now);
+    expect(again.campaigns.every((c) => c.outcome === 'skipped' && c.reason === 'duplicate-event')).toBe(true);
+    expect(genesys.patches()).toHaveLength(1);
+    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!.version).toBe(2);
+  });
+
+  it('lets only one of two overlapping invocations PATCH', async () => {
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    const gate = genesys.holdPatches();
+    const time = (now += 60_000);
+    vi.setSystemTime(time + 5_000);
+    // Two deliveries of the same minute with different ids, overlapping in time
+    const a = handler(scheduled('evt-a', time), context());
+    await vi.waitFor(() => expect(genesys.patches()).toHaveLength(1));
+    const b = await handler(scheduled('evt-b', time), context());
+    gate.release();
+    const first = await a;
+    expect(first.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!.outcome).toBe('written');
+    expect(b.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)).toMatchObject({ outcome: 'skipped', reason: 'concurrent-invocation' });
+    expect(genesys.patches()).toHaveLength(1);
+    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastEventId: 'evt-a' });
+  });
+
+  it('answers a console dry run with the terms, writing nothing and saving nothing', async () => {
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    vi.setSystemTime(now + 65_000);
+    const summary = await handler({ dryRun: true, campaignIds: [CAMPAIGN_ID] }, context());
+    expect(summary.dryRun).toBe(true);
+    expect(summary.campaigns).toHaveLength(1);
+    const report = summary.campaigns[0]!;
+    expect(report).toMatchObject({ outcome: 'would-write', measured: 0.5, setpoint: 0.8 });
+    expect(report.p).toBeLessThan(0);
+    expect(typeof report.i).toBe('number');
+    expect(typeof report.d).toBe('number');
+    expect(genesys.patches()).toHaveLength(0);
+    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!.version).toBe(1);
+  });
+
+  it('rejects a console event with an unknown field, naming it', async () => {
+    await expect(handler({ dryrun: true }, context())).rejects.toThrow(/unknown field\(s\) "dryrun"/);
+    await expect(handler({ campaignIds: ['nope'] }, context())).rejects.toThrow(/nope not in the configuration/);
+  });
+
+  it('leaves pacing and state intact when the PATCH keeps failing', async () => {
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.failNext(/^\/api\/v2\/outbound\/campaigns\/[^/]+$/, 400, 1);
+    const summary = await tick();
+    expect(summary.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)).toMatchObject({ outcome: 'error', reason: 'write-failed' });
+    expect(genesys.campaigns.get(CAMPAIGN_ID)!.maxCallsPerAgent).toBe(2);
+    const state = (await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!;
+    expect(state).toMatchObject({ version: 1, lastWritten: 2 });
+    // The next tick can act again: the lease was released.
+    const next = await tick();
+    expect(next.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!.outcome).toBe('written');
+  });
+
+  it('holds every campaign when the metrics cannot be read, and says why', async () => {
+    await tick();
+    genesys.failNext(/aggregates/, 403, 10);
+    const summary = await tick();
+    for (const c of summary.campaigns) {
+      expect(c).toMatchObject({ outcome: 'error', reason: 'read-failed' });
+      expect(c.message).toMatch(/analytics:conversationAggregate:view/);
+    }
+    expect(genesys.patches()).toHaveLength(0);
+  });
+
+  it('holds a campaign that is not on, and one that was deleted', async () => {
+    await tick();
+    genesys.campaigns.get(CAMPAIGN_ID)!.campaignStatus = 'stopping';
+    genesys.campaigns.delete(ABANDON_CAMPAIGN);
+    const summary = await tick();
+    expect(summary.campaigns.map((c) => c.reason)).toEqual(['campaign-not-on', 'campaign-not-found']);
+  });
+
+  it('continues from a value changed by hand', async () => {
+    await tick();
+    genesys.campaigns.get(CAMPAIGN_ID)!.maxCallsPerAgent = 2.6;
+    const summary = await tick();
+    expect(summary.campaigns[0]).toMatchObject({ outcome: 'held', reason: 'manual-change', newValue: 2.6 });
+    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!.lastWritten).toBe(2.6);
+  });
+
+  it('holds as stale a tick delivered long after its time', async () => {
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    const time = (now += 60_000);
+    vi.setSystemTime(time + 10 * 60_000);
+    const summary = await handler(scheduled('late', time), context());
+    expect(summary.campaigns[0]).toMatchObject({ outcome: 'held', reason: 'stale-data' });
+    expect(genesys.patches()).toHaveLength(0);
+  });
+});
