@@ -11,9 +11,6 @@ export interface ErrorBody {
   contextId: string;
   details: Array<{ errorCode?: string; fieldName?: string; entityId?: string; entityName?: string }>;
   errors: ErrorBody[];
-  messageWithParams?: string;
-  messageParams?: Record<string, string>;
-  entityId?: string;
 }
 
 /** An error the request handlers throw; the server turns it into an ErrorBody response. */

@@ -13,10 +13,6 @@ export class EventQueue<E> {
   private readonly heap: Scheduled<E>[] = [];
   private nextSeq = 0;
 
-  get size(): number {
-    return this.heap.length;
-  }
-
   /** Time of the earliest pending event, or Infinity when none. */
   peekTime(): number {
     return this.heap.length ? this.heap[0]!.t : Infinity;

@@ -79,8 +79,6 @@ export interface CampaignLiveStats {
 }
 
 interface Agent {
-  readonly id: string;
-  readonly name: string;
   readonly queueIds: readonly string[];
   state: AgentState;
   /** Logs out when the current call's after-call work ends. */
@@ -99,7 +97,6 @@ interface Call {
   readonly talkMs: number;
   readonly acwMs: number;
   state: 'waiting' | 'connected' | 'abandoned';
-  answeredAt: number;
 }
 
 type DialOutcome = 'live' | 'machine' | 'amdFalsePositive' | 'busySit' | 'noAnswer';
@@ -161,11 +158,6 @@ type SimEvent =
 
 const DIALER_TICK_MS = 1000;
 
-/** Deterministic id of the n-th simulated agent (Genesys user ids are UUIDs). */
-function agentId(n: number): string {
-  return `5d1e4f3c-0000-4000-8000-${(0xa9e000000000 + n).toString(16).padStart(12, '0')}`;
-}
-
 /** A seeded, event-driven simulation of one contact-centre day. */
 export class ContactCentreSimulation {
   /** Analytics facts in time order, read by the aggregates query. */
@@ -197,10 +189,9 @@ export class ContactCentreSimulation {
       this.campaignsById.set(spec.id, campaign);
       this.queues.get(spec.queueId)!.campaigns.push(campaign);
     }
-    let n = 0;
     for (const group of scenario.agentGroups) {
       for (let i = 0; i < group.count; i++) {
-        const agent: Agent = { id: agentId(++n), name: `${group.name} ${i + 1}`, queueIds: group.queueIds, state: 'offline', leaving: false, call: undefined };
+        const agent: Agent = { queueIds: group.queueIds, state: 'offline', leaving: false, call: undefined };
         this.agents.push(agent);
         for (const q of group.queueIds) this.queues.get(q)!.members.push(agent);
         for (const shift of group.shifts) {
@@ -460,7 +451,6 @@ export class ContactCentreSimulation {
       talkMs: q.talk!(now, q.customers),
       acwMs: q.acw!(now, q.customers),
       state: 'waiting',
-      answeredAt: 0,
     };
     this.scheduleNextArrival(q, now);
     this.offerToQueue(call, patienceMs);
@@ -524,7 +514,6 @@ export class ContactCentreSimulation {
     const q = this.queues.get(call.queueId)!;
     const waitMs = this.clock - call.enqueuedAt;
     call.state = 'connected';
-    call.answeredAt = this.clock;
     const dims = [call.queueId, call.campaignId, call.direction] as const;
     this.analytics.record(this.clock, 'tAnswered', waitMs, ...dims);
     this.analytics.record(this.clock, 'tWait', waitMs, ...dims);
@@ -749,7 +738,6 @@ export class ContactCentreSimulation {
         talkMs: c.talk(this.clock, c.dials),
         acwMs: c.acw(this.clock, c.dials),
         state: 'waiting',
-        answeredAt: 0,
       };
       const patienceMs = agentless && q.patience ? q.patience(this.clock, c.dials) : Infinity;
       if (!agentless) c.liveAnswersWaiting++;
