@@ -636,7 +636,8 @@ export class ContactCentreSimulation {
   /** Places whatever dials the campaign's mode calls for right now. */
   private pump(c: CampaignRuntime): void {
     const s = c.settings;
-    if (s.campaignStatus !== 'on') return;
+    // The scenario's day is the contact list's callable window: nothing is dialed after it.
+    if (s.campaignStatus !== 'on' || this.clock >= this.durationMs) return;
     const q = this.queues.get(s.queueId)!;
     let dials: number;
     switch (s.dialingMode) {
