@@ -34,7 +34,7 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
   metrics.addMetric('CampaignsHeld', MetricUnit.Count, summary.counts.held + summary.counts['would-write']);
   metrics.addMetric('CampaignErrors', MetricUnit.Count, summary.counts.error);
   metrics.addMetric('ApiErrors', MetricUnit.Count, api.errors);
-  metrics.addMetric('Throttles', MetricUnit.Count, api.throttled);
+  metrics.addMetric('GenesysThrottles', MetricUnit.Count, api.throttled);
   metrics.publishStoredMetrics();
   logger.info('tick done', { eventId: summary.eventId, tickTime: summary.tickTime, durationMs: summary.durationMs, counts: summary.counts });
 }
