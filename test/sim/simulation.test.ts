@@ -161,7 +161,7 @@ describe('shifts, lines and outcomes', () => {
   it('keeps an agentless campaign within outboundLineCount, queues its live answers and stops at the day\'s end', () => {
     // Act
     const sim = run(scenario('agentless'), 3, 8.5 * HOUR);
-    const rows = campaignMinutes(sim, 0, 480);
+    const rows = campaignMinutes(sim, 0, 510);
     const queue = sim.timeSeries.map((m) => m.queues[OUTBOUND_QUEUE]!);
 
     // Assess
@@ -169,7 +169,7 @@ describe('shifts, lines and outcomes', () => {
     expect(total(rows, 'complianceAbandons')).toBe(0);
     expect(queue.reduce((s, q) => s + q.offered, 0)).toBe(total(rows, 'liveAnswers'));
     expect(queue.reduce((s, q) => s + q.abandoned, 0)).toBeGreaterThan(0);
-    expect(total(campaignMinutes(sim, 480, 510), 'dialed')).toBe(0);
+    expect(total(rows.slice(480), 'dialed')).toBe(0);
   });
 
   it('hangs up on a few live people as machines (AMD false positives), which Genesys does not count as connected', () => {
