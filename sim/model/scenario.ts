@@ -23,6 +23,9 @@ export function clockTimeToMs(hhmm: string): number {
   return (h * 60 + m) * 60_000;
 }
 
+/** A constant or piecewise-constant value over the day (the parsed form of a schedule). */
+export type Schedule = number | ReadonlyArray<{ at: string; value: number }>;
+
 const fraction = z
   .number({ error: 'must be a probability between 0 and 1 (write 0.25 for 25%)' })
   .min(0, { error: 'must be at least 0 (a probability)' })
@@ -57,7 +60,7 @@ function schedule<T extends z.ZodType<number>>(value: T) {
 const positiveSeconds = z.number({ error: 'must be a number of seconds' }).positive({ error: 'must be above 0 seconds' });
 const nonNegativeSeconds = z.number({ error: 'must be a number of seconds' }).min(0, { error: 'must be 0 seconds or more' });
 
-/** A random duration in seconds. `meanSeconds` may follow a schedule (handle-time drift). */
+/** A random duration in seconds. Its parameters may follow schedules (handle-time drift and the like). */
 const duration = z.discriminatedUnion(
   'dist',
   [
@@ -68,17 +71,22 @@ const duration = z.discriminatedUnion(
       cv: z.number({ error: 'must be the coefficient of variation, e.g. 1' }).min(0, { error: 'cv must be 0 or more' }),
     }),
     z
-      .strictObject({ dist: z.literal('uniform'), minSeconds: nonNegativeSeconds, maxSeconds: nonNegativeSeconds })
-      .refine((d) => d.maxSeconds >= d.minSeconds, { error: 'maxSeconds must be at least minSeconds', path: ['maxSeconds'] }),
-    z.strictObject({ dist: z.literal('fixed'), seconds: nonNegativeSeconds }),
+      .strictObject({ dist: z.literal('uniform'), minSeconds: schedule(nonNegativeSeconds), maxSeconds: schedule(nonNegativeSeconds) })
+      .superRefine((d, ctx) => {
+        const steps = (s: Schedule) => (typeof s === 'number' ? [] : s.map((x) => clockTimeToMs(x.at)));
+        const value = (s: Schedule, t: number) => (typeof s === 'number' ? s : [...s].reverse().find((x) => clockTimeToMs(x.at) <= t)!.value);
+        for (const t of [0, ...steps(d.minSeconds), ...steps(d.maxSeconds)]) {
+          if (value(d.maxSeconds, t) < value(d.minSeconds, t)) {
+            ctx.addIssue({ code: 'custom', path: ['maxSeconds'], message: 'maxSeconds must be at least minSeconds at every time of day' });
+            return;
+          }
+        }
+      }),
+    z.strictObject({ dist: z.literal('fixed'), seconds: schedule(nonNegativeSeconds) }),
   ],
   { error: 'must be {"dist": "exponential"|"lognormal"|"uniform"|"fixed", ...}, e.g. {"dist": "lognormal", "meanSeconds": 180, "cv": 1}' },
 );
 export type DurationSpec = z.infer<typeof duration>;
-
-const secondsRange = z
-  .strictObject({ minSeconds: nonNegativeSeconds, maxSeconds: nonNegativeSeconds })
-  .refine((r) => r.maxSeconds >= r.minSeconds, { error: 'maxSeconds must be at least minSeconds', path: ['maxSeconds'] });
 
 const entityRef = z.strictObject({ id: genesysId, name: z.string().optional() });
 
@@ -151,14 +159,14 @@ const campaignSchema = z
         }
       }),
     /** Time from dial to answer for the calls that are answered (live or machine). */
-    ringSeconds: secondsRange,
+    ringTime: duration,
     /** Time from dial to the busy tone or special-information tone. */
-    busySitSeconds: secondsRange,
+    busySitTime: duration,
     amd: z.strictObject({
       /** Answering-machine detection decides this long after the answer. */
-      decisionSeconds: secondsRange,
+      decisionTime: duration,
       /** Live people classified as machines and hung up on. */
-      falsePositiveRate: fraction,
+      falsePositiveRate: schedule(fraction),
     }),
     talkTime: duration,
     acw: duration,
@@ -281,7 +289,6 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type QueueSpec = Scenario['queues'][number];
 export type CampaignSpec = Scenario['campaigns'][number];
 export type AgentGroupSpec = Scenario['agentGroups'][number];
-export type Schedule = number | ReadonlyArray<{ at: string; value: number }>;
 
 /** Raised for a scenario that does not validate; the message lists every problem with its field path. */
 export class ScenarioError extends Error {

@@ -39,10 +39,15 @@ export function compileDuration(spec: DurationSpec): DurationSampler {
       const mean = compileSchedule(spec.meanSeconds);
       return (t, rng) => rng.lognormal(mean(t) * 1000, spec.cv);
     }
-    case 'uniform':
-      return (_t, rng) => rng.uniform(spec.minSeconds * 1000, spec.maxSeconds * 1000);
-    case 'fixed':
-      return () => spec.seconds * 1000;
+    case 'uniform': {
+      const min = compileSchedule(spec.minSeconds);
+      const max = compileSchedule(spec.maxSeconds);
+      return (t, rng) => rng.uniform(min(t) * 1000, max(t) * 1000);
+    }
+    case 'fixed': {
+      const seconds = compileSchedule(spec.seconds);
+      return (t) => seconds(t) * 1000;
+    }
   }
 }
 
@@ -53,8 +58,8 @@ export function durationMeanMs(spec: DurationSpec, t: number): number {
     case 'lognormal':
       return compileSchedule(spec.meanSeconds)(t) * 1000;
     case 'uniform':
-      return ((spec.minSeconds + spec.maxSeconds) / 2) * 1000;
+      return ((compileSchedule(spec.minSeconds)(t) + compileSchedule(spec.maxSeconds)(t)) / 2) * 1000;
     case 'fixed':
-      return spec.seconds * 1000;
+      return compileSchedule(spec.seconds)(t) * 1000;
   }
 }

@@ -127,11 +127,14 @@ interface QueueRuntime {
 
 interface CampaignRuntime {
   readonly settings: CampaignSettings;
-  readonly spec: CampaignSpec;
   readonly dials: RandomStream;
-  readonly liveAnswer: ScheduleFn;
-  readonly machine: ScheduleFn;
-  readonly busySit: ScheduleFn;
+  readonly pLiveAnswer: ScheduleFn;
+  readonly pMachine: ScheduleFn;
+  readonly pBusySit: ScheduleFn;
+  readonly pAmdFalsePositive: ScheduleFn;
+  readonly ring: DurationSampler;
+  readonly busySitTone: DurationSampler;
+  readonly amdDecision: DurationSampler;
   readonly talk: DurationSampler;
   readonly acw: DurationSampler;
   readonly pacing: PredictivePacing;
@@ -377,14 +380,17 @@ export class ContactCentreSimulation {
       dynamicLineBalancing: { enabled: false, relativeWeight: 50 },
     };
     const initialHandle = durationMeanMs(spec.talkTime, 0) + durationMeanMs(spec.acw, 0);
-    const initialRing = ((spec.ringSeconds.minSeconds + spec.ringSeconds.maxSeconds) / 2) * 1000;
+    const initialRing = durationMeanMs(spec.ringTime, 0);
     return {
       settings,
-      spec,
       dials: new RandomStream(this.seed, `dials:${spec.id}`),
-      liveAnswer: compileSchedule(spec.dialOutcomes.liveAnswer),
-      machine: compileSchedule(spec.dialOutcomes.machine),
-      busySit: compileSchedule(spec.dialOutcomes.busySit),
+      pLiveAnswer: compileSchedule(spec.dialOutcomes.liveAnswer),
+      pMachine: compileSchedule(spec.dialOutcomes.machine),
+      pBusySit: compileSchedule(spec.dialOutcomes.busySit),
+      pAmdFalsePositive: compileSchedule(spec.amd.falsePositiveRate),
+      ring: compileDuration(spec.ringTime),
+      busySitTone: compileDuration(spec.busySitTime),
+      amdDecision: compileDuration(spec.amd.decisionTime),
       talk: compileDuration(spec.talkTime),
       acw: compileDuration(spec.acw),
       pacing: new PredictivePacing(spec.dialer.connectRateWindowDials, spec.dialer.abandonFeedbackGain, initialHandle, initialRing),
@@ -682,24 +688,23 @@ export class ContactCentreSimulation {
   private dial(c: CampaignRuntime): void {
     const now = this.clock;
     const rng = c.dials;
-    const spec = c.spec;
     c.dialsInProgress++;
     c.attempts++;
     this.analytics.record(now, 'nOutboundAttempted', 1, c.settings.queueId, c.settings.id, 'outbound');
     this.recorder.campaignDialed(c.settings.id);
     const noAnswerMs = c.settings.noAnswerTimeout * 1000;
     const u = rng.next();
-    const pLive = c.liveAnswer(now);
-    const pMachine = c.machine(now);
-    const pBusy = c.busySit(now);
-    const ringMs = rng.uniform(spec.ringSeconds.minSeconds * 1000, spec.ringSeconds.maxSeconds * 1000);
-    const amdMs = rng.uniform(spec.amd.decisionSeconds.minSeconds * 1000, spec.amd.decisionSeconds.maxSeconds * 1000);
-    const falsePositive = rng.chance(spec.amd.falsePositiveRate);
+    const pLive = c.pLiveAnswer(now);
+    const pMachine = c.pMachine(now);
+    const pBusy = c.pBusySit(now);
+    const ringMs = c.ring(now, rng);
+    const amdMs = c.amdDecision(now, rng);
+    const falsePositive = rng.chance(c.pAmdFalsePositive(now));
     let outcome: DialOutcome;
     let after: number;
     if (u < pBusy) {
       outcome = 'busySit';
-      after = rng.uniform(spec.busySitSeconds.minSeconds * 1000, spec.busySitSeconds.maxSeconds * 1000);
+      after = c.busySitTone(now, rng);
     } else if (u < pBusy + pLive + pMachine && ringMs > noAnswerMs) {
       // Would have answered, but the campaign gives up ringing first.
       outcome = 'noAnswer';
