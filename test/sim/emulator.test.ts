@@ -98,6 +98,24 @@ describe('rate limit', () => {
   });
 });
 
+describe('rate limit on the wall clock', () => {
+  it('keeps counting when virtual time jumps, if the scenario asks for a wall-clock window', async () => {
+    // Prepare
+    const t = await start('blended-surge', { rateLimit: { requestsPerMinute: 5, clock: 'wall' } });
+    const token = await login(t);
+
+    // Act
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      t.advanceTo((i + 1) * 60_000);
+      statuses.push((await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}/stats`)).status);
+    }
+
+    // Assess
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+});
+
 describe('fault injection', () => {
   it.each([429, 500, 502, 503, 504])('answers %i when that error rate is 1', async (status) => {
     // Prepare
