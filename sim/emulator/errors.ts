@@ -31,6 +31,8 @@ export function errorBody(status: number, code: string, message: string, context
   return { message, code, status, contextId, details, errors: [] };
 }
 
+/** 400 bad.request, naming the offending field in details when there is one. */
 export const badRequest = (message: string, fieldName?: string): ApiError =>
   new ApiError(400, 'bad.request', message, fieldName ? [{ errorCode: 'invalid.value', fieldName }] : []);
+/** 404 not.found. */
 export const notFound = (message: string): ApiError => new ApiError(404, 'not.found', message);

@@ -33,10 +33,12 @@ export class FaultInjector {
     this.pathPattern = new RegExp(settings.pathPattern);
   }
 
+  /** Retry-After of injected 429s. */
   get retryAfterSeconds(): number {
     return this.settings.retryAfterSeconds;
   }
 
+  /** Whether requests to this path get faults. */
   applies(path: string): boolean {
     return this.pathPattern.test(path);
   }
@@ -62,6 +64,7 @@ export class FaultInjector {
     return { kind: 'none' };
   }
 
+  /** One draw decides whether a successful answer's body is broken, and how. */
   bodyFault(): BodyFault {
     const u = this.rng.next();
     let edge = this.settings.malformedRate;

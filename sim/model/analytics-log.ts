@@ -40,6 +40,7 @@ export interface AnalyticsFact {
 export class AnalyticsLog {
   readonly facts: AnalyticsFact[] = [];
 
+  /** Appends a fact; callers record in virtual-time order, which keeps the log sorted. */
   record(t: number, metric: LoggedMetric, value: number, queueId: string, outboundCampaignId: string | undefined, direction: Direction): void {
     this.facts.push({ t, metric, value, queueId, outboundCampaignId, direction, mediaType: 'voice' });
   }

@@ -29,6 +29,7 @@ export class OutcomeWindow {
     this.outcomes = new Uint8Array(size);
   }
 
+  /** Adds an outcome, forgetting the oldest once the window is full. */
   record(outcome: boolean): void {
     if (this.filled === this.size) this.yes -= this.outcomes[this.next]!;
     else this.filled++;
@@ -109,6 +110,7 @@ export class PredictivePacing {
     return Math.max(MIN_CONNECT_RATE, p);
   }
 
+  /** A dial's outcome is known (an AMD false positive counts as a machine, as Genesys sees it). */
   recordDialResolved(live: boolean): void {
     this.connects.record(live);
   }
@@ -125,10 +127,12 @@ export class PredictivePacing {
     this.pace = Math.min(PACE_MAX, Math.max(PACE_MIN, this.pace * Math.exp(step)));
   }
 
+  /** A call handled by an agent of the campaign's queue ended its after-call work. */
   recordHandle(ms: number): void {
     this.meanHandleMs += 0.05 * (ms - this.meanHandleMs);
   }
 
+  /** A dial was answered live this long after it was placed. */
   recordRingToLive(ms: number): void {
     this.meanRingToLiveMs += 0.05 * (ms - this.meanRingToLiveMs);
   }

@@ -18,6 +18,7 @@ export class EventQueue<E> {
     return this.heap.length ? this.heap[0]!.t : Infinity;
   }
 
+  /** Schedules an event at virtual time t. */
   push(t: number, event: E): void {
     const item: Scheduled<E> = { t, seq: this.nextSeq++, event };
     const heap = this.heap;

@@ -252,6 +252,7 @@ export class ContactCentreSimulation {
     return { queues: [...this.queues.keys()], campaigns: [...this.campaignsById.keys()] };
   }
 
+  /** The scenario's definition of a queue, or undefined for an unknown id. */
   queueSpec(queueId: string): QueueSpec | undefined {
     return this.queues.get(queueId)?.spec;
   }
@@ -261,6 +262,7 @@ export class ContactCentreSimulation {
     return [...this.campaignsById.values()].map((c) => c.settings);
   }
 
+  /** A campaign's current configuration, or undefined for an unknown id. */
   campaign(campaignId: string): CampaignSettings | undefined {
     return this.campaignsById.get(campaignId)?.settings;
   }

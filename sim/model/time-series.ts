@@ -129,28 +129,34 @@ export class MinuteRecorder {
     }
   }
 
+  /** A call entered the queue. */
   queueOffered(queueId: string): void {
     this.queueCounts.get(queueId)!.offered++;
   }
 
+  /** A waiting call reached an agent. */
   queueAnswered(queueId: string, withinThreshold: boolean): void {
     const c = this.queueCounts.get(queueId)!;
     c.answered++;
     if (withinThreshold) c.answeredWithinThreshold++;
   }
 
+  /** A waiting call hung up or ran out of its compliance window. */
   queueAbandoned(queueId: string): void {
     this.queueCounts.get(queueId)!.abandoned++;
   }
 
+  /** A dial was placed. */
   campaignDialed(campaignId: string): void {
     this.campaignCounts.get(campaignId)!.dialed++;
   }
 
+  /** A live answer was not connected within abandonSeconds. */
   campaignComplianceAbandon(campaignId: string): void {
     this.campaignCounts.get(campaignId)!.complianceAbandons++;
   }
 
+  /** A dial's outcome became known. */
   campaignOutcome(campaignId: string, outcome: 'live' | 'machine' | 'amdFalsePositive' | 'busySit' | 'noAnswer'): void {
     const c = this.campaignCounts.get(campaignId)!;
     if (outcome === 'live') c.liveAnswers++;
