@@ -65,6 +65,8 @@ export interface CampaignReport {
   previousValue?: number;
   newValue?: number;
   campaignStatus?: string;
+  /** The objective's queue, when it has one. */
+  queueId?: string;
   /** Live queue state of the objective's queue, when it has one. */
   queue?: { waiting: number; idleAgents: number; onQueueAgents: number };
   message?: string;
@@ -218,10 +220,12 @@ function queueIdOf(c: CampaignConfig): string | undefined {
 }
 
 function baseReport(c: CampaignConfig, outcome: CampaignOutcome, reason: CampaignReport['reason']): CampaignReport {
+  const queueId = queueIdOf(c);
   return {
     campaignId: c.campaignId,
     ...(c.name === undefined ? {} : { name: c.name }),
     objective: c.objective.kind,
+    ...(queueId === undefined ? {} : { queueId }),
     knob: c.knob.name,
     outcome,
     reason,

@@ -5,10 +5,12 @@ import type { Measurement } from './pid.js';
 /**
  * Service level over the window: answered within the threshold / offered.
  * Undefined when nothing was offered: an empty window is no evidence of good service.
+ * Capped at 1: calls offered just before the window and answered inside it can push the
+ * raw ratio above 1, which is no real headroom.
  */
 export function serviceLevel(stats: QueueWindowStats | undefined): Measurement | undefined {
   if (!stats || stats.offered <= 0) return undefined;
-  return { value: stats.answeredWithinThreshold / stats.offered, sample: stats.offered };
+  return { value: Math.min(1, stats.answeredWithinThreshold / stats.offered), sample: stats.offered };
 }
 
 /** Abandon rate over the window: abandoned / live-connected (the regulatory denominator). */

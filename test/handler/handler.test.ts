@@ -10,7 +10,7 @@ import type * as DynamoDbModule from '@aws-sdk/lib-dynamodb';
 import type * as SecretsManagerModule from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TickSummary } from '../../lambda/tick.js';
@@ -52,8 +52,8 @@ async function loadHandler(config: unknown, arrange: (m: Mocks) => void = () => 
 interface Mocks {
   ddb: typeof DynamoDbModule;
   sm: typeof SecretsManagerModule;
-  dynamo: ReturnType<typeof mockClient<DynamoDbModule.DynamoDBDocumentClient>>;
-  secrets: ReturnType<typeof mockClient<SecretsManagerModule.SecretsManagerClient>>;
+  dynamo: AwsStub<DynamoDbModule.ServiceInputTypes, DynamoDbModule.ServiceOutputTypes, unknown>;
+  secrets: AwsStub<SecretsManagerModule.ServiceInputTypes, SecretsManagerModule.ServiceOutputTypes, unknown>;
 }
 
 const goodConfig = () => ({
