@@ -57,7 +57,7 @@ describe('npm start pipeline', () => {
       const summary = summarise(run.scenario, run.timeSeries);
       const file = join(dir, 'report.html');
       writeFileSync(file, renderReport(run, summary, formatSummary(summary, run.patches)));
-      const page = await browser.newPage();
+      const page = await browser.newPage({ locale: 'en-US' });
       const errors: string[] = [];
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       page.on('pageerror', (e) => errors.push(String(e)));
