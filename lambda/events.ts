@@ -41,11 +41,11 @@ export function parseEvent(event: unknown): ControllerEvent {
     throw new EventError(`the event must be a JSON object: ${CONSOLE_HELP}`);
   }
   if ('detail-type' in event) {
-    const parsed = scheduledSchema.safeParse(event);
+    const parsed = scheduledSchema.safeParse(event, { reportInput: true });
     if (!parsed.success) throw new EventError(`scheduled event rejected: ${describeIssues(parsed.error).join('; ')}`);
     return { kind: 'scheduled', eventId: parsed.data.id, eventTime: Date.parse(parsed.data.time) };
   }
-  const parsed = consoleSchema.safeParse(event);
+  const parsed = consoleSchema.safeParse(event, { reportInput: true });
   if (!parsed.success) throw new EventError(`console event rejected: ${describeIssues(parsed.error).join('; ')}; ${CONSOLE_HELP}`);
   // A hand-made run is a dry run unless the operator says otherwise.
   return {
