@@ -17,12 +17,15 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
   for (const c of summary.campaigns) {
     const line = { eventId: summary.eventId, tickTime: summary.tickTime, dryRun: summary.dryRun, ...c };
     if (c.outcome === 'error') logger.error('campaign tick failed', line);
+    else if (c.auditFailed) logger.error('change not recorded in the audit trail', line);
     else if (c.reason === 'manual-change') logger.warn('knob changed by hand; continuing from the new value', line);
     else logger.info('campaign tick', line);
 
     const single = metrics.singleMetric();
     single.addDimension('campaignId', c.campaignId);
     if (c.measured !== undefined) single.addMetric('MeasuredValue', MetricUnit.NoUnit, c.measured);
+    // The compliance alarm watches this one: the windowed abandon rate of abandon-rate campaigns.
+    if (c.measured !== undefined && c.objective === 'abandonRate') single.addMetric('AbandonRate', MetricUnit.NoUnit, c.measured);
     single.addMetric('Setpoint', MetricUnit.NoUnit, c.setpoint);
     if (c.newValue !== undefined) single.addMetric('KnobValue', MetricUnit.NoUnit, c.newValue);
     single.addMetric('Written', MetricUnit.Count, c.outcome === 'written' ? 1 : 0);
@@ -33,6 +36,8 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
   metrics.addMetric('CampaignsWritten', MetricUnit.Count, summary.counts.written);
   metrics.addMetric('CampaignsHeld', MetricUnit.Count, summary.counts.held + summary.counts['would-write']);
   metrics.addMetric('CampaignErrors', MetricUnit.Count, summary.counts.error);
+  metrics.addMetric('WritesDeferred', MetricUnit.Count, summary.campaigns.filter((c) => c.reason === 'write-deferred').length);
+  metrics.addMetric('AuditWriteFailures', MetricUnit.Count, summary.campaigns.filter((c) => c.auditFailed).length);
   metrics.addMetric('ApiErrors', MetricUnit.Count, api.errors);
   metrics.addMetric('GenesysThrottles', MetricUnit.Count, api.throttled);
   metrics.publishStoredMetrics();

@@ -121,6 +121,12 @@ const genesysSchema = z
       })
       .optional(),
     requestTimeoutSeconds: z.number().positive().max(60).optional(),
+    requestsPerMinute: z
+      .number({ error: 'must be the OAuth client\'s Genesys rate limit in requests per minute (300 unless Genesys raised it)' })
+      .int({ error: 'must be a whole number of requests per minute, e.g. 300' })
+      .min(30, { error: 'must be at least 30: a tick needs a few dozen reads' })
+      .max(10_000, { error: 'must be at most 10000 requests per minute' })
+      .optional(),
   })
   .refine((g) => (g.region === undefined) !== (g.localBaseUrl === undefined), {
     error: 'set exactly one of "region" (e.g. "mypurecloud.com") or "localBaseUrl"',
@@ -137,6 +143,12 @@ export const pacingConfigSchema = z
       .max(512)
       .regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
     defaults: z.strictObject(tuningShape).optional(),
+    auditRetentionDays: z
+      .number({ error: 'must be how many days audit entries are kept, e.g. 730 for 24 months' })
+      .int({ error: 'must be a whole number of days, e.g. 730 for 24 months' })
+      .min(30, { error: 'must be at least 30 days: regulators ask for months or years of records (730 is 24 months)' })
+      .max(3_650, { error: 'must be at most 3650 days (10 years)' })
+      .optional(),
     campaigns: z.array(campaignSchema).min(1, { error: 'list at least one campaign to control' }).max(2000),
   })
   .superRefine((cfg, ctx) => {
