@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from '../config/config.js';
 import { KNOBS, OBJECTIVES } from '../config/schema.js';
 import { AuditWriteError, type AuditEntry, type AuditLog, type AuditRange } from '../ports.js';
 
@@ -54,8 +55,8 @@ export class DynamoDbAuditLog implements AuditLog {
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
-    /** Days an entry is kept; 0 is refused so nothing expires by accident. */
-    private readonly retentionDays: number,
+    /** Days an entry is kept before DynamoDB's TTL deletes it. */
+    private readonly retentionDays: number = DEFAULT_AUDIT_RETENTION_DAYS,
   ) {
     if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new RangeError(`retentionDays must be a whole number of days above 0, got ${retentionDays}`);
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
