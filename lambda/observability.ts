@@ -21,15 +21,17 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
     else if (c.reason === 'manual-change') logger.warn('knob changed by hand; continuing from the new value', line);
     else logger.info('campaign tick', line);
 
-    const single = metrics.singleMetric();
-    single.addDimension('campaignId', c.campaignId);
-    if (c.measured !== undefined) single.addMetric('MeasuredValue', MetricUnit.NoUnit, c.measured);
+    // One EMF record per campaign, every metric in it dimensioned by service and campaignId.
+    // (A singleMetric() publishes at its first addMetric and drops campaignId from the rest.)
+    metrics.addDimension('campaignId', c.campaignId);
+    if (c.measured !== undefined) metrics.addMetric('MeasuredValue', MetricUnit.NoUnit, c.measured);
     // The compliance alarm watches this one: the windowed abandon rate of abandon-rate campaigns.
-    if (c.measured !== undefined && c.objective === 'abandonRate') single.addMetric('AbandonRate', MetricUnit.NoUnit, c.measured);
-    single.addMetric('Setpoint', MetricUnit.NoUnit, c.setpoint);
-    if (c.newValue !== undefined) single.addMetric('KnobValue', MetricUnit.NoUnit, c.newValue);
-    single.addMetric('Written', MetricUnit.Count, c.outcome === 'written' ? 1 : 0);
-    single.addMetric('Held', MetricUnit.Count, c.outcome === 'held' ? 1 : 0);
+    if (c.measured !== undefined && c.objective === 'abandonRate') metrics.addMetric('AbandonRate', MetricUnit.NoUnit, c.measured);
+    metrics.addMetric('Setpoint', MetricUnit.NoUnit, c.setpoint);
+    if (c.newValue !== undefined) metrics.addMetric('KnobValue', MetricUnit.NoUnit, c.newValue);
+    metrics.addMetric('Written', MetricUnit.Count, c.outcome === 'written' ? 1 : 0);
+    metrics.addMetric('Held', MetricUnit.Count, c.outcome === 'held' ? 1 : 0);
+    metrics.publishStoredMetrics();
   }
   metrics.addMetric('Ticks', MetricUnit.Count, 1);
   metrics.addMetric('TickDurationMs', MetricUnit.Milliseconds, summary.durationMs);
