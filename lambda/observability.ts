@@ -25,8 +25,8 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
     // (A singleMetric() publishes at its first addMetric and drops campaignId from the rest.)
     metrics.addDimension('campaignId', c.campaignId);
     if (c.measured !== undefined) metrics.addMetric('MeasuredValue', MetricUnit.NoUnit, c.measured);
-    // The compliance alarm watches this one: the windowed abandon rate of abandon-rate campaigns.
-    if (c.measured !== undefined && c.objective === 'abandonRate') metrics.addMetric('AbandonRate', MetricUnit.NoUnit, c.measured);
+    // The compliance alarm watches this one.
+    if (c.abandonRate !== undefined) metrics.addMetric('AbandonRate', MetricUnit.NoUnit, c.abandonRate);
     metrics.addMetric('Setpoint', MetricUnit.NoUnit, c.setpoint);
     if (c.newValue !== undefined) metrics.addMetric('KnobValue', MetricUnit.NoUnit, c.newValue);
     metrics.addMetric('Written', MetricUnit.Count, c.outcome === 'written' ? 1 : 0);

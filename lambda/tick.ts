@@ -88,6 +88,11 @@ export interface CampaignReport {
   previousValue?: number;
   newValue?: number;
   campaignStatus?: string;
+  /**
+   * The window's compliance abandon rate, for abandon-rate campaigns whose window holds at least
+   * `minSample` live connects (fewer make a ratio too noisy to warn on).
+   */
+  abandonRate?: number;
   /** The objective's queue, when it has one. */
   queueId?: string;
   /** Live queue state of the objective's queue, when it has one. */
@@ -422,6 +427,7 @@ function describe(
   return {
     ...baseReport(c, 'held', decision.reason),
     ...(measurement ? { measured: measurement.value, sample: measurement.sample } : {}),
+    ...(measurement && c.objective.kind === 'abandonRate' && measurement.sample >= c.minSample ? { abandonRate: measurement.value } : {}),
     ...(decision.error === undefined ? {} : { error: decision.error }),
     ...(decision.terms ? { p: decision.terms.p, i: decision.terms.i, d: decision.terms.d } : {}),
     ...(knobNow === undefined ? {} : { previousValue: knobNow }),

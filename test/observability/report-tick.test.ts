@@ -35,9 +35,9 @@ afterEach(() => {
 });
 
 describe('tick metrics', () => {
-  it('publishes every per-campaign metric with the service and campaignId dimensions, and the abandon rate of abandon-rate campaigns', () => {
+  it('publishes every per-campaign metric with the service and campaignId dimensions, and the compliance abandon rate when the tick reports one', () => {
     // Prepare
-    const abandon: CampaignReport = { campaignId: 'c-ab', objective: 'abandonRate', knob: 'abandonRate', outcome: 'written', reason: 'pid', measured: 0.031, setpoint: 0.025, previousValue: 2.5, newValue: 2.25 };
+    const abandon: CampaignReport = { campaignId: 'c-ab', objective: 'abandonRate', knob: 'abandonRate', outcome: 'written', reason: 'pid', measured: 0.031, sample: 400, abandonRate: 0.031, setpoint: 0.025, previousValue: 2.5, newValue: 2.25 };
     const service: CampaignReport = { campaignId: 'c-sl', objective: 'inboundServiceLevel', knob: 'maxCallsPerAgent', outcome: 'held', reason: 'dead-band', measured: 0.8, setpoint: 0.8, newValue: 2 };
 
     // Act

@@ -232,6 +232,21 @@ describe('whole ticks through the handler', () => {
   });
 });
 
+describe('compliance abandon rate in the report', () => {
+  it('is reported for an abandon-rate campaign only when its window holds enough live connects', async () => {
+    // Prepare / Act: 200 connects, then 10 (the default minimum sample is 20)
+    const enough = await tick();
+    genesys.campaignStats.set(ABANDON_CAMPAIGN, { connected: 10, abandoned: 1 });
+    const thin = await tick();
+
+    // Assess
+    expect(enough.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)!.abandonRate).toBe(0.02);
+    expect(enough.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!.abandonRate).toBeUndefined();
+    expect(thin.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)).toMatchObject({ measured: 0.1, sample: 10 });
+    expect(thin.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)!.abandonRate).toBeUndefined();
+  });
+});
+
 describe('audit trail of whole ticks', () => {
   it('records a write with the old and new value, measurement, setpoint, reason and tick id, kept for the retention', async () => {
     // Prepare: an initialised loop, then service level falls
