@@ -17,12 +17,11 @@ import { Construct } from 'constructs';
 import { AUDIT_PARTITION_KEY, AUDIT_SORT_KEY, AUDIT_TTL_ATTRIBUTE } from '../lambda/audit/dynamodb-audit-log.js';
 import { parsePacingConfig, type PacingConfig } from '../lambda/config/config.js';
 import { PacingDashboard } from './dashboard.js';
-import { HANDLER_BUNDLING, HANDLER_ENTRY, REPO_ROOT } from './handler-bundle.js';
+import { BUNDLED_CONFIG_FILE, HANDLER_BUNDLING, HANDLER_ENTRY, HANDLER_ENVIRONMENT, REPO_ROOT } from './handler-bundle.js';
 import { LEGAL_ABANDON_RATE_CAP, METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
 
 export { LEGAL_ABANDON_RATE_CAP, METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
-/** Name of the configuration file inside the Lambda bundle, relative to LAMBDA_TASK_ROOT. */
-export const BUNDLED_CONFIG_FILE = 'pacing.config.json';
+export { BUNDLED_CONFIG_FILE } from './handler-bundle.js';
 
 /**
  * The value the secret is created with: the shape to fill in, with empty values that nobody can mistake for
@@ -227,17 +226,12 @@ export class PacingController extends Construct {
         environment: {
           STATE_TABLE_NAME: this.table.tableName,
           AUDIT_TABLE_NAME: this.auditTable.tableName,
-          PACING_CONFIG_FILE: BUNDLED_CONFIG_FILE,
-          POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-          POWERTOOLS_LOG_LEVEL: 'INFO',
-          NODE_OPTIONS: '--enable-source-maps',
+          ...HANDLER_ENVIRONMENT,
         },
         bundling: {
           forceDockerBundling: false,
           ...HANDLER_BUNDLING,
           mainFields: [...HANDLER_BUNDLING.mainFields],
-          externalModules: [...HANDLER_BUNDLING.externalModules],
           format: nodejs.OutputFormat.ESM,
           commandHooks: {
             beforeBundling: () => [],

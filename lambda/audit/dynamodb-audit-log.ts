@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
 import { DEFAULT_AUDIT_RETENTION_DAYS } from '../config/config.js';
 import { KNOBS, OBJECTIVES } from '../config/schema.js';
 import { AuditWriteError, type AuditEntry, type AuditLog, type AuditRange } from '../ports.js';
@@ -17,7 +18,7 @@ const BATCH_WRITE_LIMIT = 25;
 const UNPROCESSED_RETRIES = 5;
 const DAY_SECONDS = 86_400;
 
-const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
+const finite = z.number().check(z.refine(Number.isFinite, { error: 'must be a finite number' }));
 
 /** A stored entry; anything else in the table is reported by field. */
 const itemSchema = z.object({
@@ -28,11 +29,11 @@ const itemSchema = z.object({
   knob: z.enum(KNOBS),
   oldValue: finite,
   newValue: finite,
-  measured: finite.optional(),
+  measured: z.optional(finite),
   setpoint: finite,
   objective: z.enum(OBJECTIVES),
   reason: z.string(),
-  changedAfter: z.iso.datetime().optional(),
+  changedAfter: z.optional(z.iso.datetime()),
 });
 
 /** Raised when a stored audit item cannot be read back as an entry. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   DEFAULT_KNOB,
   KNOB_DEFAULTS,
@@ -77,7 +77,7 @@ function pathOf(path: readonly PropertyKey[]): string {
  * Turns zod issues into "field: problem" lines an operator can act on. Parse with
  * `{ reportInput: true }`: an issue without its input is a missing field.
  */
-export function describeIssues(error: z.ZodError): string[] {
+export function describeIssues(error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => {
     const field = pathOf(issue.path) || '(top level)';
     if (issue.code === 'unrecognized_keys') {
