@@ -300,14 +300,19 @@ function describe(
 ): CampaignReport {
   return {
     ...baseReport(c, 'held', decision.reason),
-    ...(measurement ? { measured: measurement.value, sample: measurement.sample } : {}),
-    ...(decision.error === undefined ? {} : { error: decision.error }),
-    ...(decision.terms ? { p: decision.terms.p, i: decision.terms.i, d: decision.terms.d } : {}),
+    ...(measurement ? { measured: readable(measurement.value), sample: measurement.sample } : {}),
+    ...(decision.error === undefined ? {} : { error: readable(decision.error) }),
+    ...(decision.terms ? { p: readable(decision.terms.p), i: readable(decision.terms.i), d: readable(decision.terms.d) } : {}),
     ...(knobNow === undefined ? {} : { previousValue: knobNow }),
     ...(decision.value === undefined ? {} : { newValue: decision.value }),
     campaignStatus: snapshot.status,
     ...(live ? { queue: { waiting: live.waiting, idleAgents: live.idleAgents, onQueueAgents: live.onQueueAgents } } : {}),
   };
+}
+
+/** Rounds a reported figure to 4 decimals: the summary is for people; the state keeps full precision. */
+function readable(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
 }
 
 /** Writes the decision: PATCH under a lease when the knob moves, then the state, or just the state. */
