@@ -141,8 +141,9 @@ export async function runTick(config: PacingConfig, request: TickRequest, deps: 
 /** The tick's batched reads; each part may have failed on its own. */
 interface Reads {
   campaigns: Settled<Map<string, CampaignSnapshot>>;
-  queueStats: Settled<Map<string, QueueWindowStats>>;
-  campaignStats: Settled<Map<string, CampaignWindowStats>>;
+  /** Keyed by window length in minutes, then by queue or campaign id. */
+  queueStats: Settled<Map<number, Map<string, QueueWindowStats>>>;
+  campaignStats: Settled<Map<number, Map<string, CampaignWindowStats>>>;
   live: Settled<Map<string, QueueLiveState>>;
   thresholdErrors: Map<string, string>;
 }
@@ -177,28 +178,25 @@ async function readGenesys(campaigns: CampaignConfig[], tickTime: number, genesy
       }
     }),
   );
-  // One window per query: campaigns sharing the longest configured window would over-read,
-  // so group by window length (usually a single group).
+  // One query per window length (usually a single one): a campaign gets its own window.
   const byWindow = groupBy(campaigns, (c) => c.windowMinutes);
   const queueWindowStats = async () => {
-    const merged = new Map<string, QueueWindowStats>();
-    for (const [, group] of byWindow) {
+    const byLength = new Map<number, Map<string, QueueWindowStats>>();
+    for (const [minutes, group] of byWindow) {
       const queues = [...new Set(group.filter((c) => c.objective.kind !== 'abandonRate').map((c) => queueIdOf(c)!))]
         .filter((q) => thresholds.has(q))
         .map((queueId) => ({ queueId, thresholdMs: thresholds.get(queueId)! }));
-      if (queues.length === 0) continue;
-      for (const [k, v] of await genesys.getQueueWindowStats(queues, windowOf(group[0]!, tickTime))) merged.set(k, v);
+      if (queues.length > 0) byLength.set(minutes, await genesys.getQueueWindowStats(queues, windowOf(group[0]!, tickTime)));
     }
-    return merged;
+    return byLength;
   };
   const campaignWindowStats = async () => {
-    const merged = new Map<string, CampaignWindowStats>();
-    for (const [, group] of byWindow) {
+    const byLength = new Map<number, Map<string, CampaignWindowStats>>();
+    for (const [minutes, group] of byWindow) {
       const ids = group.filter((c) => c.objective.kind === 'abandonRate').map((c) => c.campaignId);
-      if (ids.length === 0) continue;
-      for (const [k, v] of await genesys.getCampaignWindowStats(ids, windowOf(group[0]!, tickTime))) merged.set(k, v);
+      if (ids.length > 0) byLength.set(minutes, await genesys.getCampaignWindowStats(ids, windowOf(group[0]!, tickTime)));
     }
-    return merged;
+    return byLength;
   };
   const [campaignSnapshots, queueStats, campaignStats, live] = await Promise.all([
     settle(campaigns.length ? genesys.getCampaigns(campaigns.map((c) => c.campaignId)) : Promise.resolve(new Map())),
@@ -261,8 +259,8 @@ async function runCampaign(
   if (!snapshot) {
     return { ...baseReport(c, 'error', 'campaign-not-found'), message: `campaign ${c.campaignId} does not exist in Genesys (deleted, or the id in the config is wrong)` };
   }
-  const queueStats = reads.queueStats.ok ? reads.queueStats.value : new Map<string, QueueWindowStats>();
-  const campaignStats = reads.campaignStats.ok ? reads.campaignStats.value : new Map<string, CampaignWindowStats>();
+  const queueStats = (reads.queueStats.ok && reads.queueStats.value.get(c.windowMinutes)) || new Map<string, QueueWindowStats>();
+  const campaignStats = (reads.campaignStats.ok && reads.campaignStats.value.get(c.windowMinutes)) || new Map<string, CampaignWindowStats>();
   const measurement = measureObjective(c, queueStats, campaignStats);
   const knobNow = snapshot.knobs[c.knob.name];
   const decision = step({
