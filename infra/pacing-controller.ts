@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Aws, CfnOutput, Duration, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -15,19 +14,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AUDIT_PARTITION_KEY, AUDIT_SORT_KEY, AUDIT_TTL_ATTRIBUTE } from '../lambda/audit/dynamodb-audit-log.js';
 import { parsePacingConfig, type PacingConfig } from '../lambda/config/config.js';
+import { PacingDashboard } from './dashboard.js';
+import { BUNDLED_CONFIG_FILE, HANDLER_BUNDLING, HANDLER_ENTRY, HANDLER_ENVIRONMENT, REPO_ROOT } from './handler-bundle.js';
+import { LEGAL_ABANDON_RATE_CAP, METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
 
-/** Repository root (this file lives in infra/). */
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** CloudWatch namespace the handler's Powertools Metrics write to (POWERTOOLS_METRICS_NAMESPACE). */
-export const METRICS_NAMESPACE = 'GenesysPacing';
-/** Powertools service name; Powertools Metrics adds it as the `service` dimension on every metric. */
-export const SERVICE_NAME = 'pacing-controller';
-/** Metric the handler emits once per completed tick (value 1, unit Count, dimension service only). */
-export const TICKS_METRIC_NAME = 'Ticks';
-/** Name of the configuration file inside the Lambda bundle, relative to LAMBDA_TASK_ROOT. */
-export const BUNDLED_CONFIG_FILE = 'pacing.config.json';
+export { LEGAL_ABANDON_RATE_CAP, METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
+export { BUNDLED_CONFIG_FILE } from './handler-bundle.js';
 
 /**
  * The value the secret is created with: the shape to fill in, with empty values that nobody can mistake for
@@ -77,7 +71,47 @@ export interface PacingControllerProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly tableRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Thresholds of the alarms on the controller's own metrics.
+   *
+   * @default - see {@link AlarmThresholds}
+   */
+  readonly alarmThresholds?: AlarmThresholds;
+
+  /**
+   * How many campaigns (the first ones in the configuration) get their own dashboard graphs. Every campaign
+   * appears in the dashboard's all-campaign graphs whatever this is; a dashboard holds at most 500 widgets.
+   *
+   * @default 24
+   */
+  readonly dashboardCampaignGraphs?: number;
 }
+
+/** Alarm thresholds; each alarm looks at 5-minute periods. */
+export interface AlarmThresholds {
+  /**
+   * Compliance warning: the highest windowed abandon rate of any abandon-rate campaign stays above this
+   * fraction for 15 minutes (three 5-minute periods). Keep it below the 3% legal cap.
+   *
+   * @default 0.025
+   */
+  readonly abandonRateWarning?: number;
+  /**
+   * Genesys calls that failed for good (after retries) in 5 minutes.
+   *
+   * @default 5
+   */
+  readonly apiErrors?: number;
+  /**
+   * Genesys 429 answers in 5 minutes: the OAuth client is near its rate limit.
+   *
+   * @default 5
+   */
+  readonly genesysThrottles?: number;
+}
+
+const DEFAULT_THRESHOLDS: Required<AlarmThresholds> = { abandonRateWarning: 0.025, apiErrors: 5, genesysThrottles: 5 };
 
 /**
  * The closed-loop pacing controller: a scheduled Lambda that reads campaign statistics from Genesys Cloud,
@@ -87,6 +121,13 @@ export interface PacingControllerProps {
 export class PacingController extends Construct {
   /** Controller state, one item per campaign (partition key `campaignId`). */
   public readonly table: dynamodb.TableV2;
+  /**
+   * Audit trail: every knob value written and every manual change detected (partition key `campaignId`,
+   * sort key `sk` = `<ISO time>#<event id>`), expired by DynamoDB TTL after the configured retention.
+   */
+  public readonly auditTable: dynamodb.TableV2;
+  /** Per-campaign measured value against setpoint, knob, abandon rate, errors, throttles and tick duration. */
+  public readonly dashboard: cloudwatch.Dashboard;
   /** The tick handler. */
   public readonly fn: nodejs.NodejsFunction;
   /** Genesys OAuth client credentials, `{"clientId":"...","clientSecret":"..."}`, filled in by the operator. */
@@ -95,8 +136,19 @@ export class PacingController extends Construct {
   public readonly rule: events.Rule;
   /** The validated configuration, with every default filled in. */
   public readonly config: PacingConfig;
-  /** Alarms: function errors, function throttles and ticks stopped. */
-  public readonly alarms: { errors: cloudwatch.Alarm; throttles: cloudwatch.Alarm; ticksStopped: cloudwatch.Alarm };
+  /**
+   * Alarms: function errors and throttles, ticks stopped, the abandon-rate compliance warning, Genesys API
+   * errors and throttling, and audit entries that could not be written.
+   */
+  public readonly alarms: {
+    errors: cloudwatch.Alarm;
+    throttles: cloudwatch.Alarm;
+    ticksStopped: cloudwatch.Alarm;
+    abandonRateWarning: cloudwatch.Alarm;
+    apiErrors: cloudwatch.Alarm;
+    genesysThrottles: cloudwatch.Alarm;
+    auditWriteFailures: cloudwatch.Alarm;
+  };
 
   constructor(scope: Construct, id: string, props: PacingControllerProps) {
     super(scope, id);
@@ -112,6 +164,17 @@ export class PacingController extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: tableRemovalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy: tableRemovalPolicy,
+    });
+
+    // The compliance record: always retained and protected, whatever happens to the state table.
+    this.auditTable = new dynamodb.TableV2(this, 'Audit', {
+      partitionKey: { name: AUDIT_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: AUDIT_SORT_KEY, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: AUDIT_TTL_ATTRIBUTE,
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.secret = new secretsmanager.Secret(this, 'GenesysClient', {
@@ -132,7 +195,7 @@ export class PacingController extends Construct {
     // while the function only ever writes to its own log group.
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Genesys pacing controller: its log group, its state table and its Genesys client secret, nothing else',
+      description: 'Genesys pacing controller: its log group, its state table, appends to its audit table and its Genesys client secret, nothing else',
     });
     logGroup.grantWrite(role);
 
@@ -143,7 +206,7 @@ export class PacingController extends Construct {
     writeFileSync(configFile, `${JSON.stringify(props.config, null, 2)}\n`);
     try {
       this.fn = new nodejs.NodejsFunction(this, 'Handler', {
-        entry: join(REPO_ROOT, 'lambda', 'handler.ts'),
+        entry: HANDLER_ENTRY,
         handler: 'handler',
         projectRoot: REPO_ROOT,
         depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
@@ -162,22 +225,14 @@ export class PacingController extends Construct {
         logGroup,
         environment: {
           STATE_TABLE_NAME: this.table.tableName,
-          PACING_CONFIG_FILE: BUNDLED_CONFIG_FILE,
-          POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-          POWERTOOLS_LOG_LEVEL: 'INFO',
-          NODE_OPTIONS: '--enable-source-maps',
+          AUDIT_TABLE_NAME: this.auditTable.tableName,
+          ...HANDLER_ENVIRONMENT,
         },
         bundling: {
           forceDockerBundling: false,
-          minify: true,
-          sourceMap: true,
+          ...HANDLER_BUNDLING,
+          mainFields: [...HANDLER_BUNDLING.mainFields],
           format: nodejs.OutputFormat.ESM,
-          target: 'node22',
-          mainFields: ['module', 'main'],
-          // Some CommonJS dependencies call require(); ESM output has none unless we make one.
-          banner:
-            "import { createRequire as __pacingCreateRequire } from 'node:module'; const require = __pacingCreateRequire(import.meta.url);",
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
@@ -193,6 +248,8 @@ export class PacingController extends Construct {
 
     this.secret.grantRead(this.fn);
     this.table.grantReadWriteData(this.fn);
+    // Append only: the function never reads, updates or deletes audit entries (the TTL expires them).
+    this.auditTable.grant(this.fn, 'dynamodb:BatchWriteItem');
 
     this.rule = new events.Rule(this, 'Tick', {
       schedule,
@@ -235,15 +292,68 @@ export class PacingController extends Construct {
       // No data means no ticks: that is exactly the failure this alarm exists for.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    this.alarms = { errors, throttles, ticksStopped };
+    const thresholds = { ...DEFAULT_THRESHOLDS, ...props.alarmThresholds };
+    if (!(thresholds.abandonRateWarning > 0 && thresholds.abandonRateWarning < LEGAL_ABANDON_RATE_CAP)) {
+      throw new Error(`alarmThresholds.abandonRateWarning must be a fraction above 0 and below the ${LEGAL_ABANDON_RATE_CAP} legal cap (0.025 is 2.5%), got ${thresholds.abandonRateWarning}`);
+    }
+    const controllerMetric = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic: cloudwatch.Stats.SUM, period: fiveMinutes });
+    const abandonRateWarning = new cloudwatch.Alarm(this, 'AbandonRateWarningAlarm', {
+      alarmDescription: `Pacing controller compliance warning: a campaign's windowed abandon rate stayed above ${thresholds.abandonRateWarning} for 15 minutes (legal cap ${LEGAL_ABANDON_RATE_CAP}). The dashboard's abandon-rate graph shows which campaign.`,
+      // One alarm for every campaign: a Metrics Insights query over the per-campaign AbandonRate metric.
+      metric: new cloudwatch.MathExpression({
+        expression: `SELECT MAX(AbandonRate) FROM SCHEMA("${METRICS_NAMESPACE}", campaignId, service) WHERE service = '${SERVICE_NAME}'`,
+        label: 'Highest abandon rate of any campaign',
+        period: fiveMinutes,
+      }),
+      threshold: thresholds.abandonRateWarning,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      // No abandon-rate campaign, or none with enough live connects to judge: nothing to warn about.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const apiErrors = new cloudwatch.Alarm(this, 'ApiErrorsAlarm', {
+      alarmDescription: `Pacing controller: ${thresholds.apiErrors} or more Genesys calls failed after retries in 5 minutes (metric ApiErrors). Affected campaigns hold their pacing; the log says which calls failed.`,
+      metric: controllerMetric('ApiErrors'),
+      threshold: thresholds.apiErrors,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const genesysThrottles = new cloudwatch.Alarm(this, 'GenesysThrottlesAlarm', {
+      alarmDescription: `Pacing controller: Genesys answered 429 (rate limit) ${thresholds.genesysThrottles} or more times in 5 minutes (metric GenesysThrottles). Another user of the OAuth client, or genesys.requestsPerMinute set above the real limit.`,
+      metric: controllerMetric('GenesysThrottles'),
+      threshold: thresholds.genesysThrottles,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const auditWriteFailures = new cloudwatch.Alarm(this, 'AuditWriteFailuresAlarm', {
+      alarmDescription:
+        'Pacing controller: a pacing change or manual change could not be written to the audit table (metric AuditWriteFailures). The change itself happened; the log line "change not recorded in the audit trail" holds its details.',
+      metric: controllerMetric('AuditWriteFailures'),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms = { errors, throttles, ticksStopped, abandonRateWarning, apiErrors, genesysThrottles, auditWriteFailures };
 
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of [errors, throttles, ticksStopped]) {
+      for (const alarm of Object.values(this.alarms)) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }
     }
+
+    this.dashboard = new PacingDashboard(this, 'Dashboard', {
+      config: this.config,
+      fn: this.fn,
+      alarms: Object.values(this.alarms),
+      abandonRateWarning: thresholds.abandonRateWarning,
+      campaignGraphs: props.dashboardCampaignGraphs ?? 24,
+    }).dashboard;
 
     new CfnOutput(this, 'SecretName', {
       description: 'Secrets Manager secret holding the Genesys OAuth client',
@@ -255,6 +365,11 @@ export class PacingController extends Construct {
       value: `aws secretsmanager put-secret-value --region ${Aws.REGION} --secret-id ${this.config.secretName} --secret-string '{"clientId":"...","clientSecret":"..."}'`,
     });
     new CfnOutput(this, 'StateTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AuditTableName', {
+      description: 'Audit trail of pacing changes: npm run audit -- --table <this> --campaign <id> [--since <ISO time>]',
+      value: this.auditTable.tableName,
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
     new CfnOutput(this, 'FunctionName', { value: this.fn.functionName });
     new CfnOutput(this, 'ScheduleRuleName', {
       description: 'EventBridge rule that ticks the controller (edit its schedule or disable it in the console)',

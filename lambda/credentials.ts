@@ -1,5 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages.js';
 
 /** Genesys OAuth client credentials, as stored in the secret. */
 export interface GenesysCredentials {
@@ -12,7 +13,7 @@ export class CredentialsError extends Error {
   override readonly name = 'CredentialsError';
 }
 
-const credentialsSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
+const credentialsSchema = z.object({ clientId: z.string().check(z.minLength(1)), clientSecret: z.string().check(z.minLength(1)) });
 
 const EXPECTED = `its value must be {"clientId": "...", "clientSecret": "..."} (an OAuth client-credentials client)`;
 

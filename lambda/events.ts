@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages.js';
 import { describeIssues } from './config/config.js';
 import type { TickRequest } from './tick.js';
 
@@ -14,19 +15,20 @@ export class EventError extends Error {
 
 // EventBridge adds envelope fields over time, so only what the tick relies on is checked.
 const scheduledSchema = z.looseObject({
-  id: z.string().min(1).max(200),
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
   'detail-type': z.literal('Scheduled Event'),
-  source: z.string().min(1),
+  source: z.string().check(z.minLength(1)),
   time: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time such as 2026-11-24T10:05:00Z' }),
 });
 
 // A person types this one in the Lambda console, so a misspelt field must not pass silently.
 const consoleSchema = z.strictObject({
-  dryRun: z.boolean({ error: 'must be true or false' }).optional(),
-  campaignIds: z
-    .array(z.string().min(1, { error: 'must be a campaign id from pacing.config.json' }), { error: 'must be a list of campaign ids' })
-    .min(1, { error: 'list at least one campaign id, or leave campaignIds out to run all' })
-    .optional(),
+  dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
+  campaignIds: z.optional(
+    z
+      .array(z.string().check(z.minLength(1, { error: 'must be a campaign id from pacing.config.json' })), { error: 'must be a list of campaign ids' })
+      .check(z.minLength(1, { error: 'list at least one campaign id, or leave campaignIds out to run all' })),
+  ),
 });
 
 const CONSOLE_HELP = 'a console test event looks like {"dryRun": true, "campaignIds": ["<campaign id>"]}';
@@ -41,11 +43,11 @@ export function parseEvent(event: unknown): ControllerEvent {
     throw new EventError(`the event must be a JSON object: ${CONSOLE_HELP}`);
   }
   if ('detail-type' in event) {
-    const parsed = scheduledSchema.safeParse(event);
+    const parsed = scheduledSchema.safeParse(event, { reportInput: true });
     if (!parsed.success) throw new EventError(`scheduled event rejected: ${describeIssues(parsed.error).join('; ')}`);
     return { kind: 'scheduled', eventId: parsed.data.id, eventTime: Date.parse(parsed.data.time) };
   }
-  const parsed = consoleSchema.safeParse(event);
+  const parsed = consoleSchema.safeParse(event, { reportInput: true });
   if (!parsed.success) throw new EventError(`console event rejected: ${describeIssues(parsed.error).join('; ')}; ${CONSOLE_HELP}`);
   // A hand-made run is a dry run unless the operator says otherwise.
   return {

@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { DynamoDbAuditLog } from './audit/dynamodb-audit-log.js';
 import { loadPacingConfigFile, type PacingConfig } from './config/config.js';
 import { readGenesysCredentials } from './credentials.js';
 import { parseEvent, toTickRequest } from './events.js';
@@ -21,11 +22,17 @@ const dynamodb = new DynamoDBClient({});
 
 /** Time kept back from the Lambda timeout to save state and publish metrics. */
 const SAFETY_MARGIN_MS = 5_000;
+/**
+ * Share of the per-minute Genesys rate limit one tick may spend: the rest absorbs retries and the
+ * tail of a previous tick that ran late, which still counts in Genesys's sliding minute.
+ */
+const TICK_REQUEST_SHARE = 0.9;
 
 interface Controller {
   config: PacingConfig;
   genesys: GenesysClient;
   store: DynamoDbStateStore;
+  audit: DynamoDbAuditLog;
 }
 
 let controller: Controller | undefined;
@@ -37,6 +44,8 @@ function coldStart(): Controller {
   const config = loadPacingConfigFile(configPath);
   const tableName = process.env.STATE_TABLE_NAME;
   if (!tableName) throw new Error('STATE_TABLE_NAME is not set: deploy with the PacingController construct, or set it for local runs');
+  const auditTableName = process.env.AUDIT_TABLE_NAME;
+  if (!auditTableName) throw new Error('AUDIT_TABLE_NAME is not set: deploy with the PacingController construct, or set it for local runs');
   const tokens = new TokenProvider({
     loginBaseUrl: config.genesys.loginBaseUrl,
     credentials: () => readGenesysCredentials(config.secretName),
@@ -45,6 +54,7 @@ function coldStart(): Controller {
     config,
     genesys: new GenesysClient({ apiBaseUrl: config.genesys.apiBaseUrl, loginBaseUrl: config.genesys.loginBaseUrl, requestTimeoutMs: config.genesys.requestTimeoutMs, tokens }),
     store: new DynamoDbStateStore(dynamodb, tableName),
+    audit: new DynamoDbAuditLog(dynamodb, auditTableName, config.auditRetentionDays),
   };
   logger.info('controller configured', { campaigns: config.campaigns.length, apiBaseUrl: config.genesys.apiBaseUrl });
   return controller;
@@ -55,11 +65,18 @@ function coldStart(): Controller {
  * `{"dryRun": true, "campaignIds": ["..."]}`, and returns the per-campaign summary.
  */
 export const handler = async (event: unknown, context: Context): Promise<TickSummary> => {
-  const { config, genesys, store } = coldStart();
+  const { config, genesys, store, audit } = coldStart();
   const request = toTickRequest(parseEvent(event), config.campaigns.map((c) => c.campaignId), context.awsRequestId, Date.now());
   const api = genesys.withDeadline(Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
   try {
-    const summary = await runTick(config, request, { genesys: api, store, now: Date.now });
+    const requestBudget = Math.floor(config.genesys.requestsPerMinute * TICK_REQUEST_SHARE);
+    const summary = await runTick(config, request, {
+      genesys: api,
+      store,
+      audit,
+      now: Date.now,
+      writeBudget: () => requestBudget - api.stats.requests,
+    });
     reportTick(logger, metrics, summary, api.stats);
     return summary;
   } catch (err) {

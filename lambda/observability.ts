@@ -17,22 +17,29 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
   for (const c of summary.campaigns) {
     const line = { eventId: summary.eventId, tickTime: summary.tickTime, dryRun: summary.dryRun, ...c };
     if (c.outcome === 'error') logger.error('campaign tick failed', line);
+    else if (c.auditFailed) logger.error('change not recorded in the audit trail', line);
     else if (c.reason === 'manual-change') logger.warn('knob changed by hand; continuing from the new value', line);
     else logger.info('campaign tick', line);
 
-    const single = metrics.singleMetric();
-    single.addDimension('campaignId', c.campaignId);
-    if (c.measured !== undefined) single.addMetric('MeasuredValue', MetricUnit.NoUnit, c.measured);
-    single.addMetric('Setpoint', MetricUnit.NoUnit, c.setpoint);
-    if (c.newValue !== undefined) single.addMetric('KnobValue', MetricUnit.NoUnit, c.newValue);
-    single.addMetric('Written', MetricUnit.Count, c.outcome === 'written' ? 1 : 0);
-    single.addMetric('Held', MetricUnit.Count, c.outcome === 'held' ? 1 : 0);
+    // One EMF record per campaign, every metric in it dimensioned by service and campaignId.
+    // (A singleMetric() publishes at its first addMetric and drops campaignId from the rest.)
+    metrics.addDimension('campaignId', c.campaignId);
+    if (c.measured !== undefined) metrics.addMetric('MeasuredValue', MetricUnit.NoUnit, c.measured);
+    // The compliance alarm watches this one.
+    if (c.abandonRate !== undefined) metrics.addMetric('AbandonRate', MetricUnit.NoUnit, c.abandonRate);
+    metrics.addMetric('Setpoint', MetricUnit.NoUnit, c.setpoint);
+    if (c.newValue !== undefined) metrics.addMetric('KnobValue', MetricUnit.NoUnit, c.newValue);
+    metrics.addMetric('Written', MetricUnit.Count, c.outcome === 'written' ? 1 : 0);
+    metrics.addMetric('Held', MetricUnit.Count, c.outcome === 'held' ? 1 : 0);
+    metrics.publishStoredMetrics();
   }
   metrics.addMetric('Ticks', MetricUnit.Count, 1);
   metrics.addMetric('TickDurationMs', MetricUnit.Milliseconds, summary.durationMs);
   metrics.addMetric('CampaignsWritten', MetricUnit.Count, summary.counts.written);
   metrics.addMetric('CampaignsHeld', MetricUnit.Count, summary.counts.held + summary.counts['would-write']);
   metrics.addMetric('CampaignErrors', MetricUnit.Count, summary.counts.error);
+  metrics.addMetric('WritesDeferred', MetricUnit.Count, summary.campaigns.filter((c) => c.reason === 'write-deferred').length);
+  metrics.addMetric('AuditWriteFailures', MetricUnit.Count, summary.campaigns.filter((c) => c.auditFailed).length);
   metrics.addMetric('ApiErrors', MetricUnit.Count, api.errors);
   metrics.addMetric('GenesysThrottles', MetricUnit.Count, api.throttled);
   metrics.publishStoredMetrics();

@@ -1,8 +1,8 @@
 /**
- * The controller's ports: what one tick needs from Genesys Cloud and from its state store.
- * Adapters (lambda/genesys, lambda/state) implement them; tests and the twin swap them freely.
+ * The controller's ports: what one tick needs from Genesys Cloud, its state store and its audit trail.
+ * Adapters (lambda/genesys, lambda/state, lambda/audit) implement them; tests and the twin swap them freely.
  */
-import type { KnobName } from './config/schema.js';
+import type { KnobName, ObjectiveKind } from './config/schema.js';
 
 export type CampaignStatus = 'on' | 'stopping' | 'off' | 'complete' | 'invalid' | 'forced_off' | 'forced_stopping';
 export type DialingMode = 'agentless' | 'preview' | 'power' | 'predictive' | 'progressive' | 'external';
@@ -127,4 +127,58 @@ export interface StateStore {
    * @throws StateConflictError when the version moved or another live lease exists
    */
   save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, eventId: string, now: number): Promise<void>;
+}
+
+/** What an audit entry records: a knob the controller wrote, or one a person changed in Genesys. */
+export type AuditKind = 'change' | 'manual-change';
+
+/** One change to a campaign's pacing knob, kept for the compliance record. */
+export interface AuditEntry {
+  campaignId: string;
+  /** When the controller wrote the change or detected the manual one, ISO-8601 UTC with ms. */
+  at: string;
+  /** The tick (scheduled event id, or `console:<request id>`) that wrote or detected it. */
+  eventId: string;
+  kind: AuditKind;
+  knob: KnobName;
+  /** The value before: Genesys's before a write, the controller's last written one before a manual change. */
+  oldValue: number;
+  newValue: number;
+  /** The windowed measurement of the objective at that tick, when there was one. */
+  measured?: number;
+  setpoint: number;
+  objective: ObjectiveKind;
+  /** The tick's reason (`pid`, `state-save-failed` for a write whose state save failed, `manual-change`). */
+  reason: string;
+  /** For a manual change: the previous tick's time; the person changed the knob after it. */
+  changedAfter?: string;
+}
+
+/** A time range of audit entries; either end may be open. `until` is exclusive. */
+export interface AuditRange {
+  since?: Date;
+  until?: Date;
+}
+
+/** Raised when some audit entries could not be stored; the others were. */
+export class AuditWriteError extends Error {
+  override readonly name = 'AuditWriteError';
+  constructor(
+    /** Campaigns whose entries are missing from the audit trail. */
+    readonly campaignIds: readonly string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The audit trail of pacing changes, by campaign and time. */
+export interface AuditLog {
+  /**
+   * Stores the entries (idempotently: the same campaign, time and event overwrite one entry).
+   * @throws AuditWriteError naming the campaigns whose entries were not stored
+   */
+  record(entries: readonly AuditEntry[]): Promise<void>;
+  /** A campaign's entries in the range, oldest first. */
+  query(campaignId: string, range?: AuditRange): Promise<AuditEntry[]>;
 }

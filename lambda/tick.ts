@@ -1,16 +1,23 @@
 /**
- * One control tick: read every campaign's state and metrics, run the law, write what changed.
+ * One control tick: read every campaign's state and metrics, run the law, write what changed,
+ * record the changes in the audit trail.
  *
  * Reads are batched across campaigns. Each campaign then stands alone: a failure on one is
  * reported and leaves its pacing and stored state as they were, and never stops the others.
+ * Writes share the tick's Genesys request budget: when more campaigns want a change than the
+ * budget allows, the most urgent go first and the rest wait for the next tick.
  */
+import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { CampaignConfig, PacingConfig } from './config/config.js';
 import type { KnobName, ObjectiveKind } from './config/schema.js';
 import { measureObjective } from './control/measure.js';
 import { step, type HoldReason, type Measurement, type StepDecision } from './control/pid.js';
 import {
+  AuditWriteError,
   StateConflictError,
+  type AuditEntry,
+  type AuditLog,
   type CampaignSnapshot,
   type CampaignWindowStats,
   type ControllerState,
@@ -36,7 +43,13 @@ export interface TickRequest {
 export interface TickDeps {
   genesys: GenesysPort;
   store: StateStore;
+  audit: AuditLog;
   now: () => number;
+  /**
+   * How many PATCHes this tick may still send, asked once after the reads (the Genesys rate limit
+   * less what the reads used). Unlimited when absent.
+   */
+  writeBudget?: () => number;
   /** How old an event may be before the tick holds as stale. */
   maxEventAgeMs?: number;
   /** How long a PATCH lease is honoured; longer than one tick's work. */
@@ -54,7 +67,17 @@ export interface CampaignReport {
   knob: KnobName;
   outcome: CampaignOutcome;
   /** Why it was written, held or skipped, in a few words. */
-  reason: HoldReason | 'pid' | 'duplicate-event' | 'older-than-stored-tick' | 'concurrent-invocation' | 'campaign-not-found' | 'read-failed' | 'write-failed' | 'state-save-failed';
+  reason:
+    | HoldReason
+    | 'pid'
+    | 'duplicate-event'
+    | 'older-than-stored-tick'
+    | 'concurrent-invocation'
+    | 'campaign-not-found'
+    | 'read-failed'
+    | 'write-failed'
+    | 'state-save-failed'
+    | 'write-deferred';
   measured?: number;
   sample?: number;
   setpoint: number;
@@ -65,11 +88,18 @@ export interface CampaignReport {
   previousValue?: number;
   newValue?: number;
   campaignStatus?: string;
+  /**
+   * The window's compliance abandon rate, for abandon-rate campaigns whose window holds at least
+   * `minSample` live connects (fewer make a ratio too noisy to warn on).
+   */
+  abandonRate?: number;
   /** The objective's queue, when it has one. */
   queueId?: string;
   /** Live queue state of the objective's queue, when it has one. */
   queue?: { waiting: number; idleAgents: number; onQueueAgents: number };
   message?: string;
+  /** The change or manual change is missing from the audit trail (the message says why). */
+  auditFailed?: boolean;
 }
 
 export interface TickSummary {
@@ -118,11 +148,12 @@ export async function runTick(config: PacingConfig, request: TickRequest, deps: 
 
   const reads = await readGenesys(active, request.eventTime, deps.genesys);
   const stale = started - request.eventTime > (deps.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS);
+  const plans = active.map((c) => plan(c, states.get(c.campaignId), reads, stale, request));
+  const deferred = deferredWrites(plans, deps.writeBudget?.() ?? Number.POSITIVE_INFINITY, request.eventId);
   const limit = pLimit(deps.concurrency ?? 8);
-  const results = await Promise.all(
-    active.map((c) => limit(() => runCampaign(c, states.get(c.campaignId), reads, stale, request, deps))),
-  );
-  reports.push(...results);
+  const results = await Promise.all(plans.map((p) => ('decision' in p ? limit(() => runCampaign(p, deferred, request, deps)) : p)));
+  const audited = await recordAudit(results, deps.audit);
+  reports.push(...audited);
 
   const order = new Map(ids.map((id, i) => [id, i]));
   reports.sort((a, b) => order.get(a.campaignId)! - order.get(b.campaignId)!);
@@ -163,20 +194,21 @@ async function readGenesys(campaigns: CampaignConfig[], tickTime: number, genesy
   const queueIds = [...new Set(queueCampaigns.map((c) => queueIdOf(c)!))];
   const thresholdErrors = new Map<string, string>();
   const thresholds = new Map<string, number>();
+  for (const c of queueCampaigns) {
+    const objective = c.objective as { queueId: string; serviceLevelThresholdSeconds?: number };
+    if (objective.serviceLevelThresholdSeconds !== undefined) thresholds.set(objective.queueId, objective.serviceLevelThresholdSeconds * 1000);
+  }
+  // One read per queue, however many campaigns share it.
   await Promise.all(
-    queueCampaigns.map(async (c) => {
-      const objective = c.objective as { queueId: string; serviceLevelThresholdSeconds?: number };
-      if (objective.serviceLevelThresholdSeconds !== undefined) {
-        thresholds.set(objective.queueId, objective.serviceLevelThresholdSeconds * 1000);
-        return;
-      }
-      if (thresholds.has(objective.queueId)) return;
-      try {
-        thresholds.set(objective.queueId, await genesys.getServiceLevelThresholdMs(objective.queueId));
-      } catch (err) {
-        thresholdErrors.set(objective.queueId, (err as Error).message);
-      }
-    }),
+    queueIds
+      .filter((queueId) => !thresholds.has(queueId))
+      .map(async (queueId) => {
+        try {
+          thresholds.set(queueId, await genesys.getServiceLevelThresholdMs(queueId));
+        } catch (err) {
+          thresholdErrors.set(queueId, (err as Error).message);
+        }
+      }),
   );
   // One query per window length (usually a single one): a campaign gets its own window.
   const byWindow = groupBy(campaigns, (c) => c.windowMinutes);
@@ -245,19 +277,28 @@ function readFailure(c: CampaignConfig, reads: Reads): string | undefined {
   return undefined;
 }
 
-async function runCampaign(
-  c: CampaignConfig,
-  state: ControllerState | undefined,
-  reads: Reads,
-  stale: boolean,
-  request: TickRequest,
-  deps: TickDeps,
-): Promise<CampaignReport> {
+/** A campaign whose tick ended before any write (a read failure, a missing campaign). */
+interface Finished {
+  report: CampaignReport;
+}
+
+/** A campaign with its decision, ready to apply. */
+interface Planned {
+  c: CampaignConfig;
+  state: ControllerState | undefined;
+  decision: StepDecision;
+  knobNow: number | undefined;
+  dryRun: boolean;
+  report: CampaignReport;
+}
+
+/** Runs the law for one campaign on the tick's reads; pure, no I/O. */
+function plan(c: CampaignConfig, state: ControllerState | undefined, reads: Reads, stale: boolean, request: TickRequest): Finished | Planned {
   const failure = readFailure(c, reads);
-  if (failure) return { ...baseReport(c, 'error', 'read-failed'), message: failure };
+  if (failure) return { report: { ...baseReport(c, 'error', 'read-failed'), message: failure } };
   const snapshot = (reads.campaigns as { value: Map<string, CampaignSnapshot> }).value.get(c.campaignId);
   if (!snapshot) {
-    return { ...baseReport(c, 'error', 'campaign-not-found'), message: `campaign ${c.campaignId} does not exist in Genesys (deleted, or the id in the config is wrong)` };
+    return { report: { ...baseReport(c, 'error', 'campaign-not-found'), message: `campaign ${c.campaignId} does not exist in Genesys (deleted, or the id in the config is wrong)` } };
   }
   const queueStats = (reads.queueStats.ok && reads.queueStats.value.get(c.windowMinutes)) || new Map<string, QueueWindowStats>();
   const campaignStats = (reads.campaignStats.ok && reads.campaignStats.value.get(c.windowMinutes)) || new Map<string, CampaignWindowStats>();
@@ -276,16 +317,101 @@ async function runCampaign(
   const queueId = queueIdOf(c);
   const live = queueId !== undefined && reads.live.ok ? reads.live.value.get(queueId) : undefined;
   const report = describe(c, decision, measurement, knobNow, snapshot, live);
-  const dryRun = request.dryRun || c.dryRun;
+  return { c, state, decision, knobNow, dryRun: request.dryRun || c.dryRun, report };
+}
+
+/** A write this plan would send to Genesys. */
+function wantsWrite(p: Finished | Planned): p is Planned & { knobNow: number } {
+  return 'decision' in p && p.decision.action === 'change' && !p.dryRun && p.knobNow !== undefined;
+}
+
+/**
+ * The campaigns whose change waits for the next tick because the budget is spent. Changes that
+ * make dialing less aggressive go first (they protect callers and service level), then the
+ * largest moves relative to the knob's step. Ties are broken by a hash of the tick and campaign
+ * ids: a different order each tick, so no campaign waits tick after tick behind the same others.
+ */
+function deferredWrites(plans: ReadonlyArray<Finished | Planned>, budget: number, eventId: string): Set<string> {
+  const writes = plans.filter(wantsWrite);
+  if (writes.length <= budget) return new Set();
+  const ranked = writes
+    .map((p) => {
+      const move = p.decision.value! - p.knobNow;
+      const tieBreak = createHash('sha256').update(`${eventId}\n${p.c.campaignId}`).digest('hex');
+      return { id: p.c.campaignId, calming: move < 0 ? 0 : 1, size: Math.abs(move) / p.c.knob.maxStep, tieBreak };
+    })
+    .sort((a, b) => a.calming - b.calming || b.size - a.size || a.tieBreak.localeCompare(b.tieBreak));
+  return new Set(ranked.slice(Math.max(0, Math.floor(budget))).map((r) => r.id));
+}
+
+/** A campaign's tick result, with the audit entry its outcome calls for. */
+interface CampaignResult {
+  report: CampaignReport;
+  audit?: AuditEntry;
+}
+
+async function runCampaign(p: Planned, deferred: ReadonlySet<string>, request: TickRequest, deps: TickDeps): Promise<CampaignResult> {
+  const { c, state, decision, knobNow, report } = p;
+  const at = deps.now();
+  let result: CampaignReport;
   try {
-    return await apply(c, state, decision, knobNow, dryRun, report, request, deps);
+    result = await apply(c, state, decision, knobNow, p.dryRun, deferred.has(c.campaignId), report, request, deps);
   } catch (err) {
     if (err instanceof StateConflictError) {
-      return { ...report, outcome: 'skipped', reason: 'concurrent-invocation', message: err.message };
+      return { report: { ...report, outcome: 'skipped', reason: 'concurrent-invocation', message: err.message } };
     }
     // The state store failed before any write to Genesys: pacing and state are as they were.
-    return { ...report, outcome: 'error', reason: 'state-save-failed', newValue: knobNow, message: (err as Error).message };
+    return { report: { ...report, outcome: 'error', reason: 'state-save-failed', newValue: knobNow, message: (err as Error).message } };
   }
+  const audit = auditEntryOf(c, state, result, request, at);
+  return audit ? { report: result, audit } : { report: result };
+}
+
+/**
+ * The audit entry for a campaign's outcome: every value written to Genesys, and every manual
+ * change the tick took over (only when the tick saved state: a console dry run that leaves the
+ * state alone would record it again at the next scheduled tick).
+ */
+function auditEntryOf(c: CampaignConfig, state: ControllerState | undefined, r: CampaignReport, request: TickRequest, at: number): AuditEntry | undefined {
+  const common = {
+    campaignId: c.campaignId,
+    at: new Date(at).toISOString(),
+    eventId: request.eventId,
+    knob: c.knob.name,
+    ...(r.measured === undefined ? {} : { measured: r.measured }),
+    setpoint: c.setpoint,
+    objective: c.objective.kind,
+    reason: r.reason,
+  };
+  if (r.outcome === 'written' && r.previousValue !== undefined && r.newValue !== undefined) {
+    return { ...common, kind: 'change', oldValue: r.previousValue, newValue: r.newValue };
+  }
+  if (r.reason === 'manual-change' && r.outcome === 'held' && request.saveState && state && r.newValue !== undefined) {
+    return { ...common, kind: 'manual-change', oldValue: state.lastWritten, newValue: r.newValue, changedAfter: new Date(state.lastTickTime).toISOString() };
+  }
+  return undefined;
+}
+
+/**
+ * Stores the tick's audit entries in one go. A failure never undoes a campaign's tick: it is
+ * added to the campaign's report message, where the handler's log and metrics pick it up.
+ */
+async function recordAudit(results: CampaignResult[], audit: AuditLog): Promise<CampaignReport[]> {
+  const entries = results.flatMap((r) => (r.audit ? [r.audit] : []));
+  if (entries.length === 0) return results.map((r) => r.report);
+  let failed: ReadonlySet<string> = new Set();
+  let problem = '';
+  try {
+    await audit.record(entries);
+  } catch (err) {
+    failed = new Set(err instanceof AuditWriteError ? err.campaignIds : entries.map((e) => e.campaignId));
+    problem = (err as Error).message;
+  }
+  return results.map(({ report, audit: entry }) =>
+    entry && failed.has(entry.campaignId)
+      ? { ...report, auditFailed: true, message: [report.message, `audit entry not recorded: ${problem}`].filter(Boolean).join('; ') }
+      : report,
+  );
 }
 
 function describe(
@@ -299,6 +425,7 @@ function describe(
   return {
     ...baseReport(c, 'held', decision.reason),
     ...(measurement ? { measured: readable(measurement.value), sample: measurement.sample } : {}),
+    ...(measurement && c.objective.kind === 'abandonRate' && measurement.sample >= c.minSample ? { abandonRate: readable(measurement.value) } : {}),
     ...(decision.error === undefined ? {} : { error: readable(decision.error) }),
     ...(decision.terms ? { p: readable(decision.terms.p), i: readable(decision.terms.i), d: readable(decision.terms.d) } : {}),
     ...(knobNow === undefined ? {} : { previousValue: knobNow }),
@@ -320,13 +447,14 @@ async function apply(
   decision: StepDecision,
   knobNow: number | undefined,
   dryRun: boolean,
+  deferred: boolean,
   report: CampaignReport,
   request: TickRequest,
   deps: TickDeps,
 ): Promise<CampaignReport> {
   const expectedVersion = state?.version;
   const now = deps.now();
-  if (decision.action === 'change' && !dryRun && decision.value !== undefined && decision.next) {
+  if (decision.action === 'change' && !dryRun && !deferred && decision.value !== undefined && decision.next) {
     await deps.store.acquireLease(c.campaignId, expectedVersion, { eventId: request.eventId, until: now + (deps.leaseMs ?? DEFAULT_LEASE_MS) }, now);
     try {
       await deps.genesys.patchCampaignKnob(c.campaignId, c.knob.name, decision.value);
@@ -345,8 +473,19 @@ async function apply(
   }
   const wouldWrite = decision.action === 'change';
   if (request.saveState && decision.next) {
+    // An unwritten change keeps the knob's value as the last written one, so the next tick
+    // takes it up again instead of mistaking it for a manual change.
     const next = wouldWrite ? { ...decision.next, lastWritten: knobNow! } : decision.next;
     await deps.store.save(next, expectedVersion, request.eventId, now);
+  }
+  if (wouldWrite && deferred && !dryRun) {
+    return {
+      ...report,
+      outcome: 'held',
+      reason: 'write-deferred',
+      newValue: knobNow,
+      message: `the change to ${decision.value} waits for the next tick: more campaigns changed this tick than the Genesys request budget allows`,
+    };
   }
   return wouldWrite ? { ...report, outcome: 'would-write', reason: 'pid' } : report;
 }

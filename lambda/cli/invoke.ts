@@ -1,5 +1,5 @@
 /**
- * `npm run invoke -- --event <file> [--config <file>] [--table <name>] [--local-aws]`
+ * `npm run invoke -- --event <file> [--config <file>] [--table <name>] [--audit-table <name>] [--local-aws]`
  *
  * Runs the real handler once on this machine. AWS endpoints come from the standard
  * AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SECRETS_MANAGER variables (or the AWS account
@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { loadPacingConfigFile } from '../config/config.js';
-import { createStateTable, LOCAL_AWS, startLocalDynamoDb } from '../../sim/local-aws/dynamodb.js';
+import { createAuditTable, createStateTable, LOCAL_AWS, startLocalDynamoDb } from '../../sim/local-aws/dynamodb.js';
 import { startLocalSecretsManager } from '../../sim/local-aws/secrets-manager.js';
 
 const TIMEOUT_MS = 50_000;
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       event: { type: 'string' },
       config: { type: 'string', default: 'pacing.config.json' },
       table: { type: 'string', default: process.env.STATE_TABLE_NAME ?? 'genesys-pacing-state' },
+      'audit-table': { type: 'string', default: process.env.AUDIT_TABLE_NAME ?? 'genesys-pacing-audit' },
       'local-aws': { type: 'boolean', default: false },
     },
   });
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const event: unknown = JSON.parse(readFileSync(resolve(values.event), 'utf8'));
   process.env.PACING_CONFIG_FILE = configPath;
   process.env.STATE_TABLE_NAME = values.table;
+  process.env.AUDIT_TABLE_NAME = values['audit-table'];
   process.env.POWERTOOLS_SERVICE_NAME ??= 'pacing-controller';
   process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'GenesysPacing';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     if (!clientId || !clientSecret) throw new Error('--local-aws needs GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET in the environment');
     const db = await startLocalDynamoDb();
     await createStateTable(db.client, values.table);
+    await createAuditTable(db.client, values['audit-table']);
     const secrets = await startLocalSecretsManager({ [config.secretName]: JSON.stringify({ clientId, clientSecret }) });
     closers.push(db.close, secrets.close);
     process.env.AWS_ENDPOINT_URL_DYNAMODB = db.endpoint;

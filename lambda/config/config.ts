@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   DEFAULT_KNOB,
   KNOB_DEFAULTS,
@@ -30,10 +30,23 @@ export interface CampaignConfig {
 }
 
 export interface PacingConfig {
-  genesys: { apiBaseUrl: string; loginBaseUrl: string; requestTimeoutMs: number };
+  genesys: {
+    apiBaseUrl: string;
+    loginBaseUrl: string;
+    requestTimeoutMs: number;
+    /** The OAuth client's Genesys rate limit; a tick stays below it. */
+    requestsPerMinute: number;
+  };
   secretName: string;
+  /** How long audit entries are kept before DynamoDB expires them. */
+  auditRetentionDays: number;
   campaigns: CampaignConfig[];
 }
+
+/** Genesys's default rate limit per OAuth token (pacing.md section 1). */
+export const DEFAULT_REQUESTS_PER_MINUTE = 300;
+/** 24 months, the US record-keeping horizon for telemarketing records. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
 
 /** Defaults for the loop's tunables when neither the campaign nor `defaults` sets them. */
 export const TUNING_DEFAULTS: { windowMinutes: number; minSample: number; deadBand: number; dryRun: boolean; maxGapMinutes: number; derivativeFilterMinutes: number } = {
@@ -60,8 +73,11 @@ function pathOf(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
 }
 
-/** Turns zod issues into "field: problem" lines an operator can act on. */
-export function describeIssues(error: z.ZodError): string[] {
+/**
+ * Turns zod issues into "field: problem" lines an operator can act on. Parse with
+ * `{ reportInput: true }`: an issue without its input is a missing field.
+ */
+export function describeIssues(error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => {
     const field = pathOf(issue.path) || '(top level)';
     if (issue.code === 'unrecognized_keys') {
@@ -82,15 +98,20 @@ export function describeIssues(error: z.ZodError): string[] {
  * @throws ConfigError naming each bad field and its fix
  */
 export function parsePacingConfig(raw: unknown, source = 'pacing configuration'): PacingConfig {
-  const parsed = pacingConfigSchema.safeParse(raw);
+  const parsed = pacingConfigSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));
   const cfg = parsed.data;
   const genesys = cfg.genesys.region
     ? { apiBaseUrl: `https://api.${cfg.genesys.region}`, loginBaseUrl: `https://login.${cfg.genesys.region}` }
     : { apiBaseUrl: cfg.genesys.localBaseUrl!, loginBaseUrl: cfg.genesys.localBaseUrl! };
   return {
-    genesys: { ...genesys, requestTimeoutMs: (cfg.genesys.requestTimeoutSeconds ?? 10) * 1000 },
+    genesys: {
+      ...genesys,
+      requestTimeoutMs: (cfg.genesys.requestTimeoutSeconds ?? 10) * 1000,
+      requestsPerMinute: cfg.genesys.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+    },
     secretName: cfg.secretName,
+    auditRetentionDays: cfg.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
     campaigns: cfg.campaigns.map((c): CampaignConfig => {
       const kind: ObjectiveKind = c.objective.kind;
       const knobName = c.knob?.name ?? DEFAULT_KNOB[kind];

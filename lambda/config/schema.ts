@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
 
 /**
  * The Genesys Cloud region hosts the controller may talk to (pacing.md section 1).
@@ -50,15 +51,16 @@ export const DEFAULT_KNOB: Record<ObjectiveKind, KnobName> = {
   queueServiceLevel: 'outboundLineCount',
 };
 
-const uuidLike = z
-  .string({ error: 'must be a Genesys id (a UUID string)' })
-  .regex(/^[0-9a-fA-F-]{8,64}$/, { error: 'must be a Genesys id such as 5d1e4f3c-0000-4000-8000-00000000c001' });
+const uuidLike = z.string({ error: 'must be a Genesys id (a UUID string)' }).check(
+  z.regex(/^[0-9a-fA-F-]{8,64}$/, { error: 'must be a Genesys id such as 5d1e4f3c-0000-4000-8000-00000000c001' }),
+);
 
 const fraction = (what: string) =>
   z
     .number({ error: `must be a number: ${what}` })
-    .gt(0, { error: `must be above 0: ${what}` })
-    .lt(1, { error: `must be below 1: ${what} (write 0.8 for 80%)` });
+    .check(z.gt(0, { error: `must be above 0: ${what}` }), z.lt(1, { error: `must be below 1: ${what} (write 0.8 for 80%)` }));
+
+const thresholdSeconds = z.optional(z.number().check(z.positive(), z.maximum(3600)));
 
 const objectiveSchema = z.discriminatedUnion(
   'kind',
@@ -66,13 +68,13 @@ const objectiveSchema = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('inboundServiceLevel'),
       queueId: uuidLike,
-      serviceLevelThresholdSeconds: z.number().positive().max(3600).optional(),
+      serviceLevelThresholdSeconds: thresholdSeconds,
     }),
     z.strictObject({ kind: z.literal('abandonRate') }),
     z.strictObject({
       kind: z.literal('queueServiceLevel'),
       queueId: uuidLike,
-      serviceLevelThresholdSeconds: z.number().positive().max(3600).optional(),
+      serviceLevelThresholdSeconds: thresholdSeconds,
     }),
   ],
   { error: `must be one of ${OBJECTIVES.join(', ')} (field "kind")` },
@@ -80,66 +82,92 @@ const objectiveSchema = z.discriminatedUnion(
 
 const knobSchema = z.strictObject({
   name: z.enum(KNOBS, { error: `must be one of ${KNOBS.join(', ')}` }),
-  min: z.number().nonnegative().optional(),
-  max: z.number().positive().optional(),
-  maxStep: z.number().positive({ error: 'must be above 0: the largest change per tick' }).optional(),
+  min: z.optional(z.number().check(z.nonnegative())),
+  max: z.optional(z.number().check(z.positive())),
+  maxStep: z.optional(z.number().check(z.positive({ error: 'must be above 0: the largest change per tick' }))),
 });
 
 const gainsSchema = z.strictObject({
-  kp: z.number().nonnegative({ error: 'must be 0 or more: gains are positive, the direction is built in' }),
-  ki: z.number().nonnegative({ error: 'must be 0 or more (per minute)' }),
-  kd: z.number().nonnegative({ error: 'must be 0 or more (minutes)' }),
+  kp: z.number().check(z.nonnegative({ error: 'must be 0 or more: gains are positive, the direction is built in' })),
+  ki: z.number().check(z.nonnegative({ error: 'must be 0 or more (per minute)' })),
+  kd: z.number().check(z.nonnegative({ error: 'must be 0 or more (minutes)' })),
 });
 
 /** Tunables shared by every campaign; `defaults` sets them for all, a campaign overrides its own. */
 const tuningShape = {
-  windowMinutes: z.number().int().min(5).max(120).optional(),
-  minSample: z.number().int().min(1).optional(),
-  deadBand: z.number().min(0).max(0.5).optional(),
-  dryRun: z.boolean().optional(),
-  maxGapMinutes: z.number().positive().max(24 * 60).optional(),
-  derivativeFilterMinutes: z.number().positive().max(60).optional(),
+  windowMinutes: z.optional(z.int().check(z.minimum(5), z.maximum(120))),
+  minSample: z.optional(z.int().check(z.minimum(1))),
+  deadBand: z.optional(z.number().check(z.minimum(0), z.maximum(0.5))),
+  dryRun: z.optional(z.boolean()),
+  maxGapMinutes: z.optional(z.number().check(z.positive(), z.maximum(24 * 60))),
+  derivativeFilterMinutes: z.optional(z.number().check(z.positive(), z.maximum(60))),
 };
 
 const campaignSchema = z.strictObject({
   campaignId: uuidLike,
-  name: z.string().max(200).optional(),
+  name: z.optional(z.string().check(z.maxLength(200))),
   objective: objectiveSchema,
   setpoint: fraction('the target as a fraction, e.g. 0.8 service level or 0.025 abandon rate'),
-  knob: knobSchema.optional(),
-  gains: gainsSchema.optional(),
+  knob: z.optional(knobSchema),
+  gains: z.optional(gainsSchema),
   ...tuningShape,
 });
 
 const genesysSchema = z
   .strictObject({
-    region: z.enum(GENESYS_REGION_HOSTS, { error: `must be one of ${GENESYS_REGION_HOSTS.join(', ')}` }).optional(),
-    localBaseUrl: z
-      .string()
-      .regex(/^http:\/\/(127\.0\.0\.1|localhost)(:\d{1,5})?$/, {
-        error: 'must be http://127.0.0.1:<port> or http://localhost:<port> (only the local twin and tests use it)',
-      })
-      .optional(),
-    requestTimeoutSeconds: z.number().positive().max(60).optional(),
+    region: z.optional(z.enum(GENESYS_REGION_HOSTS, { error: `must be one of ${GENESYS_REGION_HOSTS.join(', ')}` })),
+    localBaseUrl: z.optional(
+      z.string().check(
+        z.regex(/^http:\/\/(127\.0\.0\.1|localhost)(:\d{1,5})?$/, {
+          error: 'must be http://127.0.0.1:<port> or http://localhost:<port> (only the local twin and tests use it)',
+        }),
+      ),
+    ),
+    requestTimeoutSeconds: z.optional(z.number().check(z.positive(), z.maximum(60))),
+    requestsPerMinute: z.optional(
+      z
+        .number({ error: 'must be the OAuth client\'s Genesys rate limit in requests per minute (300 unless Genesys raised it)' })
+        .check(
+          z.int({ error: 'must be a whole number of requests per minute, e.g. 300' }),
+          z.minimum(30, { error: 'must be at least 30: a tick needs a few dozen reads' }),
+          z.maximum(10_000, { error: 'must be at most 10000 requests per minute' }),
+        ),
+    ),
   })
-  .refine((g) => (g.region === undefined) !== (g.localBaseUrl === undefined), {
-    error: 'set exactly one of "region" (e.g. "mypurecloud.com") or "localBaseUrl"',
-  });
+  .check(
+    z.refine((g) => (g.region === undefined) !== (g.localBaseUrl === undefined), {
+      error: 'set exactly one of "region" (e.g. "mypurecloud.com") or "localBaseUrl"',
+    }),
+  );
 
 /** The deployment's configuration file (pacing.config.json) as written by the operator. */
 export const pacingConfigSchema = z
   .strictObject({
-    $schema: z.string().optional(),
+    $schema: z.optional(z.string()),
     genesys: genesysSchema,
     secretName: z
       .string()
-      .min(1)
-      .max(512)
-      .regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
-    defaults: z.strictObject(tuningShape).optional(),
-    campaigns: z.array(campaignSchema).min(1, { error: 'list at least one campaign to control' }).max(2000),
+      .check(
+        z.minLength(1),
+        z.maxLength(512),
+        z.regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
+      ),
+    defaults: z.optional(z.strictObject(tuningShape)),
+    auditRetentionDays: z.optional(
+      z
+        .number({ error: 'must be how many days audit entries are kept, e.g. 730 for 24 months' })
+        .check(
+          z.int({ error: 'must be a whole number of days, e.g. 730 for 24 months' }),
+          z.minimum(30, { error: 'must be at least 30 days: regulators ask for months or years of records (730 is 24 months)' }),
+          z.maximum(3_650, { error: 'must be at most 3650 days (10 years)' }),
+        ),
+    ),
+    campaigns: z
+      .array(campaignSchema)
+      .check(z.minLength(1, { error: 'list at least one campaign to control' }), z.maxLength(2000)),
   })
-  .superRefine((cfg, ctx) => {
+  .check(
+    z.superRefine((cfg, ctx) => {
     const seen = new Set<string>();
     cfg.campaigns.forEach((c, i) => {
       if (seen.has(c.campaignId)) {
@@ -166,6 +194,7 @@ export const pacingConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'name'], message: 'an agentless campaign feeding a queue is paced by outboundLineCount' });
       }
     });
-  });
+    }),
+  );
 
 export type PacingConfigInput = z.input<typeof pacingConfigSchema>;

@@ -6,7 +6,8 @@
  * what we use: numbers must be finite and non-negative where a count is expected, so a bad body
  * turns into an error naming the field instead of a NaN reaching the controller.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
 import type { CampaignStatus, DialingMode } from '../ports.js';
 
 /** A body that parsed as JSON but is not what we can use. `field` is a dotted path into the body. */
@@ -23,121 +24,122 @@ export class ResponseShapeError extends Error {
 const CAMPAIGN_STATUSES = ['on', 'stopping', 'off', 'complete', 'invalid', 'forced_off', 'forced_stopping'] as const satisfies readonly CampaignStatus[];
 const DIALING_MODES = ['agentless', 'preview', 'power', 'predictive', 'progressive', 'external'] as const satisfies readonly DialingMode[];
 
-const id = z.string().min(1);
+const id = z.string().check(z.minLength(1));
 /** A count: finite (zod 4 rejects Infinity, which JSON.parse yields for 1e999) and not negative. */
-const count = z.number().nonnegative();
+const count = z.number().check(z.nonnegative());
+const nonNegative = () => z.nullish(z.number().check(z.nonnegative()));
+const nonNegativeInt = () => z.nullish(z.int().check(z.nonnegative()));
+const text = () => z.nullish(z.string());
+/** Read leniently: a wrong type counts as absent. */
+const lenientText = () => z.catch(z.optional(z.string()), undefined);
 
 /** POST /oauth/token answer. */
 export const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', { error: 'must be "bearer"' }),
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.string().check(z.refine((t) => t.toLowerCase() === 'bearer', { error: 'must be "bearer"' })),
   /** Seconds; Genesys allows 5 min to 48 h per client. */
-  expires_in: z.number().positive(),
+  expires_in: z.number().check(z.positive()),
 });
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 /** Genesys ErrorBody, and the OAuth error form of the login host; read leniently, never required. */
 export const errorBodySchema = z.object({
-  message: z.string().optional().catch(undefined),
-  code: z.string().optional().catch(undefined),
-  contextId: z.string().optional().catch(undefined),
-  error: z.string().optional().catch(undefined),
-  error_description: z.string().optional().catch(undefined),
-  description: z.string().optional().catch(undefined),
+  message: lenientText(),
+  code: lenientText(),
+  contextId: lenientText(),
+  error: lenientText(),
+  error_description: lenientText(),
+  description: lenientText(),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Campaign, reduced to the fields pacing reads. Optional knob fields may be absent or null. */
 export const campaignSchema = z.object({
   id,
-  name: z.string().nullish(),
+  name: text(),
   campaignStatus: z.enum(CAMPAIGN_STATUSES),
   dialingMode: z.enum(DIALING_MODES),
   /** Percent, e.g. 3.0. */
-  abandonRate: z.number().nonnegative().nullish(),
+  abandonRate: nonNegative(),
   /** int32 in the schema; superseded by maxCallsPerAgentDecimal when present. */
-  maxCallsPerAgent: z.number().nonnegative().nullish(),
-  maxCallsPerAgentDecimal: z.number().nonnegative().nullish(),
-  outboundLineCount: z.number().int().nonnegative().nullish(),
-  queue: z.object({ id }).nullish(),
+  maxCallsPerAgent: nonNegative(),
+  maxCallsPerAgentDecimal: nonNegative(),
+  outboundLineCount: nonNegativeInt(),
+  queue: z.nullish(z.object({ id })),
 });
 export type CampaignBody = z.infer<typeof campaignSchema>;
 
 /** CampaignEntityListing. Navigation URIs (nextUri, selfUri, ...) are deliberately not read. */
 export const campaignListingSchema = z.object({
-  entities: z.array(campaignSchema).nullish(),
-  pageSize: z.number().int().nonnegative().nullish(),
-  pageNumber: z.number().int().nonnegative().nullish(),
-  pageCount: z.number().int().nonnegative().nullish(),
-  total: z.number().int().nonnegative().nullish(),
+  entities: z.nullish(z.array(campaignSchema)),
+  pageSize: nonNegativeInt(),
+  pageNumber: nonNegativeInt(),
+  pageCount: nonNegativeInt(),
+  total: nonNegativeInt(),
 });
 export type CampaignListing = z.infer<typeof campaignListingSchema>;
 
 /** Queue, reduced to mediaSettings.call.serviceLevel; presence of durationMs is checked by the caller so the error names the full path. */
 export const routingQueueSchema = z.object({
-  id: z.string().nullish(),
-  mediaSettings: z
-    .object({
-      call: z
-        .object({
-          serviceLevel: z
-            .object({
-              percentage: z.number().min(0).max(1).nullish(),
-              durationMs: z.number().positive().nullish(),
-            })
-            .nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
+  id: text(),
+  mediaSettings: z.nullish(
+    z.object({
+      call: z.nullish(
+        z.object({
+          serviceLevel: z.nullish(
+            z.object({
+              percentage: z.nullish(z.number().check(z.minimum(0), z.maximum(1))),
+              durationMs: z.nullish(z.number().check(z.positive())),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
 });
 export type RoutingQueueBody = z.infer<typeof routingQueueSchema>;
 
-const statsSchema = z.object({ count: count.nullish() });
+const statsSchema = z.object({ count: z.nullish(count) });
 
 /** QueueObservationQueryResponse. */
 export const queueObservationResponseSchema = z.object({
-  results: z
-    .array(
+  results: z.nullish(
+    z.array(
       z.object({
-        group: z.object({ queueId: z.string().nullish(), mediaType: z.string().nullish() }).nullish(),
-        data: z
-          .array(
+        group: z.nullish(z.object({ queueId: text(), mediaType: text() })),
+        data: z.nullish(
+          z.array(
             z.object({
               metric: z.string(),
-              qualifier: z.string().nullish(),
-              stats: statsSchema.nullish(),
+              qualifier: text(),
+              stats: z.nullish(statsSchema),
             }),
-          )
-          .nullish(),
+          ),
+        ),
       }),
-    )
-    .nullish(),
+    ),
+  ),
 });
 export type QueueObservationResponse = z.infer<typeof queueObservationResponseSchema>;
 
 /** ConversationAggregateQueryResponse. Genesys answers `{}` when nothing matched. */
 export const conversationAggregateResponseSchema = z.object({
-  results: z
-    .array(
+  results: z.nullish(
+    z.array(
       z.object({
-        group: z
-          .object({ queueId: z.string().nullish(), outboundCampaignId: z.string().nullish(), mediaType: z.string().nullish() })
-          .nullish(),
-        data: z
-          .array(
+        group: z.nullish(z.object({ queueId: text(), outboundCampaignId: text(), mediaType: text() })),
+        data: z.nullish(
+          z.array(
             z.object({
-              interval: z.string().nullish(),
-              metrics: z
-                .array(z.object({ metric: z.string(), qualifier: z.string().nullish(), stats: statsSchema.nullish() }))
-                .nullish(),
-              views: z.array(z.object({ name: z.string(), stats: statsSchema.nullish() })).nullish(),
+              interval: text(),
+              metrics: z.nullish(z.array(z.object({ metric: z.string(), qualifier: text(), stats: z.nullish(statsSchema) }))),
+              views: z.nullish(z.array(z.object({ name: z.string(), stats: z.nullish(statsSchema) }))),
             }),
-          )
-          .nullish(),
+          ),
+        ),
       }),
-    )
-    .nullish(),
+    ),
+  ),
 });
 export type ConversationAggregateResponse = z.infer<typeof conversationAggregateResponseSchema>;
 
@@ -210,7 +212,7 @@ function describeIssue(issue: z.core.$ZodIssue, body: unknown, revealValues: boo
  * @param options - `revealValues: false` keeps string values out of messages (token responses)
  * @throws ResponseShapeError naming the first field at fault
  */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown, options: { revealValues?: boolean } = {}): z.infer<S> {
+export function parseBody<S extends z.ZodMiniType>(schema: S, body: unknown, options: { revealValues?: boolean } = {}): z.infer<S> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

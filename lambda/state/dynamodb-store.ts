@@ -1,21 +1,22 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
 import { StateConflictError, type ControllerState, type Lease, type StateStore } from '../ports.js';
 
-const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
+const finite = z.number().check(z.refine(Number.isFinite, { error: 'must be a finite number' }));
 
 /** A stored item; anything else in the table is a corrupted item, reported by field. */
 const itemSchema = z.object({
   campaignId: z.string(),
   integral: finite,
   previousError: finite,
-  previousMeasurement: finite.optional(),
+  previousMeasurement: z.optional(finite),
   lastOutput: finite,
   lastWritten: finite,
   lastTickTime: finite,
   lastEventId: z.string(),
-  version: z.number().int().nonnegative(),
+  version: z.int().check(z.nonnegative()),
 });
 
 /** Raised when a stored item cannot be read back as controller state. */

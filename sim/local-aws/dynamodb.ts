@@ -1,9 +1,10 @@
 /**
- * A local DynamoDB (dynalite) with the controller's state table, for tests and `npm start`.
+ * A local DynamoDB (dynalite) with the controller's state and audit tables, for tests and `npm start`.
  */
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { AUDIT_PARTITION_KEY, AUDIT_SORT_KEY } from '../../lambda/audit/dynamodb-audit-log.js';
 
 /** Local AWS credentials: dynalite and the local secret store accept any. */
 export const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } as const;
@@ -37,6 +38,28 @@ export async function createStateTable(client: DynamoDBClient, tableName: string
       TableName: tableName,
       AttributeDefinitions: [{ AttributeName: 'campaignId', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'campaignId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05 }, { TableName: tableName });
+}
+
+/**
+ * Creates the audit table with the same keys as the stack's (partition key `campaignId`, sort key
+ * `sk`). dynalite has no TTL, so entries never expire locally.
+ */
+export async function createAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [
+        { AttributeName: AUDIT_PARTITION_KEY, AttributeType: 'S' },
+        { AttributeName: AUDIT_SORT_KEY, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: AUDIT_PARTITION_KEY, KeyType: 'HASH' },
+        { AttributeName: AUDIT_SORT_KEY, KeyType: 'RANGE' },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );

@@ -11,7 +11,7 @@ import type { Context } from 'aws-lambda';
 import { parsePacingConfig } from '../../lambda/config/config.js';
 import type { TickSummary } from '../../lambda/tick.js';
 import { startTwin, type Twin } from '../emulator/server.js';
-import { createStateTable, LOCAL_AWS, startLocalDynamoDb } from '../local-aws/dynamodb.js';
+import { createAuditTable, createStateTable, LOCAL_AWS, startLocalDynamoDb } from '../local-aws/dynamodb.js';
 import { startLocalSecretsManager } from '../local-aws/secrets-manager.js';
 import type { MinuteSample } from '../model/time-series.js';
 import type { Scenario } from '../model/scenario.js';
@@ -45,6 +45,7 @@ export interface RunResult {
 const MINUTE = 60_000;
 const SECRET_NAME = 'twin/genesys-oauth-client';
 const TABLE = 'pacing-state-local';
+const AUDIT_TABLE = 'pacing-audit-local';
 
 /** Reads a controller file and checks it would make a valid pacing config. */
 export function loadControllerFile(path: string): { defaults?: Record<string, unknown>; campaigns: unknown[] } {
@@ -73,6 +74,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       const db = await startLocalDynamoDb();
       closers.push(db.close);
       await createStateTable(db.client, TABLE);
+      await createAuditTable(db.client, AUDIT_TABLE);
       const secrets = await startLocalSecretsManager({ [SECRET_NAME]: JSON.stringify({ clientId: twin.clientId, clientSecret: twin.clientSecret }) });
       closers.push(secrets.close);
       const configFile = join(mkdtempSync(join(tmpdir(), 'pacing-twin-')), 'pacing.config.json');
@@ -81,6 +83,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       Object.assign(process.env, {
         PACING_CONFIG_FILE: configFile,
         STATE_TABLE_NAME: TABLE,
+        AUDIT_TABLE_NAME: AUDIT_TABLE,
         AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
         AWS_REGION: LOCAL_AWS.region,

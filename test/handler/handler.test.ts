@@ -44,6 +44,7 @@ async function loadHandler(config: unknown, arrange: (m: Mocks) => void = () => 
   mocks.dynamo.on(ddb.BatchGetCommand).resolves({ Responses: { 'pacing-state': [] } });
   mocks.dynamo.on(ddb.PutCommand).resolves({});
   mocks.dynamo.on(ddb.UpdateCommand).resolves({});
+  mocks.dynamo.on(ddb.BatchWriteCommand).resolves({});
   arrange(mocks);
   const { handler } = await import('../../lambda/handler.js');
   return { handler: handler as (event: unknown, context: Context) => Promise<TickSummary>, ...mocks };
@@ -65,6 +66,7 @@ const goodConfig = () => ({
 beforeAll(async () => {
   genesys = await startFakeGenesys();
   vi.stubEnv('STATE_TABLE_NAME', 'pacing-state');
+  vi.stubEnv('AUDIT_TABLE_NAME', 'pacing-audit');
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

@@ -45,7 +45,7 @@ describe('PacingController function', () => {
     expect(fn?.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
-  it('gets the table name, the bundled config file name and the Powertools settings', () => {
+  it('gets the table names, the bundled config file name and the Powertools settings', () => {
     // Prepare / Act
     const { stack, controller, template } = synth();
 
@@ -54,6 +54,7 @@ describe('PacingController function', () => {
       Environment: {
         Variables: {
           STATE_TABLE_NAME: { Ref: logicalId(stack, controller.table) },
+          AUDIT_TABLE_NAME: { Ref: logicalId(stack, controller.auditTable) },
           PACING_CONFIG_FILE: 'pacing.config.json',
           POWERTOOLS_SERVICE_NAME: 'pacing-controller',
           POWERTOOLS_METRICS_NAMESPACE: 'GenesysPacing',
@@ -119,11 +120,12 @@ describe('PacingController schedule', () => {
 describe('PacingController state table', () => {
   it('is an on-demand global table with point-in-time recovery, retained and protected', () => {
     // Prepare / Act
-    const { template } = synth();
+    const { stack, controller, template } = synth();
 
     // Assess
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
-    template.hasResource('AWS::DynamoDB::GlobalTable', {
+    const state = template.toJSON().Resources[logicalId(stack, controller.table)];
+    expect(state).toMatchObject({
+      Type: 'AWS::DynamoDB::GlobalTable',
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: {
@@ -131,7 +133,7 @@ describe('PacingController state table', () => {
         KeySchema: [{ AttributeName: 'campaignId', KeyType: 'HASH' }],
         AttributeDefinitions: [{ AttributeName: 'campaignId', AttributeType: 'S' }],
         Replicas: [
-          Match.objectLike({
+          expect.objectContaining({
             PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
             DeletionProtectionEnabled: true,
           }),
@@ -142,12 +144,12 @@ describe('PacingController state table', () => {
 
   it('can be destroyed with the stack when asked, and then is not deletion-protected', () => {
     // Prepare / Act
-    const { template } = synth({ tableRemovalPolicy: RemovalPolicy.DESTROY });
+    const { stack, controller, template } = synth({ tableRemovalPolicy: RemovalPolicy.DESTROY });
 
     // Assess
-    template.hasResource('AWS::DynamoDB::GlobalTable', {
+    expect(template.toJSON().Resources[logicalId(stack, controller.table)]).toMatchObject({
       DeletionPolicy: 'Delete',
-      Properties: { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] },
+      Properties: { Replicas: [expect.objectContaining({ DeletionProtectionEnabled: false })] },
     });
   });
 });
@@ -173,11 +175,12 @@ describe('PacingController secret', () => {
 });
 
 describe('PacingController IAM', () => {
-  it('reads only its secret, writes only its table and its log group, and has no wildcard resource', () => {
+  it('reads only its secret, writes only its tables and its log group, and has no wildcard resource', () => {
     // Prepare
     const { stack, controller, template } = synth();
     const secretRef = { Ref: logicalId(stack, controller.secret) };
     const tableArn = { 'Fn::GetAtt': [logicalId(stack, controller.table), 'Arn'] };
+    const auditTableArn = { 'Fn::GetAtt': [logicalId(stack, controller.auditTable), 'Arn'] };
     const logGroupArn = { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Logs::LogGroup'))[0], 'Arn'] };
 
     // Act
@@ -191,7 +194,12 @@ describe('PacingController IAM', () => {
       expect(resources, `statement ${JSON.stringify(s)}`).not.toContain('*');
       for (const action of actions) {
         const service = action.split(':')[0];
-        const allowed = service === 'secretsmanager' ? [secretRef] : service === 'dynamodb' ? [tableArn] : service === 'logs' ? [logGroupArn] : [];
+        const allowed =
+          service === 'secretsmanager' ? [secretRef]
+          : action === 'dynamodb:BatchWriteItem' ? [tableArn, auditTableArn]
+          : service === 'dynamodb' ? [tableArn]
+          : service === 'logs' ? [logGroupArn]
+          : [];
         expect(allowed, `unexpected action ${action}`).not.toEqual([]);
         for (const r of resources) expect(allowed, `${action} on ${JSON.stringify(r)}`).toContainEqual(r);
       }
@@ -268,7 +276,7 @@ describe('PacingController alarms', () => {
 
     // Assess
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
   });
 
@@ -279,7 +287,7 @@ describe('PacingController alarms', () => {
     // Assess
     const topicRef = { Ref: stack.getLogicalId(alarmTopic!.node.defaultChild as never) };
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);
@@ -321,5 +329,178 @@ describe('PacingController configuration', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toMatch(/^Invalid pacing configuration in my\.config\.json/);
+  });
+});
+
+describe('PacingController audit table', () => {
+  it('keys entries by campaign and time, expires them by TTL, has point-in-time recovery and is retained and protected', () => {
+    // Prepare / Act
+    const { stack, controller, template } = synth({ tableRemovalPolicy: RemovalPolicy.DESTROY });
+
+    // Assess: retained even when the state table may be destroyed
+    expect(template.toJSON().Resources[logicalId(stack, controller.auditTable)]).toMatchObject({
+      Type: 'AWS::DynamoDB::GlobalTable',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'campaignId', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        Replicas: [
+          expect.objectContaining({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+      },
+    });
+  });
+
+  it('lets the function append to it and nothing else, and names it in the outputs', () => {
+    // Prepare
+    const { stack, controller, template } = synth();
+    const auditTableArn = { 'Fn::GetAtt': [logicalId(stack, controller.auditTable), 'Arn'] };
+
+    // Act
+    const onAudit = iamStatements(template.toJSON().Resources).filter((s) => JSON.stringify(s.Resource).includes(logicalId(stack, controller.auditTable)));
+
+    // Assess
+    expect(onAudit).toEqual([{ Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: auditTableArn }]);
+    expect(JSON.stringify(template.findOutputs('*'))).toContain('npm run audit -- --table');
+  });
+});
+
+/** The dashboard body with CloudFormation tokens replaced by "TOKEN", parsed. */
+function dashboardBody(template: Template): { widgets: Array<{ type: string; properties: any }> } {
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const body = dashboard!.Properties.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+  const text = typeof body === 'string' ? body : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  return JSON.parse(text);
+}
+
+/** A configuration of n abandon-rate campaigns. */
+function manyCampaigns(n: number) {
+  const config = exampleConfig();
+  config.campaigns = Array.from({ length: n }, (_, i) => ({
+    campaignId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    objective: { kind: 'abandonRate' },
+    setpoint: 0.025,
+  }));
+  return config;
+}
+
+describe('PacingController dashboard', () => {
+  it('graphs each campaign\'s measured value against setpoint and its knob, with the 3% cap on abandon-rate campaigns', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const graphs = dashboardBody(template).widgets.filter((w) => w.type === 'metric');
+    const [sl, abandon, agentless] = exampleConfig().campaigns.map((c: { campaignId: string }) =>
+      graphs.find((w) => JSON.stringify(w.properties.metrics).includes(c.campaignId))!,
+    );
+    for (const g of [sl, abandon, agentless]) {
+      const metrics = JSON.stringify(g.properties.metrics);
+      for (const name of ['MeasuredValue', 'Setpoint', 'KnobValue']) expect(metrics).toContain(`"GenesysPacing","${name}","campaignId"`);
+      expect(metrics).toContain('"service","pacing-controller"');
+      expect(metrics).toContain('"yAxis":"right"');
+    }
+    expect(abandon.properties.annotations.horizontal).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: 0.03 }), expect.objectContaining({ value: 0.025 })]),
+    );
+    expect(sl.properties.annotations).toBeUndefined();
+    expect(sl.properties.title).toContain('EXAMPLE blended sales');
+  });
+
+  it('shows every campaign through SEARCH, the loop\'s errors, throttles and tick duration, and the alarms', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    const body = JSON.stringify(dashboardBody(template));
+    for (const metric of ['AbandonRate', 'MeasuredValue', 'KnobValue']) {
+      expect(body).toContain(`SEARCH('{GenesysPacing,campaignId,service} MetricName=\\"${metric}\\" service=\\"pacing-controller\\"', 'Average', 60)`);
+    }
+    for (const metric of ['TickDurationMs', 'CampaignErrors', 'ApiErrors', 'GenesysThrottles', 'WritesDeferred', 'AuditWriteFailures']) {
+      expect(body).toContain(`"GenesysPacing","${metric}","service","pacing-controller"`);
+    }
+    const alarmWidget = dashboardBody(template).widgets.find((w) => w.type === 'alarm')!;
+    expect(alarmWidget.properties.alarms).toHaveLength(7);
+  });
+
+  it('gives the first 24 campaigns their own graph and leaves the rest to the all-campaign graphs', () => {
+    // Prepare / Act
+    const { template } = synth({ config: manyCampaigns(500) });
+
+    // Assess
+    const widgets = dashboardBody(template).widgets;
+    const perCampaign = widgets.filter((w) => w.type === 'metric' && JSON.stringify(w.properties.metrics).includes('"campaignId","0000'));
+    expect(perCampaign).toHaveLength(24);
+    expect(widgets.length).toBeLessThanOrEqual(500);
+    expect(JSON.stringify(widgets)).toContain('Per-campaign graphs for the first 24');
+  });
+
+  it('refuses a number of per-campaign graphs a dashboard cannot hold', () => {
+    expect(() => synth({ dashboardCampaignGraphs: 600 })).toThrow(/dashboardCampaignGraphs must be a whole number from 0 to 200, got 600/);
+  });
+});
+
+describe('PacingController alarms on the loop', () => {
+  it('warns when any campaign\'s abandon rate stays above 2.5% for 15 minutes', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [
+        {
+          Expression: `SELECT MAX(AbandonRate) FROM SCHEMA("GenesysPacing", campaignId, service) WHERE service = 'pacing-controller'`,
+          Period: 300,
+          ReturnData: true,
+          Id: Match.anyValue(),
+          Label: Match.anyValue(),
+        },
+      ],
+      Threshold: 0.025,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it.each([
+    ['ApiErrors', 5],
+    ['GenesysThrottles', 5],
+    ['AuditWriteFailures', 1],
+  ])('alarms on %s summed over 5 minutes at %d or more', (metricName, threshold) => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'GenesysPacing',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'service', Value: 'pacing-controller' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('takes other thresholds, and refuses a warning level at or above the legal cap', () => {
+    // Prepare / Act
+    const { template } = synth({ alarmThresholds: { abandonRateWarning: 0.02, apiErrors: 10, genesysThrottles: 20 } });
+
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 0.02, EvaluationPeriods: 3 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApiErrors', Threshold: 10 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GenesysThrottles', Threshold: 20 });
+    expect(() => synth({ alarmThresholds: { abandonRateWarning: 0.03 } })).toThrow(/abandonRateWarning must be a fraction above 0 and below the 0.03 legal cap/);
   });
 });

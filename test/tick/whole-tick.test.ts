@@ -1,15 +1,17 @@
 /**
- * Whole ticks through the real handler: dynalite for DynamoDB, a local secret store and a
- * scripted Genesys on real local HTTP servers.
+ * Whole ticks through the real handler: dynalite for DynamoDB (state and audit tables), a local
+ * secret store and a scripted Genesys on real local HTTP servers.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TickSummary } from '../../lambda/tick.js';
+import { DynamoDbAuditLog } from '../../lambda/audit/dynamodb-audit-log.js';
 import { DynamoDbStateStore } from '../../lambda/state/dynamodb-store.js';
-import { createStateTable, LOCAL_AWS, startLocalDynamoDb, type LocalDynamoDb } from '../../sim/local-aws/dynamodb.js';
+import { createAuditTable, createStateTable, LOCAL_AWS, startLocalDynamoDb, type LocalDynamoDb } from '../../sim/local-aws/dynamodb.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../../sim/local-aws/secrets-manager.js';
 import { CAMPAIGN_ID, QUEUE_ID } from '../support/config.js';
 import { startFakeGenesys, type FakeGenesys } from '../support/fake-genesys.js';
@@ -22,6 +24,8 @@ let secrets: LocalSecretsManager;
 let genesys: FakeGenesys;
 let handler: (event: unknown, context: Context) => Promise<TickSummary>;
 let store: DynamoDbStateStore;
+let audit: DynamoDbAuditLog;
+let auditTable: string;
 let tables = 0;
 let now: number;
 
@@ -44,25 +48,43 @@ afterAll(async () => {
   await Promise.all([db.close(), secrets.close(), genesys.close()]);
 });
 
-beforeEach(async () => {
-  // A fresh container per test: new table, new config, handler module loaded anew.
+interface ContainerOptions {
+  /** Campaigns of the config file (two by default: service level and abandon rate). */
+  campaigns?: unknown[];
+  /** Extra top-level config fields. */
+  extra?: Record<string, unknown>;
+  /** Skip creating the audit table, so every audit write fails. */
+  withoutAuditTable?: boolean;
+}
+
+/** A fresh container: new tables, new config, handler module loaded anew. */
+async function startContainer(options: ContainerOptions = {}) {
   const table = `state-tick-${++tables}`;
+  auditTable = `${table}-audit`;
   await createStateTable(db.client, table);
+  if (!options.withoutAuditTable) await createAuditTable(db.client, auditTable);
   store = new DynamoDbStateStore(db.client, table);
+  audit = new DynamoDbAuditLog(db.client, auditTable, 730);
   const dir = mkdtempSync(join(tmpdir(), 'pacing-'));
   const configFile = join(dir, 'pacing.config.json');
   writeFileSync(configFile, JSON.stringify({
     genesys: { localBaseUrl: genesys.baseUrl },
     secretName: SECRET,
-    campaigns: [
+    ...options.extra,
+    campaigns: options.campaigns ?? [
       { campaignId: CAMPAIGN_ID, objective: { kind: 'inboundServiceLevel', queueId: QUEUE_ID }, setpoint: 0.8 },
       { campaignId: ABANDON_CAMPAIGN, objective: { kind: 'abandonRate' }, setpoint: 0.02 },
     ],
   }));
   vi.stubEnv('PACING_CONFIG_FILE', configFile);
   vi.stubEnv('STATE_TABLE_NAME', table);
+  vi.stubEnv('AUDIT_TABLE_NAME', auditTable);
   vi.resetModules();
   ({ handler } = await import('../../lambda/handler.js'));
+}
+
+beforeEach(async () => {
+  await startContainer();
   genesys.reset();
   for (const id of [CAMPAIGN_ID, ABANDON_CAMPAIGN]) {
     genesys.campaigns.set(id, { id, campaignStatus: 'on', dialingMode: 'predictive', maxCallsPerAgent: 2, abandonRate: 2.5, outboundLineCount: 40, version: 1 });
@@ -207,5 +229,174 @@ describe('whole ticks through the handler', () => {
     const summary = await handler(scheduled('late', time), context());
     expect(summary.campaigns[0]).toMatchObject({ outcome: 'held', reason: 'stale-data' });
     expect(genesys.patches()).toHaveLength(0);
+  });
+});
+
+describe('compliance abandon rate in the report', () => {
+  it('is reported for an abandon-rate campaign only when its window holds enough live connects', async () => {
+    // Prepare / Act: 200 connects, then 10 (the default minimum sample is 20)
+    const enough = await tick();
+    genesys.campaignStats.set(ABANDON_CAMPAIGN, { connected: 10, abandoned: 1 });
+    const thin = await tick();
+
+    // Assess
+    expect(enough.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)!.abandonRate).toBe(0.02);
+    expect(enough.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!.abandonRate).toBeUndefined();
+    expect(thin.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)).toMatchObject({ measured: 0.1, sample: 10 });
+    expect(thin.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)!.abandonRate).toBeUndefined();
+  });
+});
+
+describe('audit trail of whole ticks', () => {
+  it('records a write with the old and new value, measurement, setpoint, reason and tick id, kept for the retention', async () => {
+    // Prepare: an initialised loop, then service level falls
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+
+    // Act
+    const summary = await tick();
+
+    // Assess
+    const report = summary.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!;
+    const entries = await audit.query(CAMPAIGN_ID);
+    expect(entries).toEqual([
+      {
+        campaignId: CAMPAIGN_ID,
+        at: new Date(now + 5_000).toISOString(),
+        eventId: summary.eventId,
+        kind: 'change',
+        knob: 'maxCallsPerAgent',
+        oldValue: 2,
+        newValue: report.newValue,
+        measured: 0.5,
+        setpoint: 0.8,
+        objective: 'inboundServiceLevel',
+        reason: 'pid',
+      },
+    ]);
+    const raw = await db.client.send(new ScanCommand({ TableName: auditTable }));
+    const expiresAt = Number(raw.Items![0]!.expiresAt!.N);
+    expect(expiresAt).toBe(Math.floor((now + 5_000) / 1000) + 730 * 86_400);
+    expect(await audit.query(ABANDON_CAMPAIGN)).toEqual([]);
+  });
+
+  it('records a manual change once, with the value the controller had written and the one found', async () => {
+    // Prepare
+    await tick();
+    const before = now;
+    genesys.campaigns.get(CAMPAIGN_ID)!.maxCallsPerAgent = 2.6;
+
+    // Act: the tick that detects it, and one more
+    const detected = await tick();
+    await tick();
+
+    // Assess
+    expect(await audit.query(CAMPAIGN_ID)).toEqual([
+      expect.objectContaining({
+        kind: 'manual-change',
+        eventId: detected.eventId,
+        oldValue: 2,
+        newValue: 2.6,
+        reason: 'manual-change',
+        changedAfter: new Date(before).toISOString(),
+      }),
+    ]);
+  });
+
+  it('records nothing for a dry run that would write', async () => {
+    // Prepare
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    vi.setSystemTime(now + 65_000);
+
+    // Act
+    const summary = await handler({ dryRun: true }, context());
+
+    // Assess
+    expect(summary.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!.outcome).toBe('would-write');
+    expect(await audit.query(CAMPAIGN_ID)).toEqual([]);
+  });
+
+  it('keeps the write and the saved state when the audit table cannot be written, and says so', async () => {
+    // Prepare: a container whose audit table does not exist
+    await startContainer({ withoutAuditTable: true });
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+
+    // Act
+    const summary = await tick();
+
+    // Assess
+    const report = summary.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!;
+    expect(report).toMatchObject({ outcome: 'written', reason: 'pid', auditFailed: true });
+    expect(report.message).toMatch(/audit entry not recorded: audit table state-tick-\d+-audit: Requested resource not found/);
+    expect(genesys.patches()).toHaveLength(1);
+    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastWritten: report.newValue });
+  });
+
+  it('answers a query by campaign and time range from the entries of several ticks', async () => {
+    // Prepare: three ticks that each lower calls per agent
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    const written = [];
+    for (let i = 0; i < 3; i += 1) written.push(await tick());
+
+    // Act: from the second write on
+    const since = new Date(Date.parse(written[1]!.tickTime));
+    const entries = await audit.query(CAMPAIGN_ID, { since });
+    const firstOnly = await audit.query(CAMPAIGN_ID, { until: since });
+
+    // Assess
+    expect(entries.map((e) => e.eventId)).toEqual([written[1]!.eventId, written[2]!.eventId]);
+    expect(firstOnly.map((e) => e.eventId)).toEqual([written[0]!.eventId]);
+    expect(entries[0]!.oldValue).toBe(firstOnly[0]!.newValue);
+  });
+});
+
+describe('Genesys request budget of a tick', () => {
+  const ids = Array.from({ length: 30 }, (_, i) => `5d1e4f3c-0000-4000-8000-${String(100 + i).padStart(12, '0')}`);
+
+  it('reads the service-level threshold once per queue, however many campaigns share it', async () => {
+    // Prepare: three service-level campaigns on one queue, no threshold in the config
+    const shared = ids.slice(0, 3);
+    await startContainer({ campaigns: shared.map((campaignId) => ({ campaignId, objective: { kind: 'inboundServiceLevel', queueId: QUEUE_ID }, setpoint: 0.8 })) });
+    for (const id of shared) genesys.campaigns.set(id, { id, campaignStatus: 'on', dialingMode: 'predictive', maxCallsPerAgent: 2, abandonRate: 2.5, outboundLineCount: 40, version: 1 });
+
+    // Act
+    await tick();
+
+    // Assess
+    expect(genesys.requests.filter((r) => r.path.startsWith('/api/v2/routing/queues/'))).toHaveLength(1);
+  });
+
+  it('writes calming changes first, defers the rest within the budget, and takes them up next tick without a manual-change restart', async () => {
+    // Prepare: 30 abandon-rate campaigns, half over their target (calming), half under (raising);
+    // 30 requests per minute leave 27 for a tick, 2 of which are reads: 25 writes.
+    await startContainer({
+      extra: { genesys: { localBaseUrl: genesys.baseUrl, requestsPerMinute: 30 } },
+      campaigns: ids.map((campaignId) => ({ campaignId, objective: { kind: 'abandonRate' }, setpoint: 0.025 })),
+    });
+    for (const id of ids) genesys.campaigns.set(id, { id, campaignStatus: 'on', dialingMode: 'predictive', maxCallsPerAgent: 2, abandonRate: 2, outboundLineCount: 40, version: 1 });
+    await tick();
+    const calming = new Set(ids.slice(0, 15));
+    for (const id of ids) genesys.campaignStats.set(id, calming.has(id) ? { connected: 200, abandoned: 10 } : { connected: 200, abandoned: 1 });
+
+    // Act
+    const first = await tick();
+    const second = await tick();
+
+    // Assess
+    expect(first.counts.written).toBe(25);
+    const deferred = first.campaigns.filter((c) => c.reason === 'write-deferred');
+    expect(deferred).toHaveLength(5);
+    for (const c of deferred) {
+      expect(calming.has(c.campaignId)).toBe(false);
+      expect(c).toMatchObject({ outcome: 'held', previousValue: 2, newValue: 2 });
+      expect(c.message).toMatch(/waits for the next tick/);
+    }
+    expect(first.campaigns.filter((c) => calming.has(c.campaignId)).every((c) => c.outcome === 'written' && c.newValue! < 2)).toBe(true);
+    expect(second.campaigns.some((c) => c.reason === 'manual-change')).toBe(false);
+    expect(second.counts.written).toBe(25);
+    expect(genesys.requests.filter((r) => r.path.startsWith('/api/')).length).toBe(2 + 2 * 27);
   });
 });

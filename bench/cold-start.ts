@@ -1,0 +1,106 @@
+/**
+ * Cold start: bundles lambda/handler.ts with the construct's esbuild settings, prints the bundle's
+ * size with and without the AWS SDK and its heaviest inputs, then times fresh Node processes that
+ * import the bundle (what Lambda's init phase does) beside empty Node processes. For comparison it
+ * also times the bundle with the AWS SDK left external (NodejsFunction's default), loaded from
+ * node_modules as Lambda would load the runtime's copy.
+ *
+ * Run: npx tsx bench/cold-start.ts [--runs 15]
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+import { formatTable } from '../lambda/cli/text-table.js';
+import { AWS_SDK_MODULES, BUNDLED_CONFIG_FILE, HANDLER_ENVIRONMENT, handlerEsbuildOptions, REPO_ROOT } from '../infra/handler-bundle.js';
+
+const SIZE_GOAL_KB = 200;
+const INIT_GOAL_MS = 150;
+/** Inside the repository, so an external @aws-sdk/* import resolves from node_modules. */
+const OUT_DIR = join(REPO_ROOT, '.tmp', 'cold-start');
+
+const kb = (bytes: number) => (bytes / 1000).toFixed(1);
+
+/** The package (or repository folder) an esbuild input belongs to. */
+function owner(input: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  return pkg ? pkg[1]! : input.split('/').slice(0, 2).join('/');
+}
+
+/** Builds the handler into `dir` with the construct's settings (plus `external`), next to its config file. */
+async function build(dir: string, external?: string[]) {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'index.mjs');
+  const result = await esbuild.build({ ...handlerEsbuildOptions(file), ...(external ? { external } : {}), metafile: true, logLevel: 'warning' });
+  copyFileSync(join(REPO_ROOT, 'pacing.config.json'), join(dir, BUNDLED_CONFIG_FILE));
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
+  const byOwner = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput);
+  return { dir, url: pathToFileURL(file).href, bytes: output.bytes, heaviest: [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 10) };
+}
+
+/** Wall time of one fresh Node process running `code`, in ms. */
+function timeNode(code: string, env: NodeJS.ProcessEnv): number {
+  const began = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - began) / 1e6;
+  if (run.status !== 0) throw new Error(`node exited ${run.status}: ${run.stderr}`);
+  return ms;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 3) throw new Error('--runs must be a whole number of at least 3, e.g. --runs 15');
+
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  const deployed = await build(join(OUT_DIR, 'deployed'));
+  const sdkExternal = await build(join(OUT_DIR, 'sdk-external'), [...AWS_SDK_MODULES]);
+  console.log(`Bundle as deployed (AWS SDK inside): ${kb(deployed.bytes)} KB minified`);
+  console.log(`Without the AWS SDK (@aws-sdk/* external): ${kb(sdkExternal.bytes)} KB minified; goal < ${SIZE_GOAL_KB} KB`);
+  console.log(formatTable(['heaviest inputs without the SDK', 'KB'], sdkExternal.heaviest.map(([name, size]) => [name, kb(size)]), ['left', 'right']));
+
+  // The function's environment as the construct sets it (source maps on), and the table names it would fill in.
+  const env = (dir: string) => ({
+    PATH: process.env.PATH,
+    ...HANDLER_ENVIRONMENT,
+    LAMBDA_TASK_ROOT: dir,
+    STATE_TABLE_NAME: 'pacing-state',
+    AUDIT_TABLE_NAME: 'pacing-audit',
+    AWS_REGION: 'us-east-1',
+    NODE_NO_WARNINGS: '1',
+  });
+  const cases = [
+    { name: 'node, empty', code: '', env: env(OUT_DIR) },
+    { name: 'node, importing the bundle as deployed', code: `await import(${JSON.stringify(deployed.url)});`, env: env(deployed.dir) },
+    { name: 'node, importing it with the AWS SDK external', code: `await import(${JSON.stringify(sdkExternal.url)});`, env: env(sdkExternal.dir) },
+  ];
+  for (const c of cases) timeNode(c.code, c.env); // warm the file cache so no first run is penalised
+  const times = cases.map(() => [] as number[]);
+  // Interleaved, so a busy machine slows every case alike.
+  for (let i = 0; i < runs; i += 1) cases.forEach((c, j) => times[j]!.push(timeNode(c.code, c.env)));
+  const medians = times.map(median);
+  const empty = medians[0]!;
+  console.log(`\nCold initialisation, median of ${runs} fresh processes each (Node ${process.version}, NODE_OPTIONS=${HANDLER_ENVIRONMENT.NODE_OPTIONS}):`);
+  console.log(
+    formatTable(
+      ['process', 'ms', 'init (ms over empty)'],
+      cases.map((c, j) => [c.name, medians[j]!.toFixed(0), j === 0 ? '' : (medians[j]! - empty).toFixed(0)]),
+      ['left', 'right', 'right'],
+    ),
+  );
+  console.log(`Goal: init under ${INIT_GOAL_MS} ms more than an empty process.`);
+  rmSync(OUT_DIR, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench:cold-start failed: ${(err as Error).message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,263 @@
+/**
+ * Scale benchmark: Genesys requests per tick and tick duration for 1, 10, 100 and 500 campaigns.
+ *
+ * Each size runs in its own process (the handler caches its configuration per container). The
+ * REAL handler ticks once per simulated minute, with `Date` faked to virtual time as `npm start`
+ * does, against a world in a worker thread (bench/scale-world.ts: the twin simulating
+ * bench/scale-scenario.ts's centre, dynalite, the local secret store), so the main thread's busy
+ * time is the handler's own CPU.
+ *
+ * Run: npx tsx bench/scale.ts [--campaigns 1,10,100,500] [--ticks 10] [--latency-ms 100-300]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import FakeTimers from '@sinonjs/fake-timers';
+import type { Context } from 'aws-lambda';
+import { formatTable } from '../lambda/cli/text-table.js';
+import type { TickSummary } from '../lambda/tick.js';
+import { LOCAL_AWS } from '../sim/local-aws/dynamodb.js';
+import { queueCount, scaleControllerCampaigns } from './scale-scenario.js';
+import type { WorldCall, WorldEndpoints, WorldOptions } from './scale-world.js';
+
+const WARM_UP_MINUTES = 15;
+const LAMBDA_TIMEOUT_MS = 50_000;
+const REQUESTS_PER_MINUTE = 300;
+const SECRET_NAME = 'twin/genesys-oauth-client';
+
+/** What one tick cost. */
+interface TickCost {
+  campaignGets: number;
+  aggregates: number;
+  observations: number;
+  thresholdGets: number;
+  reads: number;
+  patches: number;
+  deferred: number;
+  throttled: number;
+  written: number;
+  errors: number;
+  wallMs: number;
+  /** Time the handler's thread was busy (its CPU, the world runs in a worker). */
+  cpuMs: number;
+}
+
+interface SizeResult {
+  campaigns: number;
+  queues: number;
+  ticks: TickCost[];
+}
+
+type Latency = { min: number; max: number };
+
+/** Starts the world worker (TypeScript, through tsx's API) and gives a call function for its messages. */
+async function startWorld(options: WorldOptions) {
+  const url = new URL('./scale-world.ts', import.meta.url).href;
+  const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`, { eval: true, workerData: options });
+  const pending = new Map<number, (result: unknown) => void>();
+  let ready!: (endpoints: WorldEndpoints) => void;
+  const endpoints = new Promise<WorldEndpoints>((resolve, reject) => {
+    ready = resolve;
+    worker.once('error', reject);
+  });
+  worker.on('message', (m: { ready?: WorldEndpoints; id?: number; result?: unknown }) => {
+    if (m.ready) ready(m.ready);
+    else pending.get(m.id!)?.(m.result);
+  });
+  let next = 0;
+  const call = <T>(request: WorldCall): Promise<T> =>
+    new Promise((resolve) => {
+      const id = ++next;
+      pending.set(id, resolve as (r: unknown) => void);
+      worker.postMessage({ ...request, id });
+    });
+  return { endpoints: await endpoints, call };
+}
+
+async function runSize(n: number, ticks: number, latencyMs: Latency): Promise<SizeResult> {
+  const tables = { stateTable: 'pacing-state-scale', auditTable: 'pacing-audit-scale' };
+  const world = await startWorld({ campaigns: n, latencyMs, secretName: SECRET_NAME, ...tables });
+  const configFile = join(mkdtempSync(join(tmpdir(), 'pacing-scale-')), 'pacing.config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      genesys: { localBaseUrl: world.endpoints.genesysBaseUrl },
+      secretName: SECRET_NAME,
+      // A small dead-band and sample make most campaigns want a change every tick: the worst case for writes.
+      defaults: { windowMinutes: 15, minSample: 10, deadBand: 0.002 },
+      campaigns: scaleControllerCampaigns(n),
+    }),
+  );
+  Object.assign(process.env, {
+    PACING_CONFIG_FILE: configFile,
+    STATE_TABLE_NAME: tables.stateTable,
+    AUDIT_TABLE_NAME: tables.auditTable,
+    AWS_ENDPOINT_URL_DYNAMODB: world.endpoints.dynamoDbEndpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: world.endpoints.secretsEndpoint,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    POWERTOOLS_SERVICE_NAME: 'pacing-controller',
+    POWERTOOLS_METRICS_NAMESPACE: 'GenesysPacing',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  const start = await world.call<number>({ op: 'advance', minutes: WARM_UP_MINUTES });
+  const clock = FakeTimers.install({ now: start, toFake: ['Date'] });
+  const costs: TickCost[] = [];
+  let seen = 0;
+  try {
+    const { handler } = (await import('../lambda/handler.js')) as { handler: (e: unknown, c: Context) => Promise<TickSummary> };
+    for (let t = 1; t <= ticks; t += 1) {
+      const time = await world.call<number>({ op: 'advance', minutes: WARM_UP_MINUTES + t });
+      clock.setSystemTime(time);
+      const event = { version: '0', id: `scale-${n}-${t}`, 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(time).toISOString(), detail: {} };
+      const context = { awsRequestId: event.id, getRemainingTimeInMillis: () => LAMBDA_TIMEOUT_MS } as Context;
+      const busy = performance.eventLoopUtilization();
+      const began = performance.now();
+      const summary = await handler(event, context);
+      const wallMs = performance.now() - began;
+      const cpuMs = performance.eventLoopUtilization(busy).active;
+      const log = await world.call<Array<{ method: string; path: string; status: number }>>({ op: 'requests', from: seen });
+      seen += log.length;
+      const api = log.filter((r) => r.path.startsWith('/api/'));
+      const count = (test: (r: { method: string; path: string }) => boolean) => api.filter(test).length;
+      costs.push({
+        campaignGets: count((r) => r.method === 'GET' && r.path === '/api/v2/outbound/campaigns'),
+        aggregates: count((r) => r.path === '/api/v2/analytics/conversations/aggregates/query'),
+        observations: count((r) => r.path === '/api/v2/analytics/queues/observations/query'),
+        thresholdGets: count((r) => r.path.startsWith('/api/v2/routing/queues/')),
+        reads: count((r) => r.method !== 'PATCH'),
+        patches: count((r) => r.method === 'PATCH'),
+        deferred: summary.campaigns.filter((c) => c.reason === 'write-deferred').length,
+        throttled: count((r) => (r as { status?: number }).status === 429),
+        written: summary.counts.written,
+        errors: summary.counts.error,
+        wallMs,
+        cpuMs,
+      });
+    }
+  } finally {
+    clock.uninstall();
+    await world.call({ op: 'close' });
+  }
+  return { campaigns: n, queues: queueCount(n), ticks: costs };
+}
+
+/** Runs one size in a child process (a fresh handler module) and returns its result. */
+function runChild(n: number, ticks: number, latency: string): Promise<SizeResult> {
+  const script = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, script, '--child', String(n), '--ticks', String(ticks), '--latency-ms', latency], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as SizeResult) : reject(new Error(`the run with ${n} campaigns exited ${code}`))));
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const max = (xs: number[]) => Math.max(...xs);
+const ms = (x: number) => x.toFixed(0);
+
+function report(results: SizeResult[], latency: string): string {
+  const right = Array<'right'>(12).fill('right');
+  const requests = formatTable(
+    ['campaigns', 'queues', 'GET campaigns', 'aggregates', 'observations', 'SL GETs 1st tick', 'reads 1st tick', 'reads later', 'PATCHes max', 'deferred max', 'requests max', '429s'],
+    results.map(({ campaigns, queues, ticks }) => {
+      const later = ticks.slice(1);
+      return [
+        campaigns,
+        queues,
+        max(ticks.map((t) => t.campaignGets)),
+        max(ticks.map((t) => t.aggregates)),
+        max(ticks.map((t) => t.observations)),
+        ticks[0]!.thresholdGets,
+        ticks[0]!.reads,
+        max(later.map((t) => t.reads)),
+        max(ticks.map((t) => t.patches)),
+        max(ticks.map((t) => t.deferred)),
+        max(ticks.map((t) => t.reads + t.patches)),
+        ticks.reduce((s, t) => s + t.throttled, 0),
+      ].map(String);
+    }),
+    right,
+  );
+  const durations = formatTable(
+    ['campaigns', 'wall ms 1st tick', 'wall ms median', 'wall ms max', 'handler CPU ms median', 'handler CPU ms max', 'campaign errors'],
+    results.map(({ campaigns, ticks }) => {
+      const later = ticks.slice(1);
+      return [
+        String(campaigns),
+        ms(ticks[0]!.wallMs),
+        ms(median(later.map((t) => t.wallMs))),
+        ms(max(ticks.map((t) => t.wallMs))),
+        ms(median(later.map((t) => t.cpuMs))),
+        ms(max(ticks.map((t) => t.cpuMs))),
+        String(ticks.reduce((s, t) => s + t.errors, 0)),
+      ];
+    }),
+    right,
+  );
+  const ticks = results[0]!.ticks.length;
+  return [
+    `Genesys API requests per tick (twin request log, login excluded), ${ticks} ticks per size. The first tick reads each`,
+    'queue\'s service-level threshold (cached for an hour after), so later ticks show the steady state.',
+    requests,
+    '',
+    `Tick duration: wall time of the handler (twin latency ${latency} ms per request) and the handler thread's busy time.`,
+    durations,
+    '',
+    `Limits: ${REQUESTS_PER_MINUTE} Genesys requests per minute per token (a tick spends at most 90%); Lambda timeout ${LAMBDA_TIMEOUT_MS / 1000} s.`,
+  ].join('\n');
+}
+
+function parseLatency(text: string): Latency {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
+  const min = Number(match?.[1]);
+  const max = Number(match?.[2] ?? match?.[1]);
+  if (!match || max < min) throw new Error(`--latency-ms must be a number of ms or a range from low to high such as 100-300, got "${text}"`);
+  return { min, max };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      campaigns: { type: 'string', default: '1,10,100,500' },
+      ticks: { type: 'string', default: '10' },
+      'latency-ms': { type: 'string', default: '0' },
+      child: { type: 'string' },
+    },
+  });
+  const ticks = Number(values.ticks);
+  if (!Number.isInteger(ticks) || ticks < 2) throw new Error('--ticks must be a whole number of at least 2, e.g. --ticks 10');
+  const latency = parseLatency(values['latency-ms']);
+  if (values.child) {
+    process.stdout.write(JSON.stringify(await runSize(Number(values.child), ticks, latency)));
+    return;
+  }
+  const sizes = values.campaigns.split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--campaigns must list whole numbers, e.g. 1,10,100,500');
+  const results: SizeResult[] = [];
+  for (const n of sizes) {
+    process.stderr.write(`${n} campaign${n === 1 ? '' : 's'}, ${ticks} ticks...\n`);
+    results.push(await runChild(n, ticks, values['latency-ms']));
+  }
+  console.log(report(results, values['latency-ms']));
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench:scale failed: ${(err as Error).message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,69 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { reportTick } from '../../lambda/observability.js';
+import type { CampaignReport, TickSummary } from '../../lambda/tick.js';
+
+interface EmfRecord {
+  _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> };
+  [key: string]: unknown;
+}
+
+/** Runs reportTick with real Powertools and returns the EMF records it printed. */
+function emfOf(campaigns: CampaignReport[]): EmfRecord[] {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  const printed: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+  vi.spyOn(console, 'info').mockImplementation(() => undefined);
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  const summary: TickSummary = {
+    eventId: 'evt-1',
+    tickTime: '2026-11-24T10:00:00.000Z',
+    dryRun: false,
+    durationMs: 1234,
+    counts: { written: 1, 'would-write': 0, held: 1, skipped: 0, error: 0 },
+    campaigns,
+  };
+  reportTick(new Logger(), new Metrics(), summary, { errors: 2, throttled: 1 });
+  return printed.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as EmfRecord);
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe('tick metrics', () => {
+  it('publishes every per-campaign metric with the service and campaignId dimensions, and the compliance abandon rate when the tick reports one', () => {
+    // Prepare
+    const abandon: CampaignReport = { campaignId: 'c-ab', objective: 'abandonRate', knob: 'abandonRate', outcome: 'written', reason: 'pid', measured: 0.031, sample: 400, abandonRate: 0.031, setpoint: 0.025, previousValue: 2.5, newValue: 2.25 };
+    const service: CampaignReport = { campaignId: 'c-sl', objective: 'inboundServiceLevel', knob: 'maxCallsPerAgent', outcome: 'held', reason: 'dead-band', measured: 0.8, setpoint: 0.8, newValue: 2 };
+
+    // Act
+    const records = emfOf([abandon, service]);
+
+    // Assess
+    const perCampaign = records.filter((r) => r.campaignId !== undefined);
+    expect(perCampaign.map((r) => r.campaignId)).toEqual(['c-ab', 'c-sl']);
+    for (const r of perCampaign) {
+      expect(r._aws.CloudWatchMetrics[0]!.Namespace).toBe('GenesysPacing');
+      expect(r._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service', 'campaignId']]);
+      expect(r.service).toBe('pacing-controller');
+    }
+    const names = (r: EmfRecord) => r._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Name).sort();
+    expect(names(perCampaign[0]!)).toEqual(['AbandonRate', 'Held', 'KnobValue', 'MeasuredValue', 'Setpoint', 'Written']);
+    expect(perCampaign[0]).toMatchObject({ AbandonRate: 0.031, MeasuredValue: 0.031, Setpoint: 0.025, KnobValue: 2.25, Written: 1 });
+    expect(names(perCampaign[1]!)).toEqual(['Held', 'KnobValue', 'MeasuredValue', 'Setpoint', 'Written']);
+  });
+
+  it('publishes the tick\'s totals with the service dimension only', () => {
+    // Act
+    const records = emfOf([{ campaignId: 'c-ab', objective: 'abandonRate', knob: 'abandonRate', outcome: 'held', reason: 'write-deferred', setpoint: 0.025, auditFailed: true }]);
+
+    // Assess
+    const tick = records.find((r) => r.Ticks !== undefined)!;
+    expect(tick._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service']]);
+    expect(tick).toMatchObject({ Ticks: 1, TickDurationMs: 1234, ApiErrors: 2, GenesysThrottles: 1, WritesDeferred: 1, AuditWriteFailures: 1 });
+  });
+});
