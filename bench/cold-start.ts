@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     ),
   );
   console.log(`Goal: init under ${INIT_GOAL_MS} ms more than an empty process.`);
+  console.log(`Machine: ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} (times grow with it).`);
   rmSync(OUT_DIR, { recursive: true, force: true });
 }
 

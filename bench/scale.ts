@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -174,7 +174,7 @@ const ms = (x: number) => x.toFixed(0);
 function report(results: SizeResult[], latency: string): string {
   const right = Array<'right'>(12).fill('right');
   const requests = formatTable(
-    ['campaigns', 'queues', 'GET campaigns', 'aggregates', 'observations', 'SL GETs 1st tick', 'reads 1st tick', 'reads later', 'PATCHes max', 'deferred max', 'requests max', '429s'],
+    ['campaigns', 'queues', 'GET campaigns', 'aggregates', 'observations', 'SL GETs 1st tick', 'reads 1st tick', 'reads later max', 'PATCHes max', 'deferred max', 'requests max', '429s'],
     results.map(({ campaigns, queues, ticks }) => {
       const later = ticks.slice(1);
       return [
@@ -212,14 +212,16 @@ function report(results: SizeResult[], latency: string): string {
   );
   const ticks = results[0]!.ticks.length;
   return [
-    `Genesys API requests per tick (twin request log, login excluded), ${ticks} ticks per size. The first tick reads each`,
-    'queue\'s service-level threshold (cached for an hour after), so later ticks show the steady state.',
+    `Genesys API requests per tick (twin request log, login excluded, retries included), ${ticks} ticks per size; endpoint`,
+    'columns are the most in any tick. The first tick also reads each queue\'s service-level threshold (then cached for an',
+    'hour), so later ticks show the steady state.',
     requests,
     '',
     `Tick duration: wall time of the handler (twin latency ${latency} ms per request) and the handler thread's busy time.`,
     durations,
     '',
     `Limits: ${REQUESTS_PER_MINUTE} Genesys requests per minute per token (a tick spends at most 90%); Lambda timeout ${LAMBDA_TIMEOUT_MS / 1000} s.`,
+    `Machine: ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the end (durations grow with it; request counts do not).`,
   ].join('\n');
 }
 
