@@ -16,6 +16,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { parsePacingConfig, type PacingConfig } from '../lambda/config/config.js';
+import { SECRET_ACTIONS } from '../lambda/credentials.js';
+import { BLIND_CAMPAIGNS_METRIC_NAME } from '../lambda/observability.js';
+import { STATE_TABLE_ACTIONS } from '../lambda/state/dynamodb-store.js';
 
 /** Repository root (this file lives in infra/). */
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,8 +98,8 @@ export class PacingController extends Construct {
   public readonly rule: events.Rule;
   /** The validated configuration, with every default filled in. */
   public readonly config: PacingConfig;
-  /** Alarms: function errors, function throttles and ticks stopped. */
-  public readonly alarms: { errors: cloudwatch.Alarm; throttles: cloudwatch.Alarm; ticksStopped: cloudwatch.Alarm };
+  /** Alarms: function errors, function throttles, ticks stopped, and campaigns paced blind. */
+  public readonly alarms: { errors: cloudwatch.Alarm; throttles: cloudwatch.Alarm; ticksStopped: cloudwatch.Alarm; blind: cloudwatch.Alarm };
 
   constructor(scope: Construct, id: string, props: PacingControllerProps) {
     super(scope, id);
@@ -191,8 +194,10 @@ export class PacingController extends Construct {
       rmSync(configDir, { recursive: true, force: true });
     }
 
-    this.secret.grantRead(this.fn);
-    this.table.grantReadWriteData(this.fn);
+    // Exactly the calls the handler makes, not the broader grantRead/grantReadWriteData sets
+    // (DescribeSecret, Scan, Query, DeleteItem, BatchWriteItem... are never needed).
+    iam.Grant.addToPrincipal({ grantee: this.fn, actions: [...SECRET_ACTIONS], resourceArns: [this.secret.secretArn] });
+    this.table.grant(this.fn, ...STATE_TABLE_ACTIONS);
 
     this.rule = new events.Rule(this, 'Tick', {
       schedule,
@@ -235,11 +240,28 @@ export class PacingController extends Construct {
       // No data means no ticks: that is exactly the failure this alarm exists for.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    this.alarms = { errors, throttles, ticksStopped };
+    const blind = new cloudwatch.Alarm(this, 'BlindAlarm', {
+      alarmDescription:
+        'Pacing controller: at least one campaign has been blind (its metrics unreadable or stale) for blindTicksBeforeSafe ticks in a row, so its pacing was stepped down to its safe value. The logs name the campaign and the failed read (reason read-failed or stale-data).',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: BLIND_CAMPAIGNS_METRIC_NAME,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        // One period per tick: the blind limit already waited, the alarm should not wait again.
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // No ticks is the ticks-stopped alarm's case, not this one's.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms = { errors, throttles, ticksStopped, blind };
 
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of [errors, throttles, ticksStopped]) {
+      for (const alarm of [errors, throttles, ticksStopped, blind]) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }

@@ -12,6 +12,9 @@ export class CredentialsError extends Error {
   override readonly name = 'CredentialsError';
 }
 
+/** The IAM actions reading the credentials needs on the secret: the stack grants these and nothing else. */
+export const SECRET_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
+
 const credentialsSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
 
 const EXPECTED = `its value must be {"clientId": "...", "clientSecret": "..."} (an OAuth client-credentials client)`;

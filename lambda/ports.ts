@@ -91,6 +91,8 @@ export interface ControllerState {
   /** Virtual or real epoch ms of the last tick that advanced this state. */
   lastTickTime: number;
   lastEventId: string;
+  /** Consecutive ticks that could not see the objective (metrics unreadable or stale); 0 when the last tick could. */
+  blindTicks: number;
   /** Optimistic-locking counter; incremented by every save. */
   version: number;
 }

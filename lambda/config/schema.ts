@@ -83,6 +83,8 @@ const knobSchema = z.strictObject({
   min: z.number().nonnegative().optional(),
   max: z.number().positive().optional(),
   maxStep: z.number().positive({ error: 'must be above 0: the largest change per tick' }).optional(),
+  // Per knob, not in `defaults`: it is in the knob's own units, which differ between knobs.
+  safeValue: z.number().nonnegative({ error: 'must be 0 or more: the knob value to fall back to when blind' }).optional(),
 });
 
 const gainsSchema = z.strictObject({
@@ -99,6 +101,12 @@ const tuningShape = {
   dryRun: z.boolean().optional(),
   maxGapMinutes: z.number().positive().max(24 * 60).optional(),
   derivativeFilterMinutes: z.number().positive().max(60).optional(),
+  blindTicksBeforeSafe: z
+    .number()
+    .int({ error: 'must be a whole number of ticks' })
+    .min(1, { error: 'must be at least 1 tick' })
+    .max(1440, { error: 'must be at most 1440 ticks (a day of 1-minute ticks)' })
+    .optional(),
 };
 
 const campaignSchema = z.strictObject({
@@ -152,6 +160,13 @@ export const pacingConfigSchema = z
       const max = c.knob?.max ?? d.max;
       if (min >= max) {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob'], message: `min (${min}) must be below max (${max})` });
+      }
+      const safe = c.knob?.safeValue;
+      if (safe !== undefined && (safe < min || safe > max)) {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'safeValue'], message: `must be within the knob's bounds [${min}, ${max}]: the value pacing falls back to when blind` });
+      }
+      if (knob === 'outboundLineCount' && safe !== undefined && !Number.isInteger(safe)) {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'safeValue'], message: 'must be a whole number of lines' });
       }
       if (knob === 'maxCallsPerAgent' && max > 15) {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'max'], message: 'Genesys allows at most 15 calls per agent: set max to 15 or less' });

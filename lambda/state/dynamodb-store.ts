@@ -15,6 +15,8 @@ const itemSchema = z.object({
   lastWritten: finite,
   lastTickTime: finite,
   lastEventId: z.string(),
+  // Items saved before blind counting existed have none: they were not blind.
+  blindTicks: z.number().int().nonnegative().default(0),
   version: z.number().int().nonnegative(),
 });
 
@@ -22,6 +24,9 @@ const itemSchema = z.object({
 export class StateItemError extends Error {
   override readonly name = 'StateItemError';
 }
+
+/** The IAM actions the store needs on its table: the stack grants these and nothing else. */
+export const STATE_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 5;

@@ -17,6 +17,7 @@ const state = (campaignId: string, eventId: string, integral = 1): Omit<Controll
   lastWritten: 2,
   lastTickTime: 1_000,
   lastEventId: eventId,
+  blindTicks: 0,
 });
 
 beforeAll(async () => {
