@@ -30,7 +30,8 @@ export async function readGenesysCredentials(secretName: string, maxAgeSeconds =
   try {
     raw = await getSecret(secretName, { maxAge: maxAgeSeconds });
   } catch (err) {
-    const name = (err as Error).name;
+    // Powertools wraps the SDK's error (ResourceNotFoundException, AccessDeniedException...): name that one.
+    const name = ((err as Error).cause as Error | undefined)?.name ?? (err as Error).name;
     throw new CredentialsError(`cannot read secret "${secretName}" (${name}): create it and fill it, ${EXPECTED}`);
   }
   if (typeof raw !== 'string' || raw.length === 0) throw new CredentialsError(`secret "${secretName}" is empty: ${EXPECTED}`);

@@ -99,7 +99,11 @@ export interface ControllerState {
 
 /** A lease that lets exactly one invocation PATCH a campaign for a given tick. */
 export interface Lease {
-  eventId: string;
+  /**
+   * The invocation holding it. Per invocation, not per event: the same event delivered to two
+   * containers at once must not let both through.
+   */
+  owner: string;
   /** Epoch ms after which another invocation may take the campaign over. */
   until: number;
 }
@@ -122,11 +126,11 @@ export interface StateStore {
    * @throws StateConflictError otherwise
    */
   acquireLease(campaignId: string, expectedVersion: number | undefined, lease: Lease, now: number): Promise<void>;
-  /** Drops this tick's lease and leaves the state as it was (after a failed PATCH). */
-  releaseLease(campaignId: string, eventId: string): Promise<void>;
+  /** Drops this invocation's lease and leaves the state as it was (after a failed PATCH). */
+  releaseLease(campaignId: string, owner: string): Promise<void>;
   /**
-   * Writes the new state (version = expectedVersion + 1) and clears any lease this tick holds.
-   * @throws StateConflictError when the version moved or another live lease exists
+   * Writes the new state (version = expectedVersion + 1) and clears any lease `leaseOwner` holds.
+   * @throws StateConflictError when the version moved or another invocation holds a live lease
    */
-  save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, eventId: string, now: number): Promise<void>;
+  save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, leaseOwner: string, now: number): Promise<void>;
 }

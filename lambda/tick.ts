@@ -23,6 +23,8 @@ import {
 /** What to run: a scheduled tick, or a console run for some campaigns. */
 export interface TickRequest {
   eventId: string;
+  /** This invocation (the Lambda request id): owns the PATCH leases it takes. */
+  invocationId: string;
   /** The tick's time (the scheduled event's `time`), epoch ms. */
   eventTime: number;
   /** Only these campaigns (all configured ones when absent). */
@@ -379,15 +381,15 @@ async function apply(
   const expectedVersion = state?.version;
   const now = deps.now();
   if (decision.action === 'change' && !dryRun && decision.value !== undefined && decision.next) {
-    await deps.store.acquireLease(c.campaignId, expectedVersion, { eventId: request.eventId, until: now + (deps.leaseMs ?? DEFAULT_LEASE_MS) }, now);
+    await deps.store.acquireLease(c.campaignId, expectedVersion, { owner: request.invocationId, until: now + (deps.leaseMs ?? DEFAULT_LEASE_MS) }, now);
     try {
       await deps.genesys.patchCampaignKnob(c.campaignId, c.knob.name, decision.value);
     } catch (err) {
-      await deps.store.releaseLease(c.campaignId, request.eventId).catch(() => undefined);
+      await deps.store.releaseLease(c.campaignId, request.invocationId).catch(() => undefined);
       return { ...report, outcome: 'error', reason: 'write-failed', newValue: knobNow, message: joined(report.message, err) };
     }
     try {
-      await deps.store.save(decision.next, expectedVersion, request.eventId, now);
+      await deps.store.save(decision.next, expectedVersion, request.invocationId, now);
     } catch (err) {
       // Genesys has the new value; the next tick sees it differ from the stored one and
       // restarts bumplessly from it, so nothing is lost but this tick's integration.
@@ -398,7 +400,7 @@ async function apply(
   const wouldWrite = decision.action === 'change';
   if (request.saveState && decision.next) {
     const next = wouldWrite ? { ...decision.next, lastWritten: knobNow! } : decision.next;
-    await deps.store.save(next, expectedVersion, request.eventId, now);
+    await deps.store.save(next, expectedVersion, request.invocationId, now);
   }
   return wouldWrite ? { ...report, outcome: 'would-write' } : report;
 }
