@@ -25,7 +25,7 @@ export interface GenesysFaults {
   foreignUris?: string;
   /** Answers this share of API requests with a 307 redirect to this origin. */
   redirect?: { to: string; rate: number };
-  /** Answers this share of API requests with a 400 or 500 whose message repeats the request's Authorization header. */
+  /** Answers this share of API and token requests with a 400 or 500 whose message repeats the request's Authorization header. */
   echoAuthorization?: number;
   /** Answers every PATCH with 400, as Genesys does for a value it refuses. */
   rejectPatches?: boolean;
@@ -37,6 +37,8 @@ export interface ProxyLogEntry {
   at: number;
   method: string;
   path: string;
+  /** The query string, with its "?" ('' when none). */
+  query: string;
   /** 0 when no answer was given (dropped, or the client gave up first). */
   status: number;
   /** The JSON body of a PATCH. */
@@ -84,7 +86,7 @@ export async function startGenesysProxy(options: { target: string; seed?: number
     const url = new URL(req.url ?? '/', 'http://proxy');
     const method = req.method ?? 'GET';
     const body = await readAll(req);
-    const entry: ProxyLogEntry = { at: Date.now(), method, path: url.pathname, status: 0 };
+    const entry: ProxyLogEntry = { at: Date.now(), method, path: url.pathname, query: url.search, status: 0 };
     if (method === 'PATCH') entry.body = parseJson(body.toString('utf8'));
     log.push(entry);
     const faults = state.faults;
@@ -106,7 +108,7 @@ export async function startGenesysProxy(options: { target: string; seed?: number
     if (api && faults.redirect && rng.chance(faults.redirect.rate)) {
       return answer(307, undefined, 'redirect', { location: `${faults.redirect.to}${url.pathname}${url.search}` });
     }
-    if (api && faults.echoAuthorization && rng.chance(faults.echoAuthorization)) {
+    if ((api || url.pathname === '/oauth/token') && faults.echoAuthorization && rng.chance(faults.echoAuthorization)) {
       const status = rng.chance(0.5) ? 400 : 500;
       return answer(status, { message: `Request rejected; it carried Authorization: ${req.headers.authorization ?? ''}`, code: 'echo', status }, 'echo-authorization');
     }

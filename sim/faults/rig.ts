@@ -69,6 +69,8 @@ export interface TickOptions {
   remainingMs?: number;
   /** A console event instead of the scheduled one. */
   console?: { dryRun?: boolean; campaignIds?: string[] };
+  /** Extra fields on the scheduled event (EventBridge adds fields over time; a forged event may carry anything). */
+  eventFields?: Record<string, unknown>;
 }
 
 /** What one tick produced. */
@@ -285,7 +287,7 @@ export class FaultRig {
   async #invoke(options: TickOptions, eventTime: number): Promise<Invocation[]> {
     const id = `evt-${this.day}-${this.#minute}-${++this.#events}`;
     const context = (n: number): Context => ({ awsRequestId: `req-${id}-${n}`, getRemainingTimeInMillis: () => options.remainingMs ?? 50_000 }) as Context;
-    const scheduled = (eventId: string) => ({ version: '0', id: eventId, 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(eventTime).toISOString(), detail: {} });
+    const scheduled = (eventId: string) => ({ version: '0', id: eventId, 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(eventTime).toISOString(), detail: {}, ...options.eventFields });
     const run = async (handler: Handler, event: unknown, eventId: string, n: number): Promise<Invocation> => {
       const consoleEvent = options.console !== undefined;
       const inv: Invocation = { eventId: consoleEvent ? `console:req-${id}-${n}` : eventId, eventTime: consoleEvent ? Date.now() : eventTime, consoleDryRun: consoleEvent && options.console!.dryRun !== false };
