@@ -3,11 +3,14 @@
  * the pacing configuration that controls them: what the fault suites and the soak run on.
  *
  * Campaign i cycles through the three objectives the controller serves:
- * - i % 3 = 0: a predictive campaign held to its own abandon rate (knob abandonRate);
- * - i % 3 = 1: a predictive campaign whose blended agents also take an inbound queue, held to
- *   that queue's service level (knob maxCallsPerAgent);
- * - i % 3 = 2: an agentless campaign feeding a queue, held to its service level (knob outboundLineCount).
- * Centres are small (a handful of agents) so 50 of them simulate quickly.
+ * - i % 3 = 0: a power-dialing campaign of 10 agents held to its own abandon rate (knob abandonRate);
+ * - i % 3 = 1: a power-dialing campaign whose 12 blended agents also take an inbound queue, held
+ *   to that queue's service level (knob maxCallsPerAgent), its abandon target set low (1%);
+ * - i % 3 = 2: an agentless campaign feeding a queue of 4 agents, held to its service level
+ *   (knob outboundLineCount).
+ * Centres are small so 50 of them simulate quickly, but not tiny: the twin's stand-in for Genesys's
+ * pacing overshoots its abandon target in teams of a handful of agents, and more so predictive
+ * than power dialing.
  */
 import type { PacingConfigInput } from '../../lambda/config/schema.js';
 import type { CampaignStatus } from '../../lambda/ports.js';
@@ -84,14 +87,14 @@ export function fleetScenario(options: FleetOptions): Record<string, unknown> {
     campaigns.push({
       id,
       name: `Fleet ${i} ${kind}`,
-      dialingMode: agentless ? 'agentless' : 'predictive',
+      dialingMode: agentless ? 'agentless' : 'power',
       // The twin starts a day on or off; a campaign left stopping is off by the next morning.
       campaignStatus: carried ? (carried.campaignStatus === 'on' ? 'on' : 'off') : 'on',
       queueId: out,
       contactList: { id: hexId(0xd, i) },
-      abandonRate: carried?.abandonRate ?? (kind === 'abandonRate' ? 2.5 : 2),
+      abandonRate: carried?.abandonRate ?? (kind === 'abandonRate' ? 1.5 : 1),
       maxCallsPerAgent: carried?.maxCallsPerAgent ?? 2,
-      outboundLineCount: carried?.outboundLineCount ?? (agentless ? 4 : 20),
+      outboundLineCount: carried?.outboundLineCount ?? (agentless ? 3 : 20),
       noAnswerTimeout: 25,
       callerName: 'Example Co',
       callerAddress: '+13175550100',
@@ -105,7 +108,7 @@ export function fleetScenario(options: FleetOptions): Record<string, unknown> {
     });
     agentGroups.push({
       name: `Fleet ${i} agents`,
-      count: kind === 'inboundServiceLevel' ? 6 : 4,
+      count: kind === 'inboundServiceLevel' ? 12 : kind === 'abandonRate' ? 10 : 4,
       queueIds: kind === 'inboundServiceLevel' ? [fleetInboundQueueId(i), out] : [out],
       shifts: shift,
     });
@@ -125,7 +128,8 @@ export function fleetScenario(options: FleetOptions): Record<string, unknown> {
 
 /**
  * The pacing configuration's campaigns for the fleet. Every tenth campaign runs in dry run (it
- * must never be written to); every seventh has a safe value above its minimum.
+ * must never be written to); every seventh has a safe value above its minimum. Gains are gentler
+ * than the defaults: the soak ticks every 10 to 15 minutes, and the integral grows with dt.
  */
 export function fleetCampaigns(count: number): CampaignInput[] {
   return Array.from({ length: count }, (_, i): CampaignInput => {
@@ -133,11 +137,11 @@ export function fleetCampaigns(count: number): CampaignInput[] {
     const base = { campaignId: fleetCampaignId(i), name: `Fleet ${i} ${kind}`, ...(i % 10 === 9 ? { dryRun: true } : {}) };
     const safe = i % 7 === 3;
     if (kind === 'abandonRate') {
-      return { ...base, objective: { kind }, setpoint: 0.02, knob: { name: 'abandonRate', min: 0.5, max: 3, ...(safe ? { safeValue: 1 } : {}) } };
+      return { ...base, objective: { kind }, setpoint: 0.02, knob: { name: 'abandonRate', min: 0.5, max: 3, ...(safe ? { safeValue: 1 } : {}) }, gains: { kp: 10, ki: 1, kd: 0 } };
     }
     if (kind === 'inboundServiceLevel') {
-      return { ...base, objective: { kind, queueId: fleetInboundQueueId(i) }, setpoint: 0.8, knob: { name: 'maxCallsPerAgent', min: 1, max: 3, ...(safe ? { safeValue: 1.5 } : {}) } };
+      return { ...base, objective: { kind, queueId: fleetInboundQueueId(i) }, setpoint: 0.8, knob: { name: 'maxCallsPerAgent', min: 1, max: 3, ...(safe ? { safeValue: 1.5 } : {}) }, gains: { kp: 1, ki: 0.1, kd: 0 } };
     }
-    return { ...base, objective: { kind, queueId: fleetOutboundQueueId(i) }, setpoint: 0.8, knob: { name: 'outboundLineCount', min: 1, max: 10, maxStep: 2, ...(safe ? { safeValue: 2 } : {}) } };
+    return { ...base, objective: { kind, queueId: fleetOutboundQueueId(i) }, setpoint: 0.8, knob: { name: 'outboundLineCount', min: 1, max: 6, maxStep: 2, ...(safe ? { safeValue: 2 } : {}) } };
   });
 }

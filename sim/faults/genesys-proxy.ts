@@ -132,7 +132,9 @@ export async function startGenesysProxy(options: { target: string; seed?: number
     }
     entry.status = upstream.status;
     let text = upstream.body.toString('utf8');
-    const json = upstream.status < 300 && text ? parseJson(text) : undefined;
+    // Parsed only when something is to be read or rewritten: answers can be large.
+    const rewriting = faults.foreignUris || (faults.scaleCounts && url.pathname.endsWith('/aggregates/query')) || ((faults.deleted || faults.status) && url.pathname === '/api/v2/outbound/campaigns');
+    const json = upstream.status < 300 && text && (rewriting || url.pathname === '/oauth/token') ? parseJson(text) : undefined;
     if (json !== undefined) {
       if (url.pathname === '/oauth/token') {
         const token = (json as { access_token?: unknown }).access_token;

@@ -208,7 +208,9 @@ export class InvariantChecker {
       if (!c) continue;
       const stored = t.stateAfter.get(r.campaignId);
       const before = t.stateBefore.get(r.campaignId);
-      const savedByThis = stored && stored.version === (before?.version ?? 0) + 1 && t.invocations.some((i) => i.eventId === stored.lastEventId && i.result?.campaigns.includes(r));
+      // A skipped report (a duplicate of the same event, a lost race) saved nothing.
+      const savedByThis =
+        stored && r.outcome !== 'skipped' && stored.version === (before?.version ?? 0) + 1 && t.invocations.some((i) => i.eventId === stored.lastEventId && i.result?.campaigns.includes(r));
       if (savedByThis && stored.blindTicks !== (r.blind?.ticks ?? 0)) {
         fail('blindBreaches', `${r.campaignId} reported ${r.blind?.ticks ?? 0} blind ticks but stored ${stored.blindTicks}`);
       }
