@@ -45,7 +45,7 @@ describe('runTick', () => {
     const ids = config.campaigns.map((c) => c.campaignId);
     const genesys = genesysBy({ 15: 0.7, 30: 0.9 }, ids);
     // Act
-    const summary = await runTick(config, { eventId: 'e1', eventTime: T0, dryRun: true, saveState: false }, { genesys, store: memoryStore(), audit: { record: async () => undefined, query: async () => [] }, now: () => T0 });
+    const summary = await runTick(config, { eventId: 'e1', invocationId: 'i1', eventTime: T0, dryRun: true, saveState: false }, { genesys, store: memoryStore(), audit: { record: async () => undefined, query: async () => [] }, now: () => T0 });
     // Assess
     expect(summary.campaigns.map((c) => c.measured)).toEqual([0.7, 0.9]);
     expect(genesys.intervals.map((i) => i.end.getTime() - i.start.getTime()).sort((a, b) => a - b)).toEqual([15 * 60_000, 30 * 60_000]);
