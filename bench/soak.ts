@@ -194,6 +194,8 @@ async function main(): Promise<void> {
   const applied: Record<string, number> = {};
   const twinFaults: Record<string, number> = {};
   const compliance = new Map<string, { live: number; abandons: number; worstDay: number }>();
+  /** Campaign-days (with 50 or more live answers) whose abandon rate passed 3%: a breach under a 24-hour rule. */
+  let daysAboveCap = 0;
   let blindAlarmTicks = 0;
   let rotations = 0;
   let consoleTicks = 0;
@@ -265,6 +267,7 @@ async function main(): Promise<void> {
         live += minute.campaigns[id]?.liveAnswers ?? 0;
         abandons += minute.campaigns[id]?.complianceAbandons ?? 0;
       }
+      if (live >= 50 && abandons / live > ABANDON_CAP) daysAboveCap += 1;
       const c = compliance.get(id) ?? { live: 0, abandons: 0, worstDay: 0 };
       compliance.set(id, { live: c.live + live, abandons: c.abandons + abandons, worstDay: Math.max(c.worstDay, live >= 50 ? abandons / live : 0) });
     }
@@ -311,6 +314,7 @@ async function main(): Promise<void> {
     duplicatesSkipped: t.duplicatesSkipped,
     secretRotations: rotations,
     complianceBreaches: breaches.length,
+    campaignDaysAboveCap: daysAboveCap,
     worstCampaignAbandonRate: worst.rate,
     worstDailyAbandonRate: worstDay,
     lostOrDoubledStateUpdates: lostOrDoubled,
@@ -340,7 +344,8 @@ async function main(): Promise<void> {
         .map(([k, v]) => `  ${String(v).padStart(7)}  ${k}`),
       `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} applied, ${t.blindSafeMoves} of them blind steps toward a safe value; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
-      `compliance breaches (30-day abandon rate above 3%): ${breaches.length} (worst campaign ${pct(worst.rate)}; worst single day with 50+ live answers ${pct(worstDay)})`,
+      `compliance breaches (US rule: abandon rate above 3% over the campaign's 30 days): ${breaches.length} (worst campaign ${pct(worst.rate)})`,
+      `campaign-days above 3% (a 24-hour rule would count these; days with 50+ live answers): ${daysAboveCap} of ${DAYS * CAMPAIGNS} (worst ${pct(worstDay)})`,
       `abandon rate over the run by objective: ${byObjective.join('; ')}`,
       `lost or doubled state updates: ${lostOrDoubled}`,
       `out-of-bounds writes: ${t.outOfBoundsWrites}; steps above the largest step: ${t.oversizedSteps}; writes in dry run: ${t.dryRunWrites}; doubled PATCHes: ${t.doubledPatches}`,

@@ -111,6 +111,22 @@ describe('InvariantChecker', () => {
     expect(found).toMatch(/reported 3 blind ticks but stored 4/);
   });
 
+  it('attributes the stored blind count to the delivery that saved it when one event came twice', () => {
+    // One delivery could not read and saved its blind tick; the other read, PATCHed, failed and saved nothing.
+    const blind = summary([report({ outcome: 'error', reason: 'read-failed', newValue: 2, message: 'metrics read failed', blind: { ticks: 2, limit: 3, safeValue: 1 } })]);
+    const failedWrite = summary([report({ outcome: 'error', reason: 'write-failed', newValue: 2, message: 'HTTP 500' })]);
+    const record = cleanTick({
+      invocations: [
+        { eventId: 'e1', eventTime: T, consoleDryRun: false, result: blind },
+        { eventId: 'e1', eventTime: T, consoleDryRun: false, result: failedWrite },
+      ],
+      patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75 }, status: 500 }],
+      stateAfter: new Map([[CAMPAIGN_ID, state(2, { lastEventId: 'e1', lastTickTime: T, blindTicks: 2 })]]),
+      logs: [logLine('ERROR', CAMPAIGN_ID)],
+    });
+    expect(violations(record)).toEqual([]);
+  });
+
   it('catches failures that are not clear: no message, no log line, a crash, a PATCH failing silently', () => {
     const silent = cleanTick({ patches: [], logs: [] }, { result: summary([report({ outcome: 'error', reason: 'read-failed', newValue: 2 })]) });
     const found = violations(silent).join('\n');
