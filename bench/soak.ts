@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- [--days 30] [--campaigns 50] [--hours 6] [--period 15] [--seed 1] [--no-faults]`
+ * `npm run soak -- [--days 30] [--campaigns 50] [--hours 5] [--period 15] [--seed 1] [--no-faults]`
  *
  * Thirty simulated days of a 50-campaign fleet paced by the real Lambda handler against the twin
  * and dynalite, with faults on all the time (a low background of every kind) and fault episodes
@@ -25,8 +25,8 @@ const { values } = parseArgs({
   options: {
     days: { type: 'string', default: '30' },
     campaigns: { type: 'string', default: '50' },
-    // 30 days of 6 dialing hours at a 15-minute period fit the 10-minute budget (docs/reliability.md).
-    hours: { type: 'string', default: '6' },
+    // 30 days of 5 dialing hours at a 15-minute period fit the 10-minute budget (docs/reliability.md).
+    hours: { type: 'string', default: '5' },
     period: { type: 'string', default: '15' },
     seed: { type: 'string', default: '1' },
     // A baseline to compare with: the same run with no fault at all.
@@ -194,6 +194,8 @@ async function main(): Promise<void> {
   const applied: Record<string, number> = {};
   const twinFaults: Record<string, number> = {};
   const compliance = new Map<string, { live: number; abandons: number; worstDay: number }>();
+  /** Campaign-days (with 50 or more live answers) whose abandon rate passed 3%: a breach under a 24-hour rule. */
+  let daysAboveCap = 0;
   let blindAlarmTicks = 0;
   let rotations = 0;
   let consoleTicks = 0;
@@ -265,6 +267,7 @@ async function main(): Promise<void> {
         live += minute.campaigns[id]?.liveAnswers ?? 0;
         abandons += minute.campaigns[id]?.complianceAbandons ?? 0;
       }
+      if (live >= 50 && abandons / live > ABANDON_CAP) daysAboveCap += 1;
       const c = compliance.get(id) ?? { live: 0, abandons: 0, worstDay: 0 };
       compliance.set(id, { live: c.live + live, abandons: c.abandons + abandons, worstDay: Math.max(c.worstDay, live >= 50 ? abandons / live : 0) });
     }
@@ -304,6 +307,7 @@ async function main(): Promise<void> {
     failedInvocations: t.failedInvocations,
     patchRequests: t.patchRequests,
     patchesApplied: t.patchesApplied,
+    patchesReapplied: t.patchesReapplied,
     blindSafeMoves: t.blindSafeMoves,
     blindAlarmTicks,
     stateAdvances: t.stateAdvances,
@@ -311,6 +315,7 @@ async function main(): Promise<void> {
     duplicatesSkipped: t.duplicatesSkipped,
     secretRotations: rotations,
     complianceBreaches: breaches.length,
+    campaignDaysAboveCap: daysAboveCap,
     worstCampaignAbandonRate: worst.rate,
     worstDailyAbandonRate: worstDay,
     lostOrDoubledStateUpdates: lostOrDoubled,
@@ -338,9 +343,10 @@ async function main(): Promise<void> {
       ...Object.entries(faults)
         .sort()
         .map(([k, v]) => `  ${String(v).padStart(7)}  ${k}`),
-      `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} applied, ${t.blindSafeMoves} of them blind steps toward a safe value; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
+      `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} writes applied (${t.blindSafeMoves} of them blind steps toward a safe value), ${t.patchesReapplied} re-sent after a lost answer; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
-      `compliance breaches (30-day abandon rate above 3%): ${breaches.length} (worst campaign ${pct(worst.rate)}; worst single day with 50+ live answers ${pct(worstDay)})`,
+      `compliance breaches (US rule: abandon rate above 3% over the campaign's 30 days): ${breaches.length} (worst campaign ${pct(worst.rate)})`,
+      `campaign-days above 3% (a 24-hour rule would count these; days with 50+ live answers): ${daysAboveCap} of ${DAYS * CAMPAIGNS} (worst ${pct(worstDay)})`,
       `abandon rate over the run by objective: ${byObjective.join('; ')}`,
       `lost or doubled state updates: ${lostOrDoubled}`,
       `out-of-bounds writes: ${t.outOfBoundsWrites}; steps above the largest step: ${t.oversizedSteps}; writes in dry run: ${t.dryRunWrites}; doubled PATCHes: ${t.doubledPatches}`,

@@ -73,7 +73,15 @@ describe('InvariantChecker', () => {
   it.each([
     ['a PATCH outside the bounds', { patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 3.5 }, status: 204 }] }, /outside \[1, 3\]/],
     ['a step larger than the largest step', { patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.5 }, status: 204 }] }, /exceeds the largest step/],
-    ['two PATCHes applied in one tick', { patches: [1, 2].map(() => ({ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75 }, status: 204 })) }, /2 PATCHes applied/],
+    [
+      'two invocations writing one campaign in one tick',
+      {
+        invocations: ['e1', 'e1'].map((eventId) => ({ eventId, eventTime: T, consoleDryRun: false, result: summary([report({})]) })),
+        patches: [1, 2].map(() => ({ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75 }, status: 204 })),
+      },
+      /2 writes decided \(1 values, 2 PATCHes applied\)/,
+    ],
+    ['two values sent in one tick', { patches: [1.75, 2.25].map((v) => ({ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: v }, status: 500 })) }, /1 writes decided \(2 values/],
     ['a PATCH with another field', { patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75, version: 3 }, status: 204 }] }, /not exactly one finite/],
     ['lost state', { stateAfter: new Map() }, /was lost/],
     ['state advanced twice', { stateAfter: new Map([[CAMPAIGN_ID, state(3, { lastEventId: 'e1', lastTickTime: T })]]) }, /advanced twice/],
@@ -82,6 +90,13 @@ describe('InvariantChecker', () => {
     ['state changed without a version', { stateAfter: new Map([[CAMPAIGN_ID, state(1, { integral: 9 })]]) }, /changed without a new version/],
   ] as const)('catches %s', (_what, over, message) => {
     expect(violations(cleanTick(over as Partial<TickRecord>)).join('\n')).toMatch(message);
+  });
+
+  it('counts the same PATCH re-sent by one invocation after a lost answer apart, not as a second write', () => {
+    const checker = new InvariantChecker(config);
+    const retried = cleanTick({ patches: [1, 2].map(() => ({ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75 }, status: 204 })) });
+    expect(checker.check(retried)).toEqual([]);
+    expect(checker.tally).toMatchObject({ patchesApplied: 1, patchesReapplied: 1 });
   });
 
   it('catches a PATCH in dry run, from a console dry run or a dry-run campaign', () => {
@@ -109,6 +124,22 @@ describe('InvariantChecker', () => {
     const found = violations(up).join('\n');
     expect(found).toMatch(/is not a step down toward the safe value/);
     expect(found).toMatch(/reported 3 blind ticks but stored 4/);
+  });
+
+  it('attributes the stored blind count to the delivery that saved it when one event came twice', () => {
+    // One delivery could not read and saved its blind tick; the other read, PATCHed, failed and saved nothing.
+    const blind = summary([report({ outcome: 'error', reason: 'read-failed', newValue: 2, message: 'metrics read failed', blind: { ticks: 2, limit: 3, safeValue: 1 } })]);
+    const failedWrite = summary([report({ outcome: 'error', reason: 'write-failed', newValue: 2, message: 'HTTP 500' })]);
+    const record = cleanTick({
+      invocations: [
+        { eventId: 'e1', eventTime: T, consoleDryRun: false, result: blind },
+        { eventId: 'e1', eventTime: T, consoleDryRun: false, result: failedWrite },
+      ],
+      patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75 }, status: 500 }],
+      stateAfter: new Map([[CAMPAIGN_ID, state(2, { lastEventId: 'e1', lastTickTime: T, blindTicks: 2 })]]),
+      logs: [logLine('ERROR', CAMPAIGN_ID)],
+    });
+    expect(violations(record)).toEqual([]);
   });
 
   it('catches failures that are not clear: no message, no log line, a crash, a PATCH failing silently', () => {
