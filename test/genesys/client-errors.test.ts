@@ -446,7 +446,6 @@ describe('deadline', () => {
     h.server.on('GET', `/api/v2/routing/queues/${QUEUE_1}`, { hang: true });
     await h.tokens.getToken();
     const view = h.client.withDeadline(h.clock.now + 150);
-    const started = Date.now();
 
     // Act
     const error = await caught(() => view.getServiceLevelThresholdMs(QUEUE_1));
@@ -454,7 +453,6 @@ describe('deadline', () => {
     // Assess
     expect(error.kind).toBe('unavailable');
     expect(error.message).toMatch(/no complete answer within 150 ms/);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(apiRequests(h)).toHaveLength(1);
   });
 
