@@ -16,7 +16,7 @@ let rig: FaultRig;
 beforeAll(async () => {
   rig = await startRig();
   // Start the knobs high, so falling back to the safe values (their minimums) is a long way.
-  for (const [id, change] of [[ABANDON, { abandonRate: 3 }], [SERVICE, { maxCallsPerAgent: 3 }], [AGENTLESS, { outboundLineCount: 8 }]] as const) {
+  for (const [id, change] of [[ABANDON, { abandonRate: 3 }], [SERVICE, { maxCallsPerAgent: 3 }], [AGENTLESS, { outboundLineCount: 6 }]] as const) {
     rig.twin.sim.updateCampaign(id, change);
   }
   for (let i = 0; i < 3; i++) await rig.tick();
@@ -61,7 +61,7 @@ describe('blind: the metrics cannot be read', () => {
       abandonPath.push(knob(ABANDON)!);
     }
 
-    // Assess: 3 -> 0.5 in steps of 0.25; 3 -> 1 calls per agent; 8 -> 1 lines in steps of 2
+    // Assess: 3 -> 0.5 in steps of 0.25; 3 -> 1 calls per agent; 6 -> 1 lines in steps of 2
     expect(ticks.flatMap((t) => t.violations)).toEqual([]);
     expect(report(ticks[0]!, ABANDON)).toMatchObject({ outcome: 'written', reason: 'blind-safe-value', previousValue: 3, newValue: 2.75, blind: { ticks: 3 } });
     expect(report(ticks[0]!, ABANDON).message).toMatch(/blind for 3 ticks in a row \(limit 3\): stepping pacing toward the safe value 0\.5/);
