@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- [--days 30] [--campaigns 50] [--hours 5] [--period 15] [--seed 1] [--no-faults]`
+ * `npm run soak -- [--days 30] [--campaigns 50] [--hours 4] [--period 15] [--seed 1] [--no-faults]`
  *
  * Thirty simulated days of a 50-campaign fleet paced by the real Lambda handler against the twin
  * and dynalite, with faults on all the time (a low background of every kind) and fault episodes
@@ -25,8 +25,8 @@ const { values } = parseArgs({
   options: {
     days: { type: 'string', default: '30' },
     campaigns: { type: 'string', default: '50' },
-    // 30 days of 5 dialing hours at a 15-minute period fit the 10-minute budget (docs/reliability.md).
-    hours: { type: 'string', default: '5' },
+    // 30 days of 4 dialing hours at a 15-minute period fit the 10-minute budget (docs/reliability.md).
+    hours: { type: 'string', default: '4' },
     period: { type: 'string', default: '15' },
     seed: { type: 'string', default: '1' },
     // A baseline to compare with: the same run with no fault at all.

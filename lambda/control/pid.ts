@@ -252,7 +252,8 @@ function blindStep(
  */
 export function blindWithoutCampaign(previous: ControllerState | undefined, now: number, eventId: string): StepDecision {
   if (!previous || now <= previous.lastTickTime) return holdWithoutState('read-failed');
-  return keep(previous, 'read-failed', previous.lastWritten, now, eventId, previous.blindTicks + 1);
+  // The knob's value is unknown, not the last one written: a hand may have moved it.
+  return { ...keep(previous, 'read-failed', previous.lastWritten, now, eventId, previous.blindTicks + 1), value: undefined };
 }
 
 type Usable = { ok: true; value: number } | { ok: false; reason: BlindReason | 'no-data' | 'sample-too-small' };

@@ -43,9 +43,9 @@ const hexId = (prefix: number, i: number) => `5d1e4f3c-0000-4000-8000-${(prefix 
 /** Campaign id of fleet member i. */
 export const fleetCampaignId = (i: number): string => hexId(0xc, i);
 /** The queue fleet campaign i's calls route to (and, for agentless, the objective's queue). */
-export const fleetOutboundQueueId = (i: number): string => hexId(0xa, i);
+const fleetOutboundQueueId = (i: number): string => hexId(0xa, i);
 /** The inbound queue of a blended fleet centre (i % 3 = 1). */
-export const fleetInboundQueueId = (i: number): string => hexId(0xb, i);
+const fleetInboundQueueId = (i: number): string => hexId(0xb, i);
 
 export type FleetKind = 'abandonRate' | 'inboundServiceLevel' | 'queueServiceLevel';
 

@@ -54,8 +54,6 @@ export interface RigOptions {
 export interface TickOptions {
   /** Virtual minutes to advance before the tick (default: the period). */
   advanceMinutes?: number;
-  /** Runs after time advances and before anything is observed: hand changes, status changes, faults. */
-  before?: (rig: FaultRig) => void | Promise<void>;
   /**
    * How the event arrives: once; twice in a row (a duplicate delivery); twice at once to two
    * containers (same event, or two events for the same minute).
@@ -260,7 +258,6 @@ export class FaultRig {
     this.#minute += options.advanceMinutes ?? this.#options.periodMinutes;
     this.twin.advanceTo(this.#minute * MINUTE);
     this.#clock.setSystemTime(this.twin.nowEpochMs());
-    await options.before?.(this);
     const scheduledTime = this.twin.nowEpochMs();
     const eventTime = scheduledTime + (options.leadMs ?? 0);
     this.#clock.setSystemTime(scheduledTime + (options.delayMs ?? 2_000));

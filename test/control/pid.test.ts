@@ -274,7 +274,7 @@ describe('blind ticks', () => {
 
   it('counts a tick whose campaign could not be read on the stored state, deciding nothing', () => {
     const d = blindWithoutCampaign(started, started.lastTickTime + MIN, 'unread');
-    expect(d).toMatchObject({ action: 'hold', reason: 'read-failed', value: started.lastWritten });
+    expect(d).toMatchObject({ action: 'hold', reason: 'read-failed', value: undefined });
     expect(d.next).toMatchObject({ blindTicks: 1, integral: started.integral, lastEventId: 'unread' });
     expect(blindWithoutCampaign(undefined, T0, 'x').next).toBeUndefined();
   });

@@ -61,7 +61,7 @@ describe('blind: the metrics cannot be read', () => {
       abandonPath.push(knob(ABANDON)!);
     }
 
-    // Assess: 3 -> 0.5 in steps of 0.25; 3 -> 1 calls per agent; 6 (the fleet's max) -> 1 lines in steps of 2
+    // Assess: 3 -> 0.5 in steps of 0.25; 3 -> 1 calls per agent; 6 -> 1 lines in steps of 2
     expect(ticks.flatMap((t) => t.violations)).toEqual([]);
     expect(report(ticks[0]!, ABANDON)).toMatchObject({ outcome: 'written', reason: 'blind-safe-value', previousValue: 3, newValue: 2.75, blind: { ticks: 3 } });
     expect(report(ticks[0]!, ABANDON).message).toMatch(/blind for 3 ticks in a row \(limit 3\): stepping pacing toward the safe value 0\.5/);

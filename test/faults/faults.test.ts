@@ -63,7 +63,7 @@ describe('Genesys faults', () => {
     ['502', { errorRates: { '502': 1 } }, /HTTP 502.*gave up after 4 attempts/],
     ['503', { errorRates: { '503': 1 } }, /HTTP 503.*gave up after 4 attempts/],
     ['504', { errorRates: { '504': 1 } }, /HTTP 504.*gave up after 4 attempts/],
-    ['a timeout', { timeoutRate: 1 }, /no complete answer within 300 ms/],
+    ['a timeout', { timeoutRate: 1 }, /no complete answer within 500 ms/],
     ['a dropped connection', { dropRate: 1 }, /network error/],
     ['a malformed body', { malformedRate: 1 }, /not valid JSON/],
     ['a body cut short', { partialRate: 1 }, /network error|not valid JSON/],

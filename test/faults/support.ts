@@ -5,7 +5,7 @@
 import { vi } from 'vitest';
 import { FaultRig, type Handler, type RigOptions } from '../../sim/faults/rig.js';
 
-/** Campaign ids of the three-campaign fleet: abandon rate, inbound service level, agentless. */
+/** Campaign i of the fleet: 0 abandon rate, 1 inbound service level, 2 agentless. */
 export { fleetCampaignId } from '../../sim/faults/fleet.js';
 
 /** Starts a rig; `options` override the suite defaults. */
@@ -16,7 +16,8 @@ export function startRig(options: Partial<RigOptions> = {}): Promise<FaultRig> {
     startTime: '2026-06-01T08:00:00.000Z',
     dayLength: '06:00',
     periodMinutes: 1,
-    requestTimeoutSeconds: 0.3,
+    // Short, since a held request costs wall time, but far above a loaded machine's answer times.
+    requestTimeoutSeconds: 0.5,
     defaults: { windowMinutes: 15, minSample: 5, blindTicksBeforeSafe: 3 },
     loadHandler: async () => {
       // A new module instance is a new Lambda container: its own config, clients and caches.
@@ -25,15 +26,4 @@ export function startRig(options: Partial<RigOptions> = {}): Promise<FaultRig> {
     },
     ...options,
   });
-}
-
-/** The PATCH bodies the tick sent, by campaign id. */
-export function patchesOf(rig: FaultRig, from: number): Map<string, unknown[]> {
-  const out = new Map<string, unknown[]>();
-  for (const e of rig.genesys.log.slice(from)) {
-    if (e.method !== 'PATCH') continue;
-    const id = decodeURIComponent(e.path.split('/').pop() ?? '');
-    out.set(id, [...(out.get(id) ?? []), e.body]);
-  }
-  return out;
 }
