@@ -1,15 +1,15 @@
 /**
- * The scale benchmark's world, in a worker thread so its CPU is not counted as the handler's:
- * the twin simulating the generated centre, dynalite with the state and audit tables, and the
- * local secret store. The main thread drives it with messages (see WorldRequest).
+ * The scale benchmark's world, in a process of its own so its CPU is not counted as the
+ * handler's: the twin simulating the generated centre, dynalite with the state and audit tables,
+ * and the local secret store. Started with its WorldOptions as JSON in argv; the benchmark drives
+ * it with IPC messages (see WorldRequest).
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { startTwin } from '../sim/emulator/server.js';
 import { createAuditTable, createStateTable, startLocalDynamoDb } from '../sim/local-aws/dynamodb.js';
 import { startLocalSecretsManager } from '../sim/local-aws/secrets-manager.js';
 import { scaleScenario } from './scale-scenario.js';
 
-/** What the worker is started with. */
+/** What the world is started with. */
 export interface WorldOptions {
   campaigns: number;
   latencyMs: { min: number; max: number };
@@ -29,24 +29,24 @@ export interface WorldEndpoints {
 export type WorldCall = { op: 'advance'; minutes: number } | { op: 'requests'; from: number } | { op: 'close' };
 export type WorldRequest = WorldCall & { id: number };
 
-const options = workerData as WorldOptions;
+const options = JSON.parse(process.argv[2]!) as WorldOptions;
 const twin = await startTwin({ scenario: scaleScenario(options.campaigns), seed: 1, faults: { latencyMs: options.latencyMs } });
 const db = await startLocalDynamoDb();
 await createStateTable(db.client, options.stateTable);
 await createAuditTable(db.client, options.auditTable);
 const secrets = await startLocalSecretsManager({ [options.secretName]: JSON.stringify({ clientId: twin.clientId, clientSecret: twin.clientSecret }) });
 
-const port = parentPort!;
-port.on('message', async (request: WorldRequest) => {
+const send = (message: unknown) => process.send!(message);
+process.on('message', async (request: WorldRequest) => {
   if (request.op === 'advance') {
     twin.advanceTo(request.minutes * 60_000);
-    port.postMessage({ id: request.id, result: twin.nowEpochMs() });
+    send({ id: request.id, result: twin.nowEpochMs() });
   } else if (request.op === 'requests') {
-    port.postMessage({ id: request.id, result: twin.requestLog.slice(request.from).map(({ method, path, status }) => ({ method, path, status })) });
+    send({ id: request.id, result: twin.requestLog.slice(request.from).map(({ method, path, status }) => ({ method, path, status })) });
   } else {
     await Promise.all([twin.close(), db.close(), secrets.close()]);
-    port.postMessage({ id: request.id, result: null });
-    port.close();
+    send({ id: request.id, result: null });
+    process.disconnect();
   }
 });
-port.postMessage({ ready: { genesysBaseUrl: twin.baseUrl, dynamoDbEndpoint: db.endpoint, secretsEndpoint: secrets.endpoint } satisfies WorldEndpoints });
+send({ ready: { genesysBaseUrl: twin.baseUrl, dynamoDbEndpoint: db.endpoint, secretsEndpoint: secrets.endpoint } satisfies WorldEndpoints });

@@ -84,6 +84,15 @@ export interface PacingControllerProps {
   readonly alarmThresholds?: AlarmThresholds;
 
   /**
+   * The function's memory in MB, which also sets its CPU share (a full vCPU at 1769 MB). A tick's CPU grows
+   * with the number of campaigns (docs/scale.md): 512 MB serves 500 campaigns well within the timeout; give
+   * it more for a thousand or more.
+   *
+   * @default 512
+   */
+  readonly memorySize?: number;
+
+  /**
    * How many campaigns (the first ones in the configuration) get their own dashboard graphs. Every campaign
    * appears in the dashboard's all-campaign graphs whatever this is; a dashboard holds at most 500 widgets.
    *
@@ -218,7 +227,7 @@ export class PacingController extends Construct {
         description: 'Genesys Cloud outbound pacing controller: one control step per campaign per tick',
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: 512,
+        memorySize: props.memorySize ?? 512,
         // Below the 1-minute schedule period, so one tick finishes before the next is due.
         timeout: Duration.seconds(50),
         // One tick at a time: two concurrent ticks would both read and write the same campaign state.

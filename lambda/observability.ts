@@ -23,7 +23,9 @@ export interface ApiCounters {
 /** Logs one line per campaign and publishes the tick's metrics. */
 export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummary, api: ApiCounters): void {
   for (const c of summary.campaigns) {
-    const line = { eventId: summary.eventId, tickTime: summary.tickTime, dryRun: summary.dryRun, ...c };
+    // Powertools reserves "message" for the log line's own text and drops a field of that name.
+    const { message: detail, ...report } = c;
+    const line = { eventId: summary.eventId, tickTime: summary.tickTime, dryRun: summary.dryRun, ...report, ...(detail === undefined ? {} : { detail }) };
     if (c.outcome === 'error') logger.error('campaign tick failed', line);
     else if (c.auditFailed) logger.error('change not recorded in the audit trail', line);
     else if (c.reason === 'manual-change') logger.warn('knob changed by hand; continuing from the new value', line);

@@ -35,6 +35,14 @@ describe('PacingController function', () => {
     });
   });
 
+  it('takes more memory (and so more CPU) for many campaigns', () => {
+    // Prepare / Act
+    const { template } = synth({ memorySize: 1769 });
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1769 });
+  });
+
   it('finishes within the 1-minute tick and never runs two ticks at once', () => {
     // Prepare / Act
     const { template } = synth();

@@ -9,14 +9,14 @@ interface EmfRecord {
   [key: string]: unknown;
 }
 
-/** Runs reportTick with real Powertools and returns the EMF records it printed. */
-function emfOf(campaigns: CampaignReport[]): EmfRecord[] {
+/** Runs reportTick with real Powertools; the EMF records and the log lines it printed. */
+function report(campaigns: CampaignReport[]): { emf: EmfRecord[]; logs: Array<Record<string, unknown>> } {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
   const printed: string[] = [];
+  const logs: string[] = [];
   vi.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
-  vi.spyOn(console, 'info').mockImplementation(() => undefined);
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  for (const level of ['info', 'warn', 'error'] as const) vi.spyOn(console, level).mockImplementation((line: unknown) => void logs.push(String(line)));
   const summary: TickSummary = {
     eventId: 'evt-1',
     tickTime: '2026-11-24T10:00:00.000Z',
@@ -26,8 +26,14 @@ function emfOf(campaigns: CampaignReport[]): EmfRecord[] {
     campaigns,
   };
   reportTick(new Logger(), new Metrics(), summary, { errors: 2, throttled: 1 });
-  return printed.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as EmfRecord);
+  return {
+    emf: printed.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as EmfRecord),
+    logs: [...printed.filter((line) => !line.includes('"_aws"')), ...logs].map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
+
+/** The EMF records reportTick printed. */
+const emfOf = (campaigns: CampaignReport[]) => report(campaigns).emf;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -65,5 +71,20 @@ describe('tick metrics', () => {
     const tick = records.find((r) => r.Ticks !== undefined)!;
     expect(tick._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service']]);
     expect(tick).toMatchObject({ Ticks: 1, TickDurationMs: 1234, ApiErrors: 2, GenesysThrottles: 1, WritesDeferred: 1, AuditWriteFailures: 1 });
+  });
+});
+
+describe('tick logs', () => {
+  it('keep each campaign report\'s message, as "detail" (Powertools drops a "message" field)', () => {
+    // Prepare
+    const failed: CampaignReport = { campaignId: 'c-ab', objective: 'abandonRate', knob: 'abandonRate', outcome: 'error', reason: 'write-failed', setpoint: 0.025, message: 'Genesys answered 400 on abandonRate' };
+
+    // Act
+    const { logs } = report([failed]);
+
+    // Assess
+    const line = logs.find((l) => l.campaignId === 'c-ab')!;
+    expect(line).toMatchObject({ level: 'ERROR', message: 'campaign tick failed', detail: 'Genesys answered 400 on abandonRate', reason: 'write-failed' });
+    expect(logs.some((l) => String(l.message).includes('reserved key'))).toBe(false);
   });
 });
