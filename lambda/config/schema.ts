@@ -91,6 +91,92 @@ const gainsSchema = z.strictObject({
   kd: z.number().nonnegative({ error: 'must be 0 or more (minutes)' }),
 });
 
+/** Gains of the compliance loop, in knob units per unit of abandon-rate error (0.01 = one point). */
+export const COMPLIANCE_GAINS: Record<KnobName, { kp: number; ki: number; kd: number }> = {
+  maxCallsPerAgent: { kp: 10, ki: 2, kd: 0 },
+  abandonRate: { kp: 40, ki: 10, kd: 0 },
+  outboundLineCount: { kp: 200, ki: 50, kd: 0 },
+};
+
+const windowSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('periods'),
+      days: z.number().int({ error: 'must be a whole number of days (30 for the US rule)' }).min(1).max(366),
+      anchor: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time such as 2026-05-01T00:00:00Z (the campaign start)' }).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('rolling'),
+      hours: z.number().int({ error: 'must be a whole number of hours (24 for the UK rule)' }).min(1).max(168),
+    }),
+  ],
+  { error: 'must be {"type": "periods", "days": 30} (US) or {"type": "rolling", "hours": 24} (UK) (field "type")' },
+);
+
+const rate = (what: string) =>
+  z
+    .number({ error: `must be a number: ${what}` })
+    .min(0, { error: `must be 0 or more: ${what}` })
+    .lt(1, { error: `must be below 1: ${what} (write 0.03 for 3%)` });
+
+/**
+ * The abandonment rule and how the loop keeps to it. Every field is optional; `defaults.compliance`
+ * sets them for all campaigns and a campaign's own `compliance` overrides field by field.
+ */
+const complianceShape = z.strictObject({
+  limit: rate('the legal cap on abandoned / live-answered calls').optional(),
+  window: windowSchema.optional(),
+  aim: rate('the window rate the budget steers to, below the limit').optional(),
+  closeMargin: rate('how far below the limit the loop may run while the budget is plentiful').optional(),
+  warningRate: rate('the window rate that raises the compliance alarm').optional(),
+  horizonMinutes: z.number().int().min(5).max(24 * 60).optional(),
+  windowMinutes: z.number().int().min(5).max(240).optional(),
+  minSample: z.number().int().min(1).optional(),
+  settleSeconds: z.number().int().min(0).max(900).optional(),
+  guard: z
+    .strictObject({
+      minutes: z.number().int().min(1).max(60).optional(),
+      rate: rate('the short-window abandon rate that cuts pacing at once').optional(),
+      minSample: z.number().int().min(1).optional(),
+    })
+    .optional(),
+  knob: z
+    .strictObject({
+      name: z.enum(KNOBS, { error: `must be one of ${KNOBS.join(', ')}` }),
+      min: z.number().nonnegative().optional(),
+      max: z.number().positive().optional(),
+      maxStep: z.number().positive({ error: 'must be above 0: the largest change per tick' }).optional(),
+    })
+    .optional(),
+  gains: z
+    .strictObject({
+      kp: z.number().nonnegative({ error: 'must be 0 or more: gains are positive, the direction is built in' }),
+      ki: z.number().nonnegative({ error: 'must be 0 or more (per minute)' }),
+      kd: z.number().nonnegative({ error: 'must be 0 or more (minutes)' }),
+    })
+    .optional(),
+});
+export type ComplianceInput = z.input<typeof complianceShape>;
+
+/** The threshold policy for blended agents (pacing.md section 3): outbound only while enough agents stay free for inbound. */
+const blendingShape = z.strictObject({
+  reserveShare: z
+    .number()
+    .min(0)
+    .max(1, { error: 'must be at most 1: a share of the on-queue agents (0.5 keeps half of them for inbound)' })
+    .optional(),
+  reserveAgents: z.number().int().min(0).optional(),
+  waitingLimit: z.number().int().min(0).optional(),
+  arrivalMinutes: z.number().int().min(1).max(60).optional(),
+});
+
+/** Gains scheduled by team size: scaled by on-queue agents / referenceAgents, within [minScale, 1]. */
+const gainScheduleShape = z.strictObject({
+  referenceAgents: z.number().positive(),
+  minScale: z.number().gt(0).max(1),
+});
+
 /** Tunables shared by every campaign; `defaults` sets them for all, a campaign overrides its own. */
 const tuningShape = {
   windowMinutes: z.number().int().min(5).max(120).optional(),
@@ -99,6 +185,9 @@ const tuningShape = {
   dryRun: z.boolean().optional(),
   maxGapMinutes: z.number().positive().max(24 * 60).optional(),
   derivativeFilterMinutes: z.number().positive().max(60).optional(),
+  compliance: complianceShape.optional(),
+  blending: blendingShape.optional(),
+  gainSchedule: gainScheduleShape.optional(),
 };
 
 const campaignSchema = z.strictObject({
@@ -147,20 +236,11 @@ export const pacingConfigSchema = z
       }
       seen.add(c.campaignId);
       const knob = c.knob?.name ?? DEFAULT_KNOB[c.objective.kind];
-      const d = KNOB_DEFAULTS[knob];
-      const min = c.knob?.min ?? d.min;
-      const max = c.knob?.max ?? d.max;
-      if (min >= max) {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob'], message: `min (${min}) must be below max (${max})` });
-      }
-      if (knob === 'maxCallsPerAgent' && max > 15) {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'max'], message: 'Genesys allows at most 15 calls per agent: set max to 15 or less' });
-      }
-      if (knob === 'abandonRate' && max > 100) {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'max'], message: 'abandonRate is a percentage: set max to 100 or less (3 is the legal cap)' });
-      }
-      if (knob === 'outboundLineCount' && (!Number.isInteger(min) || !Number.isInteger(max))) {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob'], message: 'outboundLineCount bounds must be whole numbers of lines' });
+      checkKnobBounds(knob, c.knob, ['campaigns', i, 'knob'], ctx);
+      const compliance = mergeCompliance(cfg.defaults?.compliance, c.compliance);
+      checkCompliance(compliance, knob, c, ['campaigns', i, 'compliance'], ctx);
+      if ((c.blending ?? cfg.defaults?.blending) && c.objective.kind !== 'inboundServiceLevel') {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'blending'], message: 'applies to inboundServiceLevel campaigns only (it keeps agents free for their inbound queue): remove it here' });
       }
       if (c.objective.kind === 'queueServiceLevel' && knob !== 'outboundLineCount') {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'name'], message: 'an agentless campaign feeding a queue is paced by outboundLineCount' });
@@ -169,3 +249,69 @@ export const pacingConfigSchema = z
   });
 
 export type PacingConfigInput = z.input<typeof pacingConfigSchema>;
+
+type Issues = z.core.$RefinementCtx;
+
+/** Bounds that Genesys and the knob's meaning allow. */
+function checkKnobBounds(
+  knob: KnobName,
+  given: { min?: number | undefined; max?: number | undefined } | undefined,
+  path: PropertyKey[],
+  ctx: Issues,
+): void {
+  const d = KNOB_DEFAULTS[knob];
+  const min = given?.min ?? d.min;
+  const max = given?.max ?? d.max;
+  if (min >= max) ctx.addIssue({ code: 'custom', path, message: `min (${min}) must be below max (${max})` });
+  if (knob === 'maxCallsPerAgent' && max > 15) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'Genesys allows at most 15 calls per agent: set max to 15 or less' });
+  }
+  if (knob === 'abandonRate' && max > 100) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'abandonRate is a percentage: set max to 100 or less (3 is the legal cap)' });
+  }
+  if (knob === 'outboundLineCount' && (!Number.isInteger(min) || !Number.isInteger(max))) {
+    ctx.addIssue({ code: 'custom', path, message: 'outboundLineCount bounds must be whole numbers of lines' });
+  }
+}
+
+/**
+ * A campaign's compliance settings over `defaults.compliance`, field by field (the guard too).
+ * The config resolver fills the remaining defaults from the same merge.
+ */
+export function mergeCompliance(defaults: ComplianceInput | undefined, own: ComplianceInput | undefined): ComplianceInput {
+  const defined = <T extends object>(o: T | undefined): Partial<T> =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return { ...defined(defaults), ...defined(own), guard: { ...defined(defaults?.guard), ...defined(own?.guard) } };
+}
+
+function checkCompliance(
+  c: ComplianceInput,
+  campaignKnob: KnobName,
+  campaign: { objective: { kind: ObjectiveKind }; setpoint: number },
+  path: PropertyKey[],
+  ctx: Issues,
+): void {
+  const limit = c.limit ?? 0.03;
+  if (limit <= 0) ctx.addIssue({ code: 'custom', path: [...path, 'limit'], message: 'must be above 0 (0.03 is the US and UK cap)' });
+  const closeMargin = c.closeMargin ?? Math.min(0.002, limit / 2);
+  if (closeMargin >= limit) ctx.addIssue({ code: 'custom', path: [...path, 'closeMargin'], message: `must be below the limit (${limit})` });
+  if (c.aim !== undefined && c.aim > limit - closeMargin + 1e-12) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'aim'], message: `must be at or below limit - closeMargin (${+(limit - closeMargin).toFixed(6)}): the budget steers below the cap` });
+  }
+  if (c.warningRate !== undefined && c.warningRate > limit) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'warningRate'], message: `must be at or below the limit (${limit}): it warns before a breach` });
+  }
+  if (c.guard?.rate !== undefined && c.guard.rate < limit) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'guard', 'rate'], message: `must be at or above the limit (${limit}): the guard is for spikes, the budget handles the rest` });
+  }
+  if (campaign.objective.kind === 'abandonRate' && campaign.setpoint > limit) {
+    ctx.addIssue({ code: 'custom', path: [...path.slice(0, -1), 'setpoint'], message: `must be at or below the compliance limit (${limit})` });
+  }
+  if (c.knob) {
+    if (c.knob.name === campaignKnob && (c.knob.min !== undefined || c.knob.max !== undefined || c.knob.maxStep !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'knob'], message: `is the campaign's own knob (${campaignKnob}): set its bounds in "knob", or leave compliance.knob out` });
+    } else {
+      checkKnobBounds(c.knob.name, c.knob, [...path, 'knob'], ctx);
+    }
+  }
+}

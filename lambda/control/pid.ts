@@ -12,8 +12,12 @@
  * - dt comes from stored timestamps, so any schedule period works.
  * - Output limited to the bounds and to the largest step from the current value, then rounded
  *   to the knob's resolution; anti-windup by back-calculation against the limited output.
+ * - An override (compliance, the short-window guard, the blending threshold) may set a ceiling.
+ *   It binds even when the law would hold, and while it binds the integral tracks the ceiling in
+ *   full (external reset), so the loop resumes from where the override left the knob.
+ * - Feedforward adds a known term to the output; gains may be scaled (by team size) per tick.
  */
-import type { CampaignConfig } from '../config/config.js';
+import type { CampaignConfig, Gains } from '../config/config.js';
 import type { ControllerState } from '../ports.js';
 
 /** A windowed measurement of the campaign's objective. */
@@ -54,6 +58,12 @@ export interface StepInput {
   /** Tick time, epoch ms. */
   now: number;
   eventId: string;
+  /** An override's upper bound on the knob this tick (never below the knob's min). */
+  ceiling?: number;
+  /** Multiplies kp, ki and kd this tick (gain scheduling); 1 when absent. */
+  gainScale?: number;
+  /** Knob units added to the PID's output this tick. */
+  feedforward?: number;
 }
 
 /** The PID terms behind a decision, in knob units. */
@@ -61,13 +71,16 @@ export interface PidTerms {
   p: number;
   i: number;
   d: number;
+  /** Feedforward, when any. */
+  ff?: number;
 }
 
 /** What one step decided. */
 export interface StepDecision {
   /** `change` when the knob should move to `value`; the caller writes it unless in dry run. */
   action: 'change' | 'hold';
-  reason: HoldReason | 'pid';
+  /** `override`: a ceiling cut the knob where the law alone would have held or moved less. */
+  reason: HoldReason | 'pid' | 'override';
   /** The knob value after this tick (new when changing, the current one when holding). */
   value: number | undefined;
   error: number | undefined;
@@ -98,10 +111,18 @@ export function quantise(value: number, resolution: number, lo: number, hi: numb
   return q;
 }
 
-/** The range the output may take this tick: the bounds, narrowed to one step around the current value. */
-export function allowedRange(campaign: CampaignConfig, knobNow: number): { lo: number; hi: number } {
+/**
+ * The range the output may take this tick: the bounds, narrowed to one step around the current
+ * value, and below an override's ceiling (which may cut further than one step, never below min).
+ */
+export function allowedRange(campaign: CampaignConfig, knobNow: number, ceiling = Infinity): { lo: number; hi: number } {
   const { min, max, maxStep } = campaign.knob;
-  return { lo: Math.max(min, knobNow - maxStep), hi: Math.min(max, knobNow + maxStep) };
+  const hi = Math.min(max, knobNow + maxStep, Math.max(min, ceiling));
+  return { lo: Math.min(hi, Math.max(min, knobNow - maxStep)), hi };
+}
+
+function scaled(gains: Gains, scale: number): Gains {
+  return { kp: gains.kp * scale, ki: gains.ki * scale, kd: gains.kd * scale };
 }
 
 const MS_PER_MINUTE = 60_000;
@@ -111,11 +132,19 @@ const MS_PER_MINUTE = 60_000;
  *
  * Holds (no integration, no change) when the campaign is not on, the data is missing, stale or
  * too thin, or the error is inside the dead-band. Restarts bumplessly from the knob's current
- * value on the first tick, after a manual change and after a long gap.
+ * value on the first tick, after a manual change and after a long gap. A ceiling below the knob
+ * cuts it whatever the law decided (except for a campaign that is not on, or a knob a person set
+ * outside the bounds).
  */
 export function step(input: StepInput): StepDecision {
+  return enforceCeiling(input, law(input));
+}
+
+function law(input: StepInput): StepDecision {
   const { campaign, knobNow, measurement, previous, now, eventId } = input;
-  const { knob, gains } = campaign;
+  const { knob } = campaign;
+  const gains = scaled(campaign.gains, input.gainScale ?? 1);
+  const ff = input.feedforward ?? 0;
   if (knobNow === undefined) return holdWithoutState('knob-missing');
   if (knobNow < knob.min - 1e-9 || knobNow > knob.max + 1e-9) {
     // A value set by hand outside the operator's bounds: leave the human's choice alone.
@@ -132,10 +161,10 @@ export function step(input: StepInput): StepDecision {
       reason: restart,
       value: knobNow,
       error: usable.ok ? e : undefined,
-      terms: { p, i: knobNow - p, d: 0 },
+      terms: { p, i: knobNow - p - ff, d: 0, ...(ff ? { ff } : {}) },
       next: {
         campaignId: campaign.campaignId,
-        integral: knobNow - p,
+        integral: knobNow - p - ff,
         previousError: e,
         ...(usable.ok ? { previousMeasurement: usable.value } : {}),
         lastOutput: knobNow,
@@ -166,30 +195,32 @@ export function step(input: StepInput): StepDecision {
     return {
       ...keep(prev, 'dead-band', knobNow, now, eventId),
       error: e,
-      terms: { p: gains.kp * e, i: prev.integral, d },
+      terms: { p: gains.kp * e, i: prev.integral, d, ...(ff ? { ff } : {}) },
       next: { ...stateOf(prev), previousError: e, previousMeasurement: filtered, lastTickTime: now, lastEventId: eventId },
     };
   }
 
   const p = gains.kp * e;
   const integralCandidate = prev.integral + gains.ki * e * dtMin;
-  const unlimited = p + integralCandidate + d;
-  const { lo, hi } = allowedRange(campaign, knobNow);
+  const unlimited = p + integralCandidate + d + ff;
+  const { lo, hi } = allowedRange(campaign, knobNow, input.ceiling);
   const limited = Math.min(hi, Math.max(lo, unlimited));
   // Back-calculation: bleed the integral toward what the limited output allows, with a
-  // tracking time of 0.9 Ti (Astrom & Hagglund), at most a full reset per tick.
+  // tracking time of 0.9 Ti (Astrom & Hagglund), at most a full reset per tick. While an
+  // override's ceiling is what limits, track it in full: the override owns the knob.
   const ti = gains.ki > 0 ? gains.kp / gains.ki : Infinity;
-  const tracking = gains.kp > 0 && Number.isFinite(ti) ? Math.min(1, dtMin / (0.9 * ti)) : 1;
+  const overridden = input.ceiling !== undefined && unlimited > hi && hi < Math.min(knob.max, knobNow + knob.maxStep);
+  const tracking = overridden || !(gains.kp > 0 && Number.isFinite(ti)) ? 1 : Math.min(1, dtMin / (0.9 * ti));
   const integral = integralCandidate + tracking * (limited - unlimited);
   const value = quantise(limited, knob.resolution, lo, hi);
   const changed = Math.abs(value - knobNow) >= knob.resolution / 2;
 
   return {
     action: changed ? 'change' : 'hold',
-    reason: changed ? 'pid' : 'unchanged',
+    reason: changed ? (overridden ? 'override' : 'pid') : 'unchanged',
     value: changed ? value : knobNow,
     error: e,
-    terms: { p, i: integral, d },
+    terms: { p, i: integral, d, ...(ff ? { ff } : {}) },
     next: {
       campaignId: campaign.campaignId,
       integral,
@@ -201,6 +232,34 @@ export function step(input: StepInput): StepDecision {
       lastTickTime: now,
       lastEventId: eventId,
     },
+  };
+}
+
+/** Reasons a ceiling must not act on: nothing of ours to cut, or a person's value to respect. */
+const CEILING_EXEMPT: ReadonlySet<StepDecision['reason']> = new Set(['knob-missing', 'knob-outside-bounds', 'out-of-order', 'campaign-not-on']);
+
+/**
+ * Cuts the knob to the ceiling when the law left it above (it held, restarted or moved less),
+ * setting the integral so that the next tick continues from the cut value without a bump.
+ */
+function enforceCeiling(input: StepInput, decision: StepDecision): StepDecision {
+  const { campaign, ceiling } = input;
+  const { knob } = campaign;
+  if (ceiling === undefined || decision.value === undefined || !decision.next || CEILING_EXEMPT.has(decision.reason)) return decision;
+  const bound = Math.max(knob.min, ceiling);
+  if (decision.value <= bound + knob.resolution / 2) return decision;
+  const value = quantise(bound, knob.resolution, knob.min, bound);
+  const p = decision.terms?.p ?? 0;
+  const d = decision.terms?.d ?? 0;
+  const ff = input.feedforward ?? 0;
+  const integral = value - p - d - ff;
+  return {
+    action: 'change',
+    reason: 'override',
+    value,
+    error: decision.error,
+    terms: { p, i: integral, d, ...(ff ? { ff } : {}) },
+    next: { ...decision.next, integral, lastOutput: value, lastWritten: value },
   };
 }
 

@@ -93,7 +93,7 @@ export const routingQueueSchema = z.object({
 });
 export type RoutingQueueBody = z.infer<typeof routingQueueSchema>;
 
-const statsSchema = z.object({ count: count.nullish() });
+const statsSchema = z.object({ count: count.nullish(), sum: count.nullish() });
 
 /** QueueObservationQueryResponse. */
 export const queueObservationResponseSchema = z.object({
@@ -140,6 +140,23 @@ export const conversationAggregateResponseSchema = z.object({
     .nullish(),
 });
 export type ConversationAggregateResponse = z.infer<typeof conversationAggregateResponseSchema>;
+
+/** CampaignPerformanceDataListing, reduced to the fields pacing reads; every figure may be absent. */
+export const campaignPerformanceListingSchema = z.object({
+  entities: z
+    .array(
+      z.object({
+        campaign: z.object({ id }),
+        contactRate: z.object({ connectRatio: z.number().min(0).max(1).nullish() }).nullish(),
+        idleAgents: count.nullish(),
+        effectiveIdleAgents: count.nullish(),
+        adjustedCallsPerAgent: count.nullish(),
+        outstandingCalls: count.nullish(),
+      }),
+    )
+    .nullish(),
+});
+export type CampaignPerformanceListing = z.infer<typeof campaignPerformanceListingSchema>;
 
 /**
  * Formats a path such as ["results", 0, "data", 2, "stats", "count"] as "results[0].data[2].stats.count".

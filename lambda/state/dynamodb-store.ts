@@ -5,17 +5,30 @@ import { StateConflictError, type ControllerState, type Lease, type StateStore }
 
 const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
 
-/** A stored item; anything else in the table is a corrupted item, reported by field. */
-const itemSchema = z.object({
-  campaignId: z.string(),
+const loopShape = {
   integral: finite,
   previousError: finite,
   previousMeasurement: finite.optional(),
   lastOutput: finite,
   lastWritten: finite,
   lastTickTime: finite,
+};
+const count = z.number().int().nonnegative();
+
+/** A stored item; anything else in the table is a corrupted item, reported by field. */
+const itemSchema = z.object({
+  campaignId: z.string(),
+  ...loopShape,
   lastEventId: z.string(),
   version: z.number().int().nonnegative(),
+  compliance: z
+    .object({
+      anchor: finite,
+      countedUntil: finite,
+      buckets: z.array(z.object({ start: finite, abandoned: count, live: count })),
+      loop: z.object(loopShape).optional(),
+    })
+    .optional(),
 });
 
 /** Raised when a stored item cannot be read back as controller state. */

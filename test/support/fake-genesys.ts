@@ -127,6 +127,10 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
         })),
       });
     }
+    if (req.method === 'POST' && url.pathname === '/api/v2/outbound/campaigns/performance/query') {
+      const entities = (body as string[]).flatMap((id) => (campaigns.has(id) ? [{ campaign: { id }, contactRate: { connectRatio: 0.25 }, idleAgents: 2, effectiveIdleAgents: 2.5, adjustedCallsPerAgent: 1.5, outstandingCalls: 6 }] : []));
+      return json(200, { entities });
+    }
     const patch = url.pathname.match(/^\/api\/v2\/outbound\/campaigns\/([^/]+)$/);
     if (req.method === 'PATCH' && patch) {
       if (patchGate) await patchGate;

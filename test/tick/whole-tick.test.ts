@@ -100,12 +100,18 @@ describe('whole ticks through the handler', () => {
     expect(state).toMatchObject({ version: 2, lastWritten: report.newValue, lastEventId: second.eventId });
   });
 
-  it('reads every campaign and queue in batched queries, not one request per campaign', async () => {
+  it('reads every campaign and queue in batched queries, one per distinct window, not one request per campaign', async () => {
     await tick();
     const paths = genesys.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`);
     expect(paths.filter((p) => p === 'GET /api/v2/outbound/campaigns')).toHaveLength(1);
-    expect(paths.filter((p) => p === 'POST /api/v2/analytics/conversations/aggregates/query')).toHaveLength(2);
+    expect(paths.filter((p) => p === 'POST /api/v2/outbound/campaigns/performance/query')).toHaveLength(1);
     expect(paths.filter((p) => p === 'POST /api/v2/analytics/queues/observations/query')).toHaveLength(1);
+    // The queue's 15 minutes; outbound: the abandon objective's 15 minutes, the compliance loop's
+    // 30 and the guard's 10, the last two for both campaigns in one query each.
+    const aggregates = genesys.requests.filter((r) => r.path === '/api/v2/analytics/conversations/aggregates/query');
+    expect(aggregates).toHaveLength(4);
+    const outbound = aggregates.map((r) => r.body as { groupBy: string[]; filter: { predicates: unknown[] } }).filter((b) => b.groupBy.includes('outboundCampaignId'));
+    expect(outbound.map((b) => b.filter.predicates.length).sort()).toEqual([1, 2, 2]);
   });
 
   it('runs a duplicate delivery of the same event once', async () => {
