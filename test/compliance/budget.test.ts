@@ -10,6 +10,7 @@ import {
   type ComplianceCounts,
 } from '../../lambda/compliance/budget.js';
 import type { ComplianceConfig, ComplianceWindow } from '../../lambda/config/config.js';
+import type { ComplianceInput } from '../../lambda/config/schema.js';
 import { campaignWith } from '../support/config.js';
 
 const T0 = Date.parse('2026-05-01T00:00:00Z');
@@ -19,7 +20,7 @@ const DAY = 24 * HOUR;
 const US: ComplianceWindow = { type: 'periods', days: 30, anchor: T0 };
 const UK: ComplianceWindow = { type: 'rolling', hours: 24 };
 
-const config = (overrides: Parameters<typeof campaignWith>[0]['compliance'] = {}): ComplianceConfig => campaignWith({ compliance: overrides }).compliance;
+const config = (overrides: ComplianceInput = {}): ComplianceConfig => campaignWith({ compliance: overrides }).compliance;
 
 /** Counts `facts` in one interval [from, to) through the same path a tick takes. */
 function count(window: ComplianceWindow, counts: ComplianceCounts, to: number, abandoned: number, live: number): ComplianceCounts {
