@@ -3,6 +3,26 @@
  * stands for; where the original leaves a choice open, the choice is written down here.
  */
 
+import type { KnobName } from '../lambda/config/schema.js';
+
+/** The values Genesys accepts for each knob (CampaignPatchRequest; lines up to the site's 300). */
+const GENESYS_RANGE: Record<KnobName, { min: number; max: number; resolution: number }> = {
+  maxCallsPerAgent: { min: 1, max: 15, resolution: 0.01 },
+  abandonRate: { min: 0, max: 100, resolution: 0.01 },
+  outboundLineCount: { min: 0, max: 300, resolution: 1 },
+};
+
+/**
+ * A baseline's output as Genesys would take it: clamped to the field's range, at its resolution.
+ * The tutorial PID's [5, 40] therefore reaches Genesys as 5..15 calls per agent, 5..40 lines, or a
+ * 5..40% abandon target.
+ */
+export function toKnobValue(knob: KnobName, output: number): number {
+  const r = GENESYS_RANGE[knob];
+  const clamped = Math.min(r.max, Math.max(r.min, output));
+  return Number((Math.round(clamped / r.resolution) * r.resolution).toFixed(2));
+}
+
 /**
  * The PID of the widely copied pacing tutorial, ported as published:
  * error = target - SL, with SL = answered / (answered + abandoned) from counts cumulated since

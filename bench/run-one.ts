@@ -8,6 +8,7 @@
  * every 15 s, as VICIdial does). Ours is the real Lambda handler (sim/run/run-scenario.ts).
  */
 import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { KnobName } from '../lambda/config/schema.js';
 import { GenesysClient, TokenProvider } from '../lambda/genesys/index.js';
 import { cumulative, rolling } from '../sim/run/report.js';
@@ -15,24 +16,10 @@ import { summarise } from '../sim/run/summary.js';
 import { startTwin, type Twin } from '../sim/emulator/server.js';
 import type { MinuteSample } from '../sim/model/time-series.js';
 import type { Scenario } from '../sim/model/scenario.js';
-import { AdaptLaw, TutorialPid, type DropStats } from './baselines.js';
+import { AdaptLaw, toKnobValue, TutorialPid, type DropStats } from './baselines.js';
 import type { Job, RunFigures, RunSeries } from './jobs.js';
 
 const MINUTE = 60_000;
-
-/** The values Genesys accepts for each knob (CampaignPatchRequest; lines up to the site's 300). */
-const GENESYS_RANGE: Record<KnobName, { min: number; max: number; resolution: number }> = {
-  maxCallsPerAgent: { min: 1, max: 15, resolution: 0.01 },
-  abandonRate: { min: 0, max: 100, resolution: 0.01 },
-  outboundLineCount: { min: 0, max: 300, resolution: 1 },
-};
-
-/** A baseline's output as Genesys would take it: clamped to the field's range, at its resolution. */
-export function toKnobValue(knob: KnobName, output: number): number {
-  const r = GENESYS_RANGE[knob];
-  const clamped = Math.min(r.max, Math.max(r.min, output));
-  return Number((Math.round(clamped / r.resolution) * r.resolution).toFixed(2));
-}
 
 function port(twin: Twin): GenesysClient {
   const now = () => twin.nowEpochMs();
@@ -212,8 +199,9 @@ export async function runJob(job: Job) {
   };
 }
 
-if (process.argv[2] && process.send) {
-  const job = JSON.parse(process.argv[2]) as Job;
+// Run only as a forked child, never on import.
+if (process.send && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const job = JSON.parse(process.argv[2]!) as Job;
   runJob(job).then(
     (result) => process.send!({ ok: true, result }, () => process.exit(0)),
     (err: unknown) => process.send!({ ok: false, message: (err as Error).stack ?? String(err) }, () => process.exit(1)),

@@ -9,7 +9,7 @@ import { assessCompliance, countingPlan, type ComplianceAssessment, type Countin
 import type { AbandonCounts } from './compliance/budget.js';
 import type { CampaignConfig, PacingConfig } from './config/config.js';
 import type { KnobName, ObjectiveKind } from './config/schema.js';
-import { gainScale, inboundLoad, reserveViolated } from './control/blending.js';
+import { gainScale, inboundLoad, queueFeedforward, reserveViolated } from './control/blending.js';
 import { decide, type CampaignDecision, type Override } from './control/decide.js';
 import { abandonRate, measureObjective } from './control/measure.js';
 import type { HoldReason, Measurement } from './control/pid.js';
@@ -359,6 +359,7 @@ async function runCampaign(
     // Without the live state the threshold cannot be judged: the other loops still act.
     reserveViolated: live !== undefined && load !== undefined && c.blending !== undefined && reserveViolated(c.blending, live, load),
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
+    feedforward: queueFeedforward(c.feedforward, live),
     stale,
     state,
     now: tickTime,

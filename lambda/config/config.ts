@@ -53,8 +53,11 @@ export interface ComplianceConfig {
   minSample: number;
   /** Facts younger than this are counted at a later tick, once Genesys has settled them. */
   settleSeconds: number;
-  /** The short-window guard: above `rate` over `minutes` (with `minSample` live answers), cut at once. */
-  guard: { minutes: number; rate: number; minSample: number };
+  /**
+   * The short-window guard: over the last `minutes`, on at least `minSample` live answers, more
+   * abandons than a rate at the limit explains (binomial tail below `significance`) cut at once.
+   */
+  guard: { minutes: number; minSample: number; significance: number };
   /** The knob the compliance loop moves; when it is the campaign's own knob, it caps the PID's output. */
   knob: KnobConfig;
   gains: Gains;
@@ -91,8 +94,10 @@ export interface CampaignConfig {
   maxGapMinutes: number;
   derivativeFilterMinutes: number;
   compliance: ComplianceConfig;
-  /** Present when the campaign's agents are blended with an inbound queue (inboundServiceLevel only). */
+  /** Present when the threshold policy guards the objective's queue (queue objectives only). */
   blending?: BlendingConfig;
+  /** Present when the objective queue's live state feeds forward into the knob. */
+  feedforward?: { idleGain: number; waitingGain: number; idleTarget: number };
   /** Present when the gains are scheduled by team size. */
   gainSchedule?: { referenceAgents: number; minScale: number };
 }
@@ -116,7 +121,7 @@ export const COMPLIANCE_DEFAULTS = {
   windowMinutes: 30,
   minSample: 20,
   settleSeconds: 60,
-  guard: { minutes: 10, minSample: 10, /** rate = limit * this unless set */ rateMultiple: 2 },
+  guard: { minutes: 10, minSample: 10, significance: 0.01 },
 } as const;
 
 /** Defaults of the blending threshold policy. */
@@ -192,6 +197,7 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
       };
       const blending = c.blending ?? cfg.defaults?.blending;
       const gainSchedule = c.gainSchedule ?? cfg.defaults?.gainSchedule;
+      const feedforward = c.feedforward ?? cfg.defaults?.feedforward;
       return {
         campaignId: c.campaignId,
         ...(c.name === undefined ? {} : { name: c.name }),
@@ -202,6 +208,7 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
         ...tuning,
         compliance: resolveCompliance(mergeCompliance(cfg.defaults?.compliance, c.compliance), knob),
         ...(blending ? { blending: { ...BLENDING_DEFAULTS, ...stripUndefined(blending) } } : {}),
+        ...(feedforward ? { feedforward: { idleTarget: 0, ...stripUndefined(feedforward) } as CampaignConfig['feedforward'] } : {}),
         ...(gainSchedule ? { gainSchedule } : {}),
       };
     }),
@@ -227,21 +234,26 @@ function resolveCompliance(input: ComplianceInput, campaignKnob: KnobConfig): Co
   return {
     limit,
     window,
-    aim: input.aim ?? Math.max(limit / 2, limit - D.aimBelowLimit),
-    closeMargin: input.closeMargin ?? Math.min(D.closeMargin, limit / 2),
-    warningRate: input.warningRate ?? limit * D.warningShare,
+    aim: input.aim ?? tidy(Math.max(limit / 2, limit - D.aimBelowLimit)),
+    closeMargin: input.closeMargin ?? tidy(Math.min(D.closeMargin, limit / 2)),
+    warningRate: input.warningRate ?? tidy(limit * D.warningShare),
     horizonMinutes: input.horizonMinutes ?? D.horizonMinutes,
     windowMinutes: input.windowMinutes ?? D.windowMinutes,
     minSample: input.minSample ?? D.minSample,
     settleSeconds: input.settleSeconds ?? D.settleSeconds,
     guard: {
       minutes: input.guard?.minutes ?? D.guard.minutes,
-      rate: input.guard?.rate ?? Math.min(0.99, limit * D.guard.rateMultiple),
       minSample: input.guard?.minSample ?? D.guard.minSample,
+      significance: input.guard?.significance ?? D.guard.significance,
     },
     knob,
     gains: input.gains ?? COMPLIANCE_GAINS[knobName],
   };
+}
+
+/** Drops floating-point dust from a derived rate (0.025, not 0.024999999999999998). */
+function tidy(rate: number): number {
+  return Number(rate.toFixed(9));
 }
 
 function pickTuning(c: Partial<typeof TUNING_DEFAULTS>) {

@@ -137,8 +137,12 @@ const complianceShape = z.strictObject({
   guard: z
     .strictObject({
       minutes: z.number().int().min(1).max(60).optional(),
-      rate: rate('the short-window abandon rate that cuts pacing at once').optional(),
       minSample: z.number().int().min(1).optional(),
+      significance: z
+        .number()
+        .gt(0, { error: 'must be above 0: how unlikely the abandons must be at the limit (0.01)' })
+        .max(0.5, { error: 'must be at most 0.5 (0.01 trips on spikes a rate at the limit explains once in a hundred windows)' })
+        .optional(),
     })
     .optional(),
   knob: z
@@ -159,7 +163,11 @@ const complianceShape = z.strictObject({
 });
 export type ComplianceInput = z.input<typeof complianceShape>;
 
-/** The threshold policy for blended agents (pacing.md section 3): outbound only while enough agents stay free for inbound. */
+/**
+ * The threshold policy (pacing.md section 3): outbound only while enough agents of the objective's
+ * queue stay free for it (blended agents and their inbound queue, or an agentless campaign's
+ * transfer queue) and no more than `waitingLimit` calls wait there.
+ */
 const blendingShape = z.strictObject({
   reserveShare: z
     .number()
@@ -169,6 +177,16 @@ const blendingShape = z.strictObject({
   reserveAgents: z.number().int().min(0).optional(),
   waitingLimit: z.number().int().min(0).optional(),
   arrivalMinutes: z.number().int().min(1).max(60).optional(),
+});
+
+/**
+ * Feedforward from the objective queue's live state: knob units per idle agent above `idleTarget`,
+ * minus knob units per call waiting. Acts within the tick, before the windowed service level moves.
+ */
+const feedforwardShape = z.strictObject({
+  idleGain: z.number().nonnegative({ error: 'must be 0 or more: knob units per idle agent above idleTarget' }),
+  waitingGain: z.number().nonnegative({ error: 'must be 0 or more: knob units taken off per call waiting' }),
+  idleTarget: z.number().nonnegative().optional(),
 });
 
 /** Gains scheduled by team size: scaled by on-queue agents / referenceAgents, within [minScale, 1]. */
@@ -187,6 +205,7 @@ const tuningShape = {
   derivativeFilterMinutes: z.number().positive().max(60).optional(),
   compliance: complianceShape.optional(),
   blending: blendingShape.optional(),
+  feedforward: feedforwardShape.optional(),
   gainSchedule: gainScheduleShape.optional(),
 };
 
@@ -239,8 +258,11 @@ export const pacingConfigSchema = z
       checkKnobBounds(knob, c.knob, ['campaigns', i, 'knob'], ctx);
       const compliance = mergeCompliance(cfg.defaults?.compliance, c.compliance);
       checkCompliance(compliance, knob, c, ['campaigns', i, 'compliance'], ctx);
-      if ((c.blending ?? cfg.defaults?.blending) && c.objective.kind !== 'inboundServiceLevel') {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'blending'], message: 'applies to inboundServiceLevel campaigns only (it keeps agents free for their inbound queue): remove it here' });
+      if ((c.feedforward ?? cfg.defaults?.feedforward) && c.objective.kind === 'abandonRate') {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'feedforward'], message: 'needs a queue objective (inboundServiceLevel or queueServiceLevel): its queue is where idle agents and waiting calls are read' });
+      }
+      if ((c.blending ?? cfg.defaults?.blending) && c.objective.kind === 'abandonRate') {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'blending'], message: 'needs a queue objective (inboundServiceLevel or queueServiceLevel): it keeps agents free for that queue' });
       }
       if (c.objective.kind === 'queueServiceLevel' && knob !== 'outboundLineCount') {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'name'], message: 'an agentless campaign feeding a queue is paced by outboundLineCount' });
@@ -300,9 +322,6 @@ function checkCompliance(
   }
   if (c.warningRate !== undefined && c.warningRate > limit) {
     ctx.addIssue({ code: 'custom', path: [...path, 'warningRate'], message: `must be at or below the limit (${limit}): it warns before a breach` });
-  }
-  if (c.guard?.rate !== undefined && c.guard.rate < limit) {
-    ctx.addIssue({ code: 'custom', path: [...path, 'guard', 'rate'], message: `must be at or above the limit (${limit}): the guard is for spikes, the budget handles the rest` });
   }
   if (campaign.objective.kind === 'abandonRate' && campaign.setpoint > limit) {
     ctx.addIssue({ code: 'custom', path: [...path.slice(0, -1), 'setpoint'], message: `must be at or below the compliance limit (${limit})` });

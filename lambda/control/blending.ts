@@ -44,3 +44,13 @@ export function gainScale(schedule: { referenceAgents: number; minScale: number 
   if (!schedule || agents === undefined) return 1;
   return Math.min(1, Math.max(schedule.minScale, agents / schedule.referenceAgents));
 }
+
+/**
+ * Feedforward from the live queue: idle agents above the target call for more outbound now, calls
+ * waiting for less, in knob units, before the windowed service level has moved. 0 without the
+ * live state.
+ */
+export function queueFeedforward(config: { idleGain: number; waitingGain: number; idleTarget: number } | undefined, live: QueueLiveState | undefined): number {
+  if (!config || !live) return 0;
+  return config.idleGain * (live.idleAgents - config.idleTarget) - config.waitingGain * live.waiting;
+}

@@ -28,6 +28,8 @@ export interface DecideInput {
   reserveViolated: boolean;
   /** Gain scheduling factor for this tick. */
   gainScale: number;
+  /** Feedforward on the campaign's own knob this tick, knob units. */
+  feedforward: number;
   stale: boolean;
   state: ControllerState | undefined;
   now: number;
@@ -93,6 +95,7 @@ export function decide(input: DecideInput): CampaignDecision {
     now,
     eventId,
     gainScale: input.gainScale,
+    ...(input.feedforward ? { feedforward: input.feedforward } : {}),
     ...(ceiling === undefined ? {} : { ceiling }),
   });
 

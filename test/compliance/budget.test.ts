@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addCounts,
+  binomialTail,
   budgetView,
   guardTripped,
   intervalsToCount,
@@ -154,11 +155,21 @@ describe('window roll-over', () => {
 });
 
 describe('short-window guard', () => {
-  it('trips on a spike above its rate with enough live answers, not on one unlucky call', () => {
-    const cfg = config({ guard: { rate: 0.06, minSample: 10 } });
-    expect(guardTripped(cfg, { abandoned: 2, live: 20 })).toBe(true);
-    expect(guardTripped(cfg, { abandoned: 1, live: 5 })).toBe(false);
-    expect(guardTripped(cfg, { abandoned: 1, live: 20 })).toBe(false);
+  it('trips on more abandons than a rate at the limit explains, not on the noise of small counts', () => {
+    const cfg = config({ limit: 0.03, guard: { minSample: 10, significance: 0.01 } });
+    // 3 in 40 happens about one window in eight at 3%: noise
+    expect(guardTripped(cfg, { abandoned: 3, live: 40 })).toBe(false);
+    // 6 in 40 happens well under once in a hundred at 3%: a spike
+    expect(guardTripped(cfg, { abandoned: 6, live: 40 })).toBe(true);
+    // Too few live answers to judge, or no data
+    expect(guardTripped(cfg, { abandoned: 3, live: 5 })).toBe(false);
     expect(guardTripped(cfg, undefined)).toBe(false);
+  });
+
+  it('computes the binomial tail exactly', () => {
+    expect(binomialTail(10, 0, 0.3)).toBe(1);
+    expect(binomialTail(10, 11, 0.3)).toBe(0);
+    expect(binomialTail(3, 2, 0.5)).toBeCloseTo(0.5);
+    expect(binomialTail(40, 3, 0.03)).toBeCloseTo(1 - 0.97 ** 40 - 40 * 0.03 * 0.97 ** 39 - 780 * 0.03 ** 2 * 0.97 ** 38, 10);
   });
 });

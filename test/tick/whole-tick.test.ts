@@ -215,3 +215,53 @@ describe('whole ticks through the handler', () => {
     expect(genesys.patches()).toHaveLength(0);
   });
 });
+
+describe('compliance counts in the state item', () => {
+  /** Window totals as stored. */
+  async function stored(id: string) {
+    const compliance = (await store.loadMany([id])).get(id)!.compliance!;
+    return { countedUntil: compliance.countedUntil, ...compliance.buckets.reduce((a, b) => ({ live: a.live + b.live, abandoned: a.abandoned + b.abandoned }), { live: 0, abandoned: 0 }) };
+  }
+
+  it('counts each settled minute once, survives a cold start, and a duplicate delivery counts nothing', async () => {
+    // Prepare: 10 live answers and 1 abandon a minute for the abandon-rate campaign
+    genesys.campaignStats.delete(ABANDON_CAMPAIGN);
+    genesys.campaignStatsPerMinute.set(ABANDON_CAMPAIGN, { connected: 10, abandoned: 1 });
+    await tick();
+    await tick();
+    // Act: three more minutes; facts settle a minute after they happen, so three minutes are counted
+    for (let i = 0; i < 3; i += 1) await tick();
+    const afterFive = await stored(ABANDON_CAMPAIGN);
+    // Assess
+    expect(afterFive).toMatchObject({ live: 30, abandoned: 3 });
+    const report = (await tick('evt-dup', (now += 60_000))).campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)!;
+    expect(report.compliance).toMatchObject({ windowLive: 40, windowAbandoned: 4, remainingAbandons: expect.closeTo(0.03 * 40 - 4, 9) });
+    // The same event again: skipped, nothing counted
+    const again = await tick('evt-dup', now);
+    expect(again.campaigns.every((c) => c.reason === 'duplicate-event')).toBe(true);
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 40, abandoned: 4 });
+    // A cold start (new container, same table): counting continues from the stored counts
+    vi.resetModules();
+    ({ handler } = await import('../../lambda/handler.js'));
+    await tick();
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 50, abandoned: 5, countedUntil: now - 60_000 });
+  });
+
+  it('counts nothing when the outbound metrics cannot be read, and catches up at the next tick', async () => {
+    genesys.campaignStats.delete(ABANDON_CAMPAIGN);
+    genesys.campaignStatsPerMinute.set(ABANDON_CAMPAIGN, { connected: 10, abandoned: 0 });
+    await tick();
+    await tick();
+    await tick();
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 10 });
+    // Forbidden is not retried: the queue query and the first outbound query of the tick fail
+    genesys.failNext(/aggregates/, 403, 2);
+    const failed = await tick();
+    expect(failed.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)).toMatchObject({ outcome: 'error', reason: 'read-failed' });
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 10 });
+    await tick();
+    // Both minutes counted at once, in one interval: nothing lost, nothing twice
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 30 });
+  });
+});
+
