@@ -16,6 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { parsePacingConfig, type PacingConfig } from '../lambda/config/config.js';
+import { COMPLIANCE_WARNINGS_METRIC } from '../lambda/observability.js';
 
 /** Repository root (this file lives in infra/). */
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,8 +96,8 @@ export class PacingController extends Construct {
   public readonly rule: events.Rule;
   /** The validated configuration, with every default filled in. */
   public readonly config: PacingConfig;
-  /** Alarms: function errors, function throttles and ticks stopped. */
-  public readonly alarms: { errors: cloudwatch.Alarm; throttles: cloudwatch.Alarm; ticksStopped: cloudwatch.Alarm };
+  /** Alarms: function errors, function throttles, ticks stopped, and a campaign's abandon rate at its warning level. */
+  public readonly alarms: { errors: cloudwatch.Alarm; throttles: cloudwatch.Alarm; ticksStopped: cloudwatch.Alarm; complianceWarning: cloudwatch.Alarm };
 
   constructor(scope: Construct, id: string, props: PacingControllerProps) {
     super(scope, id);
@@ -235,11 +236,29 @@ export class PacingController extends Construct {
       // No data means no ticks: that is exactly the failure this alarm exists for.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    this.alarms = { errors, throttles, ticksStopped };
+    // One alarm for every campaign: the log line and the per-campaign ComplianceWindowAbandonRate
+    // metric name the campaign (an alarm per campaign would not scale to thousands of campaigns).
+    const complianceWarning = new cloudwatch.Alarm(this, 'ComplianceWarningAlarm', {
+      alarmDescription:
+        'Pacing controller: a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or the ComplianceWindowAbandonRate metric.',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: COMPLIANCE_WARNINGS_METRIC,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: fiveMinutes,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // No ticks is the ticks-stopped alarm's business.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms = { errors, throttles, ticksStopped, complianceWarning };
 
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of [errors, throttles, ticksStopped]) {
+      for (const alarm of [errors, throttles, ticksStopped, complianceWarning]) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }

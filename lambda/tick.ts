@@ -9,7 +9,7 @@ import { assessCompliance, countingPlan, type ComplianceAssessment, type Countin
 import type { AbandonCounts } from './compliance/budget.js';
 import type { CampaignConfig, PacingConfig } from './config/config.js';
 import type { KnobName, ObjectiveKind } from './config/schema.js';
-import { gainScale, inboundLoad, queueFeedforward, reserveViolated } from './control/blending.js';
+import { feedforward, gainScale, inboundLoad, reserveViolated } from './control/blending.js';
 import { decide, type CampaignDecision, type Override } from './control/decide.js';
 import { abandonRate, measureObjective } from './control/measure.js';
 import type { HoldReason, Measurement } from './control/pid.js';
@@ -350,6 +350,7 @@ async function runCampaign(
   const team = liveStates.get(queueId ?? snapshot.queueId ?? '');
   const arrivals = queueId !== undefined && reads.arrivals.ok ? reads.arrivals.value.get(queueId) : undefined;
   const load = live && c.blending ? inboundLoad(live, arrivals, c.blending.arrivalMinutes, queueStats.get(queueId!)) : undefined;
+  const performance = reads.performance.ok ? reads.performance.value.get(c.campaignId) : undefined;
   const decision = decide({
     campaign: c,
     snapshot,
@@ -359,13 +360,12 @@ async function runCampaign(
     // Without the live state the threshold cannot be judged: the other loops still act.
     reserveViolated: live !== undefined && load !== undefined && c.blending !== undefined && reserveViolated(c.blending, live, load),
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
-    feedforward: queueFeedforward(c.feedforward, live),
+    feedforward: feedforward(c.feedforward, live, performance),
     stale,
     state,
     now: tickTime,
     eventId: request.eventId,
   });
-  const performance = reads.performance.ok ? reads.performance.value.get(c.campaignId) : undefined;
   const report = describe(c, decision, measurement, snapshot, live, load, compliance, performance);
   const dryRun = request.dryRun || c.dryRun;
   try {

@@ -96,8 +96,8 @@ export interface CampaignConfig {
   compliance: ComplianceConfig;
   /** Present when the threshold policy guards the objective's queue (queue objectives only). */
   blending?: BlendingConfig;
-  /** Present when the objective queue's live state feeds forward into the knob. */
-  feedforward?: { idleGain: number; waitingGain: number; idleTarget: number };
+  /** Present when idle agents and waiting calls feed forward into the knob. */
+  feedforward?: FeedforwardConfig;
   /** Present when the gains are scheduled by team size. */
   gainSchedule?: { referenceAgents: number; minScale: number };
 }
@@ -123,6 +123,15 @@ export const COMPLIANCE_DEFAULTS = {
   settleSeconds: 60,
   guard: { minutes: 10, minSample: 10, significance: 0.01 },
 } as const;
+
+/** Feedforward on the campaign's knob: per idle agent above the target, minus per call waiting. */
+export interface FeedforwardConfig {
+  /** `queue`: the objective queue's live state; `dialer`: the campaign's performance figures. */
+  source: 'queue' | 'dialer';
+  idleGain: number;
+  waitingGain: number;
+  idleTarget: number;
+}
 
 /** Defaults of the blending threshold policy. */
 export const BLENDING_DEFAULTS: BlendingConfig = { reserveShare: 0.5, reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 };
@@ -208,7 +217,7 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
         ...tuning,
         compliance: resolveCompliance(mergeCompliance(cfg.defaults?.compliance, c.compliance), knob),
         ...(blending ? { blending: { ...BLENDING_DEFAULTS, ...stripUndefined(blending) } } : {}),
-        ...(feedforward ? { feedforward: { idleTarget: 0, ...stripUndefined(feedforward) } as CampaignConfig['feedforward'] } : {}),
+        ...(feedforward ? { feedforward: { source: 'queue', idleTarget: 0, ...stripUndefined(feedforward) } as FeedforwardConfig } : {}),
         ...(gainSchedule ? { gainSchedule } : {}),
       };
     }),

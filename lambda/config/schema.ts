@@ -180,10 +180,13 @@ const blendingShape = z.strictObject({
 });
 
 /**
- * Feedforward from the objective queue's live state: knob units per idle agent above `idleTarget`,
- * minus knob units per call waiting. Acts within the tick, before the windowed service level moves.
+ * Feedforward: knob units per idle agent above `idleTarget`, minus knob units per call waiting.
+ * Source `queue` (default): the objective queue's live state (idle agents, calls waiting).
+ * Source `dialer`: the campaign's performance figures (idle agents, and as "waiting" the live
+ * answers on their way: outstanding calls x connect ratio). Acts within the tick.
  */
 const feedforwardShape = z.strictObject({
+  source: z.enum(['queue', 'dialer'], { error: 'must be "queue" (the live queue) or "dialer" (the campaign performance figures)' }).optional(),
   idleGain: z.number().nonnegative({ error: 'must be 0 or more: knob units per idle agent above idleTarget' }),
   waitingGain: z.number().nonnegative({ error: 'must be 0 or more: knob units taken off per call waiting' }),
   idleTarget: z.number().nonnegative().optional(),
@@ -258,8 +261,9 @@ export const pacingConfigSchema = z
       checkKnobBounds(knob, c.knob, ['campaigns', i, 'knob'], ctx);
       const compliance = mergeCompliance(cfg.defaults?.compliance, c.compliance);
       checkCompliance(compliance, knob, c, ['campaigns', i, 'compliance'], ctx);
-      if ((c.feedforward ?? cfg.defaults?.feedforward) && c.objective.kind === 'abandonRate') {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'feedforward'], message: 'needs a queue objective (inboundServiceLevel or queueServiceLevel): its queue is where idle agents and waiting calls are read' });
+      const feedforward = c.feedforward ?? cfg.defaults?.feedforward;
+      if (feedforward && (feedforward.source ?? 'queue') === 'queue' && c.objective.kind === 'abandonRate') {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'feedforward'], message: 'with source "queue" it needs a queue objective (inboundServiceLevel or queueServiceLevel), where idle agents and waiting calls are read; use source "dialer" for the campaign\'s own figures' });
       }
       if ((c.blending ?? cfg.defaults?.blending) && c.objective.kind === 'abandonRate') {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'blending'], message: 'needs a queue objective (inboundServiceLevel or queueServiceLevel): it keeps agents free for that queue' });

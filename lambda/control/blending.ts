@@ -2,8 +2,8 @@
  * What the live queue state and the campaign's team tell the loop before any error shows:
  * the threshold policy for blended agents and gain scheduling by team size. Pure functions.
  */
-import type { BlendingConfig } from '../config/config.js';
-import type { QueueLiveState, QueueWindowStats } from '../ports.js';
+import type { BlendingConfig, FeedforwardConfig } from '../config/config.js';
+import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../ports.js';
 
 /**
  * Inbound load in erlangs (agents' worth of inbound work): the larger of what is on the queue now
@@ -46,11 +46,19 @@ export function gainScale(schedule: { referenceAgents: number; minScale: number 
 }
 
 /**
- * Feedforward from the live queue: idle agents above the target call for more outbound now, calls
- * waiting for less, in knob units, before the windowed service level has moved. 0 without the
- * live state.
+ * Feedforward, in knob units: idle agents above the target call for more outbound now, calls
+ * waiting for less, before the windowed measurement has moved. From the live queue (idle agents,
+ * calls waiting) or from the dialer's figures (idle agents, and the live answers on their way:
+ * outstanding calls x connect ratio). 0 when the figures it needs are missing.
  */
-export function queueFeedforward(config: { idleGain: number; waitingGain: number; idleTarget: number } | undefined, live: QueueLiveState | undefined): number {
-  if (!config || !live) return 0;
-  return config.idleGain * (live.idleAgents - config.idleTarget) - config.waitingGain * live.waiting;
+export function feedforward(config: FeedforwardConfig | undefined, live: QueueLiveState | undefined, dialer: CampaignPerformance | undefined): number {
+  if (!config) return 0;
+  const figures =
+    config.source === 'queue'
+      ? live && { idle: live.idleAgents, waiting: live.waiting }
+      : dialer?.idleAgents !== undefined && dialer.outstandingCalls !== undefined && dialer.connectRatio !== undefined
+        ? { idle: dialer.idleAgents, waiting: dialer.outstandingCalls * dialer.connectRatio }
+        : undefined;
+  if (!figures) return 0;
+  return config.idleGain * (figures.idle - config.idleTarget) - config.waitingGain * figures.waiting;
 }

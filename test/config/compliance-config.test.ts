@@ -89,7 +89,7 @@ describe('compliance errors name the field and the fix', () => {
 describe('blending, feedforward and gain schedule', () => {
   it('fill their defaults when present, and are absent otherwise', () => {
     expect(campaignWith({ blending: {} }).blending).toEqual({ reserveShare: 0.5, reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 });
-    expect(campaignWith({ feedforward: { idleGain: 0.5, waitingGain: 1 } }).feedforward).toEqual({ idleGain: 0.5, waitingGain: 1, idleTarget: 0 });
+    expect(campaignWith({ feedforward: { idleGain: 0.5, waitingGain: 1 } }).feedforward).toEqual({ source: 'queue', idleGain: 0.5, waitingGain: 1, idleTarget: 0 });
     expect(campaignWith().blending).toBeUndefined();
     expect(campaignWith().feedforward).toBeUndefined();
     expect(campaignWith().gainSchedule).toBeUndefined();
@@ -98,8 +98,9 @@ describe('blending, feedforward and gain schedule', () => {
   it('need a queue objective', () => {
     expect(problems({ objective: { kind: 'abandonRate' }, setpoint: 0.02, blending: {} })).toEqual([expect.stringMatching(/^campaigns\[0\]\.blending: needs a queue objective/)]);
     expect(problems({ objective: { kind: 'abandonRate' }, setpoint: 0.02, feedforward: { idleGain: 1, waitingGain: 1 } })).toEqual([
-      expect.stringMatching(/^campaigns\[0\]\.feedforward: needs a queue objective/),
+      expect.stringMatching(/^campaigns\[0\]\.feedforward: with source "queue" it needs a queue objective/),
     ]);
+    expect(problems({ objective: { kind: 'abandonRate' }, setpoint: 0.02, feedforward: { source: 'dialer', idleGain: 1, waitingGain: 1 } })).toEqual([]);
   });
 
   it('reject a reserve share above 1 and a gain schedule with minScale 0', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BLENDING_DEFAULTS } from '../../lambda/config/config.js';
-import { gainScale, inboundLoad, queueFeedforward, reserveViolated } from '../../lambda/control/blending.js';
+import { feedforward, gainScale, inboundLoad, reserveViolated } from '../../lambda/control/blending.js';
 import type { QueueLiveState, QueueWindowStats } from '../../lambda/ports.js';
 
 const live = (over: Partial<QueueLiveState> = {}): QueueLiveState => ({ queueId: 'q', waiting: 0, idleAgents: 10, onQueueAgents: 26, interacting: 5, ...over });
@@ -36,16 +36,24 @@ describe('threshold policy (blended agents)', () => {
   });
 });
 
-describe('feedforward from the live queue', () => {
-  it('adds per idle agent above the target and takes off per call waiting', () => {
-    const ff = { idleGain: 0.5, waitingGain: 1, idleTarget: 2 };
-    expect(queueFeedforward(ff, live({ idleAgents: 6, waiting: 0 }))).toBe(2);
-    expect(queueFeedforward(ff, live({ idleAgents: 0, waiting: 3 }))).toBe(-4);
+describe('feedforward', () => {
+  it('from the live queue: adds per idle agent above the target and takes off per call waiting', () => {
+    const ff = { source: 'queue' as const, idleGain: 0.5, waitingGain: 1, idleTarget: 2 };
+    expect(feedforward(ff, live({ idleAgents: 6, waiting: 0 }), undefined)).toBe(2);
+    expect(feedforward(ff, live({ idleAgents: 0, waiting: 3 }), undefined)).toBe(-4);
   });
 
-  it('is zero without a configuration or a live state', () => {
-    expect(queueFeedforward(undefined, live())).toBe(0);
-    expect(queueFeedforward({ idleGain: 1, waitingGain: 1, idleTarget: 0 }, undefined)).toBe(0);
+  it('from the dialer: idle agents against the live answers on their way (outstanding calls x connect ratio)', () => {
+    const ff = { source: 'dialer' as const, idleGain: 0.1, waitingGain: 0.1, idleTarget: 1 };
+    // 3 idle, 8 calls out at a 25% connect ratio: 2 live answers coming
+    expect(feedforward(ff, undefined, { campaignId: 'c', idleAgents: 3, outstandingCalls: 8, connectRatio: 0.25 })).toBeCloseTo(0.1 * 2 - 0.1 * 2, 9);
+    expect(feedforward(ff, undefined, { campaignId: 'c', idleAgents: 0, outstandingCalls: 20, connectRatio: 0.25 })).toBeCloseTo(-0.1 - 0.5, 9);
+  });
+
+  it('is zero without a configuration or the figures it needs', () => {
+    expect(feedforward(undefined, live(), undefined)).toBe(0);
+    expect(feedforward({ source: 'queue', idleGain: 1, waitingGain: 1, idleTarget: 0 }, undefined, undefined)).toBe(0);
+    expect(feedforward({ source: 'dialer', idleGain: 1, waitingGain: 1, idleTarget: 0 }, live(), { campaignId: 'c', idleAgents: 2 })).toBe(0);
   });
 });
 

@@ -262,13 +262,30 @@ describe('PacingController alarms', () => {
     });
   });
 
+  it('alarms when any campaign\'s abandon rate over its regulatory window reaches its warning level', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess: the metric the handler publishes once per tick, with the service dimension only
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'GenesysPacing',
+      MetricName: 'ComplianceWarnings',
+      Dimensions: [{ Name: 'service', Value: 'pacing-controller' }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('has no actions without a topic', () => {
     // Prepare / Act
     const { template } = synth();
 
     // Assess
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
   });
 
@@ -279,7 +296,7 @@ describe('PacingController alarms', () => {
     // Assess
     const topicRef = { Ref: stack.getLogicalId(alarmTopic!.node.defaultChild as never) };
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);
