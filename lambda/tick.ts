@@ -60,7 +60,8 @@ export interface CampaignReport {
   knob: KnobName;
   outcome: CampaignOutcome;
   /** Why it was written, held or skipped, in a few words. */
-  reason: HoldReason | 'pid' | 'override' | 'duplicate-event' | 'older-than-stored-tick' | 'concurrent-invocation' | 'campaign-not-found' | 'read-failed' | 'write-failed' | 'state-save-failed';
+  /** `compliance`: only the compliance loop's own knob moved. */
+  reason: HoldReason | 'pid' | 'override' | 'compliance' | 'duplicate-event' | 'older-than-stored-tick' | 'concurrent-invocation' | 'campaign-not-found' | 'read-failed' | 'write-failed' | 'state-save-failed';
   measured?: number;
   sample?: number;
   setpoint: number;
@@ -303,6 +304,10 @@ function readFailure(c: CampaignConfig, reads: Reads): string | undefined {
     if (thresholdError) return `service-level threshold read failed: ${thresholdError}`;
     if (!reads.queueStats.ok) return `queue metrics read failed: ${reads.queueStats.message}`;
   }
+  // Feedforward and the threshold policy act on these reads: without them the knob would move
+  // because of the fault, so the campaign holds instead.
+  if ((c.blending || c.feedforward?.source === 'queue') && !reads.live.ok) return `live queue read failed: ${reads.live.message}`;
+  if (c.feedforward?.source === 'dialer' && !reads.performance.ok) return `campaign performance read failed: ${reads.performance.message}`;
   return undefined;
 }
 
@@ -393,7 +398,7 @@ function describe(
   const knobNow = snapshot.knobs[c.knob.name];
   const loopKnob = c.compliance.knob.name;
   return {
-    ...baseReport(c, 'held', main.reason === 'unchanged' && complianceLoop.action === 'change' && !decision.sharedKnob ? 'pid' : main.reason),
+    ...baseReport(c, 'held', main.action !== 'change' && decision.writes[loopKnob] !== undefined && !decision.sharedKnob ? 'compliance' : main.reason),
     ...(measurement ? { measured: measurement.value, sample: measurement.sample } : {}),
     ...(main.error === undefined ? {} : { error: main.error }),
     ...(main.terms ? { p: main.terms.p, i: main.terms.i, d: main.terms.d } : {}),
