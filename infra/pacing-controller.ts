@@ -19,6 +19,10 @@ import { parsePacingConfig, type PacingConfig } from '../lambda/config/config.js
 import { PacingDashboard } from './dashboard.js';
 import { BUNDLED_CONFIG_FILE, HANDLER_BUNDLING, HANDLER_ENTRY, HANDLER_ENVIRONMENT, REPO_ROOT } from './handler-bundle.js';
 import { LEGAL_ABANDON_RATE_CAP, METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
+import { AUDIT_TABLE_ACTIONS } from '../lambda/audit/dynamodb-audit-log.js';
+import { SECRET_ACTIONS } from '../lambda/credentials.js';
+import { BLIND_CAMPAIGNS_METRIC_NAME } from '../lambda/observability.js';
+import { STATE_TABLE_ACTIONS } from '../lambda/state/dynamodb-store.js';
 
 export { LEGAL_ABANDON_RATE_CAP, METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
 export { BUNDLED_CONFIG_FILE } from './handler-bundle.js';
@@ -147,7 +151,7 @@ export class PacingController extends Construct {
   public readonly config: PacingConfig;
   /**
    * Alarms: function errors and throttles, ticks stopped, the abandon-rate compliance warning, Genesys API
-   * errors and throttling, and audit entries that could not be written.
+   * errors and throttling, audit entries that could not be written, and campaigns paced blind.
    */
   public readonly alarms: {
     errors: cloudwatch.Alarm;
@@ -157,6 +161,7 @@ export class PacingController extends Construct {
     apiErrors: cloudwatch.Alarm;
     genesysThrottles: cloudwatch.Alarm;
     auditWriteFailures: cloudwatch.Alarm;
+    blind: cloudwatch.Alarm;
   };
 
   constructor(scope: Construct, id: string, props: PacingControllerProps) {
@@ -255,10 +260,12 @@ export class PacingController extends Construct {
       rmSync(configDir, { recursive: true, force: true });
     }
 
-    this.secret.grantRead(this.fn);
-    this.table.grantReadWriteData(this.fn);
+    // Exactly the calls the handler makes, not the broader grantRead/grantReadWriteData sets
+    // (DescribeSecret, Scan, Query, DeleteItem... are never needed).
+    iam.Grant.addToPrincipal({ grantee: this.fn, actions: [...SECRET_ACTIONS], resourceArns: [this.secret.secretArn] });
+    this.table.grant(this.fn, ...STATE_TABLE_ACTIONS);
     // Append only: the function never reads, updates or deletes audit entries (the TTL expires them).
-    this.auditTable.grant(this.fn, 'dynamodb:BatchWriteItem');
+    this.auditTable.grant(this.fn, ...AUDIT_TABLE_ACTIONS);
 
     this.rule = new events.Rule(this, 'Tick', {
       schedule,
@@ -346,7 +353,24 @@ export class PacingController extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.alarms = { errors, throttles, ticksStopped, abandonRateWarning, apiErrors, genesysThrottles, auditWriteFailures };
+    const blind = new cloudwatch.Alarm(this, 'BlindAlarm', {
+      alarmDescription:
+        'Pacing controller: at least one campaign has been blind (its metrics unreadable or stale) for blindTicksBeforeSafe ticks in a row, so its pacing was stepped down to its safe value. The logs name the campaign and the failed read (reason read-failed or stale-data).',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: BLIND_CAMPAIGNS_METRIC_NAME,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        // One period per tick: the blind limit already waited, the alarm should not wait again.
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // No ticks is the ticks-stopped alarm's case, not this one's.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms = { errors, throttles, ticksStopped, abandonRateWarning, apiErrors, genesysThrottles, auditWriteFailures, blind };
 
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);

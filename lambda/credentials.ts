@@ -13,6 +13,9 @@ export class CredentialsError extends Error {
   override readonly name = 'CredentialsError';
 }
 
+/** The IAM actions reading the credentials needs on the secret: the stack grants these and nothing else. */
+export const SECRET_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
+
 const credentialsSchema = z.object({ clientId: z.string().check(z.minLength(1)), clientSecret: z.string().check(z.minLength(1)) });
 
 const EXPECTED = `its value must be {"clientId": "...", "clientSecret": "..."} (an OAuth client-credentials client)`;
@@ -28,7 +31,8 @@ export async function readGenesysCredentials(secretName: string, maxAgeSeconds =
   try {
     raw = await getSecret(secretName, { maxAge: maxAgeSeconds });
   } catch (err) {
-    const name = (err as Error).name;
+    // Powertools wraps the SDK's error (ResourceNotFoundException, AccessDeniedException...): name that one.
+    const name = ((err as Error).cause as Error | undefined)?.name ?? (err as Error).name;
     throw new CredentialsError(`cannot read secret "${secretName}" (${name}): create it and fill it, ${EXPECTED}`);
   }
   if (typeof raw !== 'string' || raw.length === 0) throw new CredentialsError(`secret "${secretName}" is empty: ${EXPECTED}`);

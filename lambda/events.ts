@@ -67,7 +67,7 @@ export function parseEvent(event: unknown): ControllerEvent {
  */
 export function toTickRequest(event: ControllerEvent, configuredIds: readonly string[], requestId: string, now: number): TickRequest {
   if (event.kind === 'scheduled') {
-    return { eventId: event.eventId, eventTime: event.eventTime, dryRun: false, saveState: true };
+    return { eventId: event.eventId, invocationId: requestId, eventTime: event.eventTime, dryRun: false, saveState: true };
   }
   const unknown = (event.campaignIds ?? []).filter((id) => !configuredIds.includes(id));
   if (unknown.length > 0) {
@@ -75,6 +75,7 @@ export function toTickRequest(event: ControllerEvent, configuredIds: readonly st
   }
   return {
     eventId: `console:${requestId}`,
+    invocationId: requestId,
     eventTime: now,
     dryRun: event.dryRun,
     saveState: !event.dryRun,

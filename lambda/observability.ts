@@ -6,6 +6,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { TickSummary } from './tick.js';
 
+/** Campaigns blind for at least their `blindTicksBeforeSafe` ticks; the stack alarms on it. */
+export const BLIND_CAMPAIGNS_METRIC_NAME = 'BlindCampaigns';
+
+/** How many campaigns of the tick reached their blind limit (and so fell back to their safe value). */
+export function blindCampaigns(summary: TickSummary): number {
+  return summary.campaigns.filter((c) => c.blind !== undefined && c.blind.ticks >= c.blind.limit).length;
+}
+
 /** Genesys request counters for the tick, from the client. */
 export interface ApiCounters {
   errors: number;
@@ -21,6 +29,7 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
     if (c.outcome === 'error') logger.error('campaign tick failed', line);
     else if (c.auditFailed) logger.error('change not recorded in the audit trail', line);
     else if (c.reason === 'manual-change') logger.warn('knob changed by hand; continuing from the new value', line);
+    else if (c.blind) logger.warn('campaign blind: its objective cannot be seen this tick', line);
     else logger.info('campaign tick', line);
 
     // One EMF record per campaign, every metric in it dimensioned by service and campaignId.
@@ -33,6 +42,7 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
     if (c.newValue !== undefined) metrics.addMetric('KnobValue', MetricUnit.NoUnit, c.newValue);
     metrics.addMetric('Written', MetricUnit.Count, c.outcome === 'written' ? 1 : 0);
     metrics.addMetric('Held', MetricUnit.Count, c.outcome === 'held' ? 1 : 0);
+    metrics.addMetric('BlindTicks', MetricUnit.Count, c.blind?.ticks ?? 0);
     metrics.publishStoredMetrics();
   }
   metrics.addMetric('Ticks', MetricUnit.Count, 1);
@@ -42,6 +52,7 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
   metrics.addMetric('CampaignErrors', MetricUnit.Count, summary.counts.error);
   metrics.addMetric('WritesDeferred', MetricUnit.Count, summary.campaigns.filter((c) => c.reason === 'write-deferred').length);
   metrics.addMetric('AuditWriteFailures', MetricUnit.Count, summary.campaigns.filter((c) => c.auditFailed).length);
+  metrics.addMetric(BLIND_CAMPAIGNS_METRIC_NAME, MetricUnit.Count, blindCampaigns(summary));
   metrics.addMetric('ApiErrors', MetricUnit.Count, api.errors);
   metrics.addMetric('GenesysThrottles', MetricUnit.Count, api.throttled);
   metrics.publishStoredMetrics();

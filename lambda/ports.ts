@@ -91,13 +91,19 @@ export interface ControllerState {
   /** Virtual or real epoch ms of the last tick that advanced this state. */
   lastTickTime: number;
   lastEventId: string;
+  /** Consecutive ticks that could not see the objective (metrics unreadable or stale); 0 when the last tick could. */
+  blindTicks: number;
   /** Optimistic-locking counter; incremented by every save. */
   version: number;
 }
 
 /** A lease that lets exactly one invocation PATCH a campaign for a given tick. */
 export interface Lease {
-  eventId: string;
+  /**
+   * The invocation holding it. Per invocation, not per event: the same event delivered to two
+   * containers at once must not let both through.
+   */
+  owner: string;
   /** Epoch ms after which another invocation may take the campaign over. */
   until: number;
 }
@@ -120,13 +126,13 @@ export interface StateStore {
    * @throws StateConflictError otherwise
    */
   acquireLease(campaignId: string, expectedVersion: number | undefined, lease: Lease, now: number): Promise<void>;
-  /** Drops this tick's lease and leaves the state as it was (after a failed PATCH). */
-  releaseLease(campaignId: string, eventId: string): Promise<void>;
+  /** Drops this invocation's lease and leaves the state as it was (after a failed PATCH). */
+  releaseLease(campaignId: string, owner: string): Promise<void>;
   /**
-   * Writes the new state (version = expectedVersion + 1) and clears any lease this tick holds.
-   * @throws StateConflictError when the version moved or another live lease exists
+   * Writes the new state (version = expectedVersion + 1) and clears any lease `leaseOwner` holds.
+   * @throws StateConflictError when the version moved or another invocation holds a live lease
    */
-  save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, eventId: string, now: number): Promise<void>;
+  save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, leaseOwner: string, now: number): Promise<void>;
 }
 
 /** What an audit entry records: a knob the controller wrote, or one a person changed in Genesys. */

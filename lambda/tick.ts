@@ -12,7 +12,7 @@ import pLimit from 'p-limit';
 import type { CampaignConfig, PacingConfig } from './config/config.js';
 import type { KnobName, ObjectiveKind } from './config/schema.js';
 import { measureObjective } from './control/measure.js';
-import { step, type HoldReason, type Measurement, type StepDecision } from './control/pid.js';
+import { blindWithoutCampaign, step, type BlindReason, type HoldReason, type Measurement, type StepDecision } from './control/pid.js';
 import {
   AuditWriteError,
   StateConflictError,
@@ -30,6 +30,8 @@ import {
 /** What to run: a scheduled tick, or a console run for some campaigns. */
 export interface TickRequest {
   eventId: string;
+  /** This invocation (the Lambda request id): owns the PATCH leases it takes. */
+  invocationId: string;
   /** The tick's time (the scheduled event's `time`), epoch ms. */
   eventTime: number;
   /** Only these campaigns (all configured ones when absent). */
@@ -52,6 +54,8 @@ export interface TickDeps {
   writeBudget?: () => number;
   /** How old an event may be before the tick holds as stale. */
   maxEventAgeMs?: number;
+  /** How far ahead of the clock an event's time may be before the tick refuses to run it. */
+  maxEventLeadMs?: number;
   /** How long a PATCH lease is honoured; longer than one tick's work. */
   leaseMs?: number;
   concurrency?: number;
@@ -70,8 +74,10 @@ export interface CampaignReport {
   reason:
     | HoldReason
     | 'pid'
+    | 'blind-safe-value'
     | 'duplicate-event'
     | 'older-than-stored-tick'
+    | 'event-in-future'
     | 'concurrent-invocation'
     | 'campaign-not-found'
     | 'read-failed'
@@ -97,6 +103,8 @@ export interface CampaignReport {
   queueId?: string;
   /** Live queue state of the objective's queue, when it has one. */
   queue?: { waiting: number; idleAgents: number; onQueueAgents: number };
+  /** Present while the campaign is blind: consecutive blind ticks, the limit and the value pacing then falls back to. */
+  blind?: { ticks: number; limit: number; safeValue: number };
   message?: string;
   /** The change or manual change is missing from the audit trail (the message says why). */
   auditFailed?: boolean;
@@ -117,6 +125,9 @@ function windowOf(campaign: CampaignConfig, tickTime: number) {
 }
 
 const DEFAULT_MAX_EVENT_AGE_MS = 120_000;
+// A scheduled event carries its scheduled minute and arrives just after it; one from further
+// ahead would store a tick time in the future and make every on-time tick look old.
+const DEFAULT_MAX_EVENT_LEAD_MS = 60_000;
 // Shorter than the schedule period, so a crashed tick never blocks the next one.
 const DEFAULT_LEASE_MS = 55_000;
 
@@ -131,6 +142,11 @@ export async function runTick(config: PacingConfig, request: TickRequest, deps: 
     ? config.campaigns.filter((c) => request.campaignIds!.includes(c.campaignId))
     : config.campaigns;
   const ids = campaigns.map((c) => c.campaignId);
+  const lead = request.eventTime - started;
+  if (lead > (deps.maxEventLeadMs ?? DEFAULT_MAX_EVENT_LEAD_MS)) {
+    const message = `the event's time ${new Date(request.eventTime).toISOString()} is ${Math.round(lead / 1000)} s ahead of the clock: not run, so no campaign's stored tick time jumps ahead (check the event's time and the clock)`;
+    return summarise(request, started, deps, ids, campaigns.map((c) => ({ ...baseReport(c, 'error', 'event-in-future'), message })));
+  }
   const states = await deps.store.loadMany(ids);
 
   const reports: CampaignReport[] = [];
@@ -147,14 +163,19 @@ export async function runTick(config: PacingConfig, request: TickRequest, deps: 
   }
 
   const reads = await readGenesys(active, request.eventTime, deps.genesys);
-  const stale = started - request.eventTime > (deps.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS);
+  const maxAge = deps.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS;
+  const age = started - request.eventTime;
+  const stale = age > maxAge ? `the event is ${Math.round(age / 1000)} s old (limit ${Math.round(maxAge / 1000)} s): its window's data is stale` : undefined;
   const plans = active.map((c) => plan(c, states.get(c.campaignId), reads, stale, request));
   const deferred = deferredWrites(plans, deps.writeBudget?.() ?? Number.POSITIVE_INFINITY, request.eventId);
   const limit = pLimit(deps.concurrency ?? 8);
   const results = await Promise.all(plans.map((p) => ('decision' in p ? limit(() => runCampaign(p, deferred, request, deps)) : p)));
   const audited = await recordAudit(results, deps.audit);
   reports.push(...audited);
+  return summarise(request, started, deps, ids, reports);
+}
 
+function summarise(request: TickRequest, started: number, deps: TickDeps, ids: string[], reports: CampaignReport[]): TickSummary {
   const order = new Map(ids.map((id, i) => [id, i]));
   reports.sort((a, b) => order.get(a.campaignId)! - order.get(b.campaignId)!);
   const counts: Record<CampaignOutcome, number> = { written: 0, 'would-write': 0, held: 0, skipped: 0, error: 0 };
@@ -172,8 +193,9 @@ export async function runTick(config: PacingConfig, request: TickRequest, deps: 
 /** The tick's batched reads; each part may have failed on its own. */
 interface Reads {
   campaigns: Settled<Map<string, CampaignSnapshot>>;
-  queueStats: Settled<Map<string, QueueWindowStats>>;
-  campaignStats: Settled<Map<string, CampaignWindowStats>>;
+  /** Keyed by window length in minutes, then by queue or campaign id. */
+  queueStats: Settled<Map<number, Map<string, QueueWindowStats>>>;
+  campaignStats: Settled<Map<number, Map<string, CampaignWindowStats>>>;
   live: Settled<Map<string, QueueLiveState>>;
   thresholdErrors: Map<string, string>;
 }
@@ -209,28 +231,25 @@ async function readGenesys(campaigns: CampaignConfig[], tickTime: number, genesy
         }
       }),
   );
-  // One window per query: campaigns sharing the longest configured window would over-read,
-  // so group by window length (usually a single group).
+  // One query per window length (usually a single one): a campaign gets its own window.
   const byWindow = groupBy(campaigns, (c) => c.windowMinutes);
   const queueWindowStats = async () => {
-    const merged = new Map<string, QueueWindowStats>();
-    for (const [, group] of byWindow) {
+    const byLength = new Map<number, Map<string, QueueWindowStats>>();
+    for (const [minutes, group] of byWindow) {
       const queues = [...new Set(group.filter((c) => c.objective.kind !== 'abandonRate').map((c) => queueIdOf(c)!))]
         .filter((q) => thresholds.has(q))
         .map((queueId) => ({ queueId, thresholdMs: thresholds.get(queueId)! }));
-      if (queues.length === 0) continue;
-      for (const [k, v] of await genesys.getQueueWindowStats(queues, windowOf(group[0]!, tickTime))) merged.set(k, v);
+      if (queues.length > 0) byLength.set(minutes, await genesys.getQueueWindowStats(queues, windowOf(group[0]!, tickTime)));
     }
-    return merged;
+    return byLength;
   };
   const campaignWindowStats = async () => {
-    const merged = new Map<string, CampaignWindowStats>();
-    for (const [, group] of byWindow) {
+    const byLength = new Map<number, Map<string, CampaignWindowStats>>();
+    for (const [minutes, group] of byWindow) {
       const ids = group.filter((c) => c.objective.kind === 'abandonRate').map((c) => c.campaignId);
-      if (ids.length === 0) continue;
-      for (const [k, v] of await genesys.getCampaignWindowStats(ids, windowOf(group[0]!, tickTime))) merged.set(k, v);
+      if (ids.length > 0) byLength.set(minutes, await genesys.getCampaignWindowStats(ids, windowOf(group[0]!, tickTime)));
     }
-    return merged;
+    return byLength;
   };
   const [campaignSnapshots, queueStats, campaignStats, live] = await Promise.all([
     settle(campaigns.length ? genesys.getCampaigns(campaigns.map((c) => c.campaignId)) : Promise.resolve(new Map())),
@@ -265,9 +284,8 @@ function baseReport(c: CampaignConfig, outcome: CampaignOutcome, reason: Campaig
   };
 }
 
-/** The first read failure that blinds this campaign, if any. */
-function readFailure(c: CampaignConfig, reads: Reads): string | undefined {
-  if (!reads.campaigns.ok) return `campaign read failed: ${reads.campaigns.message}`;
+/** The first failure to read this campaign's objective, if any (the campaign itself is read separately). */
+function metricsFailure(c: CampaignConfig, reads: Reads): string | undefined {
   const queueId = queueIdOf(c);
   if (queueId !== undefined) {
     const thresholdError = reads.thresholdErrors.get(queueId);
@@ -279,7 +297,7 @@ function readFailure(c: CampaignConfig, reads: Reads): string | undefined {
   return undefined;
 }
 
-/** A campaign whose tick ended before any write (a read failure, a missing campaign). */
+/** A campaign whose tick ended before any decision (a missing campaign). */
 interface Finished {
   report: CampaignReport;
 }
@@ -294,32 +312,42 @@ interface Planned {
   report: CampaignReport;
 }
 
-/** Runs the law for one campaign on the tick's reads; pure, no I/O. */
-function plan(c: CampaignConfig, state: ControllerState | undefined, reads: Reads, stale: boolean, request: TickRequest): Finished | Planned {
-  const failure = readFailure(c, reads);
-  if (failure) return { report: { ...baseReport(c, 'error', 'read-failed'), message: failure } };
-  const snapshot = (reads.campaigns as { value: Map<string, CampaignSnapshot> }).value.get(c.campaignId);
+/**
+ * Runs the law for one campaign on the tick's reads; pure, no I/O. A campaign whose metrics or
+ * own record could not be read is blind: it still gets a decision, so the blind ticks are counted.
+ */
+function plan(c: CampaignConfig, state: ControllerState | undefined, reads: Reads, stale: string | undefined, request: TickRequest): Finished | Planned {
+  const dryRun = request.dryRun || c.dryRun;
+  if (!reads.campaigns.ok) {
+    // The knob's value is unknown: nothing can be decided, but the blind tick still counts.
+    const decision = blindWithoutCampaign(state, request.eventTime, request.eventId);
+    const report = describe(c, decision, undefined, undefined, undefined, undefined, `campaign read failed: ${reads.campaigns.message}`);
+    return { c, state, decision, knobNow: undefined, dryRun, report };
+  }
+  const snapshot = reads.campaigns.value.get(c.campaignId);
   if (!snapshot) {
     return { report: { ...baseReport(c, 'error', 'campaign-not-found'), message: `campaign ${c.campaignId} does not exist in Genesys (deleted, or the id in the config is wrong)` } };
   }
-  const queueStats = reads.queueStats.ok ? reads.queueStats.value : new Map<string, QueueWindowStats>();
-  const campaignStats = reads.campaignStats.ok ? reads.campaignStats.value : new Map<string, CampaignWindowStats>();
-  const measurement = measureObjective(c, queueStats, campaignStats);
+  const failure = metricsFailure(c, reads);
+  const blind: BlindReason | undefined = failure ? 'read-failed' : stale ? 'stale-data' : undefined;
+  const queueStats = (reads.queueStats.ok && reads.queueStats.value.get(c.windowMinutes)) || new Map<string, QueueWindowStats>();
+  const campaignStats = (reads.campaignStats.ok && reads.campaignStats.value.get(c.windowMinutes)) || new Map<string, CampaignWindowStats>();
+  const measurement = failure ? undefined : measureObjective(c, queueStats, campaignStats);
   const knobNow = snapshot.knobs[c.knob.name];
   const decision = step({
     campaign: c,
     campaignOn: snapshot.status === 'on',
     knobNow,
     measurement,
-    stale,
+    ...(blind ? { blind } : {}),
     previous: state,
     now: request.eventTime,
     eventId: request.eventId,
   });
   const queueId = queueIdOf(c);
   const live = queueId !== undefined && reads.live.ok ? reads.live.value.get(queueId) : undefined;
-  const report = describe(c, decision, measurement, knobNow, snapshot, live);
-  return { c, state, decision, knobNow, dryRun: request.dryRun || c.dryRun, report };
+  const report = describe(c, decision, measurement, knobNow, snapshot, live, failure ?? stale);
+  return { c, state, decision, knobNow, dryRun, report };
 }
 
 /** A write this plan would send to Genesys. */
@@ -359,11 +387,12 @@ async function runCampaign(p: Planned, deferred: ReadonlySet<string>, request: T
   try {
     result = await apply(c, state, decision, knobNow, p.dryRun, deferred.has(c.campaignId), report, request, deps);
   } catch (err) {
+    const message = joined(report.message, err);
     if (err instanceof StateConflictError) {
-      return { report: { ...report, outcome: 'skipped', reason: 'concurrent-invocation', message: err.message } };
+      return { report: { ...report, outcome: 'skipped', reason: 'concurrent-invocation', message } };
     }
     // The state store failed before any write to Genesys: pacing and state are as they were.
-    return { report: { ...report, outcome: 'error', reason: 'state-save-failed', newValue: knobNow, message: (err as Error).message } };
+    return { report: { ...report, outcome: 'error', reason: 'state-save-failed', ...(knobNow === undefined ? {} : { newValue: knobNow }), message } };
   }
   const audit = auditEntryOf(c, state, result, request, at);
   return audit ? { report: result, audit } : { report: result };
@@ -421,20 +450,39 @@ function describe(
   decision: StepDecision,
   measurement: Measurement | undefined,
   knobNow: number | undefined,
-  snapshot: CampaignSnapshot,
+  snapshot: CampaignSnapshot | undefined,
   live: QueueLiveState | undefined,
+  problem: string | undefined,
 ): CampaignReport {
+  const blindTicks = decision.next?.blindTicks ?? 0;
+  const blind = blindTicks > 0 ? { ticks: blindTicks, limit: c.blindTicksBeforeSafe, safeValue: c.knob.safeValue } : undefined;
+  const message = [problem, blind ? blindNote(blind, decision) : undefined].filter(Boolean).join('; ');
   return {
-    ...baseReport(c, 'held', decision.reason),
-    ...(measurement ? { measured: measurement.value, sample: measurement.sample } : {}),
-    ...(measurement && c.objective.kind === 'abandonRate' && measurement.sample >= c.minSample ? { abandonRate: measurement.value } : {}),
-    ...(decision.error === undefined ? {} : { error: decision.error }),
-    ...(decision.terms ? { p: decision.terms.p, i: decision.terms.i, d: decision.terms.d } : {}),
+    // A failed read is an error even though it only holds: someone has to look at it.
+    ...baseReport(c, decision.reason === 'read-failed' ? 'error' : 'held', decision.reason),
+    ...(measurement ? { measured: readable(measurement.value), sample: measurement.sample } : {}),
+    ...(measurement && c.objective.kind === 'abandonRate' && measurement.sample >= c.minSample ? { abandonRate: readable(measurement.value) } : {}),
+    ...(decision.error === undefined ? {} : { error: readable(decision.error) }),
+    ...(decision.terms ? { p: readable(decision.terms.p), i: readable(decision.terms.i), d: readable(decision.terms.d) } : {}),
     ...(knobNow === undefined ? {} : { previousValue: knobNow }),
     ...(decision.value === undefined ? {} : { newValue: decision.value }),
-    campaignStatus: snapshot.status,
+    ...(snapshot ? { campaignStatus: snapshot.status } : {}),
     ...(live ? { queue: { waiting: live.waiting, idleAgents: live.idleAgents, onQueueAgents: live.onQueueAgents } } : {}),
+    ...(blind ? { blind } : {}),
+    ...(message ? { message } : {}),
   };
+}
+
+function blindNote(blind: { ticks: number; limit: number; safeValue: number }, decision: StepDecision): string {
+  const count = `blind for ${blind.ticks} tick${blind.ticks === 1 ? '' : 's'} in a row`;
+  if (decision.reason === 'blind-safe-value') return `${count} (limit ${blind.limit}): stepping pacing toward the safe value ${blind.safeValue}`;
+  if (blind.ticks >= blind.limit) return `${count} (limit ${blind.limit}): pacing is at or below the safe value ${blind.safeValue}, or cannot be moved without reading the campaign`;
+  return `${count}: pacing held; at ${blind.limit} it steps toward the safe value ${blind.safeValue}`;
+}
+
+/** Rounds a reported figure to 4 decimals: the summary is for people; the state keeps full precision. */
+function readable(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
 }
 
 /** Writes the decision: PATCH under a lease when the knob moves, then the state, or just the state. */
@@ -452,28 +500,28 @@ async function apply(
   const expectedVersion = state?.version;
   const now = deps.now();
   if (decision.action === 'change' && !dryRun && !deferred && decision.value !== undefined && decision.next) {
-    await deps.store.acquireLease(c.campaignId, expectedVersion, { eventId: request.eventId, until: now + (deps.leaseMs ?? DEFAULT_LEASE_MS) }, now);
+    await deps.store.acquireLease(c.campaignId, expectedVersion, { owner: request.invocationId, until: now + (deps.leaseMs ?? DEFAULT_LEASE_MS) }, now);
     try {
       await deps.genesys.patchCampaignKnob(c.campaignId, c.knob.name, decision.value);
     } catch (err) {
-      await deps.store.releaseLease(c.campaignId, request.eventId).catch(() => undefined);
-      return { ...report, outcome: 'error', reason: 'write-failed', newValue: knobNow, message: (err as Error).message };
+      await deps.store.releaseLease(c.campaignId, request.invocationId).catch(() => undefined);
+      return { ...report, outcome: 'error', reason: 'write-failed', newValue: knobNow, message: joined(report.message, err) };
     }
     try {
-      await deps.store.save(decision.next, expectedVersion, request.eventId, now);
+      await deps.store.save(decision.next, expectedVersion, request.invocationId, now);
     } catch (err) {
       // Genesys has the new value; the next tick sees it differ from the stored one and
       // restarts bumplessly from it, so nothing is lost but this tick's integration.
-      return { ...report, outcome: 'written', reason: 'state-save-failed', message: (err as Error).message };
+      return { ...report, outcome: 'written', reason: 'state-save-failed', message: joined(report.message, err) };
     }
-    return { ...report, outcome: 'written', reason: 'pid' };
+    return { ...report, outcome: 'written' };
   }
   const wouldWrite = decision.action === 'change';
   if (request.saveState && decision.next) {
     // An unwritten change keeps the knob's value as the last written one, so the next tick
     // takes it up again instead of mistaking it for a manual change.
     const next = wouldWrite ? { ...decision.next, lastWritten: knobNow! } : decision.next;
-    await deps.store.save(next, expectedVersion, request.eventId, now);
+    await deps.store.save(next, expectedVersion, request.invocationId, now);
   }
   if (wouldWrite && deferred && !dryRun) {
     return {
@@ -484,5 +532,9 @@ async function apply(
       message: `the change to ${decision.value} waits for the next tick: more campaigns changed this tick than the Genesys request budget allows`,
     };
   }
-  return wouldWrite ? { ...report, outcome: 'would-write', reason: 'pid' } : report;
+  return wouldWrite ? { ...report, outcome: 'would-write' } : report;
+}
+
+function joined(message: string | undefined, err: unknown): string {
+  return [message, (err as Error).message].filter(Boolean).join('; ');
 }

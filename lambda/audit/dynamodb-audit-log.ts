@@ -13,6 +13,9 @@ export const AUDIT_SORT_KEY = 'sk';
 /** Epoch-seconds attribute DynamoDB's TTL deletes expired entries by. */
 export const AUDIT_TTL_ATTRIBUTE = 'expiresAt';
 
+/** The IAM actions recording the audit trail needs: append only; the stack grants this and nothing else. */
+export const AUDIT_TABLE_ACTIONS = ['dynamodb:BatchWriteItem'] as const;
+
 // BatchWriteItem takes at most 25 items per call.
 const BATCH_WRITE_LIMIT = 25;
 const UNPROCESSED_RETRIES = 5;

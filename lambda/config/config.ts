@@ -18,7 +18,8 @@ export interface CampaignConfig {
     | { kind: 'queueServiceLevel'; queueId: string; serviceLevelThresholdSeconds?: number };
   /** Target of the measured value, as a fraction (0.8 service level, 0.025 abandon rate). */
   setpoint: number;
-  knob: { name: KnobName; min: number; max: number; maxStep: number; resolution: number };
+  /** `safeValue`: where pacing goes after `blindTicksBeforeSafe` blind ticks (the least aggressive value, `min`, unless set). */
+  knob: { name: KnobName; min: number; max: number; maxStep: number; resolution: number; safeValue: number };
   /** kp per unit of error, ki per unit of error per minute, kd per unit of error-rate in minutes. */
   gains: { kp: number; ki: number; kd: number };
   windowMinutes: number;
@@ -27,6 +28,8 @@ export interface CampaignConfig {
   dryRun: boolean;
   maxGapMinutes: number;
   derivativeFilterMinutes: number;
+  /** Consecutive blind ticks (metrics unreadable or stale) after which pacing steps toward `knob.safeValue`. */
+  blindTicksBeforeSafe: number;
 }
 
 export interface PacingConfig {
@@ -49,13 +52,24 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 300;
 export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
 
 /** Defaults for the loop's tunables when neither the campaign nor `defaults` sets them. */
-export const TUNING_DEFAULTS: { windowMinutes: number; minSample: number; deadBand: number; dryRun: boolean; maxGapMinutes: number; derivativeFilterMinutes: number } = {
+export const TUNING_DEFAULTS: {
+  windowMinutes: number;
+  minSample: number;
+  deadBand: number;
+  dryRun: boolean;
+  maxGapMinutes: number;
+  derivativeFilterMinutes: number;
+  blindTicksBeforeSafe: number;
+} = {
   windowMinutes: 15,
   minSample: 20,
   deadBand: 0.01,
   dryRun: false,
   maxGapMinutes: 10,
   derivativeFilterMinutes: 2,
+  // Five minutes of 1-minute ticks: long enough to ride out a brief API outage, short enough
+  // that a campaign does not dial blind at an aggressive setting for long.
+  blindTicksBeforeSafe: 5,
 };
 
 /** A configuration that cannot be used; the message lists every field at fault and how to fix it. */
@@ -128,6 +142,8 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
           max: c.knob?.max ?? d.max,
           maxStep: c.knob?.maxStep ?? d.maxStep,
           resolution: d.resolution,
+          // The lower bound is the least aggressive value of every knob.
+          safeValue: c.knob?.safeValue ?? c.knob?.min ?? d.min,
         },
         gains: c.gains ?? d.gains,
         ...tuning,
@@ -137,8 +153,8 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
 }
 
 function pickTuning(c: Partial<typeof TUNING_DEFAULTS>) {
-  const { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes } = c;
-  return { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes };
+  const { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe } = c;
+  return { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -85,6 +85,8 @@ const knobSchema = z.strictObject({
   min: z.optional(z.number().check(z.nonnegative())),
   max: z.optional(z.number().check(z.positive())),
   maxStep: z.optional(z.number().check(z.positive({ error: 'must be above 0: the largest change per tick' }))),
+  // Per knob, not in `defaults`: it is in the knob's own units, which differ between knobs.
+  safeValue: z.optional(z.number().check(z.nonnegative({ error: 'must be 0 or more: the knob value to fall back to when blind' }))),
 });
 
 const gainsSchema = z.strictObject({
@@ -101,6 +103,12 @@ const tuningShape = {
   dryRun: z.optional(z.boolean()),
   maxGapMinutes: z.optional(z.number().check(z.positive(), z.maximum(24 * 60))),
   derivativeFilterMinutes: z.optional(z.number().check(z.positive(), z.maximum(60))),
+  blindTicksBeforeSafe: z.optional(
+    z.int({ error: 'must be a whole number of ticks' }).check(
+      z.minimum(1, { error: 'must be at least 1 tick' }),
+      z.maximum(1440, { error: 'must be at most 1440 ticks (a day of 1-minute ticks)' }),
+    ),
+  ),
 };
 
 const campaignSchema = z.strictObject({
@@ -180,6 +188,13 @@ export const pacingConfigSchema = z
       const max = c.knob?.max ?? d.max;
       if (min >= max) {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob'], message: `min (${min}) must be below max (${max})` });
+      }
+      const safe = c.knob?.safeValue;
+      if (safe !== undefined && (safe < min || safe > max)) {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'safeValue'], message: `must be within the knob's bounds [${min}, ${max}]: the value pacing falls back to when blind` });
+      }
+      if (knob === 'outboundLineCount' && safe !== undefined && !Number.isInteger(safe)) {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'safeValue'], message: 'must be a whole number of lines' });
       }
       if (knob === 'maxCallsPerAgent' && max > 15) {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'max'], message: 'Genesys allows at most 15 calls per agent: set max to 15 or less' });

@@ -12,6 +12,9 @@
  * - dt comes from stored timestamps, so any schedule period works.
  * - Output limited to the bounds and to the largest step from the current value, then rounded
  *   to the knob's resolution; anti-windup by back-calculation against the limited output.
+ * - Blind ticks (metrics unreadable, or the tick's data stale) hold and are counted; after
+ *   `blindTicksBeforeSafe` of them in a row, pacing steps down toward the knob's safe value, at
+ *   most one largest step per tick and never upward. Sight regained after that restarts bumplessly.
  */
 import type { CampaignConfig } from '../config/config.js';
 import type { ControllerState } from '../ports.js';
@@ -24,17 +27,21 @@ export interface Measurement {
   sample: number;
 }
 
+/** Why a tick cannot see its objective: the metrics could not be read, or the tick's data is too old. */
+export type BlindReason = 'read-failed' | 'stale-data';
+
 /** Why a tick wrote nothing. */
 export type HoldReason =
+  | BlindReason
   | 'campaign-not-on'
   | 'no-data'
   | 'sample-too-small'
-  | 'stale-data'
   | 'dead-band'
   | 'unchanged'
   | 'initialised'
   | 'manual-change'
   | 'restart-after-gap'
+  | 'restart-after-blind'
   | 'knob-missing'
   | 'knob-outside-bounds'
   | 'out-of-order';
@@ -48,8 +55,8 @@ export interface StepInput {
   knobNow: number | undefined;
   /** Undefined when no data came back for the window. */
   measurement: Measurement | undefined;
-  /** The caller judged the data too old to act on. */
-  stale?: boolean;
+  /** Set when this tick cannot see the objective; the measurement is then ignored. */
+  blind?: BlindReason;
   previous: ControllerState | undefined;
   /** Tick time, epoch ms. */
   now: number;
@@ -67,7 +74,8 @@ export interface PidTerms {
 export interface StepDecision {
   /** `change` when the knob should move to `value`; the caller writes it unless in dry run. */
   action: 'change' | 'hold';
-  reason: HoldReason | 'pid';
+  /** `blind-safe-value`: the change is a step toward the safe value after too many blind ticks. */
+  reason: HoldReason | 'pid' | 'blind-safe-value';
   /** The knob value after this tick (new when changing, the current one when holding). */
   value: number | undefined;
   error: number | undefined;
@@ -111,19 +119,22 @@ const MS_PER_MINUTE = 60_000;
  *
  * Holds (no integration, no change) when the campaign is not on, the data is missing, stale or
  * too thin, or the error is inside the dead-band. Restarts bumplessly from the knob's current
- * value on the first tick, after a manual change and after a long gap.
+ * value on the first tick, after a manual change, after a long gap and after a blind spell that
+ * reached the safe-value limit. Blind ticks are counted in the state and, past the limit, step
+ * pacing toward the safe value.
  */
 export function step(input: StepInput): StepDecision {
-  const { campaign, knobNow, measurement, previous, now, eventId } = input;
+  const { campaign, knobNow, measurement, previous, now, eventId, blind } = input;
   const { knob, gains } = campaign;
   if (knobNow === undefined) return holdWithoutState('knob-missing');
+  const blindTicks = blind ? (previous?.blindTicks ?? 0) + 1 : 0;
   if (knobNow < knob.min - 1e-9 || knobNow > knob.max + 1e-9) {
     // A value set by hand outside the operator's bounds: leave the human's choice alone.
-    return keep(previous, 'knob-outside-bounds', knobNow, now, eventId);
+    return keep(previous, 'knob-outside-bounds', knobNow, now, eventId, blindTicks);
   }
 
   const usable = usableMeasurement(input);
-  const restart = restartReason(campaign, previous, knobNow, now);
+  const restart = restartReason(campaign, previous, knobNow, now, blind);
   if (restart) {
     const e = usable.ok ? headroom(campaign, usable.value) : 0;
     const p = gains.kp * e;
@@ -142,14 +153,17 @@ export function step(input: StepInput): StepDecision {
         lastWritten: knobNow,
         lastTickTime: now,
         lastEventId: eventId,
+        // A restart while blind is the first blind tick of a fresh count.
+        blindTicks: blind ? 1 : 0,
       },
     };
   }
   // previous is defined from here on: restartReason returns 'initialised' otherwise.
   const prev = previous!;
   if (now <= prev.lastTickTime) return holdWithoutState('out-of-order', knobNow);
-  if (!input.campaignOn) return keep(prev, 'campaign-not-on', knobNow, now, eventId);
-  if (!usable.ok) return keep(prev, usable.reason, knobNow, now, eventId);
+  if (blind) return blindStep(campaign, prev, blind, blindTicks, input.campaignOn, knobNow, now, eventId);
+  if (!input.campaignOn) return keep(prev, 'campaign-not-on', knobNow, now, eventId, 0);
+  if (!usable.ok) return keep(prev, usable.reason, knobNow, now, eventId, 0);
 
   const dtMin = (now - prev.lastTickTime) / MS_PER_MINUTE;
   const sign = objectiveSign(campaign);
@@ -164,10 +178,10 @@ export function step(input: StepInput): StepDecision {
 
   if (Math.abs(e) <= campaign.deadBand) {
     return {
-      ...keep(prev, 'dead-band', knobNow, now, eventId),
+      ...keep(prev, 'dead-band', knobNow, now, eventId, 0),
       error: e,
       terms: { p: gains.kp * e, i: prev.integral, d },
-      next: { ...stateOf(prev), previousError: e, previousMeasurement: filtered, lastTickTime: now, lastEventId: eventId },
+      next: { ...stateOf(prev), previousError: e, previousMeasurement: filtered, lastTickTime: now, lastEventId: eventId, blindTicks: 0 },
     };
   }
 
@@ -200,14 +214,52 @@ export function step(input: StepInput): StepDecision {
       lastWritten: changed ? value : knobNow,
       lastTickTime: now,
       lastEventId: eventId,
+      blindTicks: 0,
     },
   };
 }
 
-type Usable = { ok: true; value: number } | { ok: false; reason: 'no-data' | 'sample-too-small' | 'stale-data' };
+/**
+ * A blind tick: hold and count it; once the count reaches the limit, step toward the safe value.
+ *
+ * The step is one largest step at most (the same limit as any other change) and only ever
+ * downward: every knob dials less at a lower value, and a blind controller has no grounds to
+ * dial more. A campaign that is not on is only counted, so it restarts at the safe value if it
+ * is switched on while still blind.
+ */
+function blindStep(
+  campaign: CampaignConfig,
+  prev: ControllerState,
+  reason: BlindReason,
+  blindTicks: number,
+  campaignOn: boolean,
+  knobNow: number,
+  now: number,
+  eventId: string,
+): StepDecision {
+  const held = keep(prev, reason, knobNow, now, eventId, blindTicks);
+  const { knob } = campaign;
+  if (blindTicks < campaign.blindTicksBeforeSafe || !campaignOn || knobNow <= knob.safeValue + knob.resolution / 2) return held;
+  const { lo } = allowedRange(campaign, knobNow);
+  const value = quantise(Math.max(knob.safeValue, lo), knob.resolution, lo, knobNow);
+  if (Math.abs(value - knobNow) < knob.resolution / 2) return held;
+  return { ...held, action: 'change', reason: 'blind-safe-value', value, next: { ...held.next!, lastOutput: value, lastWritten: value } };
+}
+
+/**
+ * A tick whose campaign could not be read at all: nothing is known of the knob, so nothing is
+ * decided; the blind tick is counted on the stored state, if there is one.
+ */
+export function blindWithoutCampaign(previous: ControllerState | undefined, now: number, eventId: string): StepDecision {
+  if (!previous || now <= previous.lastTickTime) return holdWithoutState('read-failed');
+  // The knob's value is unknown, not the last one written: a hand may have moved it.
+  return { ...keep(previous, 'read-failed', previous.lastWritten, now, eventId, previous.blindTicks + 1), value: undefined };
+}
+
+type Usable = { ok: true; value: number } | { ok: false; reason: BlindReason | 'no-data' | 'sample-too-small' };
 
 function usableMeasurement(input: StepInput): Usable {
-  if (input.stale) return { ok: false, reason: 'stale-data' };
+  if (input.blind) return { ok: false, reason: input.blind };
   const m = input.measurement;
   // No calls is not perfect service: without data, hold.
   if (!m || !Number.isFinite(m.value) || m.sample <= 0) return { ok: false, reason: 'no-data' };
@@ -220,10 +272,13 @@ function restartReason(
   previous: ControllerState | undefined,
   knobNow: number,
   now: number,
-): 'initialised' | 'manual-change' | 'restart-after-gap' | undefined {
+  blind: BlindReason | undefined,
+): 'initialised' | 'manual-change' | 'restart-after-gap' | 'restart-after-blind' | undefined {
   if (!previous) return 'initialised';
   if (Math.abs(knobNow - previous.lastWritten) >= campaign.knob.resolution / 2) return 'manual-change';
   if (now - previous.lastTickTime > campaign.maxGapMinutes * MS_PER_MINUTE) return 'restart-after-gap';
+  // The safe-value fallback moved the knob outside the law: pick it up from where it is.
+  if (!blind && previous.blindTicks >= campaign.blindTicksBeforeSafe) return 'restart-after-blind';
   return undefined;
 }
 
@@ -232,24 +287,22 @@ function stateOf(s: ControllerState): Omit<ControllerState, 'version'> {
   return rest;
 }
 
-/** A hold that advances only the tick clock (no integration), or starts a state if there is none. */
+/** A hold that advances only the tick clock and the blind count (no integration); nothing to save without a state. */
 function keep(
   previous: ControllerState | undefined,
   reason: HoldReason,
   knobNow: number,
   now: number,
   eventId: string,
+  blindTicks: number,
 ): StepDecision {
-  const base = previous
-    ? stateOf(previous)
-    : undefined;
   return {
     action: 'hold',
     reason,
     value: knobNow,
     error: undefined,
     terms: undefined,
-    next: base ? { ...base, lastTickTime: now, lastEventId: eventId } : undefined,
+    next: previous ? { ...stateOf(previous), lastTickTime: now, lastEventId: eventId, blindTicks } : undefined,
   };
 }
 

@@ -16,6 +16,8 @@ const itemSchema = z.object({
   lastWritten: finite,
   lastTickTime: finite,
   lastEventId: z.string(),
+  // Items saved before blind counting existed have none: they were not blind.
+  blindTicks: z._default(z.int().check(z.nonnegative()), 0),
   version: z.int().check(z.nonnegative()),
 });
 
@@ -23,6 +25,18 @@ const itemSchema = z.object({
 export class StateItemError extends Error {
   override readonly name = 'StateItemError';
 }
+
+/** The table could not be read or written (unreachable, throttled past the SDK's retries, failing). */
+export class StateStoreError extends Error {
+  override readonly name = 'StateStoreError';
+  constructor(what: string, tableName: string, cause: unknown) {
+    const err = cause as { name?: string; message?: string } | undefined;
+    super(`${what} in table ${tableName} (${err?.name ?? 'Error'}: ${err?.message ?? String(cause)})`, { cause });
+  }
+}
+
+/** The IAM actions the store needs on its table: the stack grants these and nothing else. */
+export const STATE_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 5;
@@ -50,9 +64,11 @@ export class DynamoDbStateStore implements StateStore {
       for (let attempt = 0; keys && keys.length > 0; attempt += 1) {
         if (attempt > UNPROCESSED_RETRIES) throw new Error(`DynamoDB kept ${keys.length} state reads unprocessed (throttled): try again next tick`);
         if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        const out = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
+        const out = await this.doc
+          .send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }))
+          .catch((err: unknown) => {
+            throw new StateStoreError(`cannot read the controller state of ${campaignIds.length} campaigns`, this.tableName, err);
+          });
         for (const item of out.Responses?.[this.tableName] ?? []) {
           // An item with a lease but no version yet is a campaign whose first write is under way.
           if (item.version === undefined) continue;
@@ -72,57 +88,59 @@ export class DynamoDbStateStore implements StateStore {
   async acquireLease(campaignId: string, expectedVersion: number | undefined, lease: Lease, now: number): Promise<void> {
     await this.conditional(
       campaignId,
+      'cannot take the lease of',
       new UpdateCommand({
         TableName: this.tableName,
         Key: { campaignId },
-        UpdateExpression: 'SET leaseEventId = :e, leaseUntil = :u',
+        UpdateExpression: 'SET leaseOwner = :o, leaseUntil = :u',
         ConditionExpression: `${versionCondition(expectedVersion)} AND ${LEASE_FREE}`,
-        ExpressionAttributeValues: { ':e': lease.eventId, ':u': lease.until, ':now': now, ...versionValue(expectedVersion) },
+        ExpressionAttributeValues: { ':o': lease.owner, ':u': lease.until, ':now': now, ...versionValue(expectedVersion) },
       }),
     );
   }
 
-  async releaseLease(campaignId: string, eventId: string): Promise<void> {
+  async releaseLease(campaignId: string, owner: string): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { campaignId },
-          UpdateExpression: 'REMOVE leaseEventId, leaseUntil',
-          ConditionExpression: 'leaseEventId = :e',
-          ExpressionAttributeValues: { ':e': eventId },
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :o',
+          ExpressionAttributeValues: { ':o': owner },
         }),
       );
     } catch (err) {
       // Someone else's lease by now, or none: nothing of ours to release.
-      if (!isConditionalFailure(err)) throw err;
+      if (!isConditionalFailure(err)) throw new StateStoreError(`cannot release the lease of campaign ${campaignId}`, this.tableName, err);
     }
   }
 
-  async save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, eventId: string, now: number): Promise<void> {
+  async save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, leaseOwner: string, now: number): Promise<void> {
     // A full put: it also drops the lease this tick held.
     await this.conditional(
       state.campaignId,
+      'cannot save the controller state of',
       new PutCommand({
         TableName: this.tableName,
         Item: { ...state, version: (expectedVersion ?? 0) + 1 },
         ConditionExpression: `${versionCondition(expectedVersion)} AND ${LEASE_FREE}`,
-        ExpressionAttributeValues: { ':e': eventId, ':now': now, ...versionValue(expectedVersion) },
+        ExpressionAttributeValues: { ':o': leaseOwner, ':now': now, ...versionValue(expectedVersion) },
       }),
     );
   }
 
-  private async conditional(campaignId: string, command: UpdateCommand | PutCommand): Promise<void> {
+  private async conditional(campaignId: string, what: string, command: UpdateCommand | PutCommand): Promise<void> {
     try {
       await this.doc.send(command as PutCommand);
     } catch (err) {
       if (isConditionalFailure(err)) throw new StateConflictError(campaignId);
-      throw err;
+      throw new StateStoreError(`${what} campaign ${campaignId}`, this.tableName, err);
     }
   }
 }
 
-const LEASE_FREE = '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseEventId = :e)';
+const LEASE_FREE = '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :o)';
 
 function versionCondition(expectedVersion: number | undefined): string {
   return expectedVersion === undefined ? 'attribute_not_exists(version)' : 'version = :v';

@@ -97,16 +97,32 @@ function parsePredicates(raw: unknown, allowed: ReadonlySet<string>, field: stri
   });
 }
 
+// Plain functions and loops, not arrays of results or closures per call: the aggregates query
+// evaluates the filter once per fact in the interval, hundreds of thousands of times.
 function evaluate(filter: Filter, dimension: (name: string) => string | undefined): boolean {
-  const test = (p: Predicate) => {
-    const v = dimension(p.dimension);
-    if (p.operator === 'exists') return v !== undefined;
-    if (p.operator === 'notExists') return v === undefined;
-    return v === p.value;
-  };
-  const combine = (type: 'and' | 'or', results: boolean[]) => (type === 'and' ? results.every(Boolean) : results.some(Boolean));
-  const parts = [...filter.predicates.map(test), ...filter.clauses.map((c) => combine(c.type, c.predicates.map(test)))];
-  return combine(filter.type, parts);
+  if (filter.type === 'and') {
+    if (!holds('and', filter.predicates, dimension)) return false;
+    for (const c of filter.clauses) if (!holds(c.type, c.predicates, dimension)) return false;
+    return true;
+  }
+  if (holds('or', filter.predicates, dimension)) return true;
+  for (const c of filter.clauses) if (holds(c.type, c.predicates, dimension)) return true;
+  return false;
+}
+
+/** All (and) or any (or) of the predicates; an empty list is true for and, false for or. */
+function holds(type: 'and' | 'or', predicates: readonly Predicate[], dimension: (name: string) => string | undefined): boolean {
+  for (const p of predicates) {
+    if (matchesPredicate(p, dimension) !== (type === 'and')) return type === 'or';
+  }
+  return type === 'and';
+}
+
+function matchesPredicate(p: Predicate, dimension: (name: string) => string | undefined): boolean {
+  const v = dimension(p.dimension);
+  if (p.operator === 'exists') return v !== undefined;
+  if (p.operator === 'notExists') return v === undefined;
+  return v === p.value;
 }
 
 // ------------------------------------------------------------------ queue observations

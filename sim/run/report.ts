@@ -97,6 +97,8 @@ export function chartsOf(run: RunResult): Chart[] {
     });
     const abandons = m.map((x) => x?.complianceAbandons ?? 0);
     const live = m.map((x) => x?.liveAnswers ?? 0);
+    const reports = series.map((s) => tickAt.get(Date.parse(s.start) + 60_000)?.campaigns.find((r) => r.campaignId === c.id && r.objective === 'abandonRate'));
+    const controlled = reports.some((r) => r !== undefined);
     charts.push({
       id: `abandon-${c.id}`,
       title: `${c.name}: abandon rate against the 3% cap`,
@@ -104,6 +106,12 @@ export function chartsOf(run: RunResult): Chart[] {
       series: [
         { label: 'to date', values: cumulative(abandons, live) },
         { label: '60-min rolling', values: rolling(abandons, live, 60) },
+        ...(controlled
+          ? [
+              { label: 'measured by the controller', values: reports.map((r) => r?.measured ?? null) },
+              { label: 'setpoint', values: reports.map((r) => r?.setpoint ?? null), dash: true },
+            ]
+          : []),
         { label: 'cap', values: m.map(() => 0.03), dash: true },
       ],
     });
@@ -135,7 +143,7 @@ h2{font-size:16px;margin:4px 0}
 <script>${UPLOT_JS}</script>
 <script>
 const data = ${data};
-const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
 for (const chart of data.charts) {
   const box = document.createElement('div');
   box.className = 'chart';

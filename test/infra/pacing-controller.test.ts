@@ -204,7 +204,7 @@ describe('PacingController IAM', () => {
         const service = action.split(':')[0];
         const allowed =
           service === 'secretsmanager' ? [secretRef]
-          : action === 'dynamodb:BatchWriteItem' ? [tableArn, auditTableArn]
+          : action === 'dynamodb:BatchWriteItem' ? [auditTableArn]
           : service === 'dynamodb' ? [tableArn]
           : service === 'logs' ? [logGroupArn]
           : [];
@@ -212,8 +212,37 @@ describe('PacingController IAM', () => {
         for (const r of resources) expect(allowed, `${action} on ${JSON.stringify(r)}`).toContainEqual(r);
       }
     }
-    const secretActions = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('secretsmanager:'))).flatMap((s) => asArray(s.Action));
-    expect(new Set(secretActions)).toEqual(new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']));
+    const actionsOf = (service: string) => new Set(statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith(`${service}:`)));
+    // Exactly what the handler calls: Powertools getSecret, the store's BatchGet and conditional Put/Update,
+    // the audit trail's BatchWrite, its own log stream.
+    expect(actionsOf('secretsmanager')).toEqual(new Set(['secretsmanager:GetSecretValue']));
+    expect(actionsOf('dynamodb')).toEqual(new Set(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']));
+    expect(actionsOf('logs')).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents']));
+  });
+
+  it('has only Allow statements, no wildcard action, and nothing on IAM, STS or KMS', () => {
+    // Prepare / Act
+    const { template } = synth();
+    const statements = iamStatements(template.toJSON().Resources);
+
+    // Assess
+    for (const s of statements) {
+      expect(s.Effect).toBe('Allow');
+      for (const action of asArray(s.Action)) {
+        expect(action, 'a wildcard action').not.toMatch(/\*/);
+        expect(action.split(':')[0], 'IAM, STS or KMS access').not.toMatch(/^(iam|sts|kms)$/);
+      }
+    }
+  });
+
+  it('lets only the Lambda service assume the function role', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    const statements = roles.flatMap((r) => r.Properties.AssumeRolePolicyDocument.Statement);
+    expect(statements).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }]);
   });
 
   it('uses no managed policy (AWSLambdaBasicExecutionRole would grant logs on every log group)', () => {
@@ -278,13 +307,32 @@ describe('PacingController alarms', () => {
     });
   });
 
+  it('alarms within a minute when a campaign reached its blind limit and fell back to its safe value', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess: the handler emits BlindCampaigns on every tick (see lambda/observability.ts).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'GenesysPacing',
+      MetricName: 'BlindCampaigns',
+      Dimensions: [{ Name: 'service', Value: 'pacing-controller' }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: Match.stringLikeRegexp('blind.*safe value'),
+    });
+  });
+
   it('has no actions without a topic', () => {
     // Prepare / Act
     const { template } = synth();
 
     // Assess
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(8);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
   });
 
@@ -295,7 +343,7 @@ describe('PacingController alarms', () => {
     // Assess
     const topicRef = { Ref: stack.getLogicalId(alarmTopic!.node.defaultChild as never) };
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(8);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);
@@ -437,7 +485,7 @@ describe('PacingController dashboard', () => {
       expect(body).toContain(`"GenesysPacing","${metric}","service","pacing-controller"`);
     }
     const alarmWidget = dashboardBody(template).widgets.find((w) => w.type === 'alarm')!;
-    expect(alarmWidget.properties.alarms).toHaveLength(7);
+    expect(alarmWidget.properties.alarms).toHaveLength(8);
   });
 
   it('gives the first 24 campaigns their own graph and leaves the rest to the all-campaign graphs', () => {

@@ -58,9 +58,9 @@ describe('tick metrics', () => {
       expect(r.service).toBe('pacing-controller');
     }
     const names = (r: EmfRecord) => r._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Name).sort();
-    expect(names(perCampaign[0]!)).toEqual(['AbandonRate', 'Held', 'KnobValue', 'MeasuredValue', 'Setpoint', 'Written']);
+    expect(names(perCampaign[0]!)).toEqual(['AbandonRate', 'BlindTicks', 'Held', 'KnobValue', 'MeasuredValue', 'Setpoint', 'Written']);
     expect(perCampaign[0]).toMatchObject({ AbandonRate: 0.031, MeasuredValue: 0.031, Setpoint: 0.025, KnobValue: 2.25, Written: 1 });
-    expect(names(perCampaign[1]!)).toEqual(['Held', 'KnobValue', 'MeasuredValue', 'Setpoint', 'Written']);
+    expect(names(perCampaign[1]!)).toEqual(['BlindTicks', 'Held', 'KnobValue', 'MeasuredValue', 'Setpoint', 'Written']);
   });
 
   it('publishes the tick\'s totals with the service dimension only', () => {

@@ -17,6 +17,7 @@ const state = (campaignId: string, eventId: string, integral = 1): Omit<Controll
   lastWritten: 2,
   lastTickTime: 1_000,
   lastEventId: eventId,
+  blindTicks: 0,
 });
 
 beforeAll(async () => {
@@ -48,34 +49,34 @@ describe('DynamoDbStateStore against dynalite', () => {
 
   it('lets one invocation hold the lease; the other cannot lease or save until it expires', async () => {
     await store.save(state('c1', 'e1'), undefined, 'e1', 0);
-    await store.acquireLease('c1', 1, { eventId: 'A', until: 5_000 }, 1_000);
-    await expect(store.acquireLease('c1', 1, { eventId: 'B', until: 5_000 }, 1_000)).rejects.toBeInstanceOf(StateConflictError);
+    await store.acquireLease('c1', 1, { owner: 'A', until: 5_000 }, 1_000);
+    await expect(store.acquireLease('c1', 1, { owner: 'B', until: 5_000 }, 1_000)).rejects.toBeInstanceOf(StateConflictError);
     await expect(store.save(state('c1', 'B'), 1, 'B', 1_000)).rejects.toBeInstanceOf(StateConflictError);
     // The holder saves and clears its lease.
     await store.save(state('c1', 'A', 5), 1, 'A', 1_000);
     const after = await store.loadMany(['c1']);
     expect(after.get('c1')).toMatchObject({ integral: 5, version: 2 });
-    await store.acquireLease('c1', 2, { eventId: 'C', until: 9_000 }, 2_000);
+    await store.acquireLease('c1', 2, { owner: 'C', until: 9_000 }, 2_000);
   });
 
   it('takes over an expired lease', async () => {
     await store.save(state('c1', 'e1'), undefined, 'e1', 0);
-    await store.acquireLease('c1', 1, { eventId: 'crashed', until: 5_000 }, 1_000);
-    await store.acquireLease('c1', 1, { eventId: 'next', until: 70_000 }, 6_000);
+    await store.acquireLease('c1', 1, { owner: 'crashed', until: 5_000 }, 1_000);
+    await store.acquireLease('c1', 1, { owner: 'next', until: 70_000 }, 6_000);
     await store.save(state('c1', 'next'), 1, 'next', 6_000);
   });
 
   it('releasing a lease leaves the state exactly as it was', async () => {
     await store.save(state('c1', 'e1'), undefined, 'e1', 0);
-    await store.acquireLease('c1', 1, { eventId: 'A', until: 5_000 }, 1_000);
+    await store.acquireLease('c1', 1, { owner: 'A', until: 5_000 }, 1_000);
     await store.releaseLease('c1', 'A');
     await store.releaseLease('c1', 'not-mine');
     expect((await store.loadMany(['c1'])).get('c1')).toEqual({ ...state('c1', 'e1'), version: 1 });
-    await store.acquireLease('c1', 1, { eventId: 'B', until: 5_000 }, 1_000);
+    await store.acquireLease('c1', 1, { owner: 'B', until: 5_000 }, 1_000);
   });
 
   it('leases a campaign that has no state yet, and its first save needs that lease', async () => {
-    await store.acquireLease('new', undefined, { eventId: 'A', until: 5_000 }, 1_000);
+    await store.acquireLease('new', undefined, { owner: 'A', until: 5_000 }, 1_000);
     expect((await store.loadMany(['new'])).has('new')).toBe(false);
     await expect(store.save(state('new', 'B'), undefined, 'B', 1_000)).rejects.toBeInstanceOf(StateConflictError);
     await store.save(state('new', 'A'), undefined, 'A', 1_000);

@@ -1,0 +1,375 @@
+/**
+ * `npm run soak -- [--days 30] [--campaigns 50] [--hours 4] [--period 15] [--seed 1] [--no-faults]`
+ *
+ * Thirty simulated days of a 50-campaign fleet paced by the real Lambda handler against the twin
+ * and dynalite, with faults on all the time (a low background of every kind) and fault episodes
+ * scheduled over each day (storms, outages, campaigns deleted, secrets rotated, duplicate and
+ * concurrent deliveries, ...). The invariant checker runs after every tick, every log line is
+ * scanned for secrets and tokens, and every request to a host nobody allowed is counted.
+ * Prints the figures docs/reliability.md quotes and writes them to out/soak.json; exits 1 when
+ * any safety figure is not zero.
+ *
+ * Each simulated day is a dialing day of --hours hours ticked every --period minutes; the gap to
+ * the next morning is a schedule gap of many hours, which the controller restarts from.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { DynamoDbFaults } from '../sim/faults/dynamodb-proxy.js';
+import { fleetCampaignId, fleetKind } from '../sim/faults/fleet.js';
+import type { GenesysFaults } from '../sim/faults/genesys-proxy.js';
+import { FaultRig, type Handler, type TickOptions } from '../sim/faults/rig.js';
+import type { FaultSettings } from '../sim/model/scenario.js';
+import { RandomStream } from '../sim/model/random.js';
+
+const { values } = parseArgs({
+  options: {
+    days: { type: 'string', default: '30' },
+    campaigns: { type: 'string', default: '50' },
+    // 30 days of 4 dialing hours at a 15-minute period fit the 10-minute budget (docs/reliability.md).
+    hours: { type: 'string', default: '4' },
+    period: { type: 'string', default: '15' },
+    seed: { type: 'string', default: '1' },
+    // A baseline to compare with: the same run with no fault at all.
+    'no-faults': { type: 'boolean', default: false },
+  },
+});
+const FAULTS = !values['no-faults'];
+const DAYS = Number(values.days);
+const CAMPAIGNS = Number(values.campaigns);
+const HOURS = Number(values.hours);
+const PERIOD = Number(values.period);
+const SEED = Number(values.seed);
+for (const [name, v] of Object.entries({ days: DAYS, campaigns: CAMPAIGNS, hours: HOURS, period: PERIOD, seed: SEED })) {
+  if (!Number.isInteger(v) || v < (name === 'seed' ? 0 : 1)) throw new Error(`--${name} must be a whole number${name === 'seed' ? '' : ' of at least 1'}`);
+}
+const TICKS_PER_DAY = Math.floor((HOURS * 60) / PERIOD);
+const SECRET = 'genesys-pacing/oauth-client';
+const ABANDON_CAP = 0.03;
+
+// ---------------------------------------------------------------- faults all the time
+
+const BACKGROUND_TWIN: Partial<FaultSettings> = {
+  errorRates: { '429': 0.002, '500': 0.002, '502': 0.002, '503': 0.002, '504': 0.002 },
+  retryAfterSeconds: 600,
+  timeoutRate: 0.001,
+  dropRate: 0.002,
+  malformedRate: 0.002,
+  partialRate: 0.002,
+  emptyRate: 0.002,
+};
+const BACKGROUND_DYNAMO: DynamoDbFaults = { conditionalRate: 0.002, lostResponseRate: 0.002, errorRate: 0.002, throttleRate: 0.0005, unprocessedRate: 0.02 };
+
+// ---------------------------------------------------------------- fault episodes
+
+/**
+ * A fault that lasts some ticks: layers of faults while it lasts, actions at its start (which may
+ * pick the campaigns it hits) and end, or the options of the tick it falls on.
+ */
+interface Episode {
+  kind: string;
+  ticks: number;
+  twin?: Partial<FaultSettings>;
+  genesys?: (rig: FaultRig, hit: string[]) => GenesysFaults;
+  dynamo?: DynamoDbFaults;
+  start?: (rig: FaultRig, rng: RandomStream) => string[] | void | Promise<void>;
+  end?: (rig: FaultRig, hit: string[]) => void;
+  tick?: TickOptions;
+}
+
+const pick = (rng: RandomStream, n: number) => {
+  const ids = new Set<string>();
+  while (ids.size < Math.min(n, CAMPAIGNS)) ids.add(fleetCampaignId(Math.floor(rng.next() * CAMPAIGNS)));
+  return [...ids];
+};
+const goodSecret = (rig: FaultRig) => JSON.stringify({ clientId: rig.twin.clientId, clientSecret: rig.twin.clientSecret });
+
+const CATALOGUE: Episode[] = [
+  { kind: '429 storm (Retry-After 900 s)', ticks: 4, twin: { errorRates: { '429': 1 }, retryAfterSeconds: 900 } },
+  { kind: 'analytics outage (500)', ticks: 4, twin: { errorRates: { '500': 1 }, pathPattern: '^/api/v2/analytics/conversations/' } },
+  { kind: 'analytics outage (503, retried)', ticks: 2, twin: { errorRates: { '503': 1 }, pathPattern: '^/api/v2/analytics/conversations/' } },
+  { kind: '5xx mix (500/502/503/504)', ticks: 2, twin: { errorRates: { '500': 0.15, '502': 0.15, '503': 0.15, '504': 0.15 } } },
+  { kind: 'timeouts and dropped connections', ticks: 2, twin: { timeoutRate: 0.25, dropRate: 0.25 } },
+  { kind: 'malformed, partial and empty bodies', ticks: 2, twin: { malformedRate: 0.2, partialRate: 0.2, emptyRate: 0.2 } },
+  { kind: 'counts jump x20', ticks: 3, genesys: () => ({ scaleCounts: { factor: 20 } }) },
+  { kind: 'counts fall x0.05', ticks: 3, genesys: () => ({ scaleCounts: { factor: 0.05 } }) },
+  { kind: 'counts contradict (abandons > connects)', ticks: 3, genesys: () => ({ scaleCounts: { factor: 6, only: /nOutboundAbandoned|tAnsweredWithin/ } }) },
+  { kind: 'foreign nextUri/selfUri and redirects', ticks: 2, genesys: (rig) => ({ foreignUris: rig.trapUrl, redirect: { to: rig.trapUrl, rate: 0.2 } }) },
+  { kind: 'errors echoing the Authorization header', ticks: 2, genesys: () => ({ echoAuthorization: 0.3 }) },
+  { kind: 'PATCH rejected (400)', ticks: 2, genesys: () => ({ rejectPatches: true }) },
+  { kind: 'campaigns completed', ticks: 4, start: (_rig, rng) => pick(rng, 2), genesys: (_rig, hit) => ({ status: new Map(hit.map((id) => [id, 'complete' as const])) }) },
+  { kind: 'campaigns deleted', ticks: 4, start: (_rig, rng) => pick(rng, 2), genesys: (_rig, hit) => ({ deleted: new Set(hit) }) },
+  {
+    kind: 'campaigns switched off (stopping, then off)',
+    ticks: 5,
+    start: (rig, rng) => {
+      const hit = pick(rng, 3);
+      for (const id of hit) rig.twin.sim.updateCampaign(id, { campaignStatus: 'off' });
+      return hit;
+    },
+    end: (rig, hit) => {
+      for (const id of hit) rig.twin.sim.updateCampaign(id, { campaignStatus: 'on' });
+    },
+  },
+  {
+    kind: 'knobs changed by hand (one above its bounds)',
+    ticks: 4,
+    start: (rig, rng) => {
+      const hit = pick(rng, 3);
+      hit.forEach((id, n) => {
+        const i = Number.parseInt(id.slice(-4), 16);
+        const kind = fleetKind(i);
+        if (kind === 'abandonRate') rig.twin.sim.updateCampaign(id, { abandonRate: 0.5 + Math.round(rng.next() * 10) / 4 });
+        else if (kind === 'inboundServiceLevel') rig.twin.sim.updateCampaign(id, { maxCallsPerAgent: n === 0 ? 3.5 : 1 + Math.round(rng.next() * 8) / 4 });
+        else rig.twin.sim.updateCampaign(id, { outboundLineCount: n === 0 ? 12 : 1 + Math.floor(rng.next() * 10) });
+      });
+      return hit;
+    },
+    end: (rig, hit) => {
+      // The supervisor puts back a value inside the bounds.
+      for (const id of hit) {
+        const c = rig.twin.sim.campaign(id)!;
+        if (c.maxCallsPerAgent > 3) rig.twin.sim.updateCampaign(id, { maxCallsPerAgent: 2 });
+        if (c.outboundLineCount > 10) rig.twin.sim.updateCampaign(id, { outboundLineCount: 4 });
+      }
+    },
+  },
+  { kind: 'token revoked mid-run (401)', ticks: 1, start: (rig) => rig.genesys.revokeTokens() },
+  { kind: 'secret missing', ticks: 3, start: (rig) => rig.secrets.put(SECRET, undefined), end: (rig) => rig.secrets.put(SECRET, goodSecret(rig)) },
+  { kind: 'secret malformed', ticks: 3, start: (rig) => rig.secrets.put(SECRET, JSON.stringify({ clientId: rig.twin.clientId })), end: (rig) => rig.secrets.put(SECRET, goodSecret(rig)) },
+  { kind: 'DynamoDB unavailable', ticks: 2, dynamo: { unavailable: true } },
+  { kind: 'DynamoDB throttling', ticks: 1, dynamo: { throttleRate: 0.2 } },
+  { kind: 'DynamoDB conditional failures', ticks: 1, dynamo: { conditionalRate: 0.3 } },
+  { kind: 'DynamoDB writes applied, answers lost', ticks: 1, dynamo: { lostResponseRate: 0.3 } },
+  { kind: 'same event delivered twice', ticks: 1, tick: { deliver: 'twice' } },
+  { kind: 'same event to two containers at once', ticks: 1, tick: { deliver: 'concurrent-same' } },
+  { kind: 'two events for one minute at once', ticks: 1, tick: { deliver: 'concurrent-distinct' } },
+  { kind: 'event delivered 5 minutes late', ticks: 1, tick: { delayMs: 5 * 60_000 } },
+  { kind: 'event time 2 hours in the future', ticks: 1, tick: { leadMs: 2 * 3_600_000 } },
+  { kind: 'invocation out of time', ticks: 1, tick: { remainingMs: 5_050 } },
+  { kind: 'schedule gap of 2 hours', ticks: 1, tick: { advanceMinutes: 120 } },
+  { kind: 'cold start', ticks: 1, start: (rig) => rig.coldStart() },
+  { kind: 'console dry run between ticks', ticks: 1 },
+];
+
+/** Each day's episodes: a shuffled deck of the catalogue dealt in turn, so every kind recurs. */
+function schedule(rng: RandomStream): Array<Array<{ episode: Episode; at: number }>> {
+  const perDay = 8;
+  const deck: Episode[] = [];
+  while (deck.length < DAYS * perDay) {
+    const round = [...CATALOGUE];
+    for (let i = round.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.next() * (i + 1));
+      [round[i], round[j]] = [round[j]!, round[i]!];
+    }
+    deck.push(...round);
+  }
+  if (!FAULTS) return Array.from({ length: DAYS }, () => []);
+  return Array.from({ length: DAYS }, (_, d) =>
+    deck
+      .slice(d * perDay, (d + 1) * perDay)
+      // Not in the day's first two ticks (the morning restart), and over before the day ends.
+      .map((episode) => ({ episode, at: 2 + Math.floor(rng.next() * Math.max(1, TICKS_PER_DAY - episode.ticks - 2)) })),
+  );
+}
+
+// ---------------------------------------------------------------- the run
+
+async function main(): Promise<void> {
+  const wallStart = performance.now();
+  let container = 0;
+  const rig = await FaultRig.start({
+    campaigns: CAMPAIGNS,
+    seed: SEED,
+    startTime: '2026-06-01T08:00:00.000Z',
+    dayLength: `${String(HOURS).padStart(2, '0')}:00`,
+    periodMinutes: PERIOD,
+    requestTimeoutSeconds: 0.5,
+    defaults: { windowMinutes: 30, minSample: 10, maxGapMinutes: 2.5 * PERIOD, blindTicksBeforeSafe: 2 },
+    // A query string makes a new module instance: a new Lambda container.
+    loadHandler: async () => (await import(`../lambda/handler.js?container=${++container}`)).handler as Handler,
+  });
+  const out = (text: string) => rig.capture.passthrough(text);
+  const rng = new RandomStream(SEED, 'soak');
+  const days = schedule(rng);
+  const applied: Record<string, number> = {};
+  const twinFaults: Record<string, number> = {};
+  const compliance = new Map<string, { live: number; abandons: number; worstDay: number }>();
+  /** Campaign-days (with 50 or more live answers) whose abandon rate passed 3%: a breach under a 24-hour rule. */
+  let daysAboveCap = 0;
+  let blindAlarmTicks = 0;
+  let rotations = 0;
+  let consoleTicks = 0;
+
+  /** Running episodes (by their slot in the schedule), with the campaigns each one hit. */
+  const active = new Map<{ episode: Episode }, string[]>();
+  const refresh = () => {
+    const running = [...active].map(([slot, hit]) => [slot.episode, hit] as const);
+    const twin = running.filter(([e]) => e.twin).map(([e]) => e.twin!);
+    // An episode's twin faults replace the background (the twin has one fault setting at a time).
+    if (!FAULTS) return;
+    rig.twin.setFaults(twin.length ? Object.assign({}, ...twin) : BACKGROUND_TWIN);
+    rig.genesys.faults = Object.assign({ echoAuthorization: 0.002, redirect: { to: rig.trapUrl, rate: 0.002 } }, ...running.filter(([e]) => e.genesys).map(([e, hit]) => e.genesys!(rig, hit)));
+    rig.dynamo.faults = Object.assign({}, BACKGROUND_DYNAMO, ...running.filter(([e]) => e.dynamo).map(([e]) => e.dynamo));
+  };
+  const count = (kind: string, n = 1) => (applied[kind] = (applied[kind] ?? 0) + n);
+
+  out(`Soak: ${DAYS} days x ${HOURS} h of dialing, ${CAMPAIGNS} campaigns, a tick every ${PERIOD} min (${DAYS * TICKS_PER_DAY} scheduled ticks), seed ${SEED}, faults ${FAULTS ? 'on' : 'off'}\n`);
+  for (let day = 0; day < DAYS; day++) {
+    // Every fifth morning the OAuth client's secret has been rotated in Genesys overnight; the
+    // secret store gets the new value only after the first tick of the day has failed with the old one.
+    const rotate = FAULTS && day > 0 && day % 5 === 0;
+    if (day > 0) {
+      const auth = rotate ? { clientId: rig.twin.clientId, clientSecret: `rotated-${SEED}-${day}-${rng.nextUint32().toString(36)}` } : undefined;
+      await rig.nextDay(auth);
+      if (rotate) {
+        rotations += 1;
+        count('secret rotated');
+      }
+    }
+    refresh();
+    const ending = new Map<number, Array<{ episode: Episode }>>();
+    for (let t = 1; t <= TICKS_PER_DAY && rig.minute + PERIOD <= HOURS * 60; t++) {
+      for (const slot of days[day]!.filter((s) => s.at === t)) {
+        const { episode } = slot;
+        count(episode.kind);
+        const hit = (await episode.start?.(rig, rng)) ?? [];
+        if (episode.twin || episode.genesys || episode.dynamo || episode.end) {
+          active.set(slot, hit);
+          ending.set(t + episode.ticks, [...(ending.get(t + episode.ticks) ?? []), slot]);
+        }
+      }
+      refresh();
+      const options: TickOptions = Object.assign({}, ...days[day]!.filter((s) => s.at === t && s.episode.tick).map((s) => s.episode.tick));
+      if (options.advanceMinutes !== undefined && rig.minute + options.advanceMinutes > HOURS * 60) delete options.advanceMinutes;
+      const result = await rig.tick(options);
+      if (rotate && t === 1) rig.secrets.put(SECRET, JSON.stringify({ clientId: rig.twin.clientId, clientSecret: rig.twin.clientSecret }));
+      if (result.logs.some((l) => typeof l.json?.BlindCampaigns === 'number' && l.json.BlindCampaigns > 0)) blindAlarmTicks += 1;
+      if (days[day]!.some((s) => s.at === t && s.episode.kind === 'console dry run between ticks')) {
+        await rig.tick({ advanceMinutes: 0, console: { dryRun: true } });
+        consoleTicks += 1;
+      }
+      for (const slot of ending.get(t + 1) ?? []) {
+        if (!active.has(slot)) continue;
+        slot.episode.end?.(rig, active.get(slot)!);
+        active.delete(slot);
+      }
+    }
+    // Episodes still running at the end of the day end with it.
+    for (const [slot, hit] of active) slot.episode.end?.(rig, hit);
+    active.clear();
+
+    for (const entry of rig.twin.requestLog) if (entry.fault) twinFaults[entry.fault] = (twinFaults[entry.fault] ?? 0) + 1;
+    for (let i = 0; i < CAMPAIGNS; i++) {
+      const id = fleetCampaignId(i);
+      let live = 0;
+      let abandons = 0;
+      for (const minute of rig.twin.sim.timeSeries) {
+        live += minute.campaigns[id]?.liveAnswers ?? 0;
+        abandons += minute.campaigns[id]?.complianceAbandons ?? 0;
+      }
+      if (live >= 50 && abandons / live > ABANDON_CAP) daysAboveCap += 1;
+      const c = compliance.get(id) ?? { live: 0, abandons: 0, worstDay: 0 };
+      compliance.set(id, { live: c.live + live, abandons: c.abandons + abandons, worstDay: Math.max(c.worstDay, live >= 50 ? abandons / live : 0) });
+    }
+    const t = rig.checker.tally;
+    out(`  day ${String(day + 1).padStart(2)}: ${t.ticks} ticks, ${t.patchesApplied} PATCHes, ${rig.checker.violations.length} violations, ${((performance.now() - wallStart) / 1000).toFixed(0)} s\n`);
+  }
+
+  // ---------------------------------------------------------------- the report
+  const t = rig.checker.tally;
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const rates = [...compliance.entries()].filter(([, c]) => c.live > 0).map(([id, c]) => ({ id, rate: c.abandons / c.live, worstDay: c.worstDay }));
+  const breaches = rates.filter((r) => r.rate > ABANDON_CAP);
+  const worst = rates.reduce((a, b) => (b.rate > a.rate ? b : a), { id: '-', rate: 0, worstDay: 0 });
+  const worstDay = Math.max(...rates.map((r) => r.worstDay));
+  const byObjective = (['abandonRate', 'inboundServiceLevel', 'queueServiceLevel'] as const).map((kind) => {
+    const own = [...compliance.entries()].filter(([id]) => fleetKind(Number.parseInt(id.slice(-4), 16)) === kind).map(([, c]) => c);
+    const live = own.reduce((a, c) => a + c.live, 0);
+    return `${kind} ${pct(live ? own.reduce((a, c) => a + c.abandons, 0) / live : 0)} (worst ${pct(Math.max(0, ...own.map((c) => (c.live ? c.abandons / c.live : 0))))})`;
+  });
+  const faults: Record<string, number> = { ...Object.fromEntries(Object.entries(twinFaults).map(([k, v]) => [`twin: ${k}`, v])) };
+  for (const [k, v] of Object.entries(rig.genesys.injected)) faults[`Genesys proxy: ${k}`] = v;
+  for (const [k, v] of Object.entries(rig.dynamo.injected)) faults[`DynamoDB: ${k}`] = v;
+  for (const [k, v] of Object.entries(applied)) faults[`episode: ${k}`] = v;
+  const operations = Object.fromEntries(rig.dynamo.operations);
+  const lostOrDoubled = t.lostState + t.rolledBackState + t.doubledState;
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  const scheduledRounds = t.ticks - consoleTicks;
+  const figures = {
+    command: `npm run soak -- --days ${DAYS} --campaigns ${CAMPAIGNS} --hours ${HOURS} --period ${PERIOD} --seed ${SEED}`,
+    days: DAYS,
+    campaigns: CAMPAIGNS,
+    scheduledTicks: DAYS * TICKS_PER_DAY,
+    ticks: scheduledRounds,
+    ticksSkippedByGaps: DAYS * TICKS_PER_DAY - scheduledRounds,
+    consoleDryRuns: consoleTicks,
+    invocations: t.invocations,
+    failedInvocations: t.failedInvocations,
+    patchRequests: t.patchRequests,
+    patchesApplied: t.patchesApplied,
+    patchesReapplied: t.patchesReapplied,
+    blindSafeMoves: t.blindSafeMoves,
+    blindAlarmTicks,
+    stateAdvances: t.stateAdvances,
+    conflictsResolved: t.conflictsResolved,
+    duplicatesSkipped: t.duplicatesSkipped,
+    secretRotations: rotations,
+    complianceBreaches: breaches.length,
+    campaignDaysAboveCap: daysAboveCap,
+    worstCampaignAbandonRate: worst.rate,
+    worstDailyAbandonRate: worstDay,
+    lostOrDoubledStateUpdates: lostOrDoubled,
+    outOfBoundsWrites: t.outOfBoundsWrites,
+    oversizedSteps: t.oversizedSteps,
+    dryRunWrites: t.dryRunWrites,
+    doubledPatches: t.doubledPatches,
+    blindBreaches: t.blindBreaches,
+    unclearFailures: t.unclearFailures,
+    violations: rig.checker.violations.length,
+    logLinesScanned: rig.capture.lines,
+    tokensIssued: rig.genesys.tokens.size,
+    secretLeaks: rig.capture.leaks.length,
+    requestsToOtherHosts: rig.trapHits.length,
+    dynamodbOperations: operations,
+    faultsInjected: faults,
+    reports: t.reports,
+    wallSeconds: Math.round(wallSeconds),
+  };
+  out(
+    [
+      '',
+      `ticks: ${scheduledRounds} scheduled ticks run (${DAYS * TICKS_PER_DAY} on the schedule, ${DAYS * TICKS_PER_DAY - scheduledRounds} lost to schedule gaps) and ${consoleTicks} console dry runs; ${t.invocations} handler invocations in all (duplicate and concurrent deliveries included), ${t.failedInvocations} failed before any write`,
+      'faults injected by kind:',
+      ...Object.entries(faults)
+        .sort()
+        .map(([k, v]) => `  ${String(v).padStart(7)}  ${k}`),
+      `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} writes applied (${t.blindSafeMoves} of them blind steps toward a safe value), ${t.patchesReapplied} re-sent after a lost answer; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
+      `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
+      `compliance breaches (US rule: abandon rate above 3% over the campaign's 30 days): ${breaches.length} (worst campaign ${pct(worst.rate)})`,
+      `campaign-days above 3% (a 24-hour rule would count these; days with 50+ live answers): ${daysAboveCap} of ${DAYS * CAMPAIGNS} (worst ${pct(worstDay)})`,
+      `abandon rate over the run by objective: ${byObjective.join('; ')}`,
+      `lost or doubled state updates: ${lostOrDoubled}`,
+      `out-of-bounds writes: ${t.outOfBoundsWrites}; steps above the largest step: ${t.oversizedSteps}; writes in dry run: ${t.dryRunWrites}; doubled PATCHes: ${t.doubledPatches}`,
+      `blind-rule breaches: ${t.blindBreaches}; failures without a clear error: ${t.unclearFailures}; invariant violations in total: ${rig.checker.violations.length}`,
+      `log lines scanned: ${rig.capture.lines}; secrets or tokens found in them: ${rig.capture.leaks.length} (${rig.genesys.tokens.size} tokens, ${rig.secretsUsed.size} client secrets watched)`,
+      `requests to hosts nobody allowed: ${rig.trapHits.length}`,
+      `DynamoDB operations: ${Object.entries(operations)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+      `wall time: ${wallSeconds.toFixed(0)} s`,
+      '',
+    ].join('\n'),
+  );
+  for (const v of rig.checker.violations.slice(0, 20)) out(`VIOLATION ${v}\n`);
+  for (const l of rig.capture.leaks.slice(0, 5)) out(`LEAK ${l}\n`);
+  mkdirSync('out', { recursive: true });
+  writeFileSync('out/soak.json', `${JSON.stringify(figures, null, 2)}\n`);
+  await rig.close();
+  const failed = rig.checker.violations.length + rig.capture.leaks.length + rig.trapHits.length + breaches.length;
+  if (failed > 0) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(`soak failed: ${(err as Error).stack ?? String(err)}`);
+  process.exitCode = 1;
+});
