@@ -8,7 +8,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { CampaignConfig, PacingConfig } from '../lambda/config/config.js';
-import { LEGAL_ABANDON_RATE_CAP, METRICS_NAMESPACE, SERVICE_NAME } from './metrics.js';
+import { COMPLIANCE_WINDOW_RATE_METRIC } from '../lambda/observability.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics.js';
+
 /** Most per-campaign graphs a dashboard gets; a dashboard holds at most 500 widgets. */
 export const MAX_CAMPAIGN_GRAPHS = 200;
 
@@ -16,8 +18,6 @@ export interface PacingDashboardProps {
   config: PacingConfig;
   fn: lambda.Function;
   alarms: cloudwatch.IAlarm[];
-  /** The compliance warning level, drawn on the abandon-rate graphs. */
-  abandonRateWarning: number;
   /** How many campaigns, from the first in the configuration, get their own graph. */
   campaignGraphs: number;
 }
@@ -50,10 +50,15 @@ function everyCampaign(metricName: string, statistic: 'Average' | 'Sum', label: 
   });
 }
 
-function abandonRateAnnotations(warning: number): cloudwatch.HorizontalAnnotation[] {
+const percent = (rate: number) => `${Number((rate * 100).toFixed(2))}%`;
+
+/** The compliance limits and warning levels of these campaigns (one of each unless regimes differ). */
+function abandonRateAnnotations(campaigns: readonly CampaignConfig[]): cloudwatch.HorizontalAnnotation[] {
+  const limits = [...new Set(campaigns.map((c) => c.compliance.limit))];
+  const warnings = [...new Set(campaigns.map((c) => c.compliance.warningRate))];
   return [
-    { value: LEGAL_ABANDON_RATE_CAP, label: `legal cap ${LEGAL_ABANDON_RATE_CAP * 100}%`, color: cloudwatch.Color.RED },
-    { value: warning, label: `warning ${Number((warning * 100).toFixed(2))}%`, color: cloudwatch.Color.ORANGE },
+    ...limits.map((value) => ({ value, label: `limit ${percent(value)}`, color: cloudwatch.Color.RED })),
+    ...warnings.map((value) => ({ value, label: `warning ${percent(value)}`, color: cloudwatch.Color.ORANGE })),
   ];
 }
 
@@ -117,10 +122,10 @@ export class PacingDashboard extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Abandon rate, every abandon-rate campaign (window, enough live connects)',
+        title: 'Abandon rate over the regulatory window, every campaign',
         width: 12,
-        left: [everyCampaign('AbandonRate', 'Average', '')],
-        leftAnnotations: abandonRateAnnotations(props.abandonRateWarning),
+        left: [everyCampaign(COMPLIANCE_WINDOW_RATE_METRIC, 'Average', '')],
+        leftAnnotations: abandonRateAnnotations(campaigns),
         leftYAxis: { min: 0 },
         legendPosition: cloudwatch.LegendPosition.HIDDEN,
       }),
@@ -150,9 +155,13 @@ export class PacingDashboard extends Construct {
       return new cloudwatch.GraphWidget({
         title: `${c.name ?? c.campaignId}: ${abandon ? 'abandon rate' : 'service level'} and ${c.knob.name}`,
         width: 8,
-        left: [campaignMetric(c, 'MeasuredValue', abandon ? 'abandon rate' : 'service level'), campaignMetric(c, 'Setpoint', 'setpoint')],
+        left: [
+          campaignMetric(c, 'MeasuredValue', abandon ? 'abandon rate' : 'service level'),
+          campaignMetric(c, 'Setpoint', 'setpoint'),
+          ...(abandon ? [campaignMetric(c, COMPLIANCE_WINDOW_RATE_METRIC, 'abandon rate, regulatory window')] : []),
+        ],
         right: [campaignMetric(c, 'KnobValue', c.knob.name)],
-        ...(abandon ? { leftAnnotations: abandonRateAnnotations(props.abandonRateWarning) } : {}),
+        ...(abandon ? { leftAnnotations: abandonRateAnnotations([c]) } : {}),
         leftYAxis: { min: 0, ...(abandon ? {} : { max: 1 }) },
         rightYAxis: { min: 0, label: c.knob.name },
       });

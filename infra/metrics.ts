@@ -6,5 +6,3 @@ export const METRICS_NAMESPACE = 'GenesysPacing';
 export const SERVICE_NAME = 'pacing-controller';
 /** Metric the handler emits once per completed tick (value 1, unit Count, dimension service only). */
 export const TICKS_METRIC_NAME = 'Ticks';
-/** The legal cap on abandoned calls (FCC/FTC and Ofcom: 3% of live calls). */
-export const LEGAL_ABANDON_RATE_CAP = 0.03;

@@ -18,13 +18,13 @@ import { AUDIT_PARTITION_KEY, AUDIT_SORT_KEY, AUDIT_TTL_ATTRIBUTE } from '../lam
 import { parsePacingConfig, type PacingConfig } from '../lambda/config/config.js';
 import { PacingDashboard } from './dashboard.js';
 import { BUNDLED_CONFIG_FILE, HANDLER_BUNDLING, HANDLER_ENTRY, HANDLER_ENVIRONMENT, REPO_ROOT } from './handler-bundle.js';
-import { LEGAL_ABANDON_RATE_CAP, METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
+import { METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
 import { AUDIT_TABLE_ACTIONS } from '../lambda/audit/dynamodb-audit-log.js';
 import { SECRET_ACTIONS } from '../lambda/credentials.js';
-import { BLIND_CAMPAIGNS_METRIC_NAME } from '../lambda/observability.js';
+import { BLIND_CAMPAIGNS_METRIC_NAME, COMPLIANCE_WARNINGS_METRIC } from '../lambda/observability.js';
 import { STATE_TABLE_ACTIONS } from '../lambda/state/dynamodb-store.js';
 
-export { LEGAL_ABANDON_RATE_CAP, METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
+export { METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
 export { BUNDLED_CONFIG_FILE } from './handler-bundle.js';
 
 /**
@@ -104,13 +104,6 @@ export interface PacingControllerProps {
 /** Alarm thresholds; each alarm looks at 5-minute periods. */
 export interface AlarmThresholds {
   /**
-   * Compliance warning: the highest windowed abandon rate of any abandon-rate campaign stays above this
-   * fraction for 15 minutes (three 5-minute periods). Keep it below the 3% legal cap.
-   *
-   * @default 0.025
-   */
-  readonly abandonRateWarning?: number;
-  /**
    * Genesys calls that failed for good (after retries) in 5 minutes.
    *
    * @default 5
@@ -124,7 +117,7 @@ export interface AlarmThresholds {
   readonly genesysThrottles?: number;
 }
 
-const DEFAULT_THRESHOLDS: Required<AlarmThresholds> = { abandonRateWarning: 0.025, apiErrors: 5, genesysThrottles: 5 };
+const DEFAULT_THRESHOLDS: Required<AlarmThresholds> = { apiErrors: 5, genesysThrottles: 5 };
 
 /**
  * The closed-loop pacing controller: a scheduled Lambda that reads campaign statistics from Genesys Cloud,
@@ -136,7 +129,7 @@ export class PacingController extends Construct {
   public readonly table: dynamodb.TableV2;
   /**
    * Audit trail: every knob value written and every manual change detected (partition key `campaignId`,
-   * sort key `sk` = `<ISO time>#<event id>`), expired by DynamoDB TTL after the configured retention.
+   * sort key `sk` = `<ISO time>#<event id>#<knob>`), expired by DynamoDB TTL after the configured retention.
    */
   public readonly auditTable: dynamodb.TableV2;
   /** Per-campaign measured value against setpoint, knob, abandon rate, errors, throttles and tick duration. */
@@ -150,14 +143,14 @@ export class PacingController extends Construct {
   /** The validated configuration, with every default filled in. */
   public readonly config: PacingConfig;
   /**
-   * Alarms: function errors and throttles, ticks stopped, the abandon-rate compliance warning, Genesys API
+   * Alarms: function errors and throttles, ticks stopped, the compliance warning, Genesys API
    * errors and throttling, audit entries that could not be written, and campaigns paced blind.
    */
   public readonly alarms: {
     errors: cloudwatch.Alarm;
     throttles: cloudwatch.Alarm;
     ticksStopped: cloudwatch.Alarm;
-    abandonRateWarning: cloudwatch.Alarm;
+    complianceWarning: cloudwatch.Alarm;
     apiErrors: cloudwatch.Alarm;
     genesysThrottles: cloudwatch.Alarm;
     auditWriteFailures: cloudwatch.Alarm;
@@ -309,23 +302,25 @@ export class PacingController extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     const thresholds = { ...DEFAULT_THRESHOLDS, ...props.alarmThresholds };
-    if (!(thresholds.abandonRateWarning > 0 && thresholds.abandonRateWarning < LEGAL_ABANDON_RATE_CAP)) {
-      throw new Error(`alarmThresholds.abandonRateWarning must be a fraction above 0 and below the ${LEGAL_ABANDON_RATE_CAP} legal cap (0.025 is 2.5%), got ${thresholds.abandonRateWarning}`);
-    }
     const controllerMetric = (metricName: string) =>
       new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic: cloudwatch.Stats.SUM, period: fiveMinutes });
-    const abandonRateWarning = new cloudwatch.Alarm(this, 'AbandonRateWarningAlarm', {
-      alarmDescription: `Pacing controller compliance warning: a campaign's windowed abandon rate stayed above ${thresholds.abandonRateWarning} for 15 minutes (legal cap ${LEGAL_ABANDON_RATE_CAP}). The dashboard's abandon-rate graph shows which campaign.`,
-      // One alarm for every campaign: a Metrics Insights query over the per-campaign AbandonRate metric.
-      metric: new cloudwatch.MathExpression({
-        expression: `SELECT MAX(AbandonRate) FROM SCHEMA("${METRICS_NAMESPACE}", campaignId, service) WHERE service = '${SERVICE_NAME}'`,
-        label: 'Highest abandon rate of any campaign',
+    // One alarm for every campaign, at each campaign's own warning level (compliance.warningRate in
+    // the configuration, which knows each campaign's regime); the log line and the per-campaign
+    // ComplianceWindowAbandonRate metric name the campaign.
+    const complianceWarning = new cloudwatch.Alarm(this, 'ComplianceWarningAlarm', {
+      alarmDescription:
+        'Pacing controller: a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or on the dashboard\'s ComplianceWindowAbandonRate graph.',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: COMPLIANCE_WARNINGS_METRIC,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: cloudwatch.Stats.MAXIMUM,
         period: fiveMinutes,
       }),
-      threshold: thresholds.abandonRateWarning,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      // No abandon-rate campaign, or none with enough live connects to judge: nothing to warn about.
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // No ticks is the ticks-stopped alarm's business.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const apiErrors = new cloudwatch.Alarm(this, 'ApiErrorsAlarm', {
@@ -370,7 +365,7 @@ export class PacingController extends Construct {
       // No ticks is the ticks-stopped alarm's case, not this one's.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.alarms = { errors, throttles, ticksStopped, abandonRateWarning, apiErrors, genesysThrottles, auditWriteFailures, blind };
+    this.alarms = { errors, throttles, ticksStopped, complianceWarning, apiErrors, genesysThrottles, auditWriteFailures, blind };
 
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);
@@ -384,7 +379,6 @@ export class PacingController extends Construct {
       config: this.config,
       fn: this.fn,
       alarms: Object.values(this.alarms),
-      abandonRateWarning: thresholds.abandonRateWarning,
       campaignGraphs: props.dashboardCampaignGraphs ?? 24,
     }).dashboard;
 

@@ -28,6 +28,8 @@ export interface QueueLiveState {
   idleAgents: number;
   /** On-queue agents in total (sum of oOnQueueUsers qualifiers). */
   onQueueAgents: number;
+  /** Voice conversations of the queue connected to agents (oInteracting). */
+  interacting: number;
 }
 
 /** Half-open time interval [start, end) for windowed aggregates. */
@@ -47,6 +49,10 @@ export interface QueueWindowStats {
   answeredWithinThreshold: number;
   /** Abandoned in queue (tAbandon count). */
   abandoned: number;
+  /** Conversations whose handling (talk, hold, after-call work) ended (tHandle count). */
+  handled: number;
+  /** Their total handle time in ms (tHandle sum). */
+  handleMs: number;
 }
 
 /** Windowed outbound statistics of one campaign, from conversation aggregates. */
@@ -56,6 +62,21 @@ export interface CampaignWindowStats {
   /** Calls answered live (nOutboundConnected): the abandon-rate denominator. */
   connected: number;
   abandoned: number;
+}
+
+/** A campaign's live dialer figures from POST /api/v2/outbound/campaigns/performance/query. */
+export interface CampaignPerformance {
+  campaignId: string;
+  /** Live connects / attempts as the dialer reports it; undefined when Genesys leaves it out. */
+  connectRatio?: number;
+  /** Agents available to the campaign and not on a call. */
+  idleAgents?: number;
+  /** Idle agents plus those the dialer expects free soon. */
+  effectiveIdleAgents?: number;
+  /** Calls per agent the dialer uses after its own pacing. */
+  adjustedCallsPerAgent?: number;
+  /** Campaign calls in progress. */
+  outstandingCalls?: number;
 }
 
 /** What the controller reads from and writes to Genesys Cloud. */
@@ -73,13 +94,14 @@ export interface GenesysPort {
   ): Promise<Map<string, QueueWindowStats>>;
   /** Windowed outbound statistics grouped by outboundCampaignId. */
   getCampaignWindowStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignWindowStats>>;
-  /** PATCH /api/v2/outbound/campaigns/{id} with only this knob's field. */
-  patchCampaignKnob(campaignId: string, knob: KnobName, value: number): Promise<void>;
+  /** Live dialer figures of up to any number of campaigns, 50 per request. */
+  getCampaignPerformance(campaignIds: readonly string[]): Promise<Map<string, CampaignPerformance>>;
+  /** One PATCH /api/v2/outbound/campaigns/{id} with only these knobs' fields. */
+  patchCampaignKnobs(campaignId: string, values: Partial<Record<KnobName, number>>): Promise<void>;
 }
 
-/** The PID state the design card keeps in DynamoDB, one item per campaign. */
-export interface ControllerState {
-  campaignId: string;
+/** The state of one PID loop between ticks (see lambda/control/pid.ts). */
+export interface LoopState {
   integral: number;
   previousError: number;
   /** Filtered measurement, for the derivative on measurement; absent until a valid sample arrives. */
@@ -90,11 +112,32 @@ export interface ControllerState {
   lastWritten: number;
   /** Virtual or real epoch ms of the last tick that advanced this state. */
   lastTickTime: number;
+}
+
+/** A campaign's abandon counts over its regulatory window, and the compliance loop's own state. */
+export interface ComplianceState {
+  /** Start of the first period (periods windows); epoch ms. */
+  anchor: number;
+  /** Every fact before this instant is counted; epoch ms. */
+  countedUntil: number;
+  buckets: Array<{ start: number; abandoned: number; live: number }>;
+  /** The compliance loop, when it has run. */
+  loop?: LoopState;
+}
+
+/**
+ * The PID state the design card keeps in DynamoDB, one item per campaign, with the campaign's
+ * compliance counts alongside: one conditional write saves both, so they never disagree.
+ */
+export interface ControllerState extends LoopState {
+  campaignId: string;
   lastEventId: string;
   /** Consecutive ticks that could not see the objective (metrics unreadable or stale); 0 when the last tick could. */
   blindTicks: number;
   /** Optimistic-locking counter; incremented by every save. */
   version: number;
+  /** Absent in items written before compliance counting existed. */
+  compliance?: ComplianceState;
 }
 
 /** A lease that lets exactly one invocation PATCH a campaign for a given tick. */

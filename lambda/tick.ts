@@ -9,15 +9,20 @@
  */
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
+import { assessCompliance, countingPlan, type ComplianceAssessment, type CountingPlan } from './compliance/assess.js';
+import type { AbandonCounts } from './compliance/budget.js';
 import type { CampaignConfig, PacingConfig } from './config/config.js';
 import type { KnobName, ObjectiveKind } from './config/schema.js';
-import { measureObjective } from './control/measure.js';
-import { blindWithoutCampaign, step, type BlindReason, type HoldReason, type Measurement, type StepDecision } from './control/pid.js';
+import { feedforward, gainScale, inboundLoad, reserveViolated } from './control/blending.js';
+import { decide, type CampaignDecision, type Override } from './control/decide.js';
+import { abandonRate, measureObjective } from './control/measure.js';
+import { blindWithoutCampaign, type BlindReason, type HoldReason, type Measurement, type StepDecision } from './control/pid.js';
 import {
   AuditWriteError,
   StateConflictError,
   type AuditEntry,
   type AuditLog,
+  type CampaignPerformance,
   type CampaignSnapshot,
   type CampaignWindowStats,
   type ControllerState,
@@ -25,6 +30,7 @@ import {
   type QueueLiveState,
   type QueueWindowStats,
   type StateStore,
+  type TimeInterval,
 } from './ports.js';
 
 /** What to run: a scheduled tick, or a console run for some campaigns. */
@@ -75,6 +81,9 @@ export interface CampaignReport {
     | HoldReason
     | 'pid'
     | 'blind-safe-value'
+    | 'override'
+    // Only the compliance loop's own knob moved.
+    | 'compliance'
     | 'duplicate-event'
     | 'older-than-stored-tick'
     | 'event-in-future'
@@ -94,20 +103,44 @@ export interface CampaignReport {
   previousValue?: number;
   newValue?: number;
   campaignStatus?: string;
-  /**
-   * The window's compliance abandon rate, for abandon-rate campaigns whose window holds at least
-   * `minSample` live connects (fewer make a ratio too noisy to warn on).
-   */
-  abandonRate?: number;
   /** The objective's queue, when it has one. */
   queueId?: string;
-  /** Live queue state of the objective's queue, when it has one. */
-  queue?: { waiting: number; idleAgents: number; onQueueAgents: number };
+  /** Live queue state of the objective's queue, when it has one, and its inbound load in erlangs when blending. */
+  queue?: { waiting: number; idleAgents: number; onQueueAgents: number; interacting: number; inboundLoad?: number };
+  /** Overrides that held the knob below the campaign's loop. */
+  overrides?: Override[];
+  /** The campaign's abandon budget and its compliance loop. */
+  compliance?: ComplianceReport;
+  /** The dialer's own figures from the performance query. */
+  dialer?: CampaignPerformance;
   /** Present while the campaign is blind: consecutive blind ticks, the limit and the value pacing then falls back to. */
   blind?: { ticks: number; limit: number; safeValue: number };
   message?: string;
   /** The change or manual change is missing from the audit trail (the message says why). */
   auditFailed?: boolean;
+}
+
+/** A campaign's abandon budget over its regulatory window, and what its compliance loop did. */
+export interface ComplianceReport {
+  /** Abandoned / live over the regulatory window; null before the first live answer. */
+  windowRate: number | null;
+  windowLive: number;
+  windowAbandoned: number;
+  /** Abandons left before the window passes the limit (negative: over). */
+  remainingAbandons: number;
+  /** remainingAbandons / (limit x live): 1 untouched, 0 at the cap; null before the first live answer. */
+  remainingShare: number | null;
+  /** The compliance loop's setpoint this tick. */
+  allowedRate: number;
+  measuredRate?: number;
+  recentRate?: number;
+  guardTripped: boolean;
+  /** The window rate is at or above the campaign's warning level. */
+  warning: boolean;
+  knob: KnobName;
+  reason: string;
+  previousValue?: number;
+  newValue?: number;
 }
 
 export interface TickSummary {
@@ -119,10 +152,12 @@ export interface TickSummary {
   campaigns: CampaignReport[];
 }
 
-/** The window of metrics behind a tick: [tick time - window, tick time). */
-function windowOf(campaign: CampaignConfig, tickTime: number) {
-  return { start: new Date(tickTime - campaign.windowMinutes * 60_000), end: new Date(tickTime) };
+/** The last `minutes` before the tick: [tick time - minutes, tick time). */
+function lastMinutes(tickTime: number, minutes: number): TimeInterval {
+  return { start: new Date(tickTime - minutes * 60_000), end: new Date(tickTime) };
 }
+
+const intervalKey = (i: TimeInterval) => `${i.start.toISOString()}/${i.end.toISOString()}`;
 
 const DEFAULT_MAX_EVENT_AGE_MS = 120_000;
 // A scheduled event carries its scheduled minute and arrives just after it; one from further
@@ -162,7 +197,7 @@ export async function runTick(config: PacingConfig, request: TickRequest, deps: 
     }
   }
 
-  const reads = await readGenesys(active, request.eventTime, deps.genesys);
+  const reads = await readGenesys(active, states, request.eventTime, deps.genesys);
   const maxAge = deps.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS;
   const age = started - request.eventTime;
   const stale = age > maxAge ? `the event is ${Math.round(age / 1000)} s old (limit ${Math.round(maxAge / 1000)} s): its window's data is stale` : undefined;
@@ -193,11 +228,17 @@ function summarise(request: TickRequest, started: number, deps: TickDeps, ids: s
 /** The tick's batched reads; each part may have failed on its own. */
 interface Reads {
   campaigns: Settled<Map<string, CampaignSnapshot>>;
-  /** Keyed by window length in minutes, then by queue or campaign id. */
+  /** Objective queues, keyed by window length in minutes, then by queue id. */
   queueStats: Settled<Map<number, Map<string, QueueWindowStats>>>;
-  campaignStats: Settled<Map<number, Map<string, CampaignWindowStats>>>;
+  /** Blending queues over their arrival window, keyed the same way. */
+  arrivals: Settled<Map<number, Map<string, QueueWindowStats>>>;
+  /** Outbound stats by interval key, then campaign: objective windows, compliance windows, counting intervals. */
+  outbound: Settled<Map<string, Map<string, CampaignWindowStats>>>;
   live: Settled<Map<string, QueueLiveState>>;
+  performance: Settled<Map<string, CampaignPerformance>>;
   thresholdErrors: Map<string, string>;
+  /** What each campaign counts toward its abandon budget this tick. */
+  plans: Map<string, CountingPlan>;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -210,11 +251,22 @@ async function settle<T>(work: Promise<T>): Promise<Settled<T>> {
   }
 }
 
-async function readGenesys(campaigns: CampaignConfig[], tickTime: number, genesys: GenesysPort): Promise<Reads> {
+/** Every outbound-stats interval a campaign needs this tick: its objective's window, the compliance windows and what it must count. */
+function outboundIntervals(c: CampaignConfig, plan: CountingPlan, tickTime: number): TimeInterval[] {
+  return [
+    ...(c.objective.kind === 'abandonRate' ? [lastMinutes(tickTime, c.windowMinutes)] : []),
+    lastMinutes(tickTime, c.compliance.windowMinutes),
+    lastMinutes(tickTime, c.compliance.guard.minutes),
+    ...plan.intervals,
+  ];
+}
+
+async function readGenesys(campaigns: CampaignConfig[], states: Map<string, ControllerState>, tickTime: number, genesys: GenesysPort): Promise<Reads> {
   const queueCampaigns = campaigns.filter((c) => c.objective.kind !== 'abandonRate');
   const queueIds = [...new Set(queueCampaigns.map((c) => queueIdOf(c)!))];
   const thresholdErrors = new Map<string, string>();
   const thresholds = new Map<string, number>();
+  const plans = new Map(campaigns.map((c) => [c.campaignId, countingPlan(c.compliance, states.get(c.campaignId)?.compliance, tickTime)]));
   for (const c of queueCampaigns) {
     const objective = c.objective as { queueId: string; serviceLevelThresholdSeconds?: number };
     if (objective.serviceLevelThresholdSeconds !== undefined) thresholds.set(objective.queueId, objective.serviceLevelThresholdSeconds * 1000);
@@ -232,38 +284,50 @@ async function readGenesys(campaigns: CampaignConfig[], tickTime: number, genesy
       }),
   );
   // One query per window length (usually a single one): a campaign gets its own window.
-  const byWindow = groupBy(campaigns, (c) => c.windowMinutes);
-  const queueWindowStats = async () => {
+  const queueWindowStats = async (minutesOf: (c: CampaignConfig) => number | undefined) => {
+    const queuesByLength = new Map<number, Set<string>>();
+    for (const c of queueCampaigns) {
+      const minutes = minutesOf(c);
+      const queueId = queueIdOf(c)!;
+      if (minutes === undefined || !thresholds.has(queueId)) continue;
+      queuesByLength.set(minutes, (queuesByLength.get(minutes) ?? new Set()).add(queueId));
+    }
     const byLength = new Map<number, Map<string, QueueWindowStats>>();
-    for (const [minutes, group] of byWindow) {
-      const queues = [...new Set(group.filter((c) => c.objective.kind !== 'abandonRate').map((c) => queueIdOf(c)!))]
-        .filter((q) => thresholds.has(q))
-        .map((queueId) => ({ queueId, thresholdMs: thresholds.get(queueId)! }));
-      if (queues.length > 0) byLength.set(minutes, await genesys.getQueueWindowStats(queues, windowOf(group[0]!, tickTime)));
+    for (const [minutes, ids] of queuesByLength) {
+      const queues = [...ids].map((queueId) => ({ queueId, thresholdMs: thresholds.get(queueId)! }));
+      byLength.set(minutes, await genesys.getQueueWindowStats(queues, lastMinutes(tickTime, minutes)));
     }
     return byLength;
   };
-  const campaignWindowStats = async () => {
-    const byLength = new Map<number, Map<string, CampaignWindowStats>>();
-    for (const [minutes, group] of byWindow) {
-      const ids = group.filter((c) => c.objective.kind === 'abandonRate').map((c) => c.campaignId);
-      if (ids.length > 0) byLength.set(minutes, await genesys.getCampaignWindowStats(ids, windowOf(group[0]!, tickTime)));
+  // One query per distinct interval for every campaign that needs it: campaigns ticking together
+  // share their windows and counting intervals, so this is a handful of queries per tick.
+  const outboundStats = async () => {
+    const byInterval = new Map<string, { interval: TimeInterval; ids: Set<string> }>();
+    for (const c of campaigns) {
+      for (const interval of outboundIntervals(c, plans.get(c.campaignId)!, tickTime)) {
+        const key = intervalKey(interval);
+        const entry = byInterval.get(key) ?? { interval, ids: new Set<string>() };
+        entry.ids.add(c.campaignId);
+        byInterval.set(key, entry);
+      }
     }
-    return byLength;
+    const out = new Map<string, Map<string, CampaignWindowStats>>();
+    for (const [key, { interval, ids }] of byInterval) out.set(key, await genesys.getCampaignWindowStats([...ids], interval));
+    return out;
   };
-  const [campaignSnapshots, queueStats, campaignStats, live] = await Promise.all([
-    settle(campaigns.length ? genesys.getCampaigns(campaigns.map((c) => c.campaignId)) : Promise.resolve(new Map())),
-    settle(queueWindowStats()),
-    settle(campaignWindowStats()),
-    settle(queueIds.length ? genesys.getQueueLiveStates(queueIds) : Promise.resolve(new Map())),
+  const ids = campaigns.map((c) => c.campaignId);
+  const campaignSnapshots = await settle(ids.length ? genesys.getCampaigns(ids) : Promise.resolve(new Map<string, CampaignSnapshot>()));
+  // Live state of each objective queue and of each campaign's own queue (its team, for gain scheduling).
+  const liveIds = new Set(queueIds);
+  if (campaignSnapshots.ok) for (const snapshot of campaignSnapshots.value.values()) if (snapshot.queueId) liveIds.add(snapshot.queueId);
+  const [queueStats, arrivals, outbound, live, performance] = await Promise.all([
+    settle(queueWindowStats((c) => c.windowMinutes)),
+    settle(queueWindowStats((c) => c.blending?.arrivalMinutes)),
+    settle(outboundStats()),
+    settle(liveIds.size ? genesys.getQueueLiveStates([...liveIds]) : Promise.resolve(new Map<string, QueueLiveState>())),
+    settle(ids.length ? genesys.getCampaignPerformance(ids) : Promise.resolve(new Map<string, CampaignPerformance>())),
   ]);
-  return { campaigns: campaignSnapshots, queueStats, campaignStats, live, thresholdErrors };
-}
-
-function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
+  return { campaigns: campaignSnapshots, queueStats, arrivals, outbound, live, performance, thresholdErrors, plans };
 }
 
 function queueIdOf(c: CampaignConfig): string | undefined {
@@ -284,17 +348,47 @@ function baseReport(c: CampaignConfig, outcome: CampaignOutcome, reason: Campaig
   };
 }
 
-/** The first failure to read this campaign's objective, if any (the campaign itself is read separately). */
+/**
+ * The first failure to read this campaign's metrics, if any (the campaign itself is read
+ * separately). Without its outbound counts a campaign cannot keep its compliance books, and
+ * feedforward and the threshold policy would move the knob because of the fault: all blind it.
+ */
 function metricsFailure(c: CampaignConfig, reads: Reads): string | undefined {
+  if (!reads.outbound.ok) return `campaign metrics read failed: ${reads.outbound.message}`;
   const queueId = queueIdOf(c);
   if (queueId !== undefined) {
     const thresholdError = reads.thresholdErrors.get(queueId);
     if (thresholdError) return `service-level threshold read failed: ${thresholdError}`;
     if (!reads.queueStats.ok) return `queue metrics read failed: ${reads.queueStats.message}`;
-  } else if (!reads.campaignStats.ok) {
-    return `campaign metrics read failed: ${reads.campaignStats.message}`;
   }
+  if ((c.blending || c.feedforward?.source === 'queue') && !reads.live.ok) return `live queue read failed: ${reads.live.message}`;
+  if (c.blending && !reads.arrivals.ok) return `queue arrivals read failed: ${reads.arrivals.message}`;
+  if (c.feedforward?.source === 'dialer' && !reads.performance.ok) return `campaign performance read failed: ${reads.performance.message}`;
   return undefined;
+}
+
+function outboundOf(reads: Reads, campaignId: string, interval: TimeInterval): CampaignWindowStats | undefined {
+  return reads.outbound.ok ? reads.outbound.value.get(intervalKey(interval))?.get(campaignId) : undefined;
+}
+
+const abandonCounts = (s: CampaignWindowStats | undefined): AbandonCounts | undefined => (s ? { abandoned: s.abandoned, live: s.connected } : undefined);
+
+/**
+ * This tick's compliance: the budget with what settled since the last tick counted in. A blind
+ * campaign counts nothing (its counts stay where they were, so the next tick counts the interval).
+ */
+function complianceOf(c: CampaignConfig, reads: Reads, blindRead: boolean, tickTime: number): ComplianceAssessment {
+  const plan = reads.plans.get(c.campaignId)!;
+  if (blindRead) return assessCompliance(c.compliance, { counts: plan.counts, intervals: [] }, [], undefined, undefined, tickTime);
+  return assessCompliance(
+    c.compliance,
+    plan,
+    // No row for an interval: the campaign had no calls in it.
+    plan.intervals.map((i) => abandonCounts(outboundOf(reads, c.campaignId, i)) ?? { abandoned: 0, live: 0 }),
+    abandonCounts(outboundOf(reads, c.campaignId, lastMinutes(tickTime, c.compliance.windowMinutes))),
+    abandonCounts(outboundOf(reads, c.campaignId, lastMinutes(tickTime, c.compliance.guard.minutes))),
+    tickTime,
+  );
 }
 
 /** A campaign whose tick ended before any decision (a missing campaign). */
@@ -306,8 +400,9 @@ interface Finished {
 interface Planned {
   c: CampaignConfig;
   state: ControllerState | undefined;
-  decision: StepDecision;
-  knobNow: number | undefined;
+  decision: CampaignDecision;
+  /** Genesys's values of the knobs now; empty when the campaign could not be read. */
+  knobsNow: Partial<Record<KnobName, number>>;
   dryRun: boolean;
   report: CampaignReport;
 }
@@ -318,11 +413,13 @@ interface Planned {
  */
 function plan(c: CampaignConfig, state: ControllerState | undefined, reads: Reads, stale: string | undefined, request: TickRequest): Finished | Planned {
   const dryRun = request.dryRun || c.dryRun;
+  const tickTime = request.eventTime;
   if (!reads.campaigns.ok) {
     // The knob's value is unknown: nothing can be decided, but the blind tick still counts.
-    const decision = blindWithoutCampaign(state, request.eventTime, request.eventId);
-    const report = describe(c, decision, undefined, undefined, undefined, undefined, `campaign read failed: ${reads.campaigns.message}`);
-    return { c, state, decision, knobNow: undefined, dryRun, report };
+    const main = blindWithoutCampaign(state, tickTime, request.eventId);
+    const decision: CampaignDecision = { main, complianceLoop: main, sharedKnob: true, writes: {}, overrides: [], next: main.next, nextUnwritten: main.next };
+    const report = describe(c, decision, { knobsNow: {}, problem: `campaign read failed: ${reads.campaigns.message}` });
+    return { c, state, decision, knobsNow: {}, dryRun, report };
   }
   const snapshot = reads.campaigns.value.get(c.campaignId);
   if (!snapshot) {
@@ -330,29 +427,40 @@ function plan(c: CampaignConfig, state: ControllerState | undefined, reads: Read
   }
   const failure = metricsFailure(c, reads);
   const blind: BlindReason | undefined = failure ? 'read-failed' : stale ? 'stale-data' : undefined;
+  const queueId = queueIdOf(c);
   const queueStats = (reads.queueStats.ok && reads.queueStats.value.get(c.windowMinutes)) || new Map<string, QueueWindowStats>();
-  const campaignStats = (reads.campaignStats.ok && reads.campaignStats.value.get(c.windowMinutes)) || new Map<string, CampaignWindowStats>();
-  const measurement = failure ? undefined : measureObjective(c, queueStats, campaignStats);
-  const knobNow = snapshot.knobs[c.knob.name];
-  const decision = step({
+  const objectiveStats = outboundOf(reads, c.campaignId, lastMinutes(tickTime, c.windowMinutes));
+  const measurement = failure ? undefined : measureObjective(c, queueStats, new Map(objectiveStats ? [[c.campaignId, objectiveStats]] : []));
+  const compliance = complianceOf(c, reads, failure !== undefined, tickTime);
+
+  const liveStates = reads.live.ok ? reads.live.value : new Map<string, QueueLiveState>();
+  const live = queueId !== undefined ? liveStates.get(queueId) : undefined;
+  const team = liveStates.get(queueId ?? snapshot.queueId ?? '');
+  const arrivals = queueId !== undefined && c.blending && reads.arrivals.ok ? reads.arrivals.value.get(c.blending.arrivalMinutes)?.get(queueId) : undefined;
+  const load = live && c.blending ? inboundLoad(live, arrivals, c.blending.arrivalMinutes, queueStats.get(queueId!)) : undefined;
+  const performance = reads.performance.ok ? reads.performance.value.get(c.campaignId) : undefined;
+  const decision = decide({
     campaign: c,
-    campaignOn: snapshot.status === 'on',
-    knobNow,
+    snapshot,
     measurement,
+    complianceMeasurement: failure ? undefined : abandonRate(outboundOf(reads, c.campaignId, lastMinutes(tickTime, c.compliance.windowMinutes))),
+    compliance,
+    // Without the live state the threshold cannot be judged: the other loops still act.
+    reserveViolated: live !== undefined && load !== undefined && c.blending !== undefined && reserveViolated(c.blending, live, load),
+    gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
+    feedforward: feedforward(c.feedforward, live, performance),
     ...(blind ? { blind } : {}),
-    previous: state,
-    now: request.eventTime,
+    state,
+    now: tickTime,
     eventId: request.eventId,
   });
-  const queueId = queueIdOf(c);
-  const live = queueId !== undefined && reads.live.ok ? reads.live.value.get(queueId) : undefined;
-  const report = describe(c, decision, measurement, knobNow, snapshot, live, failure ?? stale);
-  return { c, state, decision, knobNow, dryRun, report };
+  const report = describe(c, decision, { knobsNow: snapshot.knobs, snapshot, measurement, live, load, compliance, performance, problem: failure ?? stale });
+  return { c, state, decision, knobsNow: snapshot.knobs, dryRun, report };
 }
 
 /** A write this plan would send to Genesys. */
-function wantsWrite(p: Finished | Planned): p is Planned & { knobNow: number } {
-  return 'decision' in p && p.decision.action === 'change' && !p.dryRun && p.knobNow !== undefined;
+function wantsWrite(p: Finished | Planned): p is Planned {
+  return 'decision' in p && Object.keys(p.decision.writes).length > 0 && !p.dryRun;
 }
 
 /**
@@ -366,44 +474,41 @@ function deferredWrites(plans: ReadonlyArray<Finished | Planned>, budget: number
   if (writes.length <= budget) return new Set();
   const ranked = writes
     .map((p) => {
-      const move = p.decision.value! - p.knobNow;
+      const moves = Object.entries(p.decision.writes).map(([knob, value]) => {
+        const step = knob === p.c.knob.name ? p.c.knob.maxStep : p.c.compliance.knob.maxStep;
+        return (value - (p.knobsNow[knob as KnobName] ?? value)) / step;
+      });
       const tieBreak = createHash('sha256').update(`${eventId}\n${p.c.campaignId}`).digest('hex');
-      return { id: p.c.campaignId, calming: move < 0 ? 0 : 1, size: Math.abs(move) / p.c.knob.maxStep, tieBreak };
+      return { id: p.c.campaignId, calming: moves.every((m) => m < 0) ? 0 : 1, size: Math.max(...moves.map(Math.abs)), tieBreak };
     })
     .sort((a, b) => a.calming - b.calming || b.size - a.size || a.tieBreak.localeCompare(b.tieBreak));
   return new Set(ranked.slice(Math.max(0, Math.floor(budget))).map((r) => r.id));
 }
 
-/** A campaign's tick result, with the audit entry its outcome calls for. */
-interface CampaignResult {
-  report: CampaignReport;
-  audit?: AuditEntry;
-}
-
 async function runCampaign(p: Planned, deferred: ReadonlySet<string>, request: TickRequest, deps: TickDeps): Promise<CampaignResult> {
-  const { c, state, decision, knobNow, report } = p;
+  const { c, state, decision, report } = p;
   const at = deps.now();
   let result: CampaignReport;
   try {
-    result = await apply(c, state, decision, knobNow, p.dryRun, deferred.has(c.campaignId), report, request, deps);
+    result = await apply(c, state, decision, p.dryRun, deferred.has(c.campaignId), report, request, deps);
   } catch (err) {
     const message = joined(report.message, err);
     if (err instanceof StateConflictError) {
       return { report: { ...report, outcome: 'skipped', reason: 'concurrent-invocation', message } };
     }
     // The state store failed before any write to Genesys: pacing and state are as they were.
-    return { report: { ...report, outcome: 'error', reason: 'state-save-failed', ...(knobNow === undefined ? {} : { newValue: knobNow }), message } };
+    return { report: { ...unmoved(report), outcome: 'error', reason: 'state-save-failed', message } };
   }
-  const audit = auditEntryOf(c, state, result, request, at);
-  return audit ? { report: result, audit } : { report: result };
+  return { report: result, audit: auditEntriesOf(c, state, result, request, at) };
 }
 
 /**
- * The audit entry for a campaign's outcome: every value written to Genesys, and every manual
- * change the tick took over (only when the tick saved state: a console dry run that leaves the
- * state alone would record it again at the next scheduled tick).
+ * The audit entries for a campaign's outcome: every value written to Genesys (the campaign's knob,
+ * and the compliance loop's own knob when it has one), and every manual change the tick took over
+ * (only when the tick saved state: a console dry run that leaves the state alone would record it
+ * again at the next scheduled tick).
  */
-function auditEntryOf(c: CampaignConfig, state: ControllerState | undefined, r: CampaignReport, request: TickRequest, at: number): AuditEntry | undefined {
+function auditEntriesOf(c: CampaignConfig, state: ControllerState | undefined, r: CampaignReport, request: TickRequest, at: number): AuditEntry[] {
   const common = {
     campaignId: c.campaignId,
     at: new Date(at).toISOString(),
@@ -414,13 +519,35 @@ function auditEntryOf(c: CampaignConfig, state: ControllerState | undefined, r: 
     objective: c.objective.kind,
     reason: r.reason,
   };
-  if (r.outcome === 'written' && r.previousValue !== undefined && r.newValue !== undefined) {
-    return { ...common, kind: 'change', oldValue: r.previousValue, newValue: r.newValue };
+  const entries: AuditEntry[] = [];
+  if (r.outcome === 'written' && r.previousValue !== undefined && r.newValue !== undefined && r.newValue !== r.previousValue) {
+    entries.push({ ...common, kind: 'change', oldValue: r.previousValue, newValue: r.newValue });
+  }
+  const loop = r.compliance;
+  if (r.outcome === 'written' && loop && loop.knob !== c.knob.name && loop.previousValue !== undefined && loop.newValue !== undefined) {
+    const { measured: _objective, ...rest } = common;
+    entries.push({
+      ...rest,
+      kind: 'change',
+      knob: loop.knob,
+      ...(loop.measuredRate === undefined ? {} : { measured: loop.measuredRate }),
+      setpoint: loop.allowedRate,
+      objective: 'abandonRate',
+      reason: 'compliance',
+      oldValue: loop.previousValue,
+      newValue: loop.newValue,
+    });
   }
   if (r.reason === 'manual-change' && r.outcome === 'held' && request.saveState && state && r.newValue !== undefined) {
-    return { ...common, kind: 'manual-change', oldValue: state.lastWritten, newValue: r.newValue, changedAfter: new Date(state.lastTickTime).toISOString() };
+    entries.push({ ...common, kind: 'manual-change', oldValue: state.lastWritten, newValue: r.newValue, changedAfter: new Date(state.lastTickTime).toISOString() });
   }
-  return undefined;
+  return entries;
+}
+
+/** A campaign's tick result, with the audit entries its outcome calls for. */
+interface CampaignResult {
+  report: CampaignReport;
+  audit?: AuditEntry[];
 }
 
 /**
@@ -428,7 +555,7 @@ function auditEntryOf(c: CampaignConfig, state: ControllerState | undefined, r: 
  * added to the campaign's report message, where the handler's log and metrics pick it up.
  */
 async function recordAudit(results: CampaignResult[], audit: AuditLog): Promise<CampaignReport[]> {
-  const entries = results.flatMap((r) => (r.audit ? [r.audit] : []));
+  const entries = results.flatMap((r) => r.audit ?? []);
   if (entries.length === 0) return results.map((r) => r.report);
   let failed: ReadonlySet<string> = new Set();
   let problem = '';
@@ -438,36 +565,77 @@ async function recordAudit(results: CampaignResult[], audit: AuditLog): Promise<
     failed = new Set(err instanceof AuditWriteError ? err.campaignIds : entries.map((e) => e.campaignId));
     problem = (err as Error).message;
   }
-  return results.map(({ report, audit: entry }) =>
-    entry && failed.has(entry.campaignId)
+  return results.map(({ report, audit: own }) =>
+    own?.length && failed.has(report.campaignId)
       ? { ...report, auditFailed: true, message: [report.message, `audit entry not recorded: ${problem}`].filter(Boolean).join('; ') }
       : report,
   );
 }
 
-function describe(
-  c: CampaignConfig,
-  decision: StepDecision,
-  measurement: Measurement | undefined,
-  knobNow: number | undefined,
-  snapshot: CampaignSnapshot | undefined,
-  live: QueueLiveState | undefined,
-  problem: string | undefined,
-): CampaignReport {
-  const blindTicks = decision.next?.blindTicks ?? 0;
+/** What a campaign's report is made of, beyond its decision. */
+interface Observed {
+  knobsNow: Partial<Record<KnobName, number>>;
+  snapshot?: CampaignSnapshot;
+  measurement?: Measurement | undefined;
+  live?: QueueLiveState | undefined;
+  load?: number | undefined;
+  compliance?: ComplianceAssessment;
+  performance?: CampaignPerformance | undefined;
+  problem?: string | undefined;
+}
+
+function describe(c: CampaignConfig, decision: CampaignDecision, o: Observed): CampaignReport {
+  const { main, complianceLoop } = decision;
+  const knobNow = o.knobsNow[c.knob.name];
+  const loopKnob = c.compliance.knob.name;
+  const blindTicks = main.next?.blindTicks ?? 0;
   const blind = blindTicks > 0 ? { ticks: blindTicks, limit: c.blindTicksBeforeSafe, safeValue: c.knob.safeValue } : undefined;
-  const message = [problem, blind ? blindNote(blind, decision) : undefined].filter(Boolean).join('; ');
+  const message = [o.problem, blind ? blindNote(blind, main) : undefined].filter(Boolean).join('; ');
+  const onlyComplianceMoves = main.action !== 'change' && decision.writes[loopKnob] !== undefined && !decision.sharedKnob;
+  const reason = onlyComplianceMoves ? 'compliance' : main.reason;
+  const { measurement, live, compliance } = o;
   return {
     // A failed read is an error even though it only holds: someone has to look at it.
-    ...baseReport(c, decision.reason === 'read-failed' ? 'error' : 'held', decision.reason),
+    ...baseReport(c, main.reason === 'read-failed' ? 'error' : 'held', reason),
     ...(measurement ? { measured: readable(measurement.value), sample: measurement.sample } : {}),
-    ...(measurement && c.objective.kind === 'abandonRate' && measurement.sample >= c.minSample ? { abandonRate: readable(measurement.value) } : {}),
-    ...(decision.error === undefined ? {} : { error: readable(decision.error) }),
-    ...(decision.terms ? { p: readable(decision.terms.p), i: readable(decision.terms.i), d: readable(decision.terms.d) } : {}),
+    ...(main.error === undefined ? {} : { error: readable(main.error) }),
+    ...(main.terms ? { p: readable(main.terms.p), i: readable(main.terms.i), d: readable(main.terms.d) } : {}),
     ...(knobNow === undefined ? {} : { previousValue: knobNow }),
-    ...(decision.value === undefined ? {} : { newValue: decision.value }),
-    ...(snapshot ? { campaignStatus: snapshot.status } : {}),
-    ...(live ? { queue: { waiting: live.waiting, idleAgents: live.idleAgents, onQueueAgents: live.onQueueAgents } } : {}),
+    ...(main.value === undefined ? {} : { newValue: main.value }),
+    ...(o.snapshot ? { campaignStatus: o.snapshot.status } : {}),
+    ...(live
+      ? {
+          queue: {
+            waiting: live.waiting,
+            idleAgents: live.idleAgents,
+            onQueueAgents: live.onQueueAgents,
+            interacting: live.interacting,
+            ...(o.load === undefined ? {} : { inboundLoad: readable(o.load) }),
+          },
+        }
+      : {}),
+    ...(decision.overrides.length ? { overrides: decision.overrides } : {}),
+    ...(compliance
+      ? {
+          compliance: {
+            windowRate: compliance.windowRate === undefined ? null : readable(compliance.windowRate),
+            windowLive: compliance.window.live,
+            windowAbandoned: compliance.window.abandoned,
+            remainingAbandons: readable(compliance.remainingAbandons),
+            remainingShare: compliance.remainingShare === undefined ? null : readable(compliance.remainingShare),
+            allowedRate: readable(compliance.allowedRate),
+            ...(compliance.measuredRate === undefined ? {} : { measuredRate: readable(compliance.measuredRate) }),
+            ...(compliance.recentRate === undefined ? {} : { recentRate: readable(compliance.recentRate) }),
+            guardTripped: compliance.guardTripped,
+            warning: compliance.warning,
+            knob: loopKnob,
+            reason: complianceLoop.reason,
+            ...(o.knobsNow[loopKnob] === undefined ? {} : { previousValue: o.knobsNow[loopKnob] }),
+            ...(decision.writes[loopKnob] === undefined ? {} : { newValue: decision.writes[loopKnob] }),
+          },
+        }
+      : {}),
+    ...(o.performance ? { dialer: o.performance } : {}),
     ...(blind ? { blind } : {}),
     ...(message ? { message } : {}),
   };
@@ -485,12 +653,26 @@ function readable(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
 
-/** Writes the decision: PATCH under a lease when the knob moves, then the state, or just the state. */
+/** The report of a campaign whose knobs stay where they are this tick. */
+function unmoved(report: CampaignReport): CampaignReport {
+  const { compliance } = report;
+  return {
+    ...report,
+    ...(report.previousValue === undefined ? {} : { newValue: report.previousValue }),
+    ...(compliance && compliance.newValue !== undefined ? { compliance: withoutNewValue(compliance) } : {}),
+  };
+}
+
+function withoutNewValue(compliance: ComplianceReport): ComplianceReport {
+  const { newValue: _newValue, ...rest } = compliance;
+  return rest;
+}
+
+/** Writes the decision: one PATCH under a lease when a knob moves, then the state, or just the state. */
 async function apply(
   c: CampaignConfig,
   state: ControllerState | undefined,
-  decision: StepDecision,
-  knobNow: number | undefined,
+  decision: CampaignDecision,
   dryRun: boolean,
   deferred: boolean,
   report: CampaignReport,
@@ -499,37 +681,36 @@ async function apply(
 ): Promise<CampaignReport> {
   const expectedVersion = state?.version;
   const now = deps.now();
-  if (decision.action === 'change' && !dryRun && !deferred && decision.value !== undefined && decision.next) {
+  const wouldWrite = Object.keys(decision.writes).length > 0;
+  if (wouldWrite && !dryRun && !deferred && decision.next) {
     await deps.store.acquireLease(c.campaignId, expectedVersion, { owner: request.invocationId, until: now + (deps.leaseMs ?? DEFAULT_LEASE_MS) }, now);
     try {
-      await deps.genesys.patchCampaignKnob(c.campaignId, c.knob.name, decision.value);
+      await deps.genesys.patchCampaignKnobs(c.campaignId, decision.writes);
     } catch (err) {
       await deps.store.releaseLease(c.campaignId, request.invocationId).catch(() => undefined);
-      return { ...report, outcome: 'error', reason: 'write-failed', newValue: knobNow, message: joined(report.message, err) };
+      return { ...unmoved(report), outcome: 'error', reason: 'write-failed', message: joined(report.message, err) };
     }
     try {
       await deps.store.save(decision.next, expectedVersion, request.invocationId, now);
     } catch (err) {
-      // Genesys has the new value; the next tick sees it differ from the stored one and
-      // restarts bumplessly from it, so nothing is lost but this tick's integration.
+      // Genesys has the new values; the next tick sees them differ from the stored ones and
+      // restarts bumplessly from them, so nothing is lost but this tick's integration. The
+      // abandon counts of this tick are counted again then, once.
       return { ...report, outcome: 'written', reason: 'state-save-failed', message: joined(report.message, err) };
     }
     return { ...report, outcome: 'written' };
   }
-  const wouldWrite = decision.action === 'change';
   if (request.saveState && decision.next) {
-    // An unwritten change keeps the knob's value as the last written one, so the next tick
-    // takes it up again instead of mistaking it for a manual change.
-    const next = wouldWrite ? { ...decision.next, lastWritten: knobNow! } : decision.next;
-    await deps.store.save(next, expectedVersion, request.invocationId, now);
+    // An unwritten change keeps the knobs' values as the last written ones, so the next tick
+    // takes them up again instead of mistaking them for a manual change.
+    await deps.store.save(wouldWrite ? decision.nextUnwritten! : decision.next, expectedVersion, request.invocationId, now);
   }
   if (wouldWrite && deferred && !dryRun) {
     return {
-      ...report,
+      ...unmoved(report),
       outcome: 'held',
       reason: 'write-deferred',
-      newValue: knobNow,
-      message: `the change to ${decision.value} waits for the next tick: more campaigns changed this tick than the Genesys request budget allows`,
+      message: `the change to ${JSON.stringify(decision.writes)} waits for the next tick: more campaigns changed this tick than the Genesys request budget allows`,
     };
   }
   return wouldWrite ? { ...report, outcome: 'would-write' } : report;

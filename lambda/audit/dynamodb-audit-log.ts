@@ -8,7 +8,7 @@ import { AuditWriteError, type AuditEntry, type AuditLog, type AuditRange } from
 
 /** Partition key of the audit table. */
 export const AUDIT_PARTITION_KEY = 'campaignId';
-/** Sort key of the audit table: `<ISO time>#<event id>`, so a time range is a key range. */
+/** Sort key of the audit table: `<ISO time>#<event id>#<knob>`, so a time range is a key range. */
 export const AUDIT_SORT_KEY = 'sk';
 /** Epoch-seconds attribute DynamoDB's TTL deletes expired entries by. */
 export const AUDIT_TTL_ATTRIBUTE = 'expiresAt';
@@ -44,14 +44,17 @@ export class AuditItemError extends Error {
   override readonly name = 'AuditItemError';
 }
 
-/** The sort key of an entry: its time first, so keys sort by time. */
-export function auditSortKey(entry: Pick<AuditEntry, 'at' | 'eventId'>): string {
-  return `${entry.at}#${entry.eventId}`;
+/**
+ * The sort key of an entry: its time first, so keys sort by time; the knob last, because one tick
+ * may move two knobs of a campaign (the campaign's and its compliance loop's).
+ */
+export function auditSortKey(entry: Pick<AuditEntry, 'at' | 'eventId' | 'knob'>): string {
+  return `${entry.at}#${entry.eventId}#${entry.knob}`;
 }
 
 /**
  * The audit trail in one DynamoDB table: partition key `campaignId`, sort key `sk`
- * (`<ISO time>#<event id>`), and `expiresAt` (epoch seconds) for the table's TTL.
+ * (`<ISO time>#<event id>#<knob>`), and `expiresAt` (epoch seconds) for the table's TTL.
  */
 export class DynamoDbAuditLog implements AuditLog {
   private readonly doc: DynamoDBDocumentClient;

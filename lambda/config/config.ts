@@ -1,12 +1,79 @@
 import { readFileSync } from 'node:fs';
 import type * as z from 'zod/mini';
 import {
+  COMPLIANCE_GAINS,
   DEFAULT_KNOB,
   KNOB_DEFAULTS,
+  mergeCompliance,
   pacingConfigSchema,
+  type ComplianceInput,
   type KnobName,
   type ObjectiveKind,
 } from './schema.js';
+
+/** A knob with its bounds, largest move per tick and write resolution, in Genesys's units. */
+export interface KnobConfig {
+  name: KnobName;
+  min: number;
+  max: number;
+  maxStep: number;
+  resolution: number;
+}
+
+/** PID gains: kp per unit of error, ki per unit of error per minute, kd per unit of error-rate in minutes. */
+export interface Gains {
+  kp: number;
+  ki: number;
+  kd: number;
+}
+
+/** The regulatory window over which abandoned / live-answered calls must stay at or below the limit. */
+export type ComplianceWindow =
+  /** Successive fixed periods from `anchor` (epoch ms; the first tick's time when absent): the US rule, 30 days. */
+  | { type: 'periods'; days: number; anchor?: number }
+  /** Any window of this many hours: the UK rule, 24 hours. */
+  | { type: 'rolling'; hours: number };
+
+/** How a campaign keeps to the abandonment rule, every default filled in. */
+export interface ComplianceConfig {
+  /** The legal cap, a fraction of live-answered calls (0.03). */
+  limit: number;
+  window: ComplianceWindow;
+  /** The window rate the budget steers to; the loop gets stricter once the window runs above it. */
+  aim: number;
+  /** While the budget is plentiful the loop may run up to limit - closeMargin, never higher. */
+  closeMargin: number;
+  /** Window rate that counts as a warning (metric ComplianceWarnings, alarm). */
+  warningRate: number;
+  /** The budget is spread over the live answers expected in this many minutes. */
+  horizonMinutes: number;
+  /** Window of the abandon rate the compliance loop measures. */
+  windowMinutes: number;
+  /** Live answers needed before that rate is acted on. */
+  minSample: number;
+  /** Facts younger than this are counted at a later tick, once Genesys has settled them. */
+  settleSeconds: number;
+  /**
+   * The short-window guard: over the last `minutes`, on at least `minSample` live answers, more
+   * abandons than a rate at the limit explains (binomial tail below `significance`) cut at once.
+   */
+  guard: { minutes: number; minSample: number; significance: number };
+  /** The knob the compliance loop moves; when it is the campaign's own knob, it caps the PID's output. */
+  knob: KnobConfig;
+  gains: Gains;
+}
+
+/** The threshold policy for blended agents: outbound only while enough agents stay free for inbound. */
+export interface BlendingConfig {
+  /** Share of on-queue agents to keep free for inbound. */
+  reserveShare: number;
+  /** At least this many agents kept free for inbound. */
+  reserveAgents: number;
+  /** Inbound calls waiting above this hold outbound at once. */
+  waitingLimit: number;
+  /** Window of the inbound arrival rate behind the load estimate. */
+  arrivalMinutes: number;
+}
 
 /** A campaign with every default filled in: what the control loop runs on. */
 export interface CampaignConfig {
@@ -19,9 +86,8 @@ export interface CampaignConfig {
   /** Target of the measured value, as a fraction (0.8 service level, 0.025 abandon rate). */
   setpoint: number;
   /** `safeValue`: where pacing goes after `blindTicksBeforeSafe` blind ticks (the least aggressive value, `min`, unless set). */
-  knob: { name: KnobName; min: number; max: number; maxStep: number; resolution: number; safeValue: number };
-  /** kp per unit of error, ki per unit of error per minute, kd per unit of error-rate in minutes. */
-  gains: { kp: number; ki: number; kd: number };
+  knob: KnobConfig & { safeValue: number };
+  gains: Gains;
   windowMinutes: number;
   minSample: number;
   deadBand: number;
@@ -30,6 +96,13 @@ export interface CampaignConfig {
   derivativeFilterMinutes: number;
   /** Consecutive blind ticks (metrics unreadable or stale) after which pacing steps toward `knob.safeValue`. */
   blindTicksBeforeSafe: number;
+  compliance: ComplianceConfig;
+  /** Present when the threshold policy guards the objective's queue (queue objectives only). */
+  blending?: BlendingConfig;
+  /** Present when idle agents and waiting calls feed forward into the knob. */
+  feedforward?: FeedforwardConfig;
+  /** Present when the gains are scheduled by team size. */
+  gainSchedule?: { referenceAgents: number; minScale: number };
 }
 
 export interface PacingConfig {
@@ -50,6 +123,33 @@ export interface PacingConfig {
 export const DEFAULT_REQUESTS_PER_MINUTE = 300;
 /** 24 months, the US record-keeping horizon for telemarketing records. */
 export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
+/** The US rule: 3% of live-answered calls over each 30-day period of the campaign (pacing.md section 2). */
+export const COMPLIANCE_DEFAULTS = {
+  limit: 0.03,
+  window: { type: 'periods', days: 30 },
+  /** Below the limit by this much unless `aim` is set. */
+  aimBelowLimit: 0.005,
+  closeMargin: 0.002,
+  /** warningRate = limit * this unless set. */
+  warningShare: 0.9,
+  horizonMinutes: 60,
+  windowMinutes: 30,
+  minSample: 20,
+  settleSeconds: 60,
+  guard: { minutes: 10, minSample: 10, significance: 0.01 },
+} as const;
+
+/** Feedforward on the campaign's knob: per idle agent above the target, minus per call waiting. */
+export interface FeedforwardConfig {
+  /** `queue`: the objective queue's live state; `dialer`: the campaign's performance figures. */
+  source: 'queue' | 'dialer';
+  idleGain: number;
+  waitingGain: number;
+  idleTarget: number;
+}
+
+/** Defaults of the blending threshold policy. */
+export const BLENDING_DEFAULTS: BlendingConfig = { reserveShare: 0.5, reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 };
 
 /** Defaults for the loop's tunables when neither the campaign nor `defaults` sets them. */
 export const TUNING_DEFAULTS: {
@@ -130,26 +230,75 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
       const kind: ObjectiveKind = c.objective.kind;
       const knobName = c.knob?.name ?? DEFAULT_KNOB[kind];
       const d = KNOB_DEFAULTS[knobName];
-      const tuning = { ...TUNING_DEFAULTS, ...stripUndefined(cfg.defaults ?? {}), ...stripUndefined(pickTuning(c)) };
+      const tuning = { ...TUNING_DEFAULTS, ...stripUndefined(pickTuning(cfg.defaults ?? {})), ...stripUndefined(pickTuning(c)) };
+      const knob: CampaignConfig['knob'] = {
+        name: knobName,
+        min: c.knob?.min ?? d.min,
+        max: c.knob?.max ?? d.max,
+        maxStep: c.knob?.maxStep ?? d.maxStep,
+        resolution: d.resolution,
+        // The lower bound is the least aggressive value of every knob.
+        safeValue: c.knob?.safeValue ?? c.knob?.min ?? d.min,
+      };
+      const blending = c.blending ?? cfg.defaults?.blending;
+      const gainSchedule = c.gainSchedule ?? cfg.defaults?.gainSchedule;
+      const feedforward = c.feedforward ?? cfg.defaults?.feedforward;
       return {
         campaignId: c.campaignId,
         ...(c.name === undefined ? {} : { name: c.name }),
         objective: c.objective,
         setpoint: c.setpoint,
-        knob: {
-          name: knobName,
-          min: c.knob?.min ?? d.min,
-          max: c.knob?.max ?? d.max,
-          maxStep: c.knob?.maxStep ?? d.maxStep,
-          resolution: d.resolution,
-          // The lower bound is the least aggressive value of every knob.
-          safeValue: c.knob?.safeValue ?? c.knob?.min ?? d.min,
-        },
+        knob,
         gains: c.gains ?? d.gains,
         ...tuning,
+        compliance: resolveCompliance(mergeCompliance(cfg.defaults?.compliance, c.compliance), knob),
+        ...(blending ? { blending: { ...BLENDING_DEFAULTS, ...stripUndefined(blending) } } : {}),
+        ...(feedforward ? { feedforward: { source: 'queue', idleTarget: 0, ...stripUndefined(feedforward) } as FeedforwardConfig } : {}),
+        ...(gainSchedule ? { gainSchedule } : {}),
       };
     }),
   };
+}
+
+/** Fills in the compliance defaults; cross-field checks are made by the schema on the same merge. */
+function resolveCompliance(input: ComplianceInput, campaignKnob: KnobConfig): ComplianceConfig {
+  const D = COMPLIANCE_DEFAULTS;
+  const limit = input.limit ?? D.limit;
+  const window: ComplianceWindow =
+    input.window?.type === 'rolling'
+      ? { type: 'rolling', hours: input.window.hours }
+      : input.window?.type === 'periods'
+        ? { type: 'periods', days: input.window.days, ...(input.window.anchor ? { anchor: Date.parse(input.window.anchor) } : {}) }
+        : { ...D.window };
+  const knobName = input.knob?.name ?? campaignKnob.name;
+  const kd = KNOB_DEFAULTS[knobName];
+  const knob: KnobConfig =
+    knobName === campaignKnob.name
+      ? { name: knobName, min: campaignKnob.min, max: campaignKnob.max, maxStep: campaignKnob.maxStep, resolution: campaignKnob.resolution }
+      : { name: knobName, min: input.knob?.min ?? kd.min, max: input.knob?.max ?? kd.max, maxStep: input.knob?.maxStep ?? kd.maxStep, resolution: kd.resolution };
+  return {
+    limit,
+    window,
+    aim: input.aim ?? tidy(Math.max(limit / 2, limit - D.aimBelowLimit)),
+    closeMargin: input.closeMargin ?? tidy(Math.min(D.closeMargin, limit / 2)),
+    warningRate: input.warningRate ?? tidy(limit * D.warningShare),
+    horizonMinutes: input.horizonMinutes ?? D.horizonMinutes,
+    windowMinutes: input.windowMinutes ?? D.windowMinutes,
+    minSample: input.minSample ?? D.minSample,
+    settleSeconds: input.settleSeconds ?? D.settleSeconds,
+    guard: {
+      minutes: input.guard?.minutes ?? D.guard.minutes,
+      minSample: input.guard?.minSample ?? D.guard.minSample,
+      significance: input.guard?.significance ?? D.guard.significance,
+    },
+    knob,
+    gains: input.gains ?? COMPLIANCE_GAINS[knobName],
+  };
+}
+
+/** Drops floating-point dust from a derived rate (0.025, not 0.024999999999999998). */
+function tidy(rate: number): number {
+  return Number(rate.toFixed(9));
 }
 
 function pickTuning(c: Partial<typeof TUNING_DEFAULTS>) {

@@ -95,6 +95,111 @@ const gainsSchema = z.strictObject({
   kd: z.number().check(z.nonnegative({ error: 'must be 0 or more (minutes)' })),
 });
 
+/** Gains of the compliance loop, in knob units per unit of abandon-rate error (0.01 = one point). */
+export const COMPLIANCE_GAINS: Record<KnobName, { kp: number; ki: number; kd: number }> = {
+  maxCallsPerAgent: { kp: 10, ki: 2, kd: 0 },
+  abandonRate: { kp: 40, ki: 10, kd: 0 },
+  outboundLineCount: { kp: 200, ki: 50, kd: 0 },
+};
+
+const windowSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('periods'),
+      days: z.int({ error: 'must be a whole number of days (30 for the US rule)' }).check(z.minimum(1), z.maximum(366)),
+      anchor: z.optional(
+        z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time such as 2026-05-01T00:00:00Z (the campaign start)' }),
+      ),
+    }),
+    z.strictObject({
+      type: z.literal('rolling'),
+      hours: z.int({ error: 'must be a whole number of hours (24 for the UK rule)' }).check(z.minimum(1), z.maximum(168)),
+    }),
+  ],
+  { error: 'must be {"type": "periods", "days": 30} (US) or {"type": "rolling", "hours": 24} (UK) (field "type")' },
+);
+
+const rate = (what: string) =>
+  z
+    .number({ error: `must be a number: ${what}` })
+    .check(z.minimum(0, { error: `must be 0 or more: ${what}` }), z.lt(1, { error: `must be below 1: ${what} (write 0.03 for 3%)` }));
+
+/**
+ * The abandonment rule and how the loop keeps to it. Every field is optional; `defaults.compliance`
+ * sets them for all campaigns and a campaign's own `compliance` overrides field by field.
+ */
+const complianceShape = z.strictObject({
+  limit: z.optional(rate('the legal cap on abandoned / live-answered calls')),
+  window: z.optional(windowSchema),
+  aim: z.optional(rate('the window rate the budget steers to, below the limit')),
+  closeMargin: z.optional(rate('how far below the limit the loop may run while the budget is plentiful')),
+  warningRate: z.optional(rate('the window rate that raises the compliance alarm')),
+  horizonMinutes: z.optional(z.int().check(z.minimum(5), z.maximum(24 * 60))),
+  windowMinutes: z.optional(z.int().check(z.minimum(5), z.maximum(240))),
+  minSample: z.optional(z.int().check(z.minimum(1))),
+  settleSeconds: z.optional(z.int().check(z.minimum(0), z.maximum(900))),
+  guard: z.optional(
+    z.strictObject({
+      minutes: z.optional(z.int().check(z.minimum(1), z.maximum(60))),
+      minSample: z.optional(z.int().check(z.minimum(1))),
+      significance: z.optional(
+        z
+          .number()
+          .check(
+            z.gt(0, { error: 'must be above 0: how unlikely the abandons must be at the limit (0.01)' }),
+            z.maximum(0.5, { error: 'must be at most 0.5 (0.01 trips on spikes a rate at the limit explains once in a hundred windows)' }),
+          ),
+      ),
+    }),
+  ),
+  knob: z.optional(
+    z.strictObject({
+      name: z.enum(KNOBS, { error: `must be one of ${KNOBS.join(', ')}` }),
+      min: z.optional(z.number().check(z.nonnegative())),
+      max: z.optional(z.number().check(z.positive())),
+      maxStep: z.optional(z.number().check(z.positive({ error: 'must be above 0: the largest change per tick' }))),
+    }),
+  ),
+  gains: z.optional(gainsSchema),
+});
+export type ComplianceInput = z.input<typeof complianceShape>;
+
+/**
+ * The threshold policy (pacing.md section 3): outbound only while enough agents of the objective's
+ * queue stay free for it (blended agents and their inbound queue, or an agentless campaign's
+ * transfer queue) and no more than `waitingLimit` calls wait there.
+ */
+const blendingShape = z.strictObject({
+  reserveShare: z.optional(
+    z
+      .number()
+      .check(z.minimum(0), z.maximum(1, { error: 'must be at most 1: a share of the on-queue agents (0.5 keeps half of them for inbound)' })),
+  ),
+  reserveAgents: z.optional(z.int().check(z.minimum(0))),
+  waitingLimit: z.optional(z.int().check(z.minimum(0))),
+  arrivalMinutes: z.optional(z.int().check(z.minimum(1), z.maximum(60))),
+});
+
+/**
+ * Feedforward: knob units per idle agent above `idleTarget`, minus knob units per call waiting.
+ * Source `queue` (default): the objective queue's live state (idle agents, calls waiting).
+ * Source `dialer`: the campaign's performance figures (idle agents, and as "waiting" the live
+ * answers on their way: outstanding calls x connect ratio). Acts within the tick.
+ */
+const feedforwardShape = z.strictObject({
+  source: z.optional(z.enum(['queue', 'dialer'], { error: 'must be "queue" (the live queue) or "dialer" (the campaign performance figures)' })),
+  idleGain: z.number().check(z.nonnegative({ error: 'must be 0 or more: knob units per idle agent above idleTarget' })),
+  waitingGain: z.number().check(z.nonnegative({ error: 'must be 0 or more: knob units taken off per call waiting' })),
+  idleTarget: z.optional(z.number().check(z.nonnegative())),
+});
+
+/** Gains scheduled by team size: scaled by on-queue agents / referenceAgents, within [minScale, 1]. */
+const gainScheduleShape = z.strictObject({
+  referenceAgents: z.number().check(z.positive()),
+  minScale: z.number().check(z.gt(0), z.maximum(1)),
+});
+
 /** Tunables shared by every campaign; `defaults` sets them for all, a campaign overrides its own. */
 const tuningShape = {
   windowMinutes: z.optional(z.int().check(z.minimum(5), z.maximum(120))),
@@ -109,6 +214,10 @@ const tuningShape = {
       z.maximum(1440, { error: 'must be at most 1440 ticks (a day of 1-minute ticks)' }),
     ),
   ),
+  compliance: z.optional(complianceShape),
+  blending: z.optional(blendingShape),
+  feedforward: z.optional(feedforwardShape),
+  gainSchedule: z.optional(gainScheduleShape),
 };
 
 const campaignSchema = z.strictObject({
@@ -183,12 +292,7 @@ export const pacingConfigSchema = z
       }
       seen.add(c.campaignId);
       const knob = c.knob?.name ?? DEFAULT_KNOB[c.objective.kind];
-      const d = KNOB_DEFAULTS[knob];
-      const min = c.knob?.min ?? d.min;
-      const max = c.knob?.max ?? d.max;
-      if (min >= max) {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob'], message: `min (${min}) must be below max (${max})` });
-      }
+      const { min, max } = checkKnobBounds(knob, c.knob, ['campaigns', i, 'knob'], ctx);
       const safe = c.knob?.safeValue;
       if (safe !== undefined && (safe < min || safe > max)) {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'safeValue'], message: `must be within the knob's bounds [${min}, ${max}]: the value pacing falls back to when blind` });
@@ -196,14 +300,14 @@ export const pacingConfigSchema = z
       if (knob === 'outboundLineCount' && safe !== undefined && !Number.isInteger(safe)) {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'safeValue'], message: 'must be a whole number of lines' });
       }
-      if (knob === 'maxCallsPerAgent' && max > 15) {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'max'], message: 'Genesys allows at most 15 calls per agent: set max to 15 or less' });
+      const compliance = mergeCompliance(cfg.defaults?.compliance, c.compliance);
+      checkCompliance(compliance, knob, c, ['campaigns', i, 'compliance'], ctx);
+      const feedforward = c.feedforward ?? cfg.defaults?.feedforward;
+      if (feedforward && (feedforward.source ?? 'queue') === 'queue' && c.objective.kind === 'abandonRate') {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'feedforward'], message: 'with source "queue" it needs a queue objective (inboundServiceLevel or queueServiceLevel), where idle agents and waiting calls are read; use source "dialer" for the campaign\'s own figures' });
       }
-      if (knob === 'abandonRate' && max > 100) {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'max'], message: 'abandonRate is a percentage: set max to 100 or less (3 is the legal cap)' });
-      }
-      if (knob === 'outboundLineCount' && (!Number.isInteger(min) || !Number.isInteger(max))) {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob'], message: 'outboundLineCount bounds must be whole numbers of lines' });
+      if ((c.blending ?? cfg.defaults?.blending) && c.objective.kind === 'abandonRate') {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'blending'], message: 'needs a queue objective (inboundServiceLevel or queueServiceLevel): it keeps agents free for that queue' });
       }
       if (c.objective.kind === 'queueServiceLevel' && knob !== 'outboundLineCount') {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'name'], message: 'an agentless campaign feeding a queue is paced by outboundLineCount' });
@@ -213,3 +317,67 @@ export const pacingConfigSchema = z
   );
 
 export type PacingConfigInput = z.input<typeof pacingConfigSchema>;
+
+type Issues = z.core.$RefinementCtx;
+
+/** Bounds that Genesys and the knob's meaning allow; returns the bounds in force. */
+function checkKnobBounds(
+  knob: KnobName,
+  given: { min?: number | undefined; max?: number | undefined } | undefined,
+  path: PropertyKey[],
+  ctx: Issues,
+): { min: number; max: number } {
+  const d = KNOB_DEFAULTS[knob];
+  const min = given?.min ?? d.min;
+  const max = given?.max ?? d.max;
+  if (min >= max) ctx.addIssue({ code: 'custom', path, message: `min (${min}) must be below max (${max})` });
+  if (knob === 'maxCallsPerAgent' && max > 15) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'Genesys allows at most 15 calls per agent: set max to 15 or less' });
+  }
+  if (knob === 'abandonRate' && max > 100) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'abandonRate is a percentage: set max to 100 or less (3 is the legal cap)' });
+  }
+  if (knob === 'outboundLineCount' && (!Number.isInteger(min) || !Number.isInteger(max))) {
+    ctx.addIssue({ code: 'custom', path, message: 'outboundLineCount bounds must be whole numbers of lines' });
+  }
+  return { min, max };
+}
+
+/**
+ * A campaign's compliance settings over `defaults.compliance`, field by field (the guard too).
+ * The config resolver fills the remaining defaults from the same merge.
+ */
+export function mergeCompliance(defaults: ComplianceInput | undefined, own: ComplianceInput | undefined): ComplianceInput {
+  const defined = <T extends object>(o: T | undefined): Partial<T> =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return { ...defined(defaults), ...defined(own), guard: { ...defined(defaults?.guard), ...defined(own?.guard) } };
+}
+
+function checkCompliance(
+  c: ComplianceInput,
+  campaignKnob: KnobName,
+  campaign: { objective: { kind: ObjectiveKind }; setpoint: number },
+  path: PropertyKey[],
+  ctx: Issues,
+): void {
+  const limit = c.limit ?? 0.03;
+  if (limit <= 0) ctx.addIssue({ code: 'custom', path: [...path, 'limit'], message: 'must be above 0 (0.03 is the US and UK cap)' });
+  const closeMargin = c.closeMargin ?? Math.min(0.002, limit / 2);
+  if (closeMargin >= limit) ctx.addIssue({ code: 'custom', path: [...path, 'closeMargin'], message: `must be below the limit (${limit})` });
+  if (c.aim !== undefined && c.aim > limit - closeMargin + 1e-12) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'aim'], message: `must be at or below limit - closeMargin (${+(limit - closeMargin).toFixed(6)}): the budget steers below the cap` });
+  }
+  if (c.warningRate !== undefined && c.warningRate > limit) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'warningRate'], message: `must be at or below the limit (${limit}): it warns before a breach` });
+  }
+  if (campaign.objective.kind === 'abandonRate' && campaign.setpoint > limit) {
+    ctx.addIssue({ code: 'custom', path: [...path.slice(0, -1), 'setpoint'], message: `must be at or below the compliance limit (${limit})` });
+  }
+  if (c.knob) {
+    if (c.knob.name === campaignKnob && (c.knob.min !== undefined || c.knob.max !== undefined || c.knob.maxStep !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'knob'], message: `is the campaign's own knob (${campaignKnob}): set its bounds in "knob", or leave compliance.knob out` });
+    } else {
+      checkKnobBounds(c.knob.name, c.knob, [...path, 'knob'], ctx);
+    }
+  }
+}

@@ -15,8 +15,13 @@
  * - Blind ticks (metrics unreadable, or the tick's data stale) hold and are counted; after
  *   `blindTicksBeforeSafe` of them in a row, pacing steps down toward the knob's safe value, at
  *   most one largest step per tick and never upward. Sight regained after that restarts bumplessly.
+ * - An override (compliance, the short-window guard, the blending threshold) may set a ceiling.
+ *   It binds even when the law would hold, at most one largest step per tick, and while it binds
+ *   the integral tracks the ceiling in full (external reset), so the loop resumes from where the
+ *   override left the knob.
+ * - Feedforward adds a known term to the output; gains may be scaled (by team size) per tick.
  */
-import type { CampaignConfig } from '../config/config.js';
+import type { CampaignConfig, Gains } from '../config/config.js';
 import type { ControllerState } from '../ports.js';
 
 /** A windowed measurement of the campaign's objective. */
@@ -61,6 +66,12 @@ export interface StepInput {
   /** Tick time, epoch ms. */
   now: number;
   eventId: string;
+  /** An override's upper bound on the knob this tick (never below the knob's min). */
+  ceiling?: number;
+  /** Multiplies kp, ki and kd this tick (gain scheduling); 1 when absent. */
+  gainScale?: number;
+  /** Knob units added to the PID's output this tick. */
+  feedforward?: number;
 }
 
 /** The PID terms behind a decision, in knob units. */
@@ -68,14 +79,19 @@ export interface PidTerms {
   p: number;
   i: number;
   d: number;
+  /** Feedforward, when any. */
+  ff?: number;
 }
 
 /** What one step decided. */
 export interface StepDecision {
   /** `change` when the knob should move to `value`; the caller writes it unless in dry run. */
   action: 'change' | 'hold';
-  /** `blind-safe-value`: the change is a step toward the safe value after too many blind ticks. */
-  reason: HoldReason | 'pid' | 'blind-safe-value';
+  /**
+   * `blind-safe-value`: the change is a step toward the safe value after too many blind ticks.
+   * `override`: a ceiling cut the knob where the law alone would have held or moved less.
+   */
+  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override';
   /** The knob value after this tick (new when changing, the current one when holding). */
   value: number | undefined;
   error: number | undefined;
@@ -106,10 +122,18 @@ export function quantise(value: number, resolution: number, lo: number, hi: numb
   return q;
 }
 
-/** The range the output may take this tick: the bounds, narrowed to one step around the current value. */
-export function allowedRange(campaign: CampaignConfig, knobNow: number): { lo: number; hi: number } {
+/**
+ * The range the output may take this tick: the bounds, narrowed to one step around the current
+ * value, and below an override's ceiling (never below min, nor more than one step down).
+ */
+export function allowedRange(campaign: CampaignConfig, knobNow: number, ceiling = Infinity): { lo: number; hi: number } {
   const { min, max, maxStep } = campaign.knob;
-  return { lo: Math.max(min, knobNow - maxStep), hi: Math.min(max, knobNow + maxStep) };
+  const lo = Math.max(min, knobNow - maxStep);
+  return { lo, hi: Math.max(lo, Math.min(max, knobNow + maxStep, ceiling)) };
+}
+
+function scaled(gains: Gains, scale: number): Gains {
+  return { kp: gains.kp * scale, ki: gains.ki * scale, kd: gains.kd * scale };
 }
 
 const MS_PER_MINUTE = 60_000;
@@ -121,11 +145,19 @@ const MS_PER_MINUTE = 60_000;
  * too thin, or the error is inside the dead-band. Restarts bumplessly from the knob's current
  * value on the first tick, after a manual change, after a long gap and after a blind spell that
  * reached the safe-value limit. Blind ticks are counted in the state and, past the limit, step
- * pacing toward the safe value.
+ * pacing toward the safe value. A ceiling below the knob cuts it whatever the law decided, one
+ * largest step per tick (except for a blind tick, a campaign that is not on, or a knob a person
+ * set outside the bounds).
  */
 export function step(input: StepInput): StepDecision {
+  return enforceCeiling(input, law(input));
+}
+
+function law(input: StepInput): StepDecision {
   const { campaign, knobNow, measurement, previous, now, eventId, blind } = input;
-  const { knob, gains } = campaign;
+  const { knob } = campaign;
+  const gains = scaled(campaign.gains, input.gainScale ?? 1);
+  const ff = input.feedforward ?? 0;
   if (knobNow === undefined) return holdWithoutState('knob-missing');
   const blindTicks = blind ? (previous?.blindTicks ?? 0) + 1 : 0;
   if (knobNow < knob.min - 1e-9 || knobNow > knob.max + 1e-9) {
@@ -143,10 +175,10 @@ export function step(input: StepInput): StepDecision {
       reason: restart,
       value: knobNow,
       error: usable.ok ? e : undefined,
-      terms: { p, i: knobNow - p, d: 0 },
+      terms: { p, i: knobNow - p - ff, d: 0, ...(ff ? { ff } : {}) },
       next: {
         campaignId: campaign.campaignId,
-        integral: knobNow - p,
+        integral: knobNow - p - ff,
         previousError: e,
         ...(usable.ok ? { previousMeasurement: usable.value } : {}),
         lastOutput: knobNow,
@@ -180,30 +212,32 @@ export function step(input: StepInput): StepDecision {
     return {
       ...keep(prev, 'dead-band', knobNow, now, eventId, 0),
       error: e,
-      terms: { p: gains.kp * e, i: prev.integral, d },
+      terms: { p: gains.kp * e, i: prev.integral, d, ...(ff ? { ff } : {}) },
       next: { ...stateOf(prev), previousError: e, previousMeasurement: filtered, lastTickTime: now, lastEventId: eventId, blindTicks: 0 },
     };
   }
 
   const p = gains.kp * e;
   const integralCandidate = prev.integral + gains.ki * e * dtMin;
-  const unlimited = p + integralCandidate + d;
-  const { lo, hi } = allowedRange(campaign, knobNow);
+  const unlimited = p + integralCandidate + d + ff;
+  const { lo, hi } = allowedRange(campaign, knobNow, input.ceiling);
   const limited = Math.min(hi, Math.max(lo, unlimited));
   // Back-calculation: bleed the integral toward what the limited output allows, with a
-  // tracking time of 0.9 Ti (Astrom & Hagglund), at most a full reset per tick.
+  // tracking time of 0.9 Ti (Astrom & Hagglund), at most a full reset per tick. While an
+  // override's ceiling is what limits, track it in full: the override owns the knob.
   const ti = gains.ki > 0 ? gains.kp / gains.ki : Infinity;
-  const tracking = gains.kp > 0 && Number.isFinite(ti) ? Math.min(1, dtMin / (0.9 * ti)) : 1;
+  const overridden = unlimited > hi && hi < allowedRange(campaign, knobNow).hi;
+  const tracking = overridden || !(gains.kp > 0 && Number.isFinite(ti)) ? 1 : Math.min(1, dtMin / (0.9 * ti));
   const integral = integralCandidate + tracking * (limited - unlimited);
   const value = quantise(limited, knob.resolution, lo, hi);
   const changed = Math.abs(value - knobNow) >= knob.resolution / 2;
 
   return {
     action: changed ? 'change' : 'hold',
-    reason: changed ? 'pid' : 'unchanged',
+    reason: changed ? (overridden ? 'override' : 'pid') : 'unchanged',
     value: changed ? value : knobNow,
     error: e,
-    terms: { p, i: integral, d },
+    terms: { p, i: integral, d, ...(ff ? { ff } : {}) },
     next: {
       campaignId: campaign.campaignId,
       integral,
@@ -216,6 +250,48 @@ export function step(input: StepInput): StepDecision {
       lastEventId: eventId,
       blindTicks: 0,
     },
+  };
+}
+
+/**
+ * Reasons a ceiling must not act on: nothing of ours to cut, a person's value to respect, or a
+ * blind tick (held, or stepping to the safe value, on what is known without sight).
+ */
+const CEILING_EXEMPT: ReadonlySet<StepDecision['reason']> = new Set([
+  'knob-missing',
+  'knob-outside-bounds',
+  'out-of-order',
+  'campaign-not-on',
+  'read-failed',
+  'stale-data',
+  'blind-safe-value',
+]);
+
+/**
+ * Cuts the knob toward the ceiling when the law left it above (it held, restarted or moved less),
+ * one largest step at most, setting the integral so that the next tick continues from the cut
+ * value without a bump.
+ */
+function enforceCeiling(input: StepInput, decision: StepDecision): StepDecision {
+  const { campaign, ceiling, knobNow } = input;
+  const { knob } = campaign;
+  if (ceiling === undefined || knobNow === undefined || decision.value === undefined || !decision.next || CEILING_EXEMPT.has(decision.reason)) {
+    return decision;
+  }
+  const { lo, hi } = allowedRange(campaign, knobNow, ceiling);
+  if (decision.value <= hi + knob.resolution / 2) return decision;
+  const value = quantise(hi, knob.resolution, lo, hi);
+  const p = decision.terms?.p ?? 0;
+  const d = decision.terms?.d ?? 0;
+  const ff = input.feedforward ?? 0;
+  const integral = value - p - d - ff;
+  return {
+    action: Math.abs(value - knobNow) >= knob.resolution / 2 ? 'change' : 'hold',
+    reason: 'override',
+    value,
+    error: decision.error,
+    terms: { p, i: integral, d, ...(ff ? { ff } : {}) },
+    next: { ...decision.next, integral, lastOutput: value, lastWritten: value },
   };
 }
 

@@ -10,9 +10,9 @@ import {
   ResponseShapeError,
 } from './responses.js';
 
-/** Metrics of the queue observations query. oInteracting is read by nobody yet but is cheap and useful in logs. */
+/** Metrics of the queue observations query. */
 export const OBSERVATION_METRICS = ['oWaiting', 'oOnQueueUsers', 'oInteracting'] as const;
-export const QUEUE_AGGREGATE_METRICS = ['nOffered', 'tAnswered', 'tAbandon'] as const;
+export const QUEUE_AGGREGATE_METRICS = ['nOffered', 'tAnswered', 'tAbandon', 'tHandle'] as const;
 export const CAMPAIGN_AGGREGATE_METRICS = ['nOutboundAttempted', 'nOutboundConnected', 'nOutboundAbandoned'] as const;
 
 type Predicate = { type: 'dimension'; dimension: string; operator: 'matches'; value: string };
@@ -39,11 +39,17 @@ function countAt(stats: { count?: number | null | undefined } | null | undefined
   return count;
 }
 
+function sumAt(stats: { sum?: number | null | undefined } | null | undefined, path: string): number {
+  const sum = stats?.sum;
+  if (sum === undefined || sum === null) throw new ResponseShapeError(`${path}.stats.sum`, 'is absent (expected a total in ms)');
+  return sum;
+}
+
 /**
  * Reads a queue observations answer.
  *
- * - waiting: oWaiting of the voice group (user counts are grouped by queue only; conversation
- *   counts by queue and media type);
+ * - waiting and interacting: oWaiting and oInteracting of the voice group (user counts are grouped
+ *   by queue only; conversation counts by queue and media type);
  * - idleAgents: oOnQueueUsers with qualifier IDLE; onQueueAgents: oOnQueueUsers summed over qualifiers,
  *   both from the queue-level group (no mediaType), so no user is counted twice;
  * - a metric a queue did not report counts 0 (Genesys leaves out zero qualifiers);
@@ -60,13 +66,15 @@ export function mapQueueObservations(body: unknown, queueIds: readonly string[])
   (parsed.results ?? []).forEach((result, i) => {
     const queueId = result.group?.queueId;
     if (!queueId || !wanted.has(queueId)) return;
-    const state = out.get(queueId) ?? { queueId, waiting: 0, idleAgents: 0, onQueueAgents: 0 };
+    const state = out.get(queueId) ?? { queueId, waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 0 };
     out.set(queueId, state);
     const mediaType = result.group?.mediaType ?? undefined;
     (result.data ?? []).forEach((datum, j) => {
       const path = `results[${i}].data[${j}]`;
       if (datum.metric === 'oWaiting' && mediaType === 'voice') {
         state.waiting += countAt(datum.stats, path);
+      } else if (datum.metric === 'oInteracting' && mediaType === 'voice') {
+        state.interacting += countAt(datum.stats, path);
       } else if (datum.metric === 'oOnQueueUsers' && mediaType === undefined) {
         const count = countAt(datum.stats, path);
         state.onQueueAgents += count;
@@ -129,7 +137,7 @@ export function mapQueueAggregates(
   const viewOf = new Map<string, string>();
   for (const q of queues) {
     if (out.has(q.queueId)) continue;
-    out.set(q.queueId, { queueId: q.queueId, offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0 });
+    out.set(q.queueId, { queueId: q.queueId, offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0, handled: 0, handleMs: 0 });
     viewOf.set(q.queueId, answeredWithinViewName(q.thresholdMs));
   }
   (parsed.results ?? []).forEach((result, i) => {
@@ -143,6 +151,10 @@ export function mapQueueAggregates(
         if (m.metric === 'nOffered') stats.offered += countAt(m.stats, path);
         else if (m.metric === 'tAnswered') stats.answered += countAt(m.stats, path);
         else if (m.metric === 'tAbandon') stats.abandoned += countAt(m.stats, path);
+        else if (m.metric === 'tHandle') {
+          stats.handled += countAt(m.stats, path);
+          stats.handleMs += sumAt(m.stats, path);
+        }
       });
       (bucket.views ?? []).forEach((v, k) => {
         if (v.name === viewOf.get(stats.queueId)) stats.answeredWithinThreshold += countAt(v.stats, `results[${i}].data[${j}].views[${k}]`);

@@ -3,8 +3,8 @@
  * single-field CampaignPatchRequest.
  */
 import { KNOBS, type KnobName } from '../config/schema.js';
-import type { CampaignSnapshot } from '../ports.js';
-import { campaignListingSchema, parseBody, type CampaignBody, type CampaignListing } from './responses.js';
+import type { CampaignPerformance, CampaignSnapshot } from '../ports.js';
+import { campaignListingSchema, campaignPerformanceListingSchema, parseBody, type CampaignBody, type CampaignListing } from './responses.js';
 
 /** Genesys caps pageSize at 100; 50 ids keep the query string well under URL length limits. */
 export const CAMPAIGN_IDS_PER_REQUEST = 50;
@@ -64,7 +64,36 @@ export function knobValueProblem(knob: KnobName, value: number): string | undefi
   return undefined;
 }
 
-/** The PATCH body: exactly one field, so nothing else on the campaign is touched. */
-export function campaignPatchBody(knob: KnobName, value: number): Partial<Record<KnobName, number>> {
-  return { [knob]: value };
+/** The PATCH body: exactly the knobs' fields, so nothing else on the campaign is touched. */
+export function campaignPatchBody(values: Partial<Record<KnobName, number>>): Partial<Record<KnobName, number>> {
+  return { ...values };
+}
+
+/**
+ * Reads a CampaignPerformanceDataListing: the campaigns asked for that Genesys reported, with the
+ * figures it gave (a figure it left out stays absent rather than becoming a zero).
+ *
+ * @param body - the parsed JSON answer
+ * @param campaignIds - the ids sent; others in the answer are ignored
+ * @throws ResponseShapeError naming the field at fault
+ */
+export function mapCampaignPerformance(body: unknown, campaignIds: readonly string[]): Map<string, CampaignPerformance> {
+  const parsed = parseBody(campaignPerformanceListingSchema, body);
+  const wanted = new Set(campaignIds);
+  const out = new Map<string, CampaignPerformance>();
+  for (const e of parsed.entities ?? []) {
+    if (!wanted.has(e.campaign.id)) continue;
+    const figures = {
+      connectRatio: e.contactRate?.connectRatio,
+      idleAgents: e.idleAgents,
+      effectiveIdleAgents: e.effectiveIdleAgents,
+      adjustedCallsPerAgent: e.adjustedCallsPerAgent,
+      outstandingCalls: e.outstandingCalls,
+    };
+    out.set(e.campaign.id, {
+      campaignId: e.campaign.id,
+      ...Object.fromEntries(Object.entries(figures).filter(([, v]) => v !== undefined && v !== null)),
+    });
+  }
+  return out;
 }

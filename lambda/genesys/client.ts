@@ -7,6 +7,7 @@
  */
 import type { KnobName } from '../config/schema.js';
 import type {
+  CampaignPerformance,
   CampaignSnapshot,
   CampaignWindowStats,
   GenesysPort,
@@ -27,6 +28,7 @@ import {
   campaignListingParams,
   campaignPatchBody,
   knobValueProblem,
+  mapCampaignPerformance,
   parseCampaignListing,
   toCampaignSnapshot,
 } from './campaigns.js';
@@ -268,25 +270,57 @@ export class GenesysClientView implements GenesysSession {
   }
 
   /**
-   * PATCH /api/v2/outbound/campaigns/{id} with only this knob's field. Refuses, before sending,
-   * values Genesys cannot take (non-finite, negative, or a fractional outboundLineCount).
-   *
-   * @throws GenesysBadRequestError naming the field and value, locally or from Genesys's 400
+   * Live dialer figures (connect ratio, idle agents, outstanding calls) via
+   * POST /api/v2/outbound/campaigns/performance/query, 50 campaign ids per request. A campaign
+   * Genesys does not report is absent from the map.
    */
-  async patchCampaignKnob(campaignId: string, knob: KnobName, value: number): Promise<void> {
+  async getCampaignPerformance(campaignIds: readonly string[]): Promise<Map<string, CampaignPerformance>> {
+    const path = '/api/v2/outbound/campaigns/performance/query';
+    const ids = distinctIds(campaignIds, 'postOutboundCampaignsPerformanceQuery', path);
+    const out = new Map<string, CampaignPerformance>();
+    await this.#forChunks(ids, CAMPAIGN_IDS_PER_REQUEST, async (chunk) => {
+      const figures = await this.#shared.transport.send(
+        {
+          operation: 'postOutboundCampaignsPerformanceQuery',
+          method: 'POST',
+          path,
+          json: chunk,
+          subject: 'the campaigns',
+          parse: (body) => mapCampaignPerformance(body, chunk),
+        },
+        this.#scope,
+      );
+      for (const [id, f] of figures) out.set(id, f);
+    });
+    return out;
+  }
+
+  /**
+   * One PATCH /api/v2/outbound/campaigns/{id} carrying only these knobs' fields. Refuses, before
+   * sending, values Genesys cannot take (non-finite, negative, or a fractional outboundLineCount).
+   *
+   * @throws GenesysBadRequestError naming the first field and value at fault, locally or from Genesys's 400
+   */
+  async patchCampaignKnobs(campaignId: string, values: Partial<Record<KnobName, number>>): Promise<void> {
     const path = `/api/v2/outbound/campaigns/${encodeURIComponent(requireId(campaignId, 'patchOutboundCampaign', '/api/v2/outbound/campaigns/{campaignId}'))}`;
-    const problem = knobValueProblem(knob, value);
-    if (problem) {
-      throw localBadRequest(`Not sending ${knob}=${String(value)} to campaign ${campaignId}: ${problem}.`, 'patchOutboundCampaign', 'PATCH', path, knob, value);
+    const entries = Object.entries(values) as Array<[KnobName, number]>;
+    if (entries.length === 0) throw localBadRequest(`Not sending an empty PATCH to campaign ${campaignId}: name at least one knob.`, 'patchOutboundCampaign', 'PATCH', path);
+    for (const [knob, value] of entries) {
+      const problem = knobValueProblem(knob, value);
+      if (problem) {
+        throw localBadRequest(`Not sending ${knob}=${String(value)} to campaign ${campaignId}: ${problem}.`, 'patchOutboundCampaign', 'PATCH', path, knob, value);
+      }
     }
+    // A 400 names what was sent: the one field, or every field of a multi-knob PATCH.
+    const sentField = entries.length === 1 ? { field: entries[0]![0], value: entries[0]![1] } : { field: entries.map(([k]) => k).join(', '), value: values };
     await this.#shared.transport.send(
       {
         operation: 'patchOutboundCampaign',
         method: 'PATCH',
         path,
-        json: campaignPatchBody(knob, value),
+        json: campaignPatchBody(values),
         subject: `campaign ${campaignId}`,
-        sentField: { field: knob, value },
+        sentField,
       },
       this.#scope,
     );

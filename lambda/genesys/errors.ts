@@ -34,6 +34,7 @@ export type GenesysOperation =
   | 'getOutboundCampaigns'
   | 'patchOutboundCampaign'
   | 'getRoutingQueue'
+  | 'postOutboundCampaignsPerformanceQuery'
   | 'postAnalyticsQueuesObservationsQuery'
   | 'postAnalyticsConversationsAggregatesQuery';
 
@@ -46,6 +47,8 @@ export const REQUIRED_PERMISSION: Readonly<Record<GenesysOperation, string | und
   getOutboundCampaigns: 'outbound:campaign:view',
   patchOutboundCampaign: 'outbound:campaign:edit',
   getRoutingQueue: 'routing:queue:view',
+  // Genesys accepts either outbound:performance:view or outbound:campaign:view; the controller's role already has the latter.
+  postOutboundCampaignsPerformanceQuery: 'outbound:campaign:view',
   postAnalyticsQueuesObservationsQuery: 'analytics:queueObservation:view',
   postAnalyticsConversationsAggregatesQuery: 'analytics:conversationAggregate:view',
 };

@@ -99,7 +99,7 @@ export const routingQueueSchema = z.object({
 });
 export type RoutingQueueBody = z.infer<typeof routingQueueSchema>;
 
-const statsSchema = z.object({ count: z.nullish(count) });
+const statsSchema = z.object({ count: z.nullish(count), sum: z.nullish(count) });
 
 /** QueueObservationQueryResponse. */
 export const queueObservationResponseSchema = z.object({
@@ -142,6 +142,23 @@ export const conversationAggregateResponseSchema = z.object({
   ),
 });
 export type ConversationAggregateResponse = z.infer<typeof conversationAggregateResponseSchema>;
+
+/** CampaignPerformanceDataListing, reduced to the fields pacing reads; every figure may be absent. */
+export const campaignPerformanceListingSchema = z.object({
+  entities: z.nullish(
+    z.array(
+      z.object({
+        campaign: z.object({ id }),
+        contactRate: z.nullish(z.object({ connectRatio: z.nullish(z.number().check(z.minimum(0), z.maximum(1))) })),
+        idleAgents: z.nullish(count),
+        effectiveIdleAgents: z.nullish(count),
+        adjustedCallsPerAgent: z.nullish(count),
+        outstandingCalls: z.nullish(count),
+      }),
+    ),
+  ),
+});
+export type CampaignPerformanceListing = z.infer<typeof campaignPerformanceListingSchema>;
 
 /**
  * Formats a path such as ["results", 0, "data", 2, "stats", "count"] as "results[0].data[2].stats.count".

@@ -6,19 +6,32 @@ import { StateConflictError, type ControllerState, type Lease, type StateStore }
 
 const finite = z.number().check(z.refine(Number.isFinite, { error: 'must be a finite number' }));
 
-/** A stored item; anything else in the table is a corrupted item, reported by field. */
-const itemSchema = z.object({
-  campaignId: z.string(),
+const loopShape = {
   integral: finite,
   previousError: finite,
   previousMeasurement: z.optional(finite),
   lastOutput: finite,
   lastWritten: finite,
   lastTickTime: finite,
+};
+const count = z.int().check(z.nonnegative());
+
+/** A stored item; anything else in the table is a corrupted item, reported by field. */
+const itemSchema = z.object({
+  campaignId: z.string(),
+  ...loopShape,
   lastEventId: z.string(),
   // Items saved before blind counting existed have none: they were not blind.
   blindTicks: z._default(z.int().check(z.nonnegative()), 0),
   version: z.int().check(z.nonnegative()),
+  compliance: z.optional(
+    z.object({
+      anchor: finite,
+      countedUntil: finite,
+      buckets: z.array(z.object({ start: finite, abandoned: count, live: count })),
+      loop: z.optional(z.object(loopShape)),
+    }),
+  ),
 });
 
 /** Raised when a stored item cannot be read back as controller state. */

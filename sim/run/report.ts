@@ -12,7 +12,7 @@ const UPLOT_JS = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), '
 const UPLOT_CSS = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
 
 /** One chart: a title, a y-axis label and named series over the run's minutes. */
-interface Chart {
+export interface Chart {
   id: string;
   title: string;
   yLabel: string;
@@ -21,7 +21,8 @@ interface Chart {
 
 const ROLLING_MINUTES = 15;
 
-function rolling(nums: number[], dens: number[], width: number): Array<number | null> {
+/** Ratio of sums over the last `width` minutes, per minute; null where the denominator is 0. */
+export function rolling(nums: number[], dens: number[], width: number): Array<number | null> {
   return nums.map((_, i) => {
     let n = 0;
     let d = 0;
@@ -33,7 +34,8 @@ function rolling(nums: number[], dens: number[], width: number): Array<number | 
   });
 }
 
-function cumulative(nums: number[], dens: number[]): Array<number | null> {
+/** Ratio of sums since the start, per minute; null until the denominator is above 0. */
+export function cumulative(nums: number[], dens: number[]): Array<number | null> {
   let n = 0;
   let d = 0;
   return nums.map((v, i) => {
@@ -119,31 +121,39 @@ export function chartsOf(run: RunResult): Chart[] {
   return charts;
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
+/** Escapes text for HTML. */
+export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
 
-/** Renders the report page. */
-export function renderReport(run: RunResult, summary: RunSummary, summaryText: string): string {
-  const times = run.timeSeries.map((s) => Date.parse(s.start) / 1000 + 60);
-  const charts = chartsOf(run);
-  const data = JSON.stringify({ times, charts }).replace(/</g, '\\u003c');
+/** A page of charts sharing one time axis (epoch seconds), each drawn by uPlot. */
+export interface ChartPage {
+  title: string;
+  /** Trusted HTML placed above the charts. */
+  headerHtml: string;
+  times: number[];
+  charts: Chart[];
+}
+
+/** Renders a self-contained page: uPlot inlined, series embedded as JSON. */
+export function renderChartPage(page: ChartPage): string {
+  const data = JSON.stringify({ times: page.times, charts: page.charts }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<title>Pacing run: ${escape(run.scenario.name)} (${run.mode}, seed ${run.seed})</title>
+<title>${escapeHtml(page.title)}</title>
 <style>${UPLOT_CSS}
 body{font-family:system-ui,sans-serif;margin:24px;color:#222}
 pre{background:#f5f5f5;padding:12px;overflow-x:auto}
+table{border-collapse:collapse;margin:8px 0}
+td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}
 .chart{margin:18px 0}
 h2{font-size:16px;margin:4px 0}
 </style></head><body>
-<h1>Pacing run: ${escape(run.scenario.name)}</h1>
-<p>${escape(run.scenario.description ?? '')}</p>
-<p>Controller: <b>${run.mode}</b>, seed ${run.seed}, ${run.timeSeries.length} simulated minutes, ${run.ticks.length} ticks, ${run.patches} PATCHes, ${(run.wallMs / 1000).toFixed(1)} s wall time.</p>
-<pre id="summary">${escape(summaryText)}</pre>
+<h1>${escapeHtml(page.title)}</h1>
+${page.headerHtml}
 <div id="charts"></div>
 <script>${UPLOT_JS}</script>
 <script>
 const data = ${data};
-const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
+const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 for (const chart of data.charts) {
   const box = document.createElement('div');
   box.className = 'chart';
@@ -163,4 +173,16 @@ document.body.dataset.ready = 'true';
 </script>
 </body></html>
 `;
+}
+
+/** Renders the report page of one run. */
+export function renderReport(run: RunResult, summary: RunSummary, summaryText: string): string {
+  return renderChartPage({
+    title: `Pacing run: ${run.scenario.name}`,
+    headerHtml: `<p>${escapeHtml(run.scenario.description ?? '')}</p>
+<p>Controller: <b>${run.mode}</b>, seed ${run.seed}, ${run.timeSeries.length} simulated minutes, ${run.ticks.length} ticks, ${run.patches} PATCHes, ${(run.wallMs / 1000).toFixed(1)} s wall time.</p>
+<pre id="summary">${escapeHtml(summaryText)}</pre>`,
+    times: run.timeSeries.map((s) => Date.parse(s.start) / 1000 + 60),
+    charts: chartsOf(run),
+  });
 }

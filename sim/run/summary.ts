@@ -26,8 +26,10 @@ export interface CampaignSummary {
   complianceAbandons: number;
   /** Abandons / live answers over the whole run. */
   abandonRateToDate: number | null;
-  /** Highest abandon rate over any 24 h window (the whole run when shorter). */
+  /** Highest abandon rate over any 24 h window (the whole run when shorter): the UK rule. */
   worstAbandonRate24h: number | null;
+  /** Highest abandon rate over the campaign's successive 30-day periods from the run's start: the US rule. */
+  worstAbandonRate30d: number | null;
   /** (talk + after-call work) / logged-in time of the agents on the campaign's queue. */
   occupancy: number | null;
   /** Live outbound answers per logged-in agent-hour. */
@@ -41,6 +43,7 @@ export interface RunSummary {
 
 const INTERVAL_MINUTES = 15;
 const DAY_MINUTES = 24 * 60;
+const PERIOD_MINUTES = 30 * DAY_MINUTES;
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
 
@@ -88,6 +91,12 @@ export function summarise(scenario: Scenario, series: readonly MinuteSample[]): 
       const rate = ratio(slice.reduce((a, m) => a + m.complianceAbandons, 0), slice.reduce((a, m) => a + m.liveAnswers, 0));
       if (rate !== null && (worst === null || rate > worst)) worst = rate;
     }
+    let worstPeriod: number | null = null;
+    for (let start = 0; start < minutes.length; start += PERIOD_MINUTES) {
+      const slice = minutes.slice(start, start + PERIOD_MINUTES);
+      const rate = ratio(slice.reduce((a, m) => a + m.complianceAbandons, 0), slice.reduce((a, m) => a + m.liveAnswers, 0));
+      if (rate !== null && (worstPeriod === null || rate > worstPeriod)) worstPeriod = rate;
+    }
     const loggedInMinutes = agents.reduce((a, m) => a + m.agentsLoggedIn, 0);
     return {
       campaignId: c.id,
@@ -96,6 +105,7 @@ export function summarise(scenario: Scenario, series: readonly MinuteSample[]): 
       complianceAbandons: abandons,
       abandonRateToDate: ratio(abandons, live),
       worstAbandonRate24h: worst,
+      worstAbandonRate30d: worstPeriod,
       occupancy: ratio(agents.reduce((a, m) => a + m.agentsBusy, 0), loggedInMinutes),
       connectsPerAgentHour: ratio(live, loggedInMinutes / 60),
     };

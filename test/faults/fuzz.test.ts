@@ -340,9 +340,10 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
           getQueueLiveStates: (x) => observe(api.getQueueLiveStates(x)),
           getQueueWindowStats: (x, i) => observe(api.getQueueWindowStats(x, i)),
           getCampaignWindowStats: (x, i) => observe(api.getCampaignWindowStats(x, i)),
-          patchCampaignKnob: (id, knob, value) => {
-            patches.push({ id, value });
-            return observe(api.patchCampaignKnob(id, knob, value));
+          getCampaignPerformance: (x) => observe(api.getCampaignPerformance(x)),
+          patchCampaignKnobs: (id, values) => {
+            for (const value of Object.values(values)) patches.push({ id, value });
+            return observe(api.patchCampaignKnobs(id, values));
           },
         };
         async function observe<T>(p: Promise<T>): Promise<T> {

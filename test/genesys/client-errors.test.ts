@@ -64,7 +64,7 @@ describe('401', () => {
     h.server.on('PATCH', CAMPAIGN_PATH, errorReply(401, 'bad.credentials', 'Invalid login credentials.'), { status: 204 });
 
     // Act
-    await h.client.patchCampaignKnob(CAMPAIGN_1, 'abandonRate', 2.5);
+    await h.client.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2.5 });
 
     // Assess
     expect(apiRequests(h).map((r) => r.headers.authorization)).toEqual(['Bearer first-token-xxxxxxxx', 'Bearer second-token-xxxxxxx']);
@@ -79,7 +79,7 @@ describe('401', () => {
     h.server.on('PATCH', CAMPAIGN_PATH, errorReply(401, 'bad.credentials', 'Invalid login credentials.'));
 
     // Act
-    const error = await caught(() => h!.client.patchCampaignKnob(CAMPAIGN_1, 'abandonRate', 2.5));
+    const error = await caught(() => h!.client.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2.5 }));
 
     // Assess
     expect(error).toBeInstanceOf(GenesysAuthError);
@@ -92,7 +92,7 @@ describe('401', () => {
 
 describe('403 names the permission the operation needs', () => {
   const cases: Array<[string, string, string | RegExp, (port: GenesysPort) => Promise<unknown>]> = [
-    ['outbound:campaign:edit', 'PATCH', CAMPAIGN_PATH, (p) => p.patchCampaignKnob(CAMPAIGN_1, 'maxCallsPerAgent', 2)],
+    ['outbound:campaign:edit', 'PATCH', CAMPAIGN_PATH, (p) => p.patchCampaignKnobs(CAMPAIGN_1, { maxCallsPerAgent: 2 })],
     ['outbound:campaign:view', 'GET', '/api/v2/outbound/campaigns', (p) => p.getCampaigns([CAMPAIGN_1])],
     ['analytics:queueObservation:view', 'POST', OBSERVATIONS, (p) => p.getQueueLiveStates([QUEUE_1])],
     ['analytics:conversationAggregate:view', 'POST', AGGREGATES, (p) => p.getCampaignWindowStats([CAMPAIGN_1], INTERVAL)],
@@ -124,7 +124,7 @@ describe('other 4xx', () => {
     h.server.on('PATCH', CAMPAIGN_PATH, errorReply(400, 'invalid.property', 'maxCallsPerAgent exceeds the maximum configurable calls per agent (15)'));
 
     // Act
-    const error = await caught(() => h!.client.patchCampaignKnob(CAMPAIGN_1, 'maxCallsPerAgent', 16));
+    const error = await caught(() => h!.client.patchCampaignKnobs(CAMPAIGN_1, { maxCallsPerAgent: 16 }));
 
     // Assess
     expect(error).toBeInstanceOf(GenesysBadRequestError);
@@ -142,7 +142,7 @@ describe('other 4xx', () => {
 
     // Act
     const notFound = await caught(() => h!.client.getServiceLevelThresholdMs(QUEUE_1));
-    const rejected = await caught(() => h!.client.patchCampaignKnob(CAMPAIGN_1, 'abandonRate', 2));
+    const rejected = await caught(() => h!.client.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2 }));
 
     // Assess
     expect(notFound).toBeInstanceOf(GenesysNotFoundError);
@@ -158,7 +158,7 @@ describe('other 4xx', () => {
     h.server.on('PATCH', CAMPAIGN_PATH, (req) => errorReply(400, 'bad', `rejected request with header ${String(req.headers.authorization)}, token ${TOKEN}, secret ${CLIENT_SECRET}`));
 
     // Act
-    const error = await caught(() => h!.client.patchCampaignKnob(CAMPAIGN_1, 'abandonRate', 2));
+    const error = await caught(() => h!.client.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2 }));
 
     // Assess
     expect(error).toBeInstanceOf(GenesysBadRequestError);
@@ -415,7 +415,7 @@ describe('deadline', () => {
     const view = h.client.withDeadline(h.clock.now + 50);
 
     // Act
-    const error = await caught(() => view.patchCampaignKnob(CAMPAIGN_1, 'abandonRate', 2));
+    const error = await caught(() => view.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2 }));
 
     // Assess
     expect(error).toBeInstanceOf(GenesysDeadlineError);

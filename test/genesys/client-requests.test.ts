@@ -215,7 +215,7 @@ describe('GenesysClient.getQueueLiveStates', () => {
       metrics: ['oWaiting', 'oOnQueueUsers', 'oInteracting'],
     });
     // Queue 2 was not in the answer: absent, not invented zeros.
-    expect(states).toEqual(new Map([[QUEUE_1, { queueId: QUEUE_1, waiting: 2, idleAgents: 3, onQueueAgents: 15 }]]));
+    expect(states).toEqual(new Map([[QUEUE_1, { queueId: QUEUE_1, waiting: 2, idleAgents: 3, onQueueAgents: 15, interacting: 12 }]]));
   });
 
   it('reads the official example: metrics a queue did not report count zero', async () => {
@@ -228,7 +228,7 @@ describe('GenesysClient.getQueueLiveStates', () => {
     const states = await h.client.getQueueLiveStates([queue]);
 
     // Assess
-    expect(states.get(queue)).toEqual({ queueId: queue, waiting: 0, idleAgents: 0, onQueueAgents: 0 });
+    expect(states.get(queue)).toEqual({ queueId: queue, waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 1 });
   });
 
   it('splits more than 100 queues into queries of at most 100', async () => {
@@ -285,7 +285,7 @@ describe('GenesysClient.getQueueWindowStats', () => {
           },
         ],
       },
-      metrics: ['nOffered', 'tAnswered', 'tAbandon'],
+      metrics: ['nOffered', 'tAnswered', 'tAbandon', 'tHandle'],
       views: [
         { target: 'tAnswered', name: 'tAnsweredWithin20000ms', function: 'rangeBound', range: { lt: 20_000 } },
         { target: 'tAnswered', name: 'tAnsweredWithin30000ms', function: 'rangeBound', range: { lt: 30_000 } },
@@ -294,8 +294,8 @@ describe('GenesysClient.getQueueWindowStats', () => {
     expect(reqs[0]!.json).not.toHaveProperty('granularity');
     expect(stats).toEqual(
       new Map([
-        [QUEUE_1, { queueId: QUEUE_1, offered: 96, answered: 92, answeredWithinThreshold: 86, abandoned: 4 }],
-        [QUEUE_2, { queueId: QUEUE_2, offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0 }],
+        [QUEUE_1, { queueId: QUEUE_1, offered: 96, answered: 92, answeredWithinThreshold: 86, abandoned: 4, handled: 88, handleMs: 19_360_000 }],
+        [QUEUE_2, { queueId: QUEUE_2, offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0, handled: 0, handleMs: 0 }],
       ]),
     );
   });
@@ -314,7 +314,7 @@ describe('GenesysClient.getQueueWindowStats', () => {
     const stats = await h.client.getQueueWindowStats([{ queueId: QUEUE_1, thresholdMs: 15_000 }], INTERVAL);
 
     // Assess
-    expect(stats.get(QUEUE_1)).toEqual({ queueId: QUEUE_1, offered: 15, answered: 13, answeredWithinThreshold: 10, abandoned: 0 });
+    expect(stats.get(QUEUE_1)).toEqual({ queueId: QUEUE_1, offered: 15, answered: 13, answeredWithinThreshold: 10, abandoned: 0, handled: 0, handleMs: 0 });
   });
 
   it('reads the official example (a chat group is not counted as voice) and Genesys\'s empty answer', async () => {
@@ -334,8 +334,8 @@ describe('GenesysClient.getQueueWindowStats', () => {
 
     // Assess
     expect(chat.get(queue)).toMatchObject({ offered: 0, answered: 0 });
-    expect(voice.get(queue)).toEqual({ queueId: queue, offered: 5, answered: 5, answeredWithinThreshold: 0, abandoned: 0 });
-    expect(empty.get(queue)).toEqual({ queueId: queue, offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0 });
+    expect(voice.get(queue)).toMatchObject({ queueId: queue, offered: 5, answered: 5, answeredWithinThreshold: 0, abandoned: 0 });
+    expect(empty.get(queue)).toEqual({ queueId: queue, offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0, handled: 0, handleMs: 0 });
   });
 
   it('refuses a bad interval or threshold before sending', async () => {
@@ -386,14 +386,14 @@ describe('GenesysClient.getCampaignWindowStats', () => {
   });
 });
 
-describe('GenesysClient.patchCampaignKnob', () => {
+describe('GenesysClient.patchCampaignKnobs with one knob', () => {
   it('PATCHes exactly one field and accepts a 204 with no body', async () => {
     // Prepare
     h = await startHarness();
     h.server.on('PATCH', `${CAMPAIGNS}/${CAMPAIGN_1}`, { status: 204 });
 
     // Act
-    await h.client.patchCampaignKnob(CAMPAIGN_1, 'maxCallsPerAgent', 2.5);
+    await h.client.patchCampaignKnobs(CAMPAIGN_1, { maxCallsPerAgent: 2.5 });
 
     // Assess
     const [req] = h.server.to(`${CAMPAIGNS}/${CAMPAIGN_1}`, 'PATCH');
@@ -409,8 +409,8 @@ describe('GenesysClient.patchCampaignKnob', () => {
     h.server.on('PATCH', /^\/api\/v2\/outbound\/campaigns\//, { status: 200, body: { anything: true } });
 
     // Act
-    await h.client.patchCampaignKnob('a/b', 'outboundLineCount', 30);
-    await h.client.patchCampaignKnob('c', 'abandonRate', 2.75);
+    await h.client.patchCampaignKnobs('a/b', { outboundLineCount: 30 });
+    await h.client.patchCampaignKnobs('c', { abandonRate: 2.75 });
 
     // Assess
     const patches = h.server.requests.filter((r) => r.method === 'PATCH');
@@ -425,9 +425,9 @@ describe('GenesysClient.patchCampaignKnob', () => {
     h = await startHarness();
 
     // Act
-    const fractional = await caught(() => h!.client.patchCampaignKnob(CAMPAIGN_1, 'outboundLineCount', 30.5));
-    const nan = await caught(() => h!.client.patchCampaignKnob(CAMPAIGN_1, 'maxCallsPerAgent', Number.NaN));
-    const dotSegment = await caught(() => h!.client.patchCampaignKnob('..', 'maxCallsPerAgent', 2));
+    const fractional = await caught(() => h!.client.patchCampaignKnobs(CAMPAIGN_1, { outboundLineCount: 30.5 }));
+    const nan = await caught(() => h!.client.patchCampaignKnobs(CAMPAIGN_1, { maxCallsPerAgent: Number.NaN }));
+    const dotSegment = await caught(() => h!.client.patchCampaignKnobs('..', { maxCallsPerAgent: 2 }));
 
     // Assess
     expect(fractional).toBeInstanceOf(GenesysBadRequestError);

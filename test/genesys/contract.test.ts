@@ -85,18 +85,21 @@ describe('request bodies match the Genesys schemas', () => {
     expect([misspelt, badMetric]).toEqual([false, false]);
   });
 
-  it('every PATCH body is a valid CampaignPatchRequest with one field', () => {
+  it('every PATCH body is a valid CampaignPatchRequest with only the knobs asked for', () => {
     // Prepare
     const validate = strictValidator('outbound-campaigns.schema.json', 'CampaignPatchRequest');
 
     // Act
-    const bodies = [campaignPatchBody('maxCallsPerAgent', 2.5), campaignPatchBody('abandonRate', 3), campaignPatchBody('outboundLineCount', 30)];
+    const single = [campaignPatchBody({ maxCallsPerAgent: 2.5 }), campaignPatchBody({ abandonRate: 3 }), campaignPatchBody({ outboundLineCount: 30 })];
+    const both = campaignPatchBody({ outboundLineCount: 12, abandonRate: 2.4 });
 
     // Assess
-    for (const body of bodies) {
+    for (const body of single) {
       expect(validate(body)).toBe(true);
       expect(Object.keys(body)).toHaveLength(1);
     }
+    expect(validate(both)).toBe(true);
+    expect(both).toEqual({ outboundLineCount: 12, abandonRate: 2.4 });
   });
 
   it('view names are unique per threshold and free of dots', () => {
@@ -123,8 +126,9 @@ describe('response mappers', () => {
     const b = mapQueueObservations(official, ['1d1af111-b11c-11f1-b111-1cf1c11111fc']);
 
     // Assess
-    expect(a.get(QUEUE_1)).toEqual({ queueId: QUEUE_1, waiting: 2, idleAgents: 3, onQueueAgents: 15 });
-    expect(b.get('1d1af111-b11c-11f1-b111-1cf1c11111fc')).toEqual({ queueId: '1d1af111-b11c-11f1-b111-1cf1c11111fc', waiting: 0, idleAgents: 0, onQueueAgents: 0 });
+    expect(a.get(QUEUE_1)).toEqual({ queueId: QUEUE_1, waiting: 2, idleAgents: 3, onQueueAgents: 15, interacting: 12 });
+    // One voice conversation interacting; the chat one is not counted.
+    expect(b.get('1d1af111-b11c-11f1-b111-1cf1c11111fc')).toEqual({ queueId: '1d1af111-b11c-11f1-b111-1cf1c11111fc', waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 1 });
   });
 
   it('sum generated buckets exactly and never produce NaN', () => {
@@ -134,6 +138,7 @@ describe('response mappers', () => {
       answered: fc.option(count, { nil: undefined }),
       abandoned: fc.option(count, { nil: undefined }),
       within: fc.option(count, { nil: undefined }),
+      handled: fc.option(count, { nil: undefined }),
     });
     fc.assert(
       fc.property(fc.array(bucket, { maxLength: 6 }), fc.integer({ min: 1, max: 60_000 }), (buckets, thresholdMs) => {
@@ -146,7 +151,7 @@ describe('response mappers', () => {
               group: { queueId: QUEUE_1, mediaType: 'voice' },
               data: buckets.map((b) => ({
                 interval: 'x',
-                metrics: [...metric('nOffered', b.offered), ...metric('tAnswered', b.answered), ...metric('tAbandon', b.abandoned)],
+                metrics: [...metric('nOffered', b.offered), ...metric('tAnswered', b.answered), ...metric('tAbandon', b.abandoned), ...metric('tHandle', b.handled)],
                 views: b.within === undefined ? [] : [{ name: view, stats: { count: b.within } }],
               })),
             },
@@ -158,7 +163,7 @@ describe('response mappers', () => {
         const stats = mapQueueAggregates(body, [{ queueId: QUEUE_1, thresholdMs }]).get(QUEUE_1)!;
 
         // Assess
-        expect(stats).toEqual({ queueId: QUEUE_1, offered: sum('offered'), answered: sum('answered'), answeredWithinThreshold: sum('within'), abandoned: sum('abandoned') });
+        expect(stats).toEqual({ queueId: QUEUE_1, offered: sum('offered'), answered: sum('answered'), answeredWithinThreshold: sum('within'), abandoned: sum('abandoned'), handled: sum('handled'), handleMs: 10 * sum('handled') });
         expect(Object.values(stats).every((v) => typeof v === 'string' || Number.isFinite(v))).toBe(true);
       }),
       { numRuns: 200 },

@@ -326,6 +326,23 @@ describe('PacingController alarms', () => {
     });
   });
 
+  it('alarms when any campaign\'s abandon rate over its regulatory window reaches its warning level', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess: the metric the handler publishes once per tick, with the service dimension only
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'GenesysPacing',
+      MetricName: 'ComplianceWarnings',
+      Dimensions: [{ Name: 'service', Value: 'pacing-controller' }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('has no actions without a topic', () => {
     // Prepare / Act
     const { template } = synth();
@@ -449,7 +466,7 @@ function manyCampaigns(n: number) {
 }
 
 describe('PacingController dashboard', () => {
-  it('graphs each campaign\'s measured value against setpoint and its knob, with the 3% cap on abandon-rate campaigns', () => {
+  it('graphs each campaign\'s measured value against setpoint and its knob, with the compliance limit and warning level on abandon-rate campaigns', () => {
     // Prepare / Act
     const { template } = synth();
 
@@ -466,7 +483,7 @@ describe('PacingController dashboard', () => {
       expect(metrics).toContain('"yAxis":"right"');
     }
     expect(abandon.properties.annotations.horizontal).toEqual(
-      expect.arrayContaining([expect.objectContaining({ value: 0.03 }), expect.objectContaining({ value: 0.025 })]),
+      expect.arrayContaining([expect.objectContaining({ value: 0.03, label: 'limit 3%' }), expect.objectContaining({ value: 0.027, label: 'warning 2.7%' })]),
     );
     expect(sl.properties.annotations).toBeUndefined();
     expect(sl.properties.title).toContain('EXAMPLE blended sales');
@@ -478,7 +495,7 @@ describe('PacingController dashboard', () => {
 
     // Assess
     const body = JSON.stringify(dashboardBody(template));
-    for (const metric of ['AbandonRate', 'MeasuredValue', 'KnobValue']) {
+    for (const metric of ['ComplianceWindowAbandonRate', 'MeasuredValue', 'KnobValue']) {
       expect(body).toContain(`SEARCH('{GenesysPacing,campaignId,service} MetricName=\\"${metric}\\" service=\\"pacing-controller\\"', 'Average', 60)`);
     }
     for (const metric of ['TickDurationMs', 'CampaignErrors', 'ApiErrors', 'GenesysThrottles', 'WritesDeferred', 'AuditWriteFailures']) {
@@ -506,28 +523,6 @@ describe('PacingController dashboard', () => {
 });
 
 describe('PacingController alarms on the loop', () => {
-  it('warns when any campaign\'s abandon rate stays above 2.5% for 15 minutes', () => {
-    // Prepare / Act
-    const { template } = synth();
-
-    // Assess
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: [
-        {
-          Expression: `SELECT MAX(AbandonRate) FROM SCHEMA("GenesysPacing", campaignId, service) WHERE service = 'pacing-controller'`,
-          Period: 300,
-          ReturnData: true,
-          Id: Match.anyValue(),
-          Label: Match.anyValue(),
-        },
-      ],
-      Threshold: 0.025,
-      ComparisonOperator: 'GreaterThanThreshold',
-      EvaluationPeriods: 3,
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
   it.each([
     ['ApiErrors', 5],
     ['GenesysThrottles', 5],
@@ -549,14 +544,12 @@ describe('PacingController alarms on the loop', () => {
     });
   });
 
-  it('takes other thresholds, and refuses a warning level at or above the legal cap', () => {
+  it('takes other thresholds', () => {
     // Prepare / Act
-    const { template } = synth({ alarmThresholds: { abandonRateWarning: 0.02, apiErrors: 10, genesysThrottles: 20 } });
+    const { template } = synth({ alarmThresholds: { apiErrors: 10, genesysThrottles: 20 } });
 
     // Assess
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 0.02, EvaluationPeriods: 3 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApiErrors', Threshold: 10 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GenesysThrottles', Threshold: 20 });
-    expect(() => synth({ alarmThresholds: { abandonRateWarning: 0.03 } })).toThrow(/abandonRateWarning must be a fraction above 0 and below the 0.03 legal cap/);
   });
 });

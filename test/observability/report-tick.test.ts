@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reportTick } from '../../lambda/observability.js';
-import type { CampaignReport, TickSummary } from '../../lambda/tick.js';
+import type { CampaignReport, ComplianceReport, TickSummary } from '../../lambda/tick.js';
 
 interface EmfRecord {
   _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> };
@@ -41,9 +41,21 @@ afterEach(() => {
 });
 
 describe('tick metrics', () => {
-  it('publishes every per-campaign metric with the service and campaignId dimensions, and the compliance abandon rate when the tick reports one', () => {
+  it('publishes every per-campaign metric with the service and campaignId dimensions, and the regulatory window\'s abandon rate and budget when the tick reports them', () => {
     // Prepare
-    const abandon: CampaignReport = { campaignId: 'c-ab', objective: 'abandonRate', knob: 'abandonRate', outcome: 'written', reason: 'pid', measured: 0.031, sample: 400, abandonRate: 0.031, setpoint: 0.025, previousValue: 2.5, newValue: 2.25 };
+    const compliance: ComplianceReport = {
+      windowRate: 0.028,
+      windowLive: 1000,
+      windowAbandoned: 28,
+      remainingAbandons: 2,
+      remainingShare: 0.0667,
+      allowedRate: 0.02,
+      guardTripped: false,
+      warning: true,
+      knob: 'abandonRate',
+      reason: 'pid',
+    };
+    const abandon: CampaignReport = { campaignId: 'c-ab', objective: 'abandonRate', knob: 'abandonRate', outcome: 'written', reason: 'pid', measured: 0.031, sample: 400, compliance, setpoint: 0.025, previousValue: 2.5, newValue: 2.25 };
     const service: CampaignReport = { campaignId: 'c-sl', objective: 'inboundServiceLevel', knob: 'maxCallsPerAgent', outcome: 'held', reason: 'dead-band', measured: 0.8, setpoint: 0.8, newValue: 2 };
 
     // Act
@@ -58,8 +70,10 @@ describe('tick metrics', () => {
       expect(r.service).toBe('pacing-controller');
     }
     const names = (r: EmfRecord) => r._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Name).sort();
-    expect(names(perCampaign[0]!)).toEqual(['AbandonRate', 'BlindTicks', 'Held', 'KnobValue', 'MeasuredValue', 'Setpoint', 'Written']);
-    expect(perCampaign[0]).toMatchObject({ AbandonRate: 0.031, MeasuredValue: 0.031, Setpoint: 0.025, KnobValue: 2.25, Written: 1 });
+    expect(names(perCampaign[0]!)).toEqual(['BlindTicks', 'ComplianceBudgetRemaining', 'ComplianceWindowAbandonRate', 'Held', 'KnobValue', 'MeasuredValue', 'Setpoint', 'Written']);
+    expect(perCampaign[0]).toMatchObject({ ComplianceWindowAbandonRate: 0.028, ComplianceBudgetRemaining: 2, MeasuredValue: 0.031, Setpoint: 0.025, KnobValue: 2.25, Written: 1 });
+    const tickRecord = records.find((r) => r.campaignId === undefined)!;
+    expect(tickRecord).toMatchObject({ ComplianceWarnings: 1 });
     expect(names(perCampaign[1]!)).toEqual(['BlindTicks', 'Held', 'KnobValue', 'MeasuredValue', 'Setpoint', 'Written']);
   });
 

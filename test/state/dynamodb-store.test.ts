@@ -93,4 +93,26 @@ describe('DynamoDbStateStore against dynalite', () => {
     await db.client.send(new PutItemCommand({ TableName: `state-${table}`, Item: { campaignId: { S: 'bad' }, version: { N: '1' }, integral: { S: 'x' } } }));
     await expect(store.loadMany(['bad'])).rejects.toThrow(/campaign bad is corrupt: integral/);
   });
+
+  it('keeps the compliance counts and the compliance loop in the same item, saved by the same conditional write', async () => {
+    // Prepare
+    const compliance = {
+      anchor: 0,
+      countedUntil: 120_000,
+      buckets: [{ start: 0, abandoned: 3, live: 140 }],
+      loop: { integral: 2.4, previousError: 0.001, previousMeasurement: 0.02, lastOutput: 2.4, lastWritten: 2.4, lastTickTime: 120_000 },
+    };
+    // Act
+    await store.save({ ...state('c1', 'e1'), compliance }, undefined, 'e1', 0);
+    // Assess: read back whole, and a save from a stale read cannot overwrite the counts
+    expect((await store.loadMany(['c1'])).get('c1')).toEqual({ ...state('c1', 'e1'), compliance, version: 1 });
+    await store.save({ ...state('c1', 'e2'), compliance: { ...compliance, buckets: [{ start: 0, abandoned: 4, live: 150 }] } }, 1, 'e2', 0);
+    await expect(store.save({ ...state('c1', 'e2-dup'), compliance: { ...compliance, buckets: [{ start: 0, abandoned: 5, live: 160 }] } }, 1, 'e2-dup', 0)).rejects.toBeInstanceOf(StateConflictError);
+    expect((await store.loadMany(['c1'])).get('c1')!.compliance!.buckets).toEqual([{ start: 0, abandoned: 4, live: 150 }]);
+  });
+
+  it('reports corrupt compliance counts by field', async () => {
+    await store.save({ ...state('c1', 'e1'), compliance: { anchor: 0, countedUntil: 0, buckets: [{ start: 0, abandoned: -1, live: 2 }] } }, undefined, 'e1', 0);
+    await expect(store.loadMany(['c1'])).rejects.toThrow(/campaign c1 is corrupt: compliance\.buckets\.0\.abandoned/);
+  });
 });

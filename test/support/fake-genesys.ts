@@ -30,6 +30,8 @@ export interface FakeGenesys {
   queueStats: Map<string, { offered: number; within: number }>;
   /** Per campaign: live connects and abandons over any window asked. */
   campaignStats: Map<string, { connected: number; abandoned: number }>;
+  /** Per campaign: live connects and abandons per minute, scaled to the window asked (wins over campaignStats). */
+  campaignStatsPerMinute: Map<string, { connected: number; abandoned: number }>;
   requests: RecordedRequest[];
   patches(): RecordedRequest[];
   /** Answers the next n requests to paths matching `pattern` with this status. */
@@ -52,6 +54,7 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
   const campaigns = new Map<string, FakeCampaign>();
   const queueStats = new Map<string, { offered: number; within: number }>();
   const campaignStats = new Map<string, { connected: number; abandoned: number }>();
+  const campaignStatsPerMinute = new Map<string, { connected: number; abandoned: number }>();
   const requests: RecordedRequest[] = [];
   const failures: Array<{ pattern: RegExp; status: number; left: number }> = [];
   let patchGate: Promise<void> | undefined;
@@ -116,8 +119,11 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
           })),
         });
       }
+      const [from, to] = (body as { interval: string }).interval.split('/').map((t) => Date.parse(t));
+      const minutes = (to! - from!) / 60_000;
+      const scaled = [...campaignStatsPerMinute].map(([id, s]) => [id, { connected: s.connected * minutes, abandoned: s.abandoned * minutes }] as const);
       return json(200, {
-        results: [...campaignStats].map(([outboundCampaignId, s]) => ({
+        results: [...campaignStats, ...scaled].map(([outboundCampaignId, s]) => ({
           group: { outboundCampaignId },
           data: [{ interval: 'x', metrics: [
             { metric: 'nOutboundAttempted', stats: { count: s.connected * 4 } },
@@ -126,6 +132,10 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
           ] }],
         })),
       });
+    }
+    if (req.method === 'POST' && url.pathname === '/api/v2/outbound/campaigns/performance/query') {
+      const entities = (body as string[]).flatMap((id) => (campaigns.has(id) ? [{ campaign: { id }, contactRate: { connectRatio: 0.25 }, idleAgents: 2, effectiveIdleAgents: 2.5, adjustedCallsPerAgent: 1.5, outstandingCalls: 6 }] : []));
+      return json(200, { entities });
     }
     const patch = url.pathname.match(/^\/api\/v2\/outbound\/campaigns\/([^/]+)$/);
     if (req.method === 'PATCH' && patch) {
@@ -146,6 +156,7 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
     campaigns,
     queueStats,
     campaignStats,
+    campaignStatsPerMinute,
     requests,
     patches: () => requests.filter((r) => r.method === 'PATCH'),
     failNext: (pattern, status, n = 1) => failures.push({ pattern, status, left: n }),
@@ -153,6 +164,7 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
       campaigns.clear();
       queueStats.clear();
       campaignStats.clear();
+      campaignStatsPerMinute.clear();
       requests.length = 0;
       failures.length = 0;
     },

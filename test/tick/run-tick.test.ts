@@ -31,10 +31,11 @@ function genesysBy(windowLevels: Record<number, number>, campaigns: string[]): G
     getQueueWindowStats: async (queues, interval) => {
       intervals.push(interval);
       const minutes = (interval.end.getTime() - interval.start.getTime()) / 60_000;
-      return new Map(queues.map((q): [string, QueueWindowStats] => [q.queueId, { queueId: q.queueId, offered: 100, answered: 100, answeredWithinThreshold: 100 * windowLevels[minutes]!, abandoned: 0 }]));
+      return new Map(queues.map((q): [string, QueueWindowStats] => [q.queueId, { queueId: q.queueId, offered: 100, answered: 100, answeredWithinThreshold: 100 * windowLevels[minutes]!, abandoned: 0, handled: 100, handleMs: 100 * 180_000 }]));
     },
     getCampaignWindowStats: async () => new Map(),
-    patchCampaignKnob: async () => undefined,
+    getCampaignPerformance: async () => new Map(),
+    patchCampaignKnobs: async () => undefined,
   };
 }
 

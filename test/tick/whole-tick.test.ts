@@ -122,12 +122,18 @@ describe('whole ticks through the handler', () => {
     expect(state).toMatchObject({ version: 2, lastWritten: report.newValue, lastEventId: second.eventId });
   });
 
-  it('reads every campaign and queue in batched queries, not one request per campaign', async () => {
+  it('reads every campaign and queue in batched queries, one per distinct window, not one request per campaign', async () => {
     await tick();
     const paths = genesys.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`);
     expect(paths.filter((p) => p === 'GET /api/v2/outbound/campaigns')).toHaveLength(1);
-    expect(paths.filter((p) => p === 'POST /api/v2/analytics/conversations/aggregates/query')).toHaveLength(2);
+    expect(paths.filter((p) => p === 'POST /api/v2/outbound/campaigns/performance/query')).toHaveLength(1);
     expect(paths.filter((p) => p === 'POST /api/v2/analytics/queues/observations/query')).toHaveLength(1);
+    // The queue's 15 minutes; outbound: the abandon objective's 15 minutes, the compliance loop's
+    // 30 and the guard's 10, the last two for both campaigns in one query each.
+    const aggregates = genesys.requests.filter((r) => r.path === '/api/v2/analytics/conversations/aggregates/query');
+    expect(aggregates).toHaveLength(4);
+    const outbound = aggregates.map((r) => r.body as { groupBy: string[]; filter: { predicates: unknown[] } }).filter((b) => b.groupBy.includes('outboundCampaignId'));
+    expect(outbound.map((b) => b.filter.predicates.length).sort()).toEqual([1, 2, 2]);
   });
 
   it('runs a duplicate delivery of the same event once', async () => {
@@ -232,18 +238,52 @@ describe('whole ticks through the handler', () => {
   });
 });
 
-describe('compliance abandon rate in the report', () => {
-  it('is reported for an abandon-rate campaign only when its window holds enough live connects', async () => {
-    // Prepare / Act: 200 connects, then 10 (the default minimum sample is 20)
-    const enough = await tick();
-    genesys.campaignStats.set(ABANDON_CAMPAIGN, { connected: 10, abandoned: 1 });
-    const thin = await tick();
+describe('compliance counts in the state item', () => {
+  /** Window totals as stored. */
+  async function stored(id: string) {
+    const compliance = (await store.loadMany([id])).get(id)!.compliance!;
+    return { countedUntil: compliance.countedUntil, ...compliance.buckets.reduce((a, b) => ({ live: a.live + b.live, abandoned: a.abandoned + b.abandoned }), { live: 0, abandoned: 0 }) };
+  }
 
+  it('counts each settled minute once, survives a cold start, and a duplicate delivery counts nothing', async () => {
+    // Prepare: 10 live answers and 1 abandon a minute for the abandon-rate campaign
+    genesys.campaignStats.delete(ABANDON_CAMPAIGN);
+    genesys.campaignStatsPerMinute.set(ABANDON_CAMPAIGN, { connected: 10, abandoned: 1 });
+    await tick();
+    await tick();
+    // Act: three more minutes; facts settle a minute after they happen, so three minutes are counted
+    for (let i = 0; i < 3; i += 1) await tick();
+    const afterFive = await stored(ABANDON_CAMPAIGN);
     // Assess
-    expect(enough.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)!.abandonRate).toBe(0.02);
-    expect(enough.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!.abandonRate).toBeUndefined();
-    expect(thin.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)).toMatchObject({ measured: 0.1, sample: 10 });
-    expect(thin.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)!.abandonRate).toBeUndefined();
+    expect(afterFive).toMatchObject({ live: 30, abandoned: 3 });
+    const report = (await tick('evt-dup', (now += 60_000))).campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)!;
+    expect(report.compliance).toMatchObject({ windowLive: 40, windowAbandoned: 4, remainingAbandons: expect.closeTo(0.03 * 40 - 4, 9) });
+    // The same event again: skipped, nothing counted
+    const again = await tick('evt-dup', now);
+    expect(again.campaigns.every((c) => c.reason === 'duplicate-event')).toBe(true);
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 40, abandoned: 4 });
+    // A cold start (new container, same table): counting continues from the stored counts
+    vi.resetModules();
+    ({ handler } = await import('../../lambda/handler.js'));
+    await tick();
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 50, abandoned: 5, countedUntil: now - 60_000 });
+  });
+
+  it('counts nothing when the outbound metrics cannot be read, and catches up at the next tick', async () => {
+    genesys.campaignStats.delete(ABANDON_CAMPAIGN);
+    genesys.campaignStatsPerMinute.set(ABANDON_CAMPAIGN, { connected: 10, abandoned: 0 });
+    await tick();
+    await tick();
+    await tick();
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 10 });
+    // Forbidden is not retried: the queue query and the first outbound query of the tick fail
+    genesys.failNext(/aggregates/, 403, 2);
+    const failed = await tick();
+    expect(failed.campaigns.find((c) => c.campaignId === ABANDON_CAMPAIGN)).toMatchObject({ outcome: 'error', reason: 'read-failed' });
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 10 });
+    await tick();
+    // Both minutes counted at once, in one interval: nothing lost, nothing twice
+    expect(await stored(ABANDON_CAMPAIGN)).toMatchObject({ live: 30 });
   });
 });
 
@@ -371,7 +411,7 @@ describe('Genesys request budget of a tick', () => {
 
   it('writes calming changes first, defers the rest within the budget, and takes them up next tick without a manual-change restart', async () => {
     // Prepare: 30 abandon-rate campaigns, half over their target (calming), half under (raising);
-    // 30 requests per minute leave 27 for a tick, 2 of which are reads: 25 writes.
+    // 30 requests per minute leave 27 for a tick: what the reads leave of them goes to writes.
     await startContainer({
       extra: { genesys: { localBaseUrl: genesys.baseUrl, requestsPerMinute: 30 } },
       campaigns: ids.map((campaignId) => ({ campaignId, objective: { kind: 'abandonRate' }, setpoint: 0.025 })),
@@ -380,15 +420,21 @@ describe('Genesys request budget of a tick', () => {
     await tick();
     const calming = new Set(ids.slice(0, 15));
     for (const id of ids) genesys.campaignStats.set(id, calming.has(id) ? { connected: 200, abandoned: 10 } : { connected: 200, abandoned: 1 });
+    const readsOf = (requests: typeof genesys.requests) => requests.filter((r) => r.path.startsWith('/api/') && r.method !== 'PATCH').length;
 
     // Act
+    const before = genesys.requests.length;
     const first = await tick();
+    const between = genesys.requests.length;
     const second = await tick();
 
-    // Assess
-    expect(first.counts.written).toBe(25);
+    // Assess: the reads are a handful (campaigns, dialer figures, one aggregates query per window)
+    const firstReads = readsOf(genesys.requests.slice(before, between));
+    const secondReads = readsOf(genesys.requests.slice(between));
+    expect(firstReads).toBeLessThanOrEqual(7);
+    expect(first.counts.written).toBe(27 - firstReads);
     const deferred = first.campaigns.filter((c) => c.reason === 'write-deferred');
-    expect(deferred).toHaveLength(5);
+    expect(deferred).toHaveLength(30 - (27 - firstReads));
     for (const c of deferred) {
       expect(calming.has(c.campaignId)).toBe(false);
       expect(c).toMatchObject({ outcome: 'held', previousValue: 2, newValue: 2 });
@@ -396,7 +442,6 @@ describe('Genesys request budget of a tick', () => {
     }
     expect(first.campaigns.filter((c) => calming.has(c.campaignId)).every((c) => c.outcome === 'written' && c.newValue! < 2)).toBe(true);
     expect(second.campaigns.some((c) => c.reason === 'manual-change')).toBe(false);
-    expect(second.counts.written).toBe(25);
-    expect(genesys.requests.filter((r) => r.path.startsWith('/api/')).length).toBe(2 + 2 * 27);
+    expect(second.counts.written).toBe(27 - secondReads);
   });
 });

@@ -1,0 +1,367 @@
+/**
+ * `npm run bench -- [--seeds 5] [--scenarios a,b] [--jobs 2] [--out out/benchmark]`
+ *
+ * Every twin scenario, the same seeds, side by side: no controller (the campaign's static
+ * settings), the tutorial PID, a VICIdial ADAPT-style law, ours, and the hindsight-best static
+ * setting of ours's compliance knob (a grid search on the same seeds) as the reference bound.
+ * One run per child process (the handler caches its configuration), `--jobs` at a time. Prints a
+ * table per scenario, writes results.json, table.md and report.html (charts of the first seed).
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parsePacingConfig } from '../lambda/config/config.js';
+import type { KnobName } from '../lambda/config/schema.js';
+import { escapeHtml, renderChartPage, type Chart } from '../sim/run/report.js';
+import { loadScenarioFile } from '../sim/model/scenario.js';
+import { loadControllerFile } from '../sim/run/run-scenario.js';
+import { servedQueueIds } from '../sim/run/summary.js';
+import type { ControllerName, Job, JobResult, RunFigures } from './jobs.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SIM = resolve(HERE, '..', 'sim');
+/** The legal cap the benchmark judges every controller by (US and UK: 3%). */
+const CAP = 0.03;
+/** Service-level attainment the bound must reach to make it a target for ours. */
+const ATTAINMENT_TARGET = 0.95;
+const OCCUPANCY_SHARE = 0.97;
+
+/** The static values the grid tries, per knob. */
+const GRID: Record<KnobName, number[]> = {
+  abandonRate: [0.5, 1, 1.5, 2, 2.25, 2.5, 2.75, 3],
+  maxCallsPerAgent: [1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.75, 2, 2.5],
+  outboundLineCount: [1, 2, 3, 4, 5, 6, 8, 10],
+};
+
+const BASELINES: ControllerName[] = ['static', 'tutorial-pid', 'adapt'];
+const LABEL: Record<ControllerName, string> = { static: 'no controller', 'tutorial-pid': 'tutorial PID', adapt: 'VICIdial ADAPT', ours: 'ours', grid: 'grid' };
+
+interface ScenarioPlan {
+  name: string;
+  scenarioFile: string;
+  controllerFile: string;
+  mainKnob: KnobName;
+  gridKnob: KnobName;
+  /** The queue whose service level is judged first: ours's objective queue, or the scenario's first served queue. */
+  queueId: string;
+}
+
+function plan(name: string): ScenarioPlan {
+  const scenarioFile = join(SIM, 'scenarios', `${name}.json`);
+  const controllerFile = join(SIM, 'controllers', `${name}.json`);
+  const raw = loadControllerFile(controllerFile);
+  const campaign = parsePacingConfig({ genesys: { localBaseUrl: 'http://127.0.0.1' }, secretName: 'bench', ...raw }, controllerFile).campaigns[0]!;
+  return {
+    name,
+    scenarioFile,
+    controllerFile,
+    mainKnob: campaign.knob.name,
+    gridKnob: campaign.compliance.knob.name,
+    queueId: campaign.objective.kind === 'abandonRate' ? servedQueueIds(loadScenarioFile(scenarioFile))[0]! : campaign.objective.queueId,
+  };
+}
+
+function jobsOf(p: ScenarioPlan, seeds: number[]): Job[] {
+  const base = { scenarioFile: p.scenarioFile, controllerFile: p.controllerFile, queueId: p.queueId };
+  const jobs: Job[] = [];
+  for (const seed of seeds) {
+    const series = seed === seeds[0];
+    for (const controller of [...BASELINES, 'ours'] as const) jobs.push({ ...base, controller, seed, knob: p.mainKnob, series });
+    for (const value of GRID[p.gridKnob]) jobs.push({ ...base, controller: 'grid', seed, knob: p.gridKnob, value, series });
+  }
+  return jobs;
+}
+
+/** Runs jobs in child processes, `parallel` at a time, in order of submission. */
+async function runAll(jobs: Job[], parallel: number): Promise<JobResult[]> {
+  const results: JobResult[] = new Array(jobs.length);
+  const child = join(HERE, 'run-one.ts');
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      const job = jobs[i]!;
+      results[i] = await new Promise<JobResult>((resolveJob, reject) => {
+        // The child's stderr (SDK notices, warnings) is shown only when the run fails.
+        const proc = fork(child, [JSON.stringify(job)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+        let stderr = '';
+        proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        let answered = false;
+        proc.on('message', (m: { ok: boolean; result?: JobResult; message?: string }) => {
+          answered = true;
+          if (m.ok) resolveJob(m.result!);
+          else reject(new Error(`${describeJob(job)} failed: ${m.message}\n${stderr}`));
+        });
+        proc.on('exit', (code) => {
+          if (!answered) reject(new Error(`${describeJob(job)} exited with code ${code} before answering\n${stderr}`));
+        });
+      });
+      done += 1;
+      process.stderr.write(`  [${done}/${jobs.length}] ${describeJob(job)} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
+  return results;
+}
+
+function describeJob(job: Job): string {
+  return `${basename(job.scenarioFile, '.json')} ${job.controller}${job.value === undefined ? '' : ` ${job.knob}=${job.value}`} seed ${job.seed}`;
+}
+
+/** Mean and spread of one figure over seeds. */
+interface Spread {
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+type Figure = Exclude<keyof RunFigures, never>;
+const FIGURES: Figure[] = ['slAttainment', 'worstIntervalSl', 'maxAbandon24h', 'maxAbandonWindow', 'occupancy', 'connectsPerAgentHour', 'patches'];
+
+interface Row {
+  controller: ControllerName | 'bound';
+  label: string;
+  value?: number;
+  figures: Record<Figure, Spread>;
+  /** Seeds whose abandon rate passed the cap over some window. */
+  breaches: number;
+  seeds: number;
+}
+
+function spread(values: Array<number | null>): Spread {
+  const xs = values.filter((v): v is number => v !== null);
+  if (!xs.length) return { mean: null, min: null, max: null };
+  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+const worstAbandon = (f: RunFigures) => Math.max(f.maxAbandon24h ?? 0, f.maxAbandonWindow ?? 0);
+
+function rowOf(controller: Row['controller'], label: string, runs: JobResult[], value?: number): Row {
+  const figures = Object.fromEntries(FIGURES.map((k) => [k, spread(runs.map((r) => r.figures[k]))])) as Record<Figure, Spread>;
+  return { controller, label, ...(value === undefined ? {} : { value }), figures, breaches: runs.filter((r) => worstAbandon(r.figures) > CAP + 1e-12).length, seeds: runs.length };
+}
+
+/**
+ * The hindsight-best static setting: among grid values with no breach on any seed, those whose mean
+ * service-level attainment reaches 95% if any do; of them, the highest mean occupancy. With no
+ * compliant value, the one with the lowest abandon rate.
+ */
+function chooseBound(grid: Row[]): Row {
+  const compliant = grid.filter((r) => r.breaches === 0);
+  if (!compliant.length) return [...grid].sort((a, b) => (a.figures.maxAbandonWindow.max ?? 0) - (b.figures.maxAbandonWindow.max ?? 0))[0]!;
+  const serving = compliant.filter((r) => (r.figures.slAttainment.mean ?? 1) >= ATTAINMENT_TARGET);
+  const pool = serving.length ? serving : compliant;
+  return [...pool].sort((a, b) => (b.figures.occupancy.mean ?? 0) - (a.figures.occupancy.mean ?? 0))[0]!;
+}
+
+/** How a figure compares: +1 higher is better, -1 lower is better; and its scale for a shortfall. */
+const JUDGED: Array<{ key: Figure | 'abandon'; better: 1 | -1; name: string }> = [
+  { key: 'slAttainment', better: 1, name: 'SL attainment' },
+  { key: 'worstIntervalSl', better: 1, name: 'worst 15-min SL' },
+  { key: 'abandon', better: -1, name: 'highest abandon rate' },
+  { key: 'occupancy', better: 1, name: 'occupancy' },
+  { key: 'connectsPerAgentHour', better: 1, name: 'connects per agent-hour' },
+];
+
+function judged(row: Row, key: Figure | 'abandon'): number | null {
+  if (key === 'abandon') return Math.max(row.figures.maxAbandon24h.mean ?? 0, row.figures.maxAbandonWindow.mean ?? 0);
+  return row.figures[key].mean;
+}
+
+/** The baseline's worst figure: the largest shortfall against the bound, relative to the bound (the cap for abandons). */
+function worstFigure(baseline: Row, bound: Row): (typeof JUDGED)[number] {
+  const shortfall = (j: (typeof JUDGED)[number]) => {
+    const b = judged(baseline, j.key);
+    const ref = judged(bound, j.key);
+    if (b === null || ref === null) return -Infinity;
+    const scale = j.key === 'abandon' ? CAP : j.key === 'slAttainment' || j.key === 'worstIntervalSl' ? 1 : Math.max(1e-9, Math.abs(ref));
+    return (j.better * (ref - b)) / scale;
+  };
+  return [...JUDGED].sort((x, y) => shortfall(y) - shortfall(x))[0]!;
+}
+
+interface TargetCheck {
+  target: string;
+  met: boolean;
+  detail: string;
+}
+
+const pct = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? 'n/a' : `${(100 * v).toFixed(d)}%`);
+const num = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
+
+function checkTargets(ours: Row, bound: Row, baselines: Row[]): TargetCheck[] {
+  const checks: TargetCheck[] = [
+    { target: 'no compliance breach', met: ours.breaches === 0, detail: `${ours.breaches} of ${ours.seeds} seeds over 3%; highest ${pct(Math.max(ours.figures.maxAbandon24h.max ?? 0, ours.figures.maxAbandonWindow.max ?? 0), 2)}` },
+  ];
+  const boundAtt = bound.figures.slAttainment.mean;
+  if (boundAtt !== null && boundAtt >= ATTAINMENT_TARGET) {
+    checks.push({ target: 'SL attainment >= 95% (the bound attains it)', met: (ours.figures.slAttainment.mean ?? 0) >= ATTAINMENT_TARGET, detail: `ours ${pct(ours.figures.slAttainment.mean)}, bound ${pct(boundAtt)}` });
+  } else {
+    checks.push({ target: 'SL attainment >= 95% (not applicable: the bound does not attain it)', met: true, detail: `ours ${pct(ours.figures.slAttainment.mean)}, bound ${pct(boundAtt)}` });
+  }
+  const occ = ours.figures.occupancy.mean ?? 0;
+  const boundOcc = bound.figures.occupancy.mean ?? 0;
+  checks.push({ target: 'occupancy >= 97% of the bound', met: occ >= OCCUPANCY_SHARE * boundOcc - 1e-12, detail: `ours ${pct(occ)} = ${pct(boundOcc ? occ / boundOcc : null)} of ${pct(boundOcc)}` });
+  for (const b of baselines) {
+    const worst = worstFigure(b, bound);
+    const o = judged(ours, worst.key);
+    const v = judged(b, worst.key);
+    const met = o !== null && v !== null && worst.better * (o - v) > 0;
+    const show = (x: number | null) => (worst.key === 'connectsPerAgentHour' ? num(x) : pct(x, worst.key === 'abandon' ? 2 : 1));
+    checks.push({ target: `better than ${b.label} on its worst figure (${worst.name})`, met, detail: `ours ${show(o)} vs ${show(v)}` });
+  }
+  return checks;
+}
+
+function tableRows(rows: Row[]): string[][] {
+  const r = (s: Spread, f: (v: number | null) => string) => `${f(s.mean)} [${f(s.min)}-${f(s.max)}]`;
+  return rows.map((row) => [
+    row.label,
+    r(row.figures.slAttainment, (v) => pct(v)),
+    pct(row.figures.worstIntervalSl.min),
+    r(row.figures.maxAbandon24h, (v) => pct(v, 2)),
+    pct(row.figures.maxAbandonWindow.max, 2),
+    `${row.breaches}/${row.seeds}`,
+    r(row.figures.occupancy, (v) => pct(v)),
+    num(row.figures.connectsPerAgentHour.mean),
+    num(row.figures.patches.mean, 0),
+  ]);
+}
+
+const HEADER = ['controller', 'SL attainment mean [min-max]', 'worst 15-min SL', 'abandon, worst 24 h: mean [min-max]', 'abandon, worst window (max)', 'breaches', 'occupancy mean [min-max]', 'connects/agent-h', 'PATCHes'];
+
+function textTable(rows: string[][]): string {
+  const all = [HEADER, ...rows];
+  const widths = HEADER.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  return all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+function markdownTable(rows: string[][]): string {
+  return [`| ${HEADER.join(' | ')} |`, `|${HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+interface ScenarioOutcome {
+  plan: ScenarioPlan;
+  rows: Row[];
+  bound: Row;
+  targets: TargetCheck[];
+}
+
+function chartsOf(o: ScenarioOutcome, results: JobResult[], seed: number): { times: number[]; charts: Chart[] } {
+  const pick = (c: ControllerName, value?: number) => results.find((r) => r.job.scenario === o.plan.name && r.job.controller === c && r.job.seed === seed && r.job.value === value)?.series;
+  const entries: Array<[string, NonNullable<JobResult['series']>]> = [];
+  for (const c of [...BASELINES, 'ours'] as const) {
+    const s = pick(c);
+    if (s) entries.push([LABEL[c], s]);
+  }
+  const boundSeries = pick('grid', o.bound.value);
+  if (boundSeries) entries.push([o.bound.label, boundSeries]);
+  const id = (k: string) => `${o.plan.name}-${k}`;
+  const knobs = [...new Set([o.plan.mainKnob, o.plan.gridKnob])];
+  return {
+    times: entries[0]?.[1].times ?? [],
+    charts: [
+      { id: id('sl'), title: `${o.plan.name}: 15-minute service level (seed ${seed})`, yLabel: 'service level', series: entries.map(([label, s]) => ({ label, values: s.serviceLevel15 })) },
+      {
+        id: id('abandon'),
+        title: `${o.plan.name}: abandon rate of the window so far (seed ${seed})`,
+        yLabel: 'abandon rate',
+        series: [...entries.map(([label, s]) => ({ label, values: s.abandonToDate })), { label: 'cap', values: (entries[0]?.[1].times ?? []).map(() => CAP), dash: true }],
+      },
+      ...knobs.map((k) => ({ id: id(k), title: `${o.plan.name}: ${k} (seed ${seed})`, yLabel: k, series: entries.map(([label, s]) => ({ label, values: s[k] })) })),
+    ],
+  };
+}
+
+function renderBenchmarkReport(outcomes: ScenarioOutcome[], results: JobResult[], seeds: number[], command: string): string {
+  const sections: string[] = [];
+  const charts: Chart[] = [];
+  let times: number[] = [];
+  for (const o of outcomes) {
+    const rows = tableRows(o.rows);
+    sections.push(`<h2>${escapeHtml(o.plan.name)}</h2><table><tr>${HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows
+      .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+      .join('')}</table><ul>${o.targets.map((t) => `<li>${t.met ? 'met' : '<b>MISSED</b>'}: ${escapeHtml(t.target)} (${escapeHtml(t.detail)})</li>`).join('')}</ul>`);
+    const c = chartsOf(o, results, seeds[0]!);
+    if (c.times.length) times = c.times;
+    charts.push(...c.charts);
+  }
+  // Every scenario shares the same day, so one time axis serves all charts.
+  return renderChartPage({
+    title: 'Pacing benchmark',
+    headerHtml: `<p>Seeds ${seeds.join(', ')}. Reproduce with <code>${escapeHtml(command)}</code>. Charts show seed ${seeds[0]}.</p>${sections.join('\n')}`,
+    times,
+    charts,
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seeds: { type: 'string', default: '5' },
+      scenarios: { type: 'string' },
+      jobs: { type: 'string', default: '2' },
+      out: { type: 'string', default: join('out', 'benchmark') },
+    },
+  });
+  const seedCount = Number(values.seeds);
+  if (!Number.isInteger(seedCount) || seedCount < 1) throw new Error('--seeds must be a whole number of seeds, e.g. --seeds 5');
+  const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
+  const all = readdirSync(join(SIM, 'scenarios')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+  const names = values.scenarios ? values.scenarios.split(',').map((s) => s.trim()) : all;
+  for (const n of names) if (!all.includes(n)) throw new Error(`--scenarios: no sim/scenarios/${n}.json (have ${all.join(', ')})`);
+  const plans = names.map(plan);
+  const jobs = plans.flatMap((p) => jobsOf(p, seeds));
+  const command = `npm run bench -- --seeds ${seedCount}${values.scenarios ? ` --scenarios ${names.join(',')}` : ''}`;
+  process.stderr.write(`Benchmark: ${plans.length} scenarios x ${seedCount} seeds, ${jobs.length} runs, ${values.jobs} at a time\n`);
+  const started = performance.now();
+  const results = await runAll(jobs, Number(values.jobs));
+
+  const outcomes: ScenarioOutcome[] = plans.map((p) => {
+    const of = (c: ControllerName, value?: number) => results.filter((r) => r.job.scenario === p.name && r.job.controller === c && r.job.value === value);
+    const baselines = BASELINES.map((c) => rowOf(c, LABEL[c], of(c)));
+    const ours = rowOf('ours', LABEL.ours, of('ours'));
+    const grid = GRID[p.gridKnob].map((v) => rowOf('grid', `static ${p.gridKnob}=${v}`, of('grid', v), v));
+    const best = chooseBound(grid);
+    const bound: Row = { ...best, controller: 'bound', label: `hindsight-best static (${p.gridKnob}=${best.value})` };
+    return { plan: p, rows: [...baselines, ours, bound], bound, targets: checkTargets(ours, bound, baselines), grid } as ScenarioOutcome & { grid: Row[] };
+  });
+
+  const out = resolve(values.out);
+  mkdirSync(out, { recursive: true });
+  const markdown: string[] = [];
+  for (const o of outcomes) {
+    const rows = tableRows(o.rows);
+    console.log(`\n${o.plan.name} (knob ${o.plan.mainKnob}${o.plan.gridKnob === o.plan.mainKnob ? '' : `, compliance knob ${o.plan.gridKnob}`})\n${textTable(rows)}`);
+    for (const t of o.targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${t.detail}`);
+    markdown.push(`### ${o.plan.name}\n\n${markdownTable(rows)}\n\n${o.targets.map((t) => `- ${t.met ? 'met' : '**missed**'}: ${t.target} (${t.detail})`).join('\n')}\n`);
+  }
+  const json = {
+    command,
+    seeds,
+    cap: CAP,
+    scenarios: outcomes.map((o) => ({
+      scenario: o.plan.name,
+      knob: o.plan.mainKnob,
+      gridKnob: o.plan.gridKnob,
+      rows: o.rows.map(({ controller, label, value, figures, breaches, seeds: n }) => ({ controller, label, ...(value === undefined ? {} : { value }), figures, breaches, seeds: n })),
+      grid: (o as ScenarioOutcome & { grid: Row[] }).grid.map(({ value, figures, breaches }) => ({ value, figures, breaches })),
+      targets: o.targets,
+    })),
+  };
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(out, 'table.md'), `${markdown.join('\n')}`);
+  writeFileSync(join(out, 'report.html'), renderBenchmarkReport(outcomes, results, seeds, command));
+  const missed = outcomes.flatMap((o) => o.targets.filter((t) => !t.met).map((t) => `${o.plan.name}: ${t.target}`));
+  console.log(`\n${results.length} runs in ${((performance.now() - started) / 1000).toFixed(0)} s wall. ${missed.length ? `Targets missed: ${missed.length}` : 'Every target met.'}`);
+  console.log(`Results: ${join(out, 'results.json')}, ${join(out, 'table.md')}, ${join(out, 'report.html')}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`npm run bench failed: ${(err as Error).message}`);
+  process.exitCode = 1;
+});

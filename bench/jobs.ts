@@ -1,0 +1,52 @@
+/** The benchmark's units of work and what each returns. */
+import type { KnobName } from '../lambda/config/schema.js';
+
+export type ControllerName = 'static' | 'tutorial-pid' | 'adapt' | 'ours' | 'grid';
+
+export interface Job {
+  scenarioFile: string;
+  controllerFile: string;
+  controller: ControllerName;
+  seed: number;
+  /** The knob baselines drive and the grid sweeps (ours's). */
+  knob: KnobName;
+  /** The grid's static value of `knob`. */
+  value?: number;
+  /** The queue whose service level the tutorial PID measures and the charts show. */
+  queueId: string;
+  /** Return per-minute series for the charts. */
+  series: boolean;
+}
+
+/** The figures of one run (null where the run has nothing to measure). */
+export interface RunFigures {
+  /** Share of 15-minute intervals at or above target, the worst served queue. */
+  slAttainment: number | null;
+  /** Lowest 15-minute service level of any served queue. */
+  worstIntervalSl: number | null;
+  /** Highest abandon rate over any 24 h (the UK window). */
+  maxAbandon24h: number | null;
+  /** Highest abandon rate over the campaign's 30-day periods (the US window). */
+  maxAbandonWindow: number | null;
+  /** (talk + after-call work) / logged-in time of the campaign's agents. */
+  occupancy: number | null;
+  /** Live outbound answers per logged-in agent-hour. */
+  connectsPerAgentHour: number | null;
+  patches: number;
+}
+
+export interface RunSeries {
+  times: number[];
+  serviceLevel15: Array<number | null>;
+  abandonToDate: Array<number | null>;
+  maxCallsPerAgent: Array<number | null>;
+  abandonRate: Array<number | null>;
+  outboundLineCount: Array<number | null>;
+}
+
+export interface JobResult {
+  job: Job & { scenario: string };
+  figures: RunFigures;
+  series?: RunSeries;
+  wallMs: number;
+}

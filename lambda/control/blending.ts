@@ -1,0 +1,64 @@
+/**
+ * What the live queue state and the campaign's team tell the loop before any error shows:
+ * the threshold policy for blended agents and gain scheduling by team size. Pure functions.
+ */
+import type { BlendingConfig, FeedforwardConfig } from '../config/config.js';
+import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../ports.js';
+
+/**
+ * Inbound load in erlangs (agents' worth of inbound work): the larger of what is on the queue now
+ * (calls connected plus calls waiting) and what is arriving (arrivals per minute over the recent
+ * window times the mean handle time). The arrival term sees a surge before agents are tied up.
+ *
+ * @param arrivals - the queue's stats over the last `arrivalMinutes`
+ * @param handle - handled calls and their handle time over a longer window, for the mean
+ */
+export function inboundLoad(
+  live: QueueLiveState,
+  arrivals: QueueWindowStats | undefined,
+  arrivalMinutes: number,
+  handle: { handled: number; handleMs: number } | undefined,
+): number {
+  const now = live.interacting + live.waiting;
+  if (!arrivals || !handle || handle.handled <= 0) return now;
+  const meanHandleMinutes = handle.handleMs / handle.handled / 60_000;
+  return Math.max(now, (arrivals.offered / arrivalMinutes) * meanHandleMinutes);
+}
+
+/**
+ * The threshold policy (Bhulai & Koole 2003; pacing.md sections 3-4): outbound may take an agent
+ * only while enough agents stay free for inbound. True when the agents left after the inbound load
+ * fall below the reserve, or when more calls wait than allowed: outbound is then held at its
+ * minimum until the load passes.
+ */
+export function reserveViolated(config: BlendingConfig, live: QueueLiveState, load: number): boolean {
+  const reserve = Math.max(config.reserveAgents, config.reserveShare * live.onQueueAgents);
+  return live.waiting > config.waitingLimit || live.onQueueAgents - load < reserve;
+}
+
+/**
+ * The factor on the gains for a team of `agents`: small teams give noisy ratios, so they get
+ * proportionally gentler gains, never below `minScale`. 1 without a schedule or a head count.
+ */
+export function gainScale(schedule: { referenceAgents: number; minScale: number } | undefined, agents: number | undefined): number {
+  if (!schedule || agents === undefined) return 1;
+  return Math.min(1, Math.max(schedule.minScale, agents / schedule.referenceAgents));
+}
+
+/**
+ * Feedforward, in knob units: idle agents above the target call for more outbound now, calls
+ * waiting for less, before the windowed measurement has moved. From the live queue (idle agents,
+ * calls waiting) or from the dialer's figures (idle agents, and the live answers on their way:
+ * outstanding calls x connect ratio). 0 when the figures it needs are missing.
+ */
+export function feedforward(config: FeedforwardConfig | undefined, live: QueueLiveState | undefined, dialer: CampaignPerformance | undefined): number {
+  if (!config) return 0;
+  const figures =
+    config.source === 'queue'
+      ? live && { idle: live.idleAgents, waiting: live.waiting }
+      : dialer?.idleAgents !== undefined && dialer.outstandingCalls !== undefined && dialer.connectRatio !== undefined
+        ? { idle: dialer.idleAgents, waiting: dialer.outstandingCalls * dialer.connectRatio }
+        : undefined;
+  if (!figures) return 0;
+  return config.idleGain * (figures.idle - config.idleTarget) - config.waitingGain * figures.waiting;
+}

@@ -1,0 +1,162 @@
+/**
+ * Everything one campaign decides at a tick, as a pure function: the campaign's own PID loop, the
+ * compliance loop beside it, and the overrides that cap the knob (the compliance loop when it
+ * shares the knob, the short-window guard, the blending threshold).
+ *
+ * Override control with external reset: the knob takes the lower of the two loops' outputs; the
+ * loop that loses tracks the value written, so that neither winds up while the other rules and
+ * either takes over without a bump.
+ */
+import type { CampaignConfig, KnobConfig } from '../config/config.js';
+import type { KnobName } from '../config/schema.js';
+import { complianceLoopCampaign, type ComplianceAssessment } from '../compliance/assess.js';
+import type { CampaignSnapshot, ComplianceState, ControllerState, LoopState } from '../ports.js';
+import { step, type BlindReason, type Measurement, type StepDecision } from './pid.js';
+
+/** Which overrides held the knob below where the campaign's loop alone would have put it. */
+export type Override = 'compliance' | 'guard' | 'blending';
+
+export interface DecideInput {
+  campaign: CampaignConfig;
+  snapshot: CampaignSnapshot;
+  /** The campaign's objective over its window. */
+  measurement: Measurement | undefined;
+  /** Abandon rate over the compliance loop's window. */
+  complianceMeasurement: Measurement | undefined;
+  compliance: ComplianceAssessment;
+  /** The blending threshold says: no outbound now. */
+  reserveViolated: boolean;
+  /** Gain scheduling factor for this tick. */
+  gainScale: number;
+  /** Feedforward on the campaign's own knob this tick, knob units. */
+  feedforward: number;
+  /** Set when this tick cannot see the campaign's metrics: both loops hold, and count it. */
+  blind?: BlindReason;
+  state: ControllerState | undefined;
+  now: number;
+  eventId: string;
+}
+
+export interface CampaignDecision {
+  /** The campaign's own loop. */
+  main: StepDecision;
+  /** The compliance loop. */
+  complianceLoop: StepDecision;
+  /** True when the compliance loop moves the campaign's own knob (it caps it) rather than another. */
+  sharedKnob: boolean;
+  /** Fields to PATCH, in one request; empty when nothing moves. */
+  writes: Partial<Record<KnobName, number>>;
+  overrides: Override[];
+  /** State to save once the writes succeed (undefined: save nothing). */
+  next: Omit<ControllerState, 'version'> | undefined;
+  /** State to save when the writes are not made (dry run): every knob stays where it was. */
+  nextUnwritten: Omit<ControllerState, 'version'> | undefined;
+}
+
+/** Decisions from which the compliance loop's output is a real PID output, usable as a ceiling. */
+const COMPUTED: ReadonlySet<StepDecision['reason']> = new Set(['pid', 'unchanged', 'override']);
+
+/** Decides one campaign's tick. */
+export function decide(input: DecideInput): CampaignDecision {
+  const { campaign, snapshot, compliance, state, now, eventId } = input;
+  const on = snapshot.status === 'on';
+  const mainKnob = campaign.knob;
+  const loopKnob = campaign.compliance.knob;
+  const sharedKnob = loopKnob.name === mainKnob.name;
+  const mainNow = snapshot.knobs[mainKnob.name];
+  const loopNow = snapshot.knobs[loopKnob.name];
+  const guardCeiling = compliance.guardTripped && loopNow !== undefined ? loopNow - loopKnob.maxStep : undefined;
+
+  const complianceLoop = step({
+    campaign: complianceLoopCampaign(campaign, compliance.allowedRate),
+    campaignOn: on,
+    knobNow: loopNow,
+    measurement: input.complianceMeasurement,
+    ...(input.blind ? { blind: input.blind } : {}),
+    // The blind count is the campaign's: both loops read the same metrics.
+    previous: state?.compliance?.loop
+      ? { ...state.compliance.loop, campaignId: campaign.campaignId, lastEventId: state.lastEventId, blindTicks: state.blindTicks, version: state.version }
+      : undefined,
+    now,
+    eventId,
+    gainScale: input.gainScale,
+    ...(sharedKnob || guardCeiling === undefined ? {} : { ceiling: guardCeiling }),
+  });
+
+  const ceilings: Array<{ by: Override; value: number }> = [];
+  if (sharedKnob && COMPUTED.has(complianceLoop.reason) && complianceLoop.next) ceilings.push({ by: 'compliance', value: complianceLoop.next.lastOutput });
+  if (sharedKnob && guardCeiling !== undefined) ceilings.push({ by: 'guard', value: guardCeiling });
+  if (input.reserveViolated) ceilings.push({ by: 'blending', value: mainKnob.min });
+  const ceiling = ceilings.length ? Math.min(...ceilings.map((c) => c.value)) : undefined;
+
+  const main = step({
+    campaign,
+    campaignOn: on,
+    knobNow: mainNow,
+    measurement: input.measurement,
+    ...(input.blind ? { blind: input.blind } : {}),
+    previous: state,
+    now,
+    eventId,
+    gainScale: input.gainScale,
+    ...(input.feedforward ? { feedforward: input.feedforward } : {}),
+    ...(ceiling === undefined ? {} : { ceiling }),
+  });
+
+  const writes: Partial<Record<KnobName, number>> = {};
+  if (main.action === 'change' && main.value !== undefined) writes[mainKnob.name] = main.value;
+  if (!sharedKnob && complianceLoop.action === 'change' && complianceLoop.value !== undefined) writes[loopKnob.name] = complianceLoop.value;
+
+  const overrides = whichOverrides(ceilings, main, mainNow, mainKnob);
+  if (!sharedKnob && (complianceLoop.reason === 'override')) overrides.push('guard');
+
+  const loopNext = sharedKnob ? trackSelected(complianceLoop, main) : complianceLoop.next;
+  const countsOf = (loop: LoopState | undefined): ComplianceState => ({
+    ...compliance.counts,
+    ...(loop ? { loop } : state?.compliance?.loop ? { loop: state.compliance.loop } : {}),
+  });
+  if (!main.next) return { main, complianceLoop, sharedKnob, writes, overrides, next: undefined, nextUnwritten: undefined };
+  const next = { ...main.next, compliance: countsOf(loopNext && loopState(loopNext)) };
+  const unwrittenLoop = loopNext && { ...loopState(loopNext), lastWritten: (sharedKnob ? mainNow : loopNow) ?? loopNext.lastWritten };
+  const nextUnwritten = {
+    ...main.next,
+    lastWritten: mainNow ?? main.next.lastWritten,
+    compliance: countsOf(unwrittenLoop),
+  };
+  return { main, complianceLoop, sharedKnob, writes, overrides, next, nextUnwritten };
+}
+
+/**
+ * External reset for the compliance loop on a shared knob: when the campaign's loop asked for
+ * less than the compliance loop allowed, the compliance integral follows the value chosen, so
+ * its output stays just above it (by its proportional headroom) and bites as soon as the
+ * headroom goes.
+ */
+function trackSelected(loop: StepDecision, main: StepDecision): StepDecision['next'] {
+  if (!loop.next || !main.next) return loop.next;
+  const selected = main.next.lastOutput;
+  const integral = selected < loop.next.lastOutput ? loop.next.integral + (selected - loop.next.lastOutput) : loop.next.integral;
+  return { ...loop.next, integral, lastOutput: Math.min(selected, loop.next.lastOutput), lastWritten: main.next.lastWritten };
+}
+
+function loopState(s: NonNullable<StepDecision['next']>): LoopState {
+  return {
+    integral: s.integral,
+    previousError: s.previousError,
+    ...(s.previousMeasurement === undefined ? {} : { previousMeasurement: s.previousMeasurement }),
+    lastOutput: s.lastOutput,
+    lastWritten: s.lastWritten,
+    lastTickTime: s.lastTickTime,
+  };
+}
+
+function whichOverrides(
+  ceilings: ReadonlyArray<{ by: Override; value: number }>,
+  main: StepDecision,
+  knobNow: number | undefined,
+  knob: KnobConfig,
+): Override[] {
+  if (main.reason !== 'override' || knobNow === undefined) return [];
+  const lowest = Math.min(...ceilings.map((c) => c.value));
+  return ceilings.filter((c) => c.value <= lowest + knob.resolution / 2).map((c) => c.by);
+}

@@ -1,0 +1,111 @@
+/**
+ * The compliance, blending, feedforward and gain-schedule settings: defaults, merging of
+ * `defaults` with a campaign's own, and errors that name the field and the fix.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parsePacingConfig } from '../../lambda/config/config.js';
+import type { PacingConfigInput } from '../../lambda/config/schema.js';
+import { CAMPAIGN_ID, campaignWith, QUEUE_ID } from '../support/config.js';
+
+function problems(extra: Partial<PacingConfigInput['campaigns'][number]>, defaults?: PacingConfigInput['defaults']): string[] {
+  try {
+    parsePacingConfig({
+      genesys: { localBaseUrl: 'http://127.0.0.1:1' },
+      secretName: 'genesys-pacing/test',
+      ...(defaults ? { defaults } : {}),
+      campaigns: [{ campaignId: CAMPAIGN_ID, objective: { kind: 'inboundServiceLevel', queueId: QUEUE_ID }, setpoint: 0.8, ...extra }],
+    });
+    return [];
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+}
+
+describe('compliance defaults', () => {
+  it('is the US rule: 3% over each 30-day period, steering to 2.5%, capping the campaign\'s own knob', () => {
+    const c = campaignWith().compliance;
+    expect(c).toMatchObject({ limit: 0.03, window: { type: 'periods', days: 30 }, aim: 0.025, closeMargin: 0.002, warningRate: 0.027 });
+    expect(c.guard).toEqual({ minutes: 10, minSample: 10, significance: 0.01 });
+    const { safeValue: _safeValue, ...knob } = campaignWith().knob;
+    expect(c.knob).toEqual(knob);
+  });
+
+  it('takes the UK rule as a rolling 24-hour window, and a period anchor as the campaign start', () => {
+    expect(campaignWith({ compliance: { window: { type: 'rolling', hours: 24 } } }).compliance.window).toEqual({ type: 'rolling', hours: 24 });
+    expect(campaignWith({ compliance: { window: { type: 'periods', days: 30, anchor: '2026-05-01T00:00:00Z' } } }).compliance.window).toEqual({
+      type: 'periods',
+      days: 30,
+      anchor: Date.parse('2026-05-01T00:00:00Z'),
+    });
+  });
+
+  it('merges defaults.compliance with a campaign\'s own, field by field', () => {
+    const config = parsePacingConfig({
+      genesys: { localBaseUrl: 'http://127.0.0.1:1' },
+      secretName: 'genesys-pacing/test',
+      defaults: { compliance: { limit: 0.05, guard: { minutes: 5 } } },
+      campaigns: [{ campaignId: CAMPAIGN_ID, objective: { kind: 'inboundServiceLevel', queueId: QUEUE_ID }, setpoint: 0.8, compliance: { aim: 0.04, guard: { minSample: 30 } } }],
+    });
+    expect(config.campaigns[0]!.compliance).toMatchObject({ limit: 0.05, aim: 0.04, guard: { minutes: 5, minSample: 30, significance: 0.01 } });
+  });
+
+  it('gives a separate compliance knob its own default bounds and gains', () => {
+    const c = campaignWith({ knob: { name: 'outboundLineCount', min: 1, max: 40 }, compliance: { knob: { name: 'abandonRate', min: 1.5 } } }).compliance;
+    expect(c.knob).toMatchObject({ name: 'abandonRate', min: 1.5, max: 3, maxStep: 0.25 });
+    expect(c.gains).toEqual({ kp: 40, ki: 10, kd: 0 });
+  });
+});
+
+describe('compliance errors name the field and the fix', () => {
+  it('an aim above limit - closeMargin', () => {
+    expect(problems({ compliance: { aim: 0.029 } })).toEqual([expect.stringMatching(/^campaigns\[0\]\.compliance\.aim: must be at or below limit - closeMargin \(0\.028\)/)]);
+  });
+
+  it('a warning level above the limit, and a limit written as a percentage', () => {
+    expect(problems({ compliance: { warningRate: 0.04 } })).toEqual([expect.stringMatching(/compliance\.warningRate: must be at or below the limit/)]);
+    expect(problems({ compliance: { limit: 3 } })).toEqual(expect.arrayContaining([expect.stringMatching(/compliance\.limit: must be below 1.*write 0.03 for 3%/)]));
+  });
+
+  it('an abandon-rate setpoint above the limit', () => {
+    expect(problems({ objective: { kind: 'abandonRate' }, setpoint: 0.04 })).toEqual([expect.stringMatching(/^campaigns\[0\]\.setpoint: must be at or below the compliance limit/)]);
+  });
+
+  it('bounds given to compliance.knob when it is the campaign\'s own knob', () => {
+    expect(problems({ compliance: { knob: { name: 'maxCallsPerAgent', max: 2 } } })).toEqual([expect.stringMatching(/compliance\.knob: is the campaign's own knob/)]);
+  });
+
+  it('a bad compliance knob range, and an unknown window type', () => {
+    expect(problems({ compliance: { knob: { name: 'maxCallsPerAgent', max: 20 } }, knob: { name: 'outboundLineCount' } })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/compliance\.knob\.max: Genesys allows at most 15 calls per agent/)]),
+    );
+    expect(problems({ compliance: { window: { type: 'monthly' } as never } })).toEqual([expect.stringMatching(/compliance\.window\.type: must be \{"type": "periods"/)]);
+  });
+
+  it('a guard significance out of range', () => {
+    expect(problems({ compliance: { guard: { significance: 0 } } })).toEqual([expect.stringMatching(/compliance\.guard\.significance: must be above 0/)]);
+  });
+});
+
+describe('blending, feedforward and gain schedule', () => {
+  it('fill their defaults when present, and are absent otherwise', () => {
+    expect(campaignWith({ blending: {} }).blending).toEqual({ reserveShare: 0.5, reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 });
+    expect(campaignWith({ feedforward: { idleGain: 0.5, waitingGain: 1 } }).feedforward).toEqual({ source: 'queue', idleGain: 0.5, waitingGain: 1, idleTarget: 0 });
+    expect(campaignWith().blending).toBeUndefined();
+    expect(campaignWith().feedforward).toBeUndefined();
+    expect(campaignWith().gainSchedule).toBeUndefined();
+  });
+
+  it('need a queue objective', () => {
+    expect(problems({ objective: { kind: 'abandonRate' }, setpoint: 0.02, blending: {} })).toEqual([expect.stringMatching(/^campaigns\[0\]\.blending: needs a queue objective/)]);
+    expect(problems({ objective: { kind: 'abandonRate' }, setpoint: 0.02, feedforward: { idleGain: 1, waitingGain: 1 } })).toEqual([
+      expect.stringMatching(/^campaigns\[0\]\.feedforward: with source "queue" it needs a queue objective/),
+    ]);
+    expect(problems({ objective: { kind: 'abandonRate' }, setpoint: 0.02, feedforward: { source: 'dialer', idleGain: 1, waitingGain: 1 } })).toEqual([]);
+  });
+
+  it('reject a reserve share above 1 and a gain schedule with minScale 0', () => {
+    expect(problems({ blending: { reserveShare: 50 } })).toEqual([expect.stringMatching(/blending\.reserveShare: must be at most 1/)]);
+    expect(problems({ gainSchedule: { referenceAgents: 20, minScale: 0 } })).toEqual([expect.stringMatching(/gainSchedule\.minScale/)]);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { BLENDING_DEFAULTS } from '../../lambda/config/config.js';
+import { feedforward, gainScale, inboundLoad, reserveViolated } from '../../lambda/control/blending.js';
+import type { QueueLiveState, QueueWindowStats } from '../../lambda/ports.js';
+
+const live = (over: Partial<QueueLiveState> = {}): QueueLiveState => ({ queueId: 'q', waiting: 0, idleAgents: 10, onQueueAgents: 26, interacting: 5, ...over });
+const window = (offered: number): QueueWindowStats => ({ queueId: 'q', offered, answered: offered, answeredWithinThreshold: offered, abandoned: 0, handled: 0, handleMs: 0 });
+
+describe('inbound load', () => {
+  it('is what is on the queue now when nothing says more is arriving', () => {
+    expect(inboundLoad(live({ interacting: 5, waiting: 2 }), undefined, 5, undefined)).toBe(7);
+  });
+
+  it('sees a surge in the arrival rate before agents are tied up: arrivals per minute x mean handle time', () => {
+    // 30 calls in 5 minutes, 195 s mean handle: 6/min x 3.25 min = 19.5 erlangs
+    const handle = { handled: 100, handleMs: 100 * 195_000 };
+    expect(inboundLoad(live({ interacting: 5 }), window(30), 5, handle)).toBeCloseTo(19.5, 9);
+    // Quiet arrivals: the calls in progress still count
+    expect(inboundLoad(live({ interacting: 9 }), window(2), 5, handle)).toBe(9);
+  });
+});
+
+describe('threshold policy (blended agents)', () => {
+  it('holds outbound while the agents left after the inbound load fall below the reserve', () => {
+    const policy = { ...BLENDING_DEFAULTS, reserveShare: 0.5, reserveAgents: 2 };
+    // 26 agents, reserve 13: a load of 12 leaves 14 free, a load of 14 leaves 12
+    expect(reserveViolated(policy, live(), 12)).toBe(false);
+    expect(reserveViolated(policy, live(), 14)).toBe(true);
+  });
+
+  it('keeps at least reserveAgents free on a small team, and holds when too many calls wait', () => {
+    const policy = { ...BLENDING_DEFAULTS, reserveShare: 0, reserveAgents: 2, waitingLimit: 1 };
+    expect(reserveViolated(policy, live({ onQueueAgents: 5 }), 3.5)).toBe(true);
+    expect(reserveViolated(policy, live({ onQueueAgents: 5 }), 2)).toBe(false);
+    expect(reserveViolated(policy, live({ onQueueAgents: 5, waiting: 2 }), 0)).toBe(true);
+  });
+});
+
+describe('feedforward', () => {
+  it('from the live queue: adds per idle agent above the target and takes off per call waiting', () => {
+    const ff = { source: 'queue' as const, idleGain: 0.5, waitingGain: 1, idleTarget: 2 };
+    expect(feedforward(ff, live({ idleAgents: 6, waiting: 0 }), undefined)).toBe(2);
+    expect(feedforward(ff, live({ idleAgents: 0, waiting: 3 }), undefined)).toBe(-4);
+  });
+
+  it('from the dialer: idle agents against the live answers on their way (outstanding calls x connect ratio)', () => {
+    const ff = { source: 'dialer' as const, idleGain: 0.1, waitingGain: 0.1, idleTarget: 1 };
+    // 3 idle, 8 calls out at a 25% connect ratio: 2 live answers coming
+    expect(feedforward(ff, undefined, { campaignId: 'c', idleAgents: 3, outstandingCalls: 8, connectRatio: 0.25 })).toBeCloseTo(0.1 * 2 - 0.1 * 2, 9);
+    expect(feedforward(ff, undefined, { campaignId: 'c', idleAgents: 0, outstandingCalls: 20, connectRatio: 0.25 })).toBeCloseTo(-0.1 - 0.5, 9);
+  });
+
+  it('is zero without a configuration or the figures it needs', () => {
+    expect(feedforward(undefined, live(), undefined)).toBe(0);
+    expect(feedforward({ source: 'queue', idleGain: 1, waitingGain: 1, idleTarget: 0 }, undefined, undefined)).toBe(0);
+    expect(feedforward({ source: 'dialer', idleGain: 1, waitingGain: 1, idleTarget: 0 }, live(), { campaignId: 'c', idleAgents: 2 })).toBe(0);
+  });
+});
+
+describe('gains scheduled by team size', () => {
+  it('scales in proportion to the team, between minScale and 1', () => {
+    const schedule = { referenceAgents: 20, minScale: 0.25 };
+    expect(gainScale(schedule, 40)).toBe(1);
+    expect(gainScale(schedule, 10)).toBe(0.5);
+    expect(gainScale(schedule, 2)).toBe(0.25);
+  });
+
+  it('is 1 without a schedule or a head count', () => {
+    expect(gainScale(undefined, 5)).toBe(1);
+    expect(gainScale({ referenceAgents: 20, minScale: 0.25 }, undefined)).toBe(1);
+  });
+});

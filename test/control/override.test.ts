@@ -1,0 +1,229 @@
+/**
+ * Overrides and the PID: a ceiling (compliance, guard, blending threshold) caps the knob even
+ * when the law would hold, and the integral tracks it (external reset) so nothing winds up and
+ * the loop resumes from where the override left the knob.
+ */
+import { describe, expect, it } from 'vitest';
+import { assessCompliance, countingPlan } from '../../lambda/compliance/assess.js';
+import type { CampaignConfig } from '../../lambda/config/config.js';
+import { decide, type CampaignDecision, type DecideInput } from '../../lambda/control/decide.js';
+import { step, type StepDecision, type StepInput } from '../../lambda/control/pid.js';
+import type { CampaignSnapshot, ControllerState } from '../../lambda/ports.js';
+import { campaignWith } from '../support/config.js';
+
+const T0 = Date.parse('2026-11-24T10:00:00Z');
+const MIN = 60_000;
+
+const stateOf = (d: StepDecision | CampaignDecision, version: number): ControllerState => ({ ...('next' in d && d.next ? d.next : (undefined as never)), version });
+
+/** Steps the plain law once a minute from a bumpless start at `knob0`, with an optional ceiling per tick. */
+function run(campaign: CampaignConfig, knob0: number, ticks: Array<{ sl: number; ceiling?: number }>) {
+  let knob = knob0;
+  let state: ControllerState | undefined;
+  const decisions: StepDecision[] = [];
+  ticks.forEach((t, i) => {
+    const input: StepInput = { campaign, campaignOn: true, knobNow: knob, measurement: { value: t.sl, sample: 100 }, previous: state, now: T0 + i * MIN, eventId: `e${i}`, ...(t.ceiling === undefined ? {} : { ceiling: t.ceiling }) };
+    const d = step(input);
+    decisions.push(d);
+    if (d.next) state = { ...d.next, version: i + 1 };
+    if (d.action === 'change') knob = d.value!;
+  });
+  return { decisions, knob, state: state! };
+}
+
+describe('a ceiling on the PID', () => {
+  const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
+
+  it('caps the knob while the law wants more, and the integral does not wind up behind it', () => {
+    // Prepare: service far above target asks for more dialing for 20 minutes, capped at 2.0
+    const capped = Array.from({ length: 20 }, () => ({ sl: 0.98, ceiling: 2 }));
+    // Act
+    const { decisions, state } = run(campaign, 2, [{ sl: 0.98 }, ...capped]);
+    // Assess: never above the ceiling, and the integral is exactly what the ceiling allows (P + I = 2)
+    expect(decisions.every((d) => (d.value ?? 0) <= 2 + 1e-9)).toBe(true);
+    const last = decisions.at(-1)!;
+    expect(last.terms!.p + state.integral + last.terms!.d).toBeCloseTo(2, 6);
+  });
+
+  it('resumes from the capped value when the ceiling goes, one step at a time (no wound-up jump)', () => {
+    const capped = Array.from({ length: 20 }, () => ({ sl: 0.98, ceiling: 2 }));
+    const { decisions } = run(campaign, 2, [{ sl: 0.98 }, ...capped, { sl: 0.98 }]);
+    const released = decisions.at(-1)!;
+    expect(released.value).toBeGreaterThan(2);
+    expect(released.value).toBeLessThanOrEqual(2 + campaign.knob.maxStep + 1e-9);
+  });
+
+  it('cuts the knob even when the law would hold for lack of data, and restarts bumplessly from the cut', () => {
+    // Prepare: a started loop at 2.5
+    const { state } = run(campaign, 2.5, [{ sl: 0.8 }]);
+    // Act: no data this tick, but an override says 2.3
+    const cut = step({ campaign, campaignOn: true, knobNow: 2.5, measurement: undefined, previous: state, now: T0 + MIN, eventId: 'e1', ceiling: 2.3 });
+    // Assess
+    expect(cut).toMatchObject({ action: 'change', reason: 'override', value: 2.3 });
+    expect(cut.next!.lastWritten).toBe(2.3);
+    const next = step({ campaign, campaignOn: true, knobNow: 2.3, measurement: { value: 0.8, sample: 100 }, previous: { ...cut.next!, version: 3 }, now: T0 + 2 * MIN, eventId: 'e2' });
+    expect(next.reason).not.toBe('manual-change');
+    expect(next.value).toBeCloseTo(2.3, 6);
+  });
+
+  it('cuts toward a deep ceiling one largest step per tick (no PATCH is larger), never below the knob\'s min', () => {
+    // Prepare
+    const { state } = run(campaign, 3, [{ sl: 0.8 }]);
+    const nearMin = run(campaign, 1.1, [{ sl: 0.8 }]).state;
+    // Act
+    const deep = step({ campaign, campaignOn: true, knobNow: 3, measurement: { value: 0.8, sample: 100 }, previous: state, now: T0 + MIN, eventId: 'e1', ceiling: 0 });
+    const floor = step({ campaign, campaignOn: true, knobNow: 1.1, measurement: { value: 0.8, sample: 100 }, previous: nearMin, now: T0 + MIN, eventId: 'e1', ceiling: 0 });
+    // Assess
+    expect(deep).toMatchObject({ action: 'change', reason: 'override', value: 3 - campaign.knob.maxStep });
+    expect(floor).toMatchObject({ action: 'change', reason: 'override', value: 1 });
+  });
+
+  it('leaves alone a campaign that is not on, and a value a person set outside the bounds', () => {
+    const { state } = run(campaign, 2, [{ sl: 0.8 }]);
+    const off = step({ campaign, campaignOn: false, knobNow: 2, measurement: undefined, previous: state, now: T0 + MIN, eventId: 'e1', ceiling: 1 });
+    const manual = step({ campaign, campaignOn: true, knobNow: 5, measurement: undefined, previous: state, now: T0 + MIN, eventId: 'e1', ceiling: 1 });
+    expect(off.action).toBe('hold');
+    expect(manual).toMatchObject({ action: 'hold', reason: 'knob-outside-bounds' });
+  });
+
+  it('applies feedforward on top of the PID and stays bumpless across restarts', () => {
+    // Without a dead-band: inside one the loop holds, feedforward included.
+    const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 }, deadBand: 0 });
+    const first = step({ campaign, campaignOn: true, knobNow: 2, measurement: { value: 0.8, sample: 100 }, previous: undefined, now: T0, eventId: 'e0', feedforward: 0.3 });
+    expect(first.terms!.p + first.next!.integral + (first.terms!.ff ?? 0)).toBeCloseTo(2, 9);
+    // Same feedforward next tick, at the dead-band's edge: the PID alone moves the knob (a little)
+    const second = step({ campaign, campaignOn: true, knobNow: 2, measurement: { value: 0.81, sample: 100 }, previous: { ...first.next!, version: 1 }, now: T0 + MIN, eventId: 'e1', feedforward: 0.3 });
+    // More idle agents: the feedforward rises by 0.2 and the knob follows within the tick
+    const third = step({ campaign, campaignOn: true, knobNow: second.value!, measurement: { value: 0.81, sample: 100 }, previous: { ...second.next!, version: 2 }, now: T0 + 2 * MIN, eventId: 'e2', feedforward: 0.5 });
+    const pidOnly = step({ campaign, campaignOn: true, knobNow: second.value!, measurement: { value: 0.81, sample: 100 }, previous: { ...second.next!, version: 2 }, now: T0 + 2 * MIN, eventId: 'e2', feedforward: 0.3 });
+    expect(third.value! - pidOnly.value!).toBeCloseTo(0.2, 6);
+  });
+
+  it('scales the gains by the gain schedule', () => {
+    const { state } = run(campaign, 2, [{ sl: 0.8 }]);
+    const full = step({ campaign, campaignOn: true, knobNow: 2, measurement: { value: 0.7, sample: 100 }, previous: state, now: T0 + MIN, eventId: 'e1' });
+    const quarter = step({ campaign, campaignOn: true, knobNow: 2, measurement: { value: 0.7, sample: 100 }, previous: state, now: T0 + MIN, eventId: 'e1', gainScale: 0.25 });
+    expect(quarter.terms!.p).toBeCloseTo(full.terms!.p / 4, 9);
+  });
+});
+
+describe('decide: the campaign loop with the compliance loop beside it', () => {
+  const snapshot = (knobs: CampaignSnapshot['knobs']): CampaignSnapshot => ({ campaignId: 'c', status: 'on', dialingMode: 'predictive', knobs });
+
+  /** One decide() per minute; `abandons` is the abandon rate over the compliance window at each tick, on 200 live answers. */
+  function runDecide(campaign: CampaignConfig, knobs0: CampaignSnapshot['knobs'], ticks: Array<{ sl: number; abandons: number; reserveViolated?: boolean }>) {
+    const knobs = { ...knobs0 };
+    let state: ControllerState | undefined;
+    const decisions: CampaignDecision[] = [];
+    ticks.forEach((t, i) => {
+      const now = T0 + i * MIN;
+      const measured = { abandoned: Math.round(t.abandons * 200), live: 200 };
+      const plan = countingPlan(campaign.compliance, state?.compliance, now);
+      const compliance = assessCompliance(campaign.compliance, plan, plan.intervals.map(() => ({ abandoned: 0, live: 0 })), measured, undefined, now);
+      const input: DecideInput = {
+        campaign,
+        snapshot: snapshot(knobs),
+        measurement: { value: t.sl, sample: 100 },
+        complianceMeasurement: { value: measured.abandoned / measured.live, sample: measured.live },
+        compliance,
+        reserveViolated: t.reserveViolated ?? false,
+        gainScale: 1,
+        feedforward: 0,
+        state,
+        now,
+        eventId: `e${i}`,
+      };
+      const d = decide(input);
+      decisions.push(d);
+      Object.assign(knobs, d.writes);
+      if (d.next) state = stateOf(d, i + 1);
+    });
+    return { decisions, knobs, state: state! };
+  }
+
+  it('shared knob: the compliance loop caps the campaign loop when abandons run over the allowed rate', () => {
+    // Prepare: service far above target wants more calls per agent; abandons at 6% for 10 minutes
+    const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
+    const ticks = [{ sl: 0.98, abandons: 0.02 }, ...Array.from({ length: 10 }, () => ({ sl: 0.98, abandons: 0.06 }))];
+    // Act
+    const { decisions, knobs } = runDecide(campaign, { maxCallsPerAgent: 2 }, ticks);
+    // Assess: the knob went down, the compliance loop named as the override, one field written
+    expect(knobs.maxCallsPerAgent).toBeLessThan(2);
+    expect(decisions.some((d) => d.overrides.includes('compliance'))).toBe(true);
+    expect(decisions.every((d) => Object.keys(d.writes).every((k) => k === 'maxCallsPerAgent'))).toBe(true);
+  });
+
+  it('shared knob: neither loop winds up while the other rules; the campaign loop resumes without a jump', () => {
+    const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
+    const held = Array.from({ length: 15 }, () => ({ sl: 0.98, abandons: 0.06 }));
+    const { decisions, knobs, state } = runDecide(campaign, { maxCallsPerAgent: 2 }, [{ sl: 0.98, abandons: 0.02 }, ...held, { sl: 0.98, abandons: 0 }]);
+    const during = decisions.at(-2)!;
+    // While capped, the campaign loop's output (P + I) equals the value written
+    expect(during.main.terms!.p + during.next!.integral).toBeCloseTo(during.main.value!, 6);
+    // Released: at most one step up from where compliance left it
+    const released = decisions.at(-1)!;
+    expect(released.main.value!).toBeLessThanOrEqual(during.main.value! + campaign.knob.maxStep + 1e-9);
+    // The compliance loop tracked the written value too (its state agrees with the knob)
+    expect(state.compliance!.loop!.lastWritten).toBe(knobs.maxCallsPerAgent);
+  });
+
+  it('separate knob: the compliance loop moves its own field and both go out in one PATCH', () => {
+    const campaign = campaignWith({
+      knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 10 },
+      compliance: { knob: { name: 'abandonRate', min: 0.5, max: 3, maxStep: 0.25 } },
+    });
+    const { decisions } = runDecide(campaign, { outboundLineCount: 20, abandonRate: 3 }, [
+      { sl: 0.95, abandons: 0.02 },
+      { sl: 0.6, abandons: 0.08 },
+    ]);
+    const second = decisions[1]!;
+    expect(second.sharedKnob).toBe(false);
+    expect(second.writes.outboundLineCount).toBeLessThan(20);
+    expect(second.writes.abandonRate).toBeLessThan(3);
+  });
+
+  it('the blending threshold holds the campaign knob at its minimum while inbound needs the agents', () => {
+    const campaign = campaignWith({ knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 10 }, compliance: { knob: { name: 'abandonRate' } }, blending: {} });
+    const { decisions } = runDecide(campaign, { outboundLineCount: 40, abandonRate: 3 }, [
+      { sl: 0.95, abandons: 0.02 },
+      { sl: 0.95, abandons: 0.02, reserveViolated: true },
+    ]);
+    // One largest step (10 lines) a tick toward the minimum: no PATCH moves further.
+    expect(decisions[1]!.writes.outboundLineCount).toBe(30);
+    expect(decisions[1]!.overrides).toEqual(['blending']);
+  });
+
+  it('the short-window guard cuts one full step on the compliance knob at once', () => {
+    const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
+    const first = runDecide(campaign, { maxCallsPerAgent: 2 }, [{ sl: 0.8, abandons: 0.02 }]);
+    const now = T0 + MIN;
+    const plan = countingPlan(campaign.compliance, first.state.compliance, now);
+    const compliance = assessCompliance(campaign.compliance, plan, plan.intervals.map(() => ({ abandoned: 0, live: 0 })), { abandoned: 4, live: 200 }, { abandoned: 8, live: 40 }, now);
+    expect(compliance.guardTripped).toBe(true);
+    const d = decide({
+      campaign,
+      snapshot: snapshot({ maxCallsPerAgent: 2 }),
+      measurement: { value: 0.8, sample: 100 },
+      complianceMeasurement: { value: 0.02, sample: 200 },
+      compliance,
+      reserveViolated: false,
+      gainScale: 1,
+      feedforward: 0,
+      state: first.state,
+      now,
+      eventId: 'e1',
+    });
+    expect(d.writes.maxCallsPerAgent).toBe(1.75);
+    expect(d.overrides).toContain('guard');
+  });
+
+  it('saves the counts with the state, and keeps every knob as it was in the unwritten state', () => {
+    const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
+    const { decisions } = runDecide(campaign, { maxCallsPerAgent: 2 }, [{ sl: 0.8, abandons: 0.02 }, { sl: 0.5, abandons: 0.02 }]);
+    const d = decisions[1]!;
+    expect(d.writes.maxCallsPerAgent).toBeLessThan(2);
+    expect(d.next!.compliance).toMatchObject({ countedUntil: expect.any(Number), buckets: expect.any(Array) });
+    expect(d.nextUnwritten!.lastWritten).toBe(2);
+    expect(d.nextUnwritten!.compliance!.loop!.lastWritten).toBe(2);
+  });
+});
