@@ -86,6 +86,18 @@ describe('a ceiling on the PID', () => {
     expect(manual).toMatchObject({ action: 'hold', reason: 'knob-outside-bounds' });
   });
 
+  it('holds a blind tick where it is whatever the ceiling says: the blind rule decides, on its own count', () => {
+    // Prepare
+    const { state } = run(campaign, 2, [{ sl: 0.8 }]);
+
+    // Act
+    const blind = step({ campaign, campaignOn: true, knobNow: 2, measurement: undefined, blind: 'read-failed', previous: state, now: T0 + MIN, eventId: 'e1', ceiling: 1 });
+
+    // Assess
+    expect(blind).toMatchObject({ action: 'hold', reason: 'read-failed', value: 2 });
+    expect(blind.next!.blindTicks).toBe(1);
+  });
+
   it('applies feedforward on top of the PID and stays bumpless across restarts', () => {
     // Without a dead-band: inside one the loop holds, feedforward included.
     const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 }, deadBand: 0 });

@@ -320,6 +320,31 @@ describe('audit trail of whole ticks', () => {
     expect(await audit.query(ABANDON_CAMPAIGN)).toEqual([]);
   });
 
+  it('sends one PATCH when the campaign\'s loop and its compliance loop both move, and records each knob\'s change', async () => {
+    // Prepare: the service-level campaign's compliance loop moves Genesys's abandonRate target
+    await startContainer({
+      campaigns: [{ campaignId: CAMPAIGN_ID, objective: { kind: 'inboundServiceLevel', queueId: QUEUE_ID }, setpoint: 0.8, compliance: { knob: { name: 'abandonRate' } } }],
+    });
+    await tick();
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.campaignStats.set(CAMPAIGN_ID, { connected: 200, abandoned: 20 });
+
+    // Act: service level sinks and the campaign abandons 10% of its live answers
+    const summary = await tick();
+
+    // Assess
+    const report = summary.campaigns[0]!;
+    expect(report).toMatchObject({ outcome: 'written', reason: 'pid', previousValue: 2, compliance: { knob: 'abandonRate', previousValue: 2.5, newValue: 2.25 } });
+    expect(report.newValue).toBeLessThan(2);
+    expect(genesys.patches()).toHaveLength(1);
+    expect(genesys.patches()[0]!.body).toMatchObject({ maxCallsPerAgent: report.newValue, abandonRate: 2.25 });
+    const entries = await audit.query(CAMPAIGN_ID);
+    expect(entries).toEqual([
+      expect.objectContaining({ eventId: summary.eventId, knob: 'abandonRate', oldValue: 2.5, newValue: 2.25, reason: 'compliance', objective: 'abandonRate', measured: 0.1, setpoint: report.compliance!.allowedRate }),
+      expect.objectContaining({ eventId: summary.eventId, knob: 'maxCallsPerAgent', oldValue: 2, newValue: report.newValue, reason: 'pid', objective: 'inboundServiceLevel' }),
+    ]);
+  });
+
   it('records a manual change once, with the value the controller had written and the one found', async () => {
     // Prepare
     await tick();
