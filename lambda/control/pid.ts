@@ -254,12 +254,14 @@ function law(input: StepInput): StepDecision {
 }
 
 /**
- * Reasons a ceiling must not act on: nothing of ours to cut, a person's value to respect, or a
- * blind tick (held, or stepping to the safe value, on what is known without sight).
+ * Reasons a ceiling must not act on: nothing of ours to cut, a person's value to respect (for the
+ * tick that finds it, so the manual change is recorded as such; the ceiling acts from the next),
+ * or a blind tick (held, or stepping to the safe value, on what is known without sight).
  */
 const CEILING_EXEMPT: ReadonlySet<StepDecision['reason']> = new Set([
   'knob-missing',
   'knob-outside-bounds',
+  'manual-change',
   'out-of-order',
   'campaign-not-on',
   'read-failed',

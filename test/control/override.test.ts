@@ -86,6 +86,17 @@ describe('a ceiling on the PID', () => {
     expect(manual).toMatchObject({ action: 'hold', reason: 'knob-outside-bounds' });
   });
 
+  it('takes over a manual change for one tick before the ceiling cuts, so the change is recorded as a person\'s', () => {
+    // Prepare: the loop wrote 2; a person sets 2.5
+    const { state } = run(campaign, 2, [{ sl: 0.8 }]);
+    // Act
+    const found = step({ campaign, campaignOn: true, knobNow: 2.5, measurement: { value: 0.8, sample: 100 }, previous: state, now: T0 + MIN, eventId: 'e1', ceiling: 2 });
+    const next = step({ campaign, campaignOn: true, knobNow: 2.5, measurement: { value: 0.8, sample: 100 }, previous: { ...found.next!, version: 2 }, now: T0 + 2 * MIN, eventId: 'e2', ceiling: 2 });
+    // Assess
+    expect(found).toMatchObject({ action: 'hold', reason: 'manual-change', value: 2.5 });
+    expect(next).toMatchObject({ action: 'change', reason: 'override', value: 2.25 });
+  });
+
   it('holds a blind tick where it is whatever the ceiling says: the blind rule decides, on its own count', () => {
     // Prepare
     const { state } = run(campaign, 2, [{ sl: 0.8 }]);
