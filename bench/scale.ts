@@ -33,6 +33,7 @@ interface TickCost {
   campaignGets: number;
   aggregates: number;
   observations: number;
+  performance: number;
   thresholdGets: number;
   reads: number;
   patches: number;
@@ -137,6 +138,7 @@ async function runSize(n: number, ticks: number, latencyMs: Latency): Promise<Si
         campaignGets: count((r) => r.method === 'GET' && r.path === '/api/v2/outbound/campaigns'),
         aggregates: count((r) => r.path === '/api/v2/analytics/conversations/aggregates/query'),
         observations: count((r) => r.path === '/api/v2/analytics/queues/observations/query'),
+        performance: count((r) => r.path === '/api/v2/outbound/campaigns/performance/query'),
         thresholdGets: count((r) => r.path.startsWith('/api/v2/routing/queues/')),
         reads: count((r) => r.method !== 'PATCH'),
         patches: count((r) => r.method === 'PATCH'),
@@ -178,9 +180,9 @@ const max = (xs: number[]) => Math.max(...xs);
 const ms = (x: number) => x.toFixed(0);
 
 function report(results: SizeResult[], latency: string): string {
-  const right = Array<'right'>(12).fill('right');
+  const right = Array<'right'>(13).fill('right');
   const requests = formatTable(
-    ['campaigns', 'queues', 'GET campaigns', 'aggregates', 'observations', 'SL GETs 1st tick', 'reads 1st tick', 'reads later max', 'PATCHes max', 'deferred max', 'requests max', '429s'],
+    ['campaigns', 'queues', 'GET campaigns', 'aggregates', 'observations', 'performance', 'SL GETs 1st tick', 'reads 1st tick', 'reads later max', 'PATCHes max', 'deferred max', 'requests max', '429s'],
     results.map(({ campaigns, queues, ticks }) => {
       const later = ticks.slice(1);
       return [
@@ -189,6 +191,7 @@ function report(results: SizeResult[], latency: string): string {
         max(ticks.map((t) => t.campaignGets)),
         max(ticks.map((t) => t.aggregates)),
         max(ticks.map((t) => t.observations)),
+        max(ticks.map((t) => t.performance)),
         ticks[0]!.thresholdGets,
         ticks[0]!.reads,
         max(later.map((t) => t.reads)),

@@ -15,7 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { DynamoDbFaults } from '../sim/faults/dynamodb-proxy.js';
-import { fleetCampaignId, fleetKind } from '../sim/faults/fleet.js';
+import { fleetCampaignId, fleetKind, fleetRule } from '../sim/faults/fleet.js';
 import type { GenesysFaults } from '../sim/faults/genesys-proxy.js';
 import { FaultRig, type Handler, type TickOptions } from '../sim/faults/rig.js';
 import type { FaultSettings } from '../sim/model/scenario.js';
@@ -194,8 +194,12 @@ async function main(): Promise<void> {
   const applied: Record<string, number> = {};
   const twinFaults: Record<string, number> = {};
   const compliance = new Map<string, { live: number; abandons: number; worstDay: number }>();
-  /** Campaign-days (with 50 or more live answers) whose abandon rate passed 3%: a breach under a 24-hour rule. */
-  let daysAboveCap = 0;
+  /**
+   * Campaign-days (with 50 or more live answers) whose abandon rate passed 3%: a breach for a
+   * campaign held to the 24-hour rule (each dialing day is shorter than 24 h and nights are
+   * silent, so the day is the window); for a 30-day campaign only a day over its own limit.
+   */
+  const daysAboveCap = { US: 0, UK: 0 };
   let blindAlarmTicks = 0;
   let rotations = 0;
   let consoleTicks = 0;
@@ -267,7 +271,7 @@ async function main(): Promise<void> {
         live += minute.campaigns[id]?.liveAnswers ?? 0;
         abandons += minute.campaigns[id]?.complianceAbandons ?? 0;
       }
-      if (live >= 50 && abandons / live > ABANDON_CAP) daysAboveCap += 1;
+      if (live >= 50 && abandons / live > ABANDON_CAP) daysAboveCap[fleetRule(i)] += 1;
       const c = compliance.get(id) ?? { live: 0, abandons: 0, worstDay: 0 };
       compliance.set(id, { live: c.live + live, abandons: c.abandons + abandons, worstDay: Math.max(c.worstDay, live >= 50 ? abandons / live : 0) });
     }
@@ -279,7 +283,11 @@ async function main(): Promise<void> {
   const t = rig.checker.tally;
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const rates = [...compliance.entries()].filter(([, c]) => c.live > 0).map(([id, c]) => ({ id, rate: c.abandons / c.live, worstDay: c.worstDay }));
-  const breaches = rates.filter((r) => r.rate > ABANDON_CAP);
+  const usRule = rates.filter((r) => fleetRule(Number.parseInt(r.id.slice(-4), 16)) === 'US');
+  // US campaigns breach over their 30 days; UK campaigns on any day (counted as campaign-days).
+  const breaches = [...usRule.filter((r) => r.rate > ABANDON_CAP).map((r) => r.id), ...Array.from({ length: daysAboveCap.UK }, () => 'UK day')];
+  const ukCampaigns = Array.from({ length: CAMPAIGNS }, (_, i) => fleetRule(i)).filter((rule) => rule === 'UK').length;
+  const worstUkDay = Math.max(0, ...rates.filter((r) => fleetRule(Number.parseInt(r.id.slice(-4), 16)) === 'UK').map((r) => r.worstDay));
   const worst = rates.reduce((a, b) => (b.rate > a.rate ? b : a), { id: '-', rate: 0, worstDay: 0 });
   const worstDay = Math.max(...rates.map((r) => r.worstDay));
   const byObjective = (['abandonRate', 'inboundServiceLevel', 'queueServiceLevel'] as const).map((kind) => {
@@ -315,7 +323,10 @@ async function main(): Promise<void> {
     duplicatesSkipped: t.duplicatesSkipped,
     secretRotations: rotations,
     complianceBreaches: breaches.length,
-    campaignDaysAboveCap: daysAboveCap,
+    usRuleCampaignsOverCap: breaches.length - daysAboveCap.UK,
+    ukRuleCampaignDaysOverCap: daysAboveCap.UK,
+    usRuleCampaignDaysAboveCap: daysAboveCap.US,
+    worstUkRuleDailyAbandonRate: worstUkDay,
     worstCampaignAbandonRate: worst.rate,
     worstDailyAbandonRate: worstDay,
     lostOrDoubledStateUpdates: lostOrDoubled,
@@ -345,8 +356,8 @@ async function main(): Promise<void> {
         .map(([k, v]) => `  ${String(v).padStart(7)}  ${k}`),
       `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} writes applied (${t.blindSafeMoves} of them blind steps toward a safe value), ${t.patchesReapplied} re-sent after a lost answer; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
-      `compliance breaches (US rule: abandon rate above 3% over the campaign's 30 days): ${breaches.length} (worst campaign ${pct(worst.rate)})`,
-      `campaign-days above 3% (a 24-hour rule would count these; days with 50+ live answers): ${daysAboveCap} of ${DAYS * CAMPAIGNS} (worst ${pct(worstDay)})`,
+      `compliance breaches, each campaign under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${CAMPAIGNS - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)})`,
+      `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (CAMPAIGNS - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
       `abandon rate over the run by objective: ${byObjective.join('; ')}`,
       `lost or doubled state updates: ${lostOrDoubled}`,
       `out-of-bounds writes: ${t.outOfBoundsWrites}; steps above the largest step: ${t.oversizedSteps}; writes in dry run: ${t.dryRunWrites}; doubled PATCHes: ${t.doubledPatches}`,

@@ -49,6 +49,11 @@ const fleetInboundQueueId = (i: number): string => hexId(0xb, i);
 
 export type FleetKind = 'abandonRate' | 'inboundServiceLevel' | 'queueServiceLevel';
 
+/** The abandonment rule fleet campaign i is held to: odd campaigns the UK's 3% over any 24 hours, even ones the US 30-day rule (the default). */
+export function fleetRule(i: number): 'US' | 'UK' {
+  return i % 2 === 1 ? 'UK' : 'US';
+}
+
 /** The objective of fleet campaign i. */
 export function fleetKind(i: number): FleetKind {
   return (['abandonRate', 'inboundServiceLevel', 'queueServiceLevel'] as const)[i % 3]!;
@@ -128,13 +133,19 @@ export function fleetScenario(options: FleetOptions): Record<string, unknown> {
 
 /**
  * The pacing configuration's campaigns for the fleet. Every tenth campaign runs in dry run (it
- * must never be written to); every seventh has a safe value above its minimum. Gains are gentler
- * than the defaults: the soak ticks every 10 to 15 minutes, and the integral grows with dt.
+ * must never be written to); every seventh has a safe value above its minimum; every other one is
+ * held to the UK's 24-hour rule. Gains are gentler than the defaults: the soak ticks every 10 to
+ * 15 minutes, and the integral grows with dt.
  */
 export function fleetCampaigns(count: number): CampaignInput[] {
   return Array.from({ length: count }, (_, i): CampaignInput => {
     const kind = fleetKind(i);
-    const base = { campaignId: fleetCampaignId(i), name: `Fleet ${i} ${kind}`, ...(i % 10 === 9 ? { dryRun: true } : {}) };
+    const base = {
+      campaignId: fleetCampaignId(i),
+      name: `Fleet ${i} ${kind} (${fleetRule(i)} rule)`,
+      ...(i % 10 === 9 ? { dryRun: true } : {}),
+      ...(fleetRule(i) === 'UK' ? { compliance: { window: { type: 'rolling' as const, hours: 24 } } } : {}),
+    };
     const safe = i % 7 === 3;
     if (kind === 'abandonRate') {
       return { ...base, objective: { kind }, setpoint: 0.02, knob: { name: 'abandonRate', min: 0.5, max: 3, ...(safe ? { safeValue: 1 } : {}) }, gains: { kp: 10, ki: 1, kd: 0 } };
