@@ -169,8 +169,6 @@ export interface StateStore {
    * @throws StateConflictError otherwise
    */
   acquireLease(campaignId: string, expectedVersion: number | undefined, lease: Lease, now: number): Promise<void>;
-  /** Drops this invocation's lease and leaves the state as it was (after a failed PATCH). */
-  releaseLease(campaignId: string, owner: string): Promise<void>;
   /**
    * Writes the new state (version = expectedVersion + 1) and clears any lease `leaseOwner` holds.
    * @throws StateConflictError when the version moved or another invocation holds a live lease

@@ -112,23 +112,6 @@ export class DynamoDbStateStore implements StateStore {
     );
   }
 
-  async releaseLease(campaignId: string, owner: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { campaignId },
-          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-          ConditionExpression: 'leaseOwner = :o',
-          ExpressionAttributeValues: { ':o': owner },
-        }),
-      );
-    } catch (err) {
-      // Someone else's lease by now, or none: nothing of ours to release.
-      if (!isConditionalFailure(err)) throw new StateStoreError(`cannot release the lease of campaign ${campaignId}`, this.tableName, err);
-    }
-  }
-
   async save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, leaseOwner: string, now: number): Promise<void> {
     // A full put: it also drops the lease this tick held.
     await this.conditional(

@@ -359,7 +359,6 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
         const store: StateStore = {
           loadMany: async () => new Map(ids.map((id) => [id, previous(id)])),
           acquireLease: async () => undefined,
-          releaseLease: async () => undefined,
           save: async (s) => {
             saved.push(s);
           },

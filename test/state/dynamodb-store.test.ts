@@ -66,13 +66,10 @@ describe('DynamoDbStateStore against dynalite', () => {
     await store.save(state('c1', 'next'), 1, 'next', 6_000);
   });
 
-  it('releasing a lease leaves the state exactly as it was', async () => {
+  it('taking a lease leaves the state exactly as it was', async () => {
     await store.save(state('c1', 'e1'), undefined, 'e1', 0);
     await store.acquireLease('c1', 1, { owner: 'A', until: 5_000 }, 1_000);
-    await store.releaseLease('c1', 'A');
-    await store.releaseLease('c1', 'not-mine');
     expect((await store.loadMany(['c1'])).get('c1')).toEqual({ ...state('c1', 'e1'), version: 1 });
-    await store.acquireLease('c1', 1, { owner: 'B', until: 5_000 }, 1_000);
   });
 
   it('leases a campaign that has no state yet, and its first save needs that lease', async () => {

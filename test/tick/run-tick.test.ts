@@ -14,7 +14,6 @@ function memoryStore(): StateStore & { states: Map<string, ControllerState> } {
     states,
     loadMany: async (ids) => new Map(ids.flatMap((id) => (states.has(id) ? [[id, states.get(id)!] as const] : []))),
     acquireLease: async () => undefined,
-    releaseLease: async () => undefined,
     save: async (state, expected) => void states.set(state.campaignId, { ...state, version: (expected ?? 0) + 1 }),
   };
 }

@@ -195,7 +195,11 @@ describe('whole ticks through the handler', () => {
     expect(genesys.campaigns.get(CAMPAIGN_ID)!.maxCallsPerAgent).toBe(2);
     const state = (await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!;
     expect(state).toMatchObject({ version: 1, lastWritten: 2 });
-    // The next tick can act again: the lease was released.
+    // Another invocation of the same tick may not write it again (Genesys may have applied a PATCH
+    // whose answer was lost); the next tick can, once the lease has run out.
+    vi.setSystemTime(now + 10_000);
+    const again = await handler(scheduled(`${summary.eventId}-again`, now), context());
+    expect(again.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)).toMatchObject({ outcome: 'skipped', reason: 'concurrent-invocation' });
     const next = await tick();
     expect(next.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!.outcome).toBe('written');
   });
