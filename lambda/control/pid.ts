@@ -277,7 +277,8 @@ const CEILING_EXEMPT: ReadonlySet<StepDecision['reason']> = new Set([
 function enforceCeiling(input: StepInput, decision: StepDecision): StepDecision {
   const { campaign, ceiling, knobNow } = input;
   const { knob } = campaign;
-  if (ceiling === undefined || knobNow === undefined || decision.value === undefined || !decision.next || CEILING_EXEMPT.has(decision.reason)) {
+  // A blind tick restarting (first tick, hand change, long gap) holds too: no override acts blind.
+  if (ceiling === undefined || input.blind || knobNow === undefined || decision.value === undefined || !decision.next || CEILING_EXEMPT.has(decision.reason)) {
     return decision;
   }
   const { lo, hi } = allowedRange(campaign, knobNow, ceiling);

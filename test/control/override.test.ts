@@ -109,6 +109,17 @@ describe('a ceiling on the PID', () => {
     expect(blind.next!.blindTicks).toBe(1);
   });
 
+  it('holds a blind tick that restarts (after a long gap) whatever the ceiling says', () => {
+    // Prepare
+    const { state } = run(campaign, 2, [{ sl: 0.8 }]);
+
+    // Act: the first tick after a gap longer than maxGapMinutes, and blind
+    const restart = step({ campaign, campaignOn: true, knobNow: 2, measurement: undefined, blind: 'stale-data', previous: state, now: T0 + 60 * MIN, eventId: 'e1', ceiling: 1 });
+
+    // Assess
+    expect(restart).toMatchObject({ action: 'hold', reason: 'restart-after-gap', value: 2 });
+  });
+
   it('applies feedforward on top of the PID and stays bumpless across restarts', () => {
     // Without a dead-band: inside one the loop holds, feedforward included.
     const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 }, deadBand: 0 });
