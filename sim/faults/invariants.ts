@@ -15,7 +15,8 @@
  *   report a message and a log line, a failed PATCH an error report, a failed invocation a typed
  *   error and, once past parsing, an ERROR log line.
  */
-import type { CampaignConfig, PacingConfig } from '../../lambda/config/config.js';
+import type { CampaignConfig, KnobConfig, PacingConfig } from '../../lambda/config/config.js';
+import type { KnobName } from '../../lambda/config/schema.js';
 import type { ControllerState } from '../../lambda/ports.js';
 import type { CampaignReport, TickSummary } from '../../lambda/tick.js';
 import type { CapturedLine } from './log-capture.js';
@@ -44,7 +45,7 @@ export interface TickRecord {
   label: string;
   invocations: readonly Invocation[];
   /** The knob values Genesys held just before the tick, by campaign. */
-  knobsBefore: ReadonlyMap<string, number | undefined>;
+  knobsBefore: ReadonlyMap<string, Partial<Record<KnobName, number>>>;
   patches: readonly PatchSeen[];
   stateBefore: ReadonlyMap<string, ControllerState>;
   stateAfter: ReadonlyMap<string, ControllerState>;
@@ -164,24 +165,31 @@ export class InvariantChecker {
         continue;
       }
       if (c.dryRun || onlyConsoleDryRuns) fail('dryRunWrites', `PATCH to ${id} in dry run`);
-      const before = t.knobsBefore.get(id);
-      const values = new Set<number>();
+      const before = t.knobsBefore.get(id) ?? {};
+      // The campaign's knob, and the compliance loop's own knob when it has one.
+      const knobs = new Map<string, KnobConfig>([[c.knob.name, c.knob], [c.compliance.knob.name, c.compliance.knob]]);
+      const values = new Set<string>();
       for (const p of patches) {
         const body = p.body as Record<string, unknown> | undefined;
-        const keys = body && typeof body === 'object' ? Object.keys(body) : [];
-        const value = body?.[c.knob.name];
-        if (keys.length !== 1 || typeof value !== 'number' || !Number.isFinite(value)) {
-          fail('outOfBoundsWrites', `PATCH to ${id} is not exactly one finite ${c.knob.name}: ${JSON.stringify(p.body)}`);
+        const entries = body && typeof body === 'object' ? Object.entries(body) : [];
+        if (entries.length === 0 || entries.some(([name, value]) => !knobs.has(name) || typeof value !== 'number' || !Number.isFinite(value))) {
+          fail('outOfBoundsWrites', `PATCH to ${id} is not finite values of ${[...knobs.keys()].join(' and ')} only: ${JSON.stringify(p.body)}`);
           continue;
         }
-        values.add(value);
-        if (value < c.knob.min - EPS || value > c.knob.max + EPS) fail('outOfBoundsWrites', `PATCH ${id} ${c.knob.name}=${value} outside [${c.knob.min}, ${c.knob.max}]`);
-        if (before !== undefined && Math.abs(value - before) > c.knob.maxStep + EPS) {
-          fail('oversizedSteps', `PATCH ${id} ${c.knob.name} ${before} -> ${value} exceeds the largest step ${c.knob.maxStep}`);
+        values.add(JSON.stringify(body));
+        for (const [name, raw] of entries) {
+          const value = raw as number;
+          const knob = knobs.get(name)!;
+          const was = before[name as KnobName];
+          if (value < knob.min - EPS || value > knob.max + EPS) fail('outOfBoundsWrites', `PATCH ${id} ${name}=${value} outside [${knob.min}, ${knob.max}]`);
+          if (was !== undefined && Math.abs(value - was) > knob.maxStep + EPS) {
+            fail('oversizedSteps', `PATCH ${id} ${name} ${was} -> ${value} exceeds the largest step ${knob.maxStep}`);
+          }
+          // A failed write reports the value it left in place; a written one the value it wrote.
+          const wrote = (r: CampaignReport) => (name === c.knob.name ? r.newValue : r.compliance?.newValue) === value;
+          const decided = reports.some((r) => r.campaignId === id && ((r.outcome === 'written' && wrote(r)) || r.reason === 'write-failed'));
+          if (!decided) fail('doubledPatches', `PATCH ${id} ${name}=${value} matches no write a report of the tick decided`);
         }
-        // A failed write reports the value it left in place; a written one the value it wrote.
-        const decided = reports.some((r) => r.campaignId === id && ((r.outcome === 'written' && r.newValue === value) || r.reason === 'write-failed'));
-        if (!decided) fail('doubledPatches', `PATCH ${id} ${c.knob.name}=${value} matches no write a report of the tick decided`);
       }
       const applied = patches.filter((p) => p.status >= 200 && p.status < 300).length;
       this.tally.patchesApplied += Math.min(applied, 1);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Context } from 'aws-lambda';
 import { parsePacingConfig, type PacingConfig } from '../../lambda/config/config.js';
-import type { PacingConfigInput } from '../../lambda/config/schema.js';
+import type { KnobName, PacingConfigInput } from '../../lambda/config/schema.js';
 import type { ControllerState } from '../../lambda/ports.js';
 import { DynamoDbStateStore } from '../../lambda/state/dynamodb-store.js';
 import type { TickSummary } from '../../lambda/tick.js';
@@ -312,11 +312,11 @@ export class FaultRig {
     }
   }
 
-  #knobs(): Map<string, number | undefined> {
-    const out = new Map<string, number | undefined>();
+  #knobs(): Map<string, Partial<Record<KnobName, number>>> {
+    const out = new Map<string, Partial<Record<KnobName, number>>>();
     for (const c of this.config.campaigns) {
       const settings = this.twin.sim.campaign(c.campaignId);
-      out.set(c.campaignId, settings ? settings[c.knob.name] : undefined);
+      out.set(c.campaignId, settings ? { abandonRate: settings.abandonRate, maxCallsPerAgent: settings.maxCallsPerAgent, outboundLineCount: settings.outboundLineCount } : {});
     }
     return out;
   }

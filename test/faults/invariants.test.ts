@@ -52,7 +52,7 @@ function cleanTick(over: Partial<TickRecord> = {}, invocation: Partial<Invocatio
   return {
     label: 'test',
     invocations: [{ eventId: 'e1', eventTime: T, consoleDryRun: false, result: summary([report({})]), ...invocation }],
-    knobsBefore: new Map([[CAMPAIGN_ID, 2]]),
+    knobsBefore: new Map([[CAMPAIGN_ID, { maxCallsPerAgent: 2, abandonRate: 2.5 }]]),
     patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75 }, status: 204 }],
     stateBefore: new Map([[CAMPAIGN_ID, state(1)]]),
     stateAfter: new Map([[CAMPAIGN_ID, state(2, { lastEventId: 'e1', lastTickTime: T, lastWritten: 1.75 })]]),
@@ -82,7 +82,8 @@ describe('InvariantChecker', () => {
       /2 writes made \(1 values, 2 PATCHes applied\)/,
     ],
     ['two values sent in one tick', { patches: [1.75, 2.25].map((v) => ({ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: v }, status: 500 })) }, /1 writes made \(2 values/],
-    ['a PATCH with another field', { patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75, version: 3 }, status: 204 }] }, /not exactly one finite/],
+    ['a PATCH with another field', { patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75, version: 3 }, status: 204 }] }, /is not finite values of maxCallsPerAgent only/],
+    ['a PATCH of a knob neither loop moves', { patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75, outboundLineCount: 3 }, status: 204 }] }, /is not finite values of maxCallsPerAgent only/],
     ['lost state', { stateAfter: new Map() }, /was lost/],
     ['state advanced twice', { stateAfter: new Map([[CAMPAIGN_ID, state(3, { lastEventId: 'e1', lastTickTime: T })]]) }, /advanced twice/],
     ['state rolled back', { stateAfter: new Map([[CAMPAIGN_ID, state(0)]]) }, /rolled back/],
@@ -90,6 +91,23 @@ describe('InvariantChecker', () => {
     ['state changed without a version', { stateAfter: new Map([[CAMPAIGN_ID, state(1, { integral: 9 })]]) }, /changed without a new version/],
   ] as const)('catches %s', (_what, over, message) => {
     expect(violations(cleanTick(over as Partial<TickRecord>)).join('\n')).toMatch(message);
+  });
+
+  it('checks both knobs of a PATCH from a campaign whose compliance loop moves its own knob', () => {
+    // Prepare: the compliance loop moves abandonRate (0.5..3, step 0.25) beside calls per agent
+    const twoKnobs = configWith([{ compliance: { knob: { name: 'abandonRate' } } }]);
+    const both = (abandonRate: number, status = 204) => ({ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.75, abandonRate }, status });
+    const decided = summary([report({ compliance: { windowRate: 0.03, windowLive: 100, windowAbandoned: 3, remainingAbandons: 0, remainingShare: 0, allowedRate: 0.02, guardTripped: false, warning: true, knob: 'abandonRate', reason: 'pid', previousValue: 2.5, newValue: 2.25 } })]);
+
+    // Act
+    const clean = new InvariantChecker(twoKnobs).check(cleanTick({ patches: [both(2.25)] }, { result: decided }));
+    const oversized = new InvariantChecker(twoKnobs).check(cleanTick({ patches: [both(1.5)] }, { result: decided }));
+    const undecided = new InvariantChecker(twoKnobs).check(cleanTick({ patches: [both(2)] }, { result: decided }));
+
+    // Assess
+    expect(clean).toEqual([]);
+    expect(oversized.join('\n')).toMatch(/abandonRate 2.5 -> 1.5 exceeds the largest step 0.25/);
+    expect(undecided.join('\n')).toMatch(/abandonRate=2 matches no write a report of the tick decided/);
   });
 
   it('counts the same PATCH re-sent by one invocation after a lost answer apart, not as a second write', () => {
