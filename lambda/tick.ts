@@ -317,9 +317,15 @@ async function readGenesys(campaigns: CampaignConfig[], states: Map<string, Cont
   };
   const ids = campaigns.map((c) => c.campaignId);
   const campaignSnapshots = await settle(ids.length ? genesys.getCampaigns(ids) : Promise.resolve(new Map<string, CampaignSnapshot>()));
-  // Live state of each objective queue and of each campaign's own queue (its team, for gain scheduling).
+  // Live state of each objective queue, and of the own queue (its team) of each campaign whose gains
+  // are scheduled by team size.
   const liveIds = new Set(queueIds);
-  if (campaignSnapshots.ok) for (const snapshot of campaignSnapshots.value.values()) if (snapshot.queueId) liveIds.add(snapshot.queueId);
+  if (campaignSnapshots.ok) {
+    for (const c of campaigns) {
+      const own = c.gainSchedule ? campaignSnapshots.value.get(c.campaignId)?.queueId : undefined;
+      if (own) liveIds.add(own);
+    }
+  }
   const [queueStats, arrivals, outbound, live, performance] = await Promise.all([
     settle(queueWindowStats((c) => c.windowMinutes)),
     settle(queueWindowStats((c) => c.blending?.arrivalMinutes)),
@@ -687,7 +693,8 @@ async function apply(
     try {
       await deps.genesys.patchCampaignKnobs(c.campaignId, decision.writes);
     } catch (err) {
-      await deps.store.releaseLease(c.campaignId, request.invocationId).catch(() => undefined);
+      // The lease stays until it runs out (before the next tick): Genesys may have applied a PATCH
+      // whose answer was lost, so no other invocation of this tick may write the campaign again.
       return { ...unmoved(report), outcome: 'error', reason: 'write-failed', message: joined(report.message, err) };
     }
     try {
