@@ -200,6 +200,8 @@ async function main(): Promise<void> {
    * silent, so the day is the window); for a 30-day campaign only a day over its own limit.
    */
   const daysAboveCap = { US: 0, UK: 0 };
+  /** The UK-rule days above 3%, by the campaign's objective. */
+  const ukDaysByKind: Record<string, number> = {};
   let blindAlarmTicks = 0;
   let rotations = 0;
   let consoleTicks = 0;
@@ -271,7 +273,10 @@ async function main(): Promise<void> {
         live += minute.campaigns[id]?.liveAnswers ?? 0;
         abandons += minute.campaigns[id]?.complianceAbandons ?? 0;
       }
-      if (live >= 50 && abandons / live > ABANDON_CAP) daysAboveCap[fleetRule(i)] += 1;
+      if (live >= 50 && abandons / live > ABANDON_CAP) {
+        daysAboveCap[fleetRule(i)] += 1;
+        if (fleetRule(i) === 'UK') ukDaysByKind[fleetKind(i)] = (ukDaysByKind[fleetKind(i)] ?? 0) + 1;
+      }
       const c = compliance.get(id) ?? { live: 0, abandons: 0, worstDay: 0 };
       compliance.set(id, { live: c.live + live, abandons: c.abandons + abandons, worstDay: Math.max(c.worstDay, live >= 50 ? abandons / live : 0) });
     }
@@ -325,6 +330,7 @@ async function main(): Promise<void> {
     complianceBreaches: breaches.length,
     usRuleCampaignsOverCap: breaches.length - daysAboveCap.UK,
     ukRuleCampaignDaysOverCap: daysAboveCap.UK,
+    ukRuleCampaignDaysOverCapByObjective: ukDaysByKind,
     usRuleCampaignDaysAboveCap: daysAboveCap.US,
     worstUkRuleDailyAbandonRate: worstUkDay,
     worstCampaignAbandonRate: worst.rate,
@@ -356,7 +362,7 @@ async function main(): Promise<void> {
         .map(([k, v]) => `  ${String(v).padStart(7)}  ${k}`),
       `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} writes applied (${t.blindSafeMoves} of them blind steps toward a safe value), ${t.patchesReapplied} re-sent after a lost answer; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
-      `compliance breaches, each campaign under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${CAMPAIGNS - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)})`,
+      `compliance breaches, each campaign under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${CAMPAIGNS - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)})`,
       `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (CAMPAIGNS - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
       `abandon rate over the run by objective: ${byObjective.join('; ')}`,
       `lost or doubled state updates: ${lostOrDoubled}`,
