@@ -72,8 +72,14 @@ export function assessCompliance(
   const window = windowTotals(config.window, counts, now);
   const expectedLive = measured ? (measured.live * config.horizonMinutes) / config.windowMinutes : 0;
   const view = budgetView(config, window, expectedLive);
+  // A rolling window loses its oldest hours while the horizon passes: budget saved in them cannot
+  // be spent, so the allowed rate comes from what will still be in the window at the horizon's end.
+  const horizonEnd = now + config.horizonMinutes * 60_000;
+  const allowedRate =
+    config.window.type === 'rolling' ? budgetView(config, windowTotals(config.window, counts, horizonEnd), expectedLive).allowedRate : view.allowedRate;
   return {
     ...view,
+    allowedRate,
     counts,
     ...(measured && measured.live > 0 ? { measuredRate: measured.abandoned / measured.live } : {}),
     ...(recent && recent.live > 0 ? { recentRate: recent.abandoned / recent.live } : {}),

@@ -10,6 +10,7 @@ import {
   windowTotals,
   type ComplianceCounts,
 } from '../../lambda/compliance/budget.js';
+import { assessCompliance } from '../../lambda/compliance/assess.js';
 import type { ComplianceConfig, ComplianceWindow } from '../../lambda/config/config.js';
 import type { ComplianceInput } from '../../lambda/config/schema.js';
 import { campaignWith } from '../support/config.js';
@@ -136,6 +137,24 @@ describe('window roll-over', () => {
     // Assess
     expect(windowTotals(UK, counts, T0 + 27 * HOUR)).toEqual({ abandoned: 1, live: 110 });
     expect(counts.buckets.every((b) => b.start + HOUR > T0 + 3 * HOUR)).toBe(true);
+  });
+
+  it('UK: does not spend budget saved in hours that leave the window before the horizon ends', () => {
+    // Prepare: a clean first hour (0 abandons in 600), then an hour at 3%, 23 hours on
+    const cfg = config({ window: UK, aim: 0.025, closeMargin: 0.002, horizonMinutes: 60 });
+    let counts = startCounts(UK, T0 + 24 * HOUR);
+    counts = count(UK, counts, T0 + HOUR, 0, 600);
+    counts = count(UK, counts, T0 + 24 * HOUR, 6, 200);
+    const plan = { counts, intervals: [] };
+    const lastHalfHour = { abandoned: 3, live: 100 };
+
+    // Act: at 24 h the window still holds the clean hour; by the horizon's end it has left
+    const now = assessCompliance(cfg, plan, [], lastHalfHour, undefined, T0 + 24 * HOUR);
+
+    // Assess: the window reads well (6 in 800), but the allowed rate pays back today's 3%
+    expect(now.windowRate).toBeCloseTo(6 / 800);
+    expect(now.allowedRate).toBeLessThan(0.025);
+    expect(budgetView(cfg, now.window, 200).allowedRate).toBeCloseTo(0.028, 9);
   });
 
   it('counts each interval once: a second add of the same interval is refused', () => {
