@@ -157,6 +157,18 @@ describe('window roll-over', () => {
     expect(budgetView(cfg, now.window, 200).allowedRate).toBeCloseTo(0.028, 9);
   });
 
+  it('UK: never runs above the aim, however clean the window (a later window holds none of it)', () => {
+    // Prepare: 23 clean hours
+    const cfg = config({ window: UK, aim: 0.025, closeMargin: 0.002, horizonMinutes: 60 });
+    const counts = count(UK, startCounts(UK, T0 + 24 * HOUR), T0 + 23 * HOUR, 0, 2000);
+
+    // Act
+    const clean = assessCompliance(cfg, { counts, intervals: [] }, [], { abandoned: 0, live: 100 }, undefined, T0 + 24 * HOUR);
+
+    // Assess
+    expect(clean.allowedRate).toBe(0.025);
+  });
+
   it('counts each interval once: a second add of the same interval is refused', () => {
     let counts: ComplianceCounts = { anchor: T0, countedUntil: T0, buckets: [] };
     const [first] = intervalsToCount(UK, counts, T0 + MIN, 10);
