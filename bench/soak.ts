@@ -202,6 +202,8 @@ async function main(): Promise<void> {
   const daysAboveCap = { US: 0, UK: 0 };
   /** The UK-rule days above 3%, by the campaign's objective. */
   const ukDaysByKind: Record<string, number> = {};
+  /** Over those days: dialing minutes in all, and those with the campaign's knob at its minimum (nothing left to cut). */
+  const ukDayMinutes = { all: 0, knobAtMin: 0 };
   let blindAlarmTicks = 0;
   let rotations = 0;
   let consoleTicks = 0;
@@ -275,7 +277,16 @@ async function main(): Promise<void> {
       }
       if (live >= 50 && abandons / live > ABANDON_CAP) {
         daysAboveCap[fleetRule(i)] += 1;
-        if (fleetRule(i) === 'UK') ukDaysByKind[fleetKind(i)] = (ukDaysByKind[fleetKind(i)] ?? 0) + 1;
+        if (fleetRule(i) === 'UK') {
+          ukDaysByKind[fleetKind(i)] = (ukDaysByKind[fleetKind(i)] ?? 0) + 1;
+          const knob = rig.config.campaigns.find((c) => c.campaignId === id)!.knob;
+          for (const minute of rig.twin.sim.timeSeries) {
+            const m = minute.campaigns[id];
+            if (!m || m.campaignStatus !== 'on') continue;
+            ukDayMinutes.all += 1;
+            if (m[knob.name] <= knob.min + knob.resolution / 2) ukDayMinutes.knobAtMin += 1;
+          }
+        }
       }
       const c = compliance.get(id) ?? { live: 0, abandons: 0, worstDay: 0 };
       compliance.set(id, { live: c.live + live, abandons: c.abandons + abandons, worstDay: Math.max(c.worstDay, live >= 50 ? abandons / live : 0) });
@@ -331,6 +342,7 @@ async function main(): Promise<void> {
     usRuleCampaignsOverCap: breaches.length - daysAboveCap.UK,
     ukRuleCampaignDaysOverCap: daysAboveCap.UK,
     ukRuleCampaignDaysOverCapByObjective: ukDaysByKind,
+    ukRuleDaysOverCapShareOfMinutesAtKnobMin: ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : null,
     usRuleCampaignDaysAboveCap: daysAboveCap.US,
     worstUkRuleDailyAbandonRate: worstUkDay,
     worstCampaignAbandonRate: worst.rate,
@@ -362,7 +374,7 @@ async function main(): Promise<void> {
         .map(([k, v]) => `  ${String(v).padStart(7)}  ${k}`),
       `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} writes applied (${t.blindSafeMoves} of them blind steps toward a safe value), ${t.patchesReapplied} re-sent after a lost answer; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
-      `compliance breaches, each campaign under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${CAMPAIGNS - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)})`,
+      `compliance breaches, each campaign under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${CAMPAIGNS - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)}; knob at its minimum in ${pct(ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : 0)} of those days' dialing minutes)`,
       `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (CAMPAIGNS - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
       `abandon rate over the run by objective: ${byObjective.join('; ')}`,
       `lost or doubled state updates: ${lostOrDoubled}`,
