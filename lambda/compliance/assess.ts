@@ -72,7 +72,14 @@ export function assessCompliance(
   const window = windowTotals(config.window, counts, now);
   const expectedLive = measured ? (measured.live * config.horizonMinutes) / config.windowMinutes : 0;
   const view = budgetView(config, window, expectedLive);
-  const allowedRate = config.window.type === 'rolling' ? rollingAllowedRate(config, counts, expectedLive, now) : view.allowedRate;
+  // A rolling window loses its oldest hours as time passes, and some later window will hold none
+  // of today's saved budget (with silent nights, tonight's holds only today's calls): it never
+  // runs above `aim`, and pays back from what will still be in the window when the horizon ends.
+  const horizonEnd = now + config.horizonMinutes * 60_000;
+  const allowedRate =
+    config.window.type === 'rolling'
+      ? Math.min(config.aim, budgetView(config, windowTotals(config.window, counts, horizonEnd), expectedLive).allowedRate)
+      : view.allowedRate;
   return {
     ...view,
     allowedRate,
@@ -82,22 +89,6 @@ export function assessCompliance(
     guardTripped: guardTripped(config, recent),
     warning: view.windowRate !== undefined && window.live >= config.minSample && view.windowRate >= config.warningRate,
   };
-}
-
-/**
- * The allowed rate under a rolling window. It loses its oldest hours as time passes, and some
- * later window holds none of the budget saved today (with silent nights, tonight's holds only
- * today's calls), so: never above `aim`; paying back from what will still be in the window when
- * the horizon ends; and `noiseSigmas` standard deviations of the window's rate below the limit,
- * counted on the live answers that window will rest on (a day of a few hundred live answers moves
- * by a point on a handful of abandons).
- */
-function rollingAllowedRate(config: ComplianceConfig, counts: ComplianceCounts, expectedLive: number, now: number): number {
-  const kept = windowTotals(config.window, counts, now + config.horizonMinutes * 60_000);
-  const payback = budgetView(config, kept, expectedLive).allowedRate;
-  const sample = Math.max(kept.live + expectedLive, config.minSample);
-  const noiseCeiling = config.limit - config.noiseSigmas * Math.sqrt((config.limit * (1 - config.limit)) / sample);
-  return Math.max(0, Math.min(config.aim, payback, noiseCeiling));
 }
 
 /**

@@ -54,11 +54,6 @@ export interface ComplianceConfig {
   /** Facts younger than this are counted at a later tick, once Genesys has settled them. */
   settleSeconds: number;
   /**
-   * Rolling windows: the allowed rate stays this many standard deviations of the window's rate
-   * (at the live answers it will rest on) below the limit, so a small team's noisy day keeps a margin.
-   */
-  noiseSigmas: number;
-  /**
    * The short-window guard: over the last `minutes`, on at least `minSample` live answers, more
    * abandons than a rate at the limit explains (binomial tail below `significance`) cut at once.
    */
@@ -141,7 +136,6 @@ export const COMPLIANCE_DEFAULTS = {
   windowMinutes: 30,
   minSample: 20,
   settleSeconds: 60,
-  noiseSigmas: 1.65,
   guard: { minutes: 10, minSample: 10, significance: 0.01 },
 } as const;
 
@@ -292,7 +286,6 @@ function resolveCompliance(input: ComplianceInput, campaignKnob: KnobConfig): Co
     windowMinutes: input.windowMinutes ?? D.windowMinutes,
     minSample: input.minSample ?? D.minSample,
     settleSeconds: input.settleSeconds ?? D.settleSeconds,
-    noiseSigmas: input.noiseSigmas ?? D.noiseSigmas,
     guard: {
       minutes: input.guard?.minutes ?? D.guard.minutes,
       minSample: input.guard?.minSample ?? D.guard.minSample,

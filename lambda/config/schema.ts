@@ -139,12 +139,6 @@ const complianceShape = z.strictObject({
   windowMinutes: z.optional(z.int().check(z.minimum(5), z.maximum(240))),
   minSample: z.optional(z.int().check(z.minimum(1))),
   settleSeconds: z.optional(z.int().check(z.minimum(0), z.maximum(900))),
-  noiseSigmas: z.optional(
-    z.number().check(
-      z.minimum(0, { error: 'must be 0 or more: standard deviations of a window\'s rate kept below the limit (0 turns the margin off)' }),
-      z.maximum(4, { error: 'must be at most 4 standard deviations (1.65 keeps about 95% of windows under the limit)' }),
-    ),
-  ),
   guard: z.optional(
     z.strictObject({
       minutes: z.optional(z.int().check(z.minimum(1), z.maximum(60))),

@@ -25,7 +25,7 @@ function problems(extra: Partial<PacingConfigInput['campaigns'][number]>, defaul
 describe('compliance defaults', () => {
   it('is the US rule: 3% over each 30-day period, steering to 2.5%, capping the campaign\'s own knob', () => {
     const c = campaignWith().compliance;
-    expect(c).toMatchObject({ limit: 0.03, window: { type: 'periods', days: 30 }, aim: 0.025, closeMargin: 0.002, warningRate: 0.027, noiseSigmas: 1.65 });
+    expect(c).toMatchObject({ limit: 0.03, window: { type: 'periods', days: 30 }, aim: 0.025, closeMargin: 0.002, warningRate: 0.027 });
     expect(c.guard).toEqual({ minutes: 10, minSample: 10, significance: 0.01 });
     const { safeValue: _safeValue, ...knob } = campaignWith().knob;
     expect(c.knob).toEqual(knob);
@@ -84,11 +84,6 @@ describe('compliance errors name the field and the fix', () => {
 
   it('a guard significance out of range', () => {
     expect(problems({ compliance: { guard: { significance: 0 } } })).toEqual([expect.stringMatching(/compliance\.guard\.significance: must be above 0/)]);
-  });
-
-  it('a noise margin below 0 or above 4 standard deviations', () => {
-    expect(problems({ compliance: { noiseSigmas: -1 } })).toEqual([expect.stringMatching(/compliance\.noiseSigmas: must be 0 or more/)]);
-    expect(problems({ compliance: { noiseSigmas: 5 } })).toEqual([expect.stringMatching(/compliance\.noiseSigmas: must be at most 4/)]);
   });
 });
 
