@@ -198,8 +198,12 @@ async function main(): Promise<void> {
    * Campaign-days (with 50 or more live answers) whose abandon rate passed 3%: a breach for a
    * campaign held to the 24-hour rule (each dialing day is shorter than 24 h and nights are
    * silent, so the day is the window); for a 30-day campaign only a day over its own limit.
+   * Campaigns in dry run are paced by their static settings, not by the controller: their days
+   * are counted apart (`dryRunDaysAboveCap`), as what the controller was not allowed to prevent.
    */
   const daysAboveCap = { US: 0, UK: 0 };
+  const dryRunDaysAboveCap = { US: 0, UK: 0 };
+  const dryRun = new Set(rig.config.campaigns.filter((c) => c.dryRun).map((c) => c.campaignId));
   /** The UK-rule days above 3%, by the campaign's objective. */
   const ukDaysByKind: Record<string, number> = {};
   /** Over those days: dialing minutes in all, and those with the campaign's knob at its minimum (nothing left to cut). */
@@ -275,7 +279,9 @@ async function main(): Promise<void> {
         live += minute.campaigns[id]?.liveAnswers ?? 0;
         abandons += minute.campaigns[id]?.complianceAbandons ?? 0;
       }
-      if (live >= 50 && abandons / live > ABANDON_CAP) {
+      if (live >= 50 && abandons / live > ABANDON_CAP && dryRun.has(id)) {
+        dryRunDaysAboveCap[fleetRule(i)] += 1;
+      } else if (live >= 50 && abandons / live > ABANDON_CAP) {
         daysAboveCap[fleetRule(i)] += 1;
         if (fleetRule(i) === 'UK') {
           ukDaysByKind[fleetKind(i)] = (ukDaysByKind[fleetKind(i)] ?? 0) + 1;
@@ -298,16 +304,17 @@ async function main(): Promise<void> {
   // ---------------------------------------------------------------- the report
   const t = rig.checker.tally;
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  const rates = [...compliance.entries()].filter(([, c]) => c.live > 0).map(([id, c]) => ({ id, rate: c.abandons / c.live, worstDay: c.worstDay }));
+  const rates = [...compliance.entries()].filter(([id, c]) => c.live > 0 && !dryRun.has(id)).map(([id, c]) => ({ id, rate: c.abandons / c.live, worstDay: c.worstDay }));
   const usRule = rates.filter((r) => fleetRule(Number.parseInt(r.id.slice(-4), 16)) === 'US');
   // US campaigns breach over their 30 days; UK campaigns on any day (counted as campaign-days).
   const breaches = [...usRule.filter((r) => r.rate > ABANDON_CAP).map((r) => r.id), ...Array.from({ length: daysAboveCap.UK }, () => 'UK day')];
-  const ukCampaigns = Array.from({ length: CAMPAIGNS }, (_, i) => fleetRule(i)).filter((rule) => rule === 'UK').length;
+  const ukCampaigns = Array.from({ length: CAMPAIGNS }, (_, i) => i).filter((i) => fleetRule(i) === 'UK' && !dryRun.has(fleetCampaignId(i))).length;
+  const pacedCampaigns = CAMPAIGNS - dryRun.size;
   const worstUkDay = Math.max(0, ...rates.filter((r) => fleetRule(Number.parseInt(r.id.slice(-4), 16)) === 'UK').map((r) => r.worstDay));
   const worst = rates.reduce((a, b) => (b.rate > a.rate ? b : a), { id: '-', rate: 0, worstDay: 0 });
   const worstDay = Math.max(...rates.map((r) => r.worstDay));
   const byObjective = (['abandonRate', 'inboundServiceLevel', 'queueServiceLevel'] as const).map((kind) => {
-    const own = [...compliance.entries()].filter(([id]) => fleetKind(Number.parseInt(id.slice(-4), 16)) === kind).map(([, c]) => c);
+    const own = [...compliance.entries()].filter(([id]) => !dryRun.has(id) && fleetKind(Number.parseInt(id.slice(-4), 16)) === kind).map(([, c]) => c);
     const live = own.reduce((a, c) => a + c.live, 0);
     return `${kind} ${pct(live ? own.reduce((a, c) => a + c.abandons, 0) / live : 0)} (worst ${pct(Math.max(0, ...own.map((c) => (c.live ? c.abandons / c.live : 0))))})`;
   });
@@ -344,6 +351,8 @@ async function main(): Promise<void> {
     ukRuleCampaignDaysOverCapByObjective: ukDaysByKind,
     ukRuleDaysOverCapShareOfMinutesAtKnobMin: ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : null,
     usRuleCampaignDaysAboveCap: daysAboveCap.US,
+    dryRunCampaigns: dryRun.size,
+    dryRunCampaignDaysOverCap: dryRunDaysAboveCap,
     worstUkRuleDailyAbandonRate: worstUkDay,
     worstCampaignAbandonRate: worst.rate,
     worstDailyAbandonRate: worstDay,
@@ -374,9 +383,10 @@ async function main(): Promise<void> {
         .map(([k, v]) => `  ${String(v).padStart(7)}  ${k}`),
       `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} writes applied (${t.blindSafeMoves} of them blind steps toward a safe value), ${t.patchesReapplied} re-sent after a lost answer; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
-      `compliance breaches, each campaign under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${CAMPAIGNS - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)}; knob at its minimum in ${pct(ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : 0)} of those days' dialing minutes)`,
-      `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (CAMPAIGNS - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
-      `abandon rate over the run by objective: ${byObjective.join('; ')}`,
+      `compliance breaches of the ${pacedCampaigns} campaigns the controller paces, each under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${pacedCampaigns - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)}; knob at its minimum in ${pct(ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : 0)} of those days' dialing minutes)`,
+      `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (pacedCampaigns - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
+      `campaigns in dry run (paced by their static settings, not judged above): ${dryRun.size}; their days above 3%: ${dryRunDaysAboveCap.UK} under the UK rule, ${dryRunDaysAboveCap.US} under the US rule`,
+      `abandon rate over the run by objective (paced campaigns): ${byObjective.join('; ')}`,
       `lost or doubled state updates: ${lostOrDoubled}`,
       `out-of-bounds writes: ${t.outOfBoundsWrites}; steps above the largest step: ${t.oversizedSteps}; writes in dry run: ${t.dryRunWrites}; doubled PATCHes: ${t.doubledPatches}`,
       `blind-rule breaches: ${t.blindBreaches}; failures without a clear error: ${t.unclearFailures}; invariant violations in total: ${rig.checker.violations.length}`,
