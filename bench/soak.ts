@@ -15,7 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { DynamoDbFaults } from '../sim/faults/dynamodb-proxy.js';
-import { fleetCampaignId, fleetKind, fleetRule } from '../sim/faults/fleet.js';
+import { fleetCampaignId, fleetCampaigns, fleetKind, fleetRule } from '../sim/faults/fleet.js';
 import type { GenesysFaults } from '../sim/faults/genesys-proxy.js';
 import { FaultRig, type Handler, type TickOptions } from '../sim/faults/rig.js';
 import type { FaultSettings } from '../sim/model/scenario.js';
@@ -185,6 +185,11 @@ async function main(): Promise<void> {
     periodMinutes: PERIOD,
     requestTimeoutSeconds: 0.5,
     defaults: { windowMinutes: 30, minSample: 10, maxGapMinutes: 2.5 * PERIOD, blindTicksBeforeSafe: 2 },
+    // The largest step is a limit per tick: at the soak's 15 minutes, the default 0.25 would let a
+    // campaign shed only one call per agent (or one point of abandon target) an hour, where the
+    // product, ticking every minute, sheds one in four minutes. A deployment ticking this slowly
+    // would allow more per tick; the soak does the same, twice the default.
+    pacingCampaigns: fleetCampaigns(CAMPAIGNS).map((c) => (c.knob && c.knob.name !== 'outboundLineCount' ? { ...c, knob: { ...c.knob, maxStep: 0.5 } } : c)),
     // A query string makes a new module instance: a new Lambda container.
     loadHandler: async () => (await import(`../lambda/handler.js?container=${++container}`)).handler as Handler,
   });

@@ -56,6 +56,9 @@ export interface CampaignDecision {
 /** Decisions from which the compliance loop's output is a real PID output, usable as a ceiling. */
 const COMPUTED: ReadonlySet<StepDecision['reason']> = new Set(['pid', 'unchanged', 'override']);
 
+/** Restarts of the compliance loop: it re-initialises on the knob's value and acts from the next tick. */
+const RESTARTS: ReadonlySet<StepDecision['reason']> = new Set(['initialised', 'restart-after-gap', 'restart-after-blind']);
+
 /** Decides one campaign's tick. */
 export function decide(input: DecideInput): CampaignDecision {
   const { campaign, snapshot, compliance, state, now, eventId } = input;
@@ -67,7 +70,7 @@ export function decide(input: DecideInput): CampaignDecision {
   const loopNow = snapshot.knobs[loopKnob.name];
   const guardCeiling = compliance.guardTripped && loopNow !== undefined ? loopNow - loopKnob.maxStep : undefined;
 
-  const complianceLoop = step({
+  const loopInput = {
     campaign: complianceLoopCampaign(campaign, compliance.allowedRate),
     campaignOn: on,
     knobNow: loopNow,
@@ -80,11 +83,22 @@ export function decide(input: DecideInput): CampaignDecision {
     now,
     eventId,
     gainScale: input.gainScale,
-    ...(sharedKnob || guardCeiling === undefined ? {} : { ceiling: guardCeiling }),
-  });
+  };
+  let complianceLoop = step({ ...loopInput, ...(sharedKnob || guardCeiling === undefined ? {} : { ceiling: guardCeiling }) });
+  // A restart (first tick, after a gap or a blind spell) holds to re-initialise, and each hold is a
+  // tick of dialing at a pace already known to abandon too many: when the loop's own window shows
+  // abandons above the allowed rate, the restart cuts one largest step, as the guard does.
+  const m = input.complianceMeasurement;
+  const restartCeiling =
+    RESTARTS.has(complianceLoop.reason) && !input.blind && loopNow !== undefined && m && m.sample >= campaign.compliance.minSample && m.value > compliance.allowedRate
+      ? loopNow - loopKnob.maxStep
+      : undefined;
+  const loopCeiling = Math.min(guardCeiling ?? Infinity, restartCeiling ?? Infinity);
+  if (!sharedKnob && restartCeiling !== undefined) complianceLoop = step({ ...loopInput, ceiling: loopCeiling });
 
   const ceilings: Array<{ by: Override; value: number }> = [];
   if (sharedKnob && COMPUTED.has(complianceLoop.reason) && complianceLoop.next) ceilings.push({ by: 'compliance', value: complianceLoop.next.lastOutput });
+  if (sharedKnob && restartCeiling !== undefined) ceilings.push({ by: 'compliance', value: restartCeiling });
   if (sharedKnob && guardCeiling !== undefined) ceilings.push({ by: 'guard', value: guardCeiling });
   if (input.reserveViolated) ceilings.push({ by: 'blending', value: mainKnob.min });
   const ceiling = ceilings.length ? Math.min(...ceilings.map((c) => c.value)) : undefined;
@@ -108,7 +122,7 @@ export function decide(input: DecideInput): CampaignDecision {
   if (!sharedKnob && complianceLoop.action === 'change' && complianceLoop.value !== undefined) writes[loopKnob.name] = complianceLoop.value;
 
   const overrides = whichOverrides(ceilings, main, mainNow, mainKnob);
-  if (!sharedKnob && (complianceLoop.reason === 'override')) overrides.push('guard');
+  if (!sharedKnob && complianceLoop.reason === 'override') overrides.push(restartCeiling !== undefined ? 'compliance' : 'guard');
 
   const loopNext = sharedKnob ? trackSelected(complianceLoop, main) : complianceLoop.next;
   const countsOf = (loop: LoopState | undefined): ComplianceState => ({

@@ -251,6 +251,60 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
     expect(d.overrides).toContain('guard');
   });
 
+  /** One decide() three hours after `state` (a gap: both loops restart), abandons at `rate` on 200 live answers. */
+  function afterGap(campaign: CampaignConfig, knobs: CampaignSnapshot['knobs'], state: ControllerState, rate: number, blind?: 'read-failed') {
+    const now = T0 + 180 * MIN;
+    const plan = countingPlan(campaign.compliance, state.compliance, now);
+    const measured = { abandoned: Math.round(rate * 200), live: 200 };
+    const compliance = assessCompliance(campaign.compliance, plan, plan.intervals.map(() => ({ abandoned: 0, live: 0 })), measured, undefined, now);
+    return decide({
+      campaign,
+      snapshot: snapshot(knobs),
+      measurement: { value: 0.95, sample: 100 },
+      complianceMeasurement: { value: rate, sample: 200 },
+      compliance,
+      reserveViolated: false,
+      gainScale: 1,
+      feedforward: 0,
+      ...(blind ? { blind } : {}),
+      state,
+      now,
+      eventId: 'e-gap',
+    });
+  }
+
+  it('shared knob: a restart that finds abandons above the allowed rate cuts one step at once, not a tick later', () => {
+    // Prepare: a campaign paced at 2 calls per agent, then a three-hour gap
+    const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
+    const { state } = runDecide(campaign, { maxCallsPerAgent: 2 }, [{ sl: 0.8, abandons: 0.02 }]);
+    // Act: the first tick after the gap sees 6% abandons, or 1%
+    const over = afterGap(campaign, { maxCallsPerAgent: 2 }, state, 0.06);
+    const under = afterGap(campaign, { maxCallsPerAgent: 2 }, state, 0.01);
+    // Assess: the loops restart; over the allowed rate the knob is cut one largest step, by compliance
+    expect(over.complianceLoop.reason).toBe('restart-after-gap');
+    expect(over.writes).toEqual({ maxCallsPerAgent: 1.75 });
+    expect(over.overrides).toEqual(['compliance']);
+    // and the compliance loop continues from the cut value (its state agrees with the knob)
+    expect(over.next!.compliance!.loop!.lastWritten).toBe(1.75);
+    expect(over.next!.compliance!.loop!.lastOutput).toBeCloseTo(1.75, 6);
+    expect(under.writes).toEqual({});
+    expect(under.main.reason).toBe('restart-after-gap');
+  });
+
+  it('separate knob: the restart cut moves the compliance knob one step, and never acts on a blind tick', () => {
+    const campaign = campaignWith({
+      knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 10 },
+      compliance: { knob: { name: 'abandonRate', min: 0.5, max: 3, maxStep: 0.25 } },
+    });
+    const knobs = { outboundLineCount: 20, abandonRate: 3 };
+    const { state } = runDecide(campaign, knobs, [{ sl: 0.95, abandons: 0.02 }]);
+    const over = afterGap(campaign, knobs, state, 0.06);
+    const blind = afterGap(campaign, knobs, state, 0.06, 'read-failed');
+    expect(over.writes).toEqual({ abandonRate: 2.75 });
+    expect(over.overrides).toEqual(['compliance']);
+    expect(blind.writes).toEqual({});
+  });
+
   it('saves the counts with the state, and keeps every knob as it was in the unwritten state', () => {
     const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
     const { decisions } = runDecide(campaign, { maxCallsPerAgent: 2 }, [{ sl: 0.8, abandons: 0.02 }, { sl: 0.5, abandons: 0.02 }]);

@@ -298,10 +298,20 @@ describe('handler input faults', () => {
     }
   });
 
-  it('restarts bumplessly after a schedule gap of hours', async () => {
+  it('restarts bumplessly after a schedule gap of hours, cutting one step only where abandons run over the allowed rate', async () => {
     const t = await rig.tick({ advanceMinutes: 180 });
     expect(t.violations).toEqual([]);
-    for (const r of all(t)) expect(r).toMatchObject({ outcome: 'held', reason: 'restart-after-gap' });
+    const reports = all(t);
+    for (const r of reports) {
+      if (r.outcome === 'held') {
+        expect(r.reason).toBe('restart-after-gap');
+        continue;
+      }
+      // The compliance cut of a restart: one largest step, and only on abandons above the allowed rate.
+      expect(r).toMatchObject({ outcome: 'written', reason: 'override', overrides: ['compliance'] });
+      expect(r.compliance!.measuredRate!).toBeGreaterThan(r.compliance!.allowedRate);
+    }
+    expect(reports.filter((r) => r.outcome === 'held').length).toBeGreaterThan(0);
   });
 
   it('refuses an event from the future without touching Genesys or the state, and is not blocked by it', async () => {
