@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { assessCompliance, countingPlan, type ComplianceAssessment, type CountingPlan } from './compliance/assess.js';
-import type { AbandonCounts } from './compliance/budget.js';
+import { JUMP_FACTOR, JUMP_RECHECK_MINUTES, type AbandonCounts } from './compliance/budget.js';
 import type { CampaignConfig, PacingConfig } from './config/config.js';
 import type { KnobName, ObjectiveKind } from './config/schema.js';
 import { feedforward, gainScale, inboundLoad, reserveViolated } from './control/blending.js';
@@ -137,6 +137,8 @@ export interface ComplianceReport {
   guardTripped: boolean;
   /** The window rate is at or above the campaign's warning level. */
   warning: boolean;
+  /** Why counting stopped short this tick: an interval whose count looked like a jump, read again next tick. */
+  heldBack?: string;
   knob: KnobName;
   reason: string;
   previousValue?: number;
@@ -634,6 +636,7 @@ function describe(c: CampaignConfig, decision: CampaignDecision, o: Observed): C
             ...(compliance.recentRate === undefined ? {} : { recentRate: readable(compliance.recentRate) }),
             guardTripped: compliance.guardTripped,
             warning: compliance.warning,
+            ...(compliance.heldBack ? { heldBack: heldBackNote(compliance.heldBack) } : {}),
             knob: loopKnob,
             reason: complianceLoop.reason,
             ...(o.knobsNow[loopKnob] === undefined ? {} : { previousValue: o.knobsNow[loopKnob] }),
@@ -652,6 +655,13 @@ function blindNote(blind: { ticks: number; limit: number; safeValue: number }, d
   if (decision.reason === 'blind-safe-value') return `${count} (limit ${blind.limit}): stepping pacing toward the safe value ${blind.safeValue}`;
   if (blind.ticks >= blind.limit) return `${count} (limit ${blind.limit}): pacing is at or below the safe value ${blind.safeValue}, or cannot be moved without reading the campaign`;
   return `${count}: pacing held; at ${blind.limit} it steps toward the safe value ${blind.safeValue}`;
+}
+
+function heldBackNote({ interval, live }: NonNullable<ComplianceAssessment['heldBack']>): string {
+  return (
+    `${live} live answers in ${interval.start.toISOString()}/${interval.end.toISOString()} are over ${JUMP_FACTOR} times the window's busiest hour: ` +
+    `not counted yet, read again next tick (taken as read ${JUMP_RECHECK_MINUTES} minutes after the interval)`
+  );
 }
 
 /** Rounds a reported figure to 4 decimals: the summary is for people; the state keeps full precision. */

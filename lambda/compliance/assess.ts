@@ -11,6 +11,7 @@ import {
   countingEnd,
   guardTripped,
   intervalsToCount,
+  looksLikeJump,
   startCounts,
   windowTotals,
   type AbandonCounts,
@@ -48,6 +49,8 @@ export interface ComplianceAssessment extends BudgetView {
   guardTripped: boolean;
   /** The window rate is at or above the warning level, on at least minSample live answers. */
   warning: boolean;
+  /** An interval whose count looked like a jump: not counted yet, read again next tick. */
+  heldBack?: { interval: TimeInterval; live: number };
 }
 
 /**
@@ -66,9 +69,15 @@ export function assessCompliance(
   now: number,
 ): ComplianceAssessment {
   let counts = plan.counts;
-  plan.intervals.forEach((interval, i) => {
+  let heldBack: ComplianceAssessment['heldBack'];
+  for (const [i, interval] of plan.intervals.entries()) {
+    // Counting stays contiguous: what follows a held-back interval waits with it.
+    if (looksLikeJump(config, counts, interval, counted[i]!, now)) {
+      heldBack = { interval, live: counted[i]!.live };
+      break;
+    }
     counts = addCounts(config.window, counts, interval, counted[i]!);
-  });
+  }
   const window = windowTotals(config.window, counts, now);
   const expectedLive = measured ? (measured.live * config.horizonMinutes) / config.windowMinutes : 0;
   const view = budgetView(config, window, expectedLive);
@@ -88,6 +97,7 @@ export function assessCompliance(
     ...(recent && recent.live > 0 ? { recentRate: recent.abandoned / recent.live } : {}),
     guardTripped: guardTripped(config, recent),
     warning: view.windowRate !== undefined && window.live >= config.minSample && view.windowRate >= config.warningRate,
+    ...(heldBack ? { heldBack } : {}),
   };
 }
 

@@ -122,6 +122,31 @@ export function windowTotals(window: ComplianceWindow, counts: ComplianceCounts,
     .reduce((sum, b) => ({ abandoned: sum.abandoned + b.abandoned, live: sum.live + b.live }), { abandoned: 0, live: 0 });
 }
 
+/** An interval holding more live answers than this many times the window's busiest hour, pro rata, looks like a count that jumped. */
+export const JUMP_FACTOR = 4;
+/** An interval that looks like a jump is read again at each tick until this long after its end, then taken as read. */
+export const JUMP_RECHECK_MINUTES = 60;
+
+/**
+ * True when an interval's count is too large to enter a rolling window's books yet: more than
+ * JUMP_FACTOR times what the window's busiest hour would give in as long (and more than
+ * JUMP_FACTOR x minSample, so a short interval is not judged on a handful of calls), while the
+ * window has that history and the interval ended less than JUMP_RECHECK_MINUTES ago.
+ *
+ * A count that jumps inflates the denominator of the whole window for as long as it stays in it
+ * (a day, for the UK rule): the budget then looks plentiful and a bad morning is never paid back.
+ * Held back, the interval is read again at the next tick, so a passing fault is replaced by the
+ * true count; a real surge (a team that grew) is counted late, never lost. Periods windows are
+ * not checked: a month of calls dilutes a few minutes' jump.
+ */
+export function looksLikeJump(config: ComplianceConfig, counts: ComplianceCounts, interval: TimeInterval, facts: AbandonCounts, now: number): boolean {
+  if (config.window.type !== 'rolling' || now - interval.end.getTime() > JUMP_RECHECK_MINUTES * MINUTE_MS) return false;
+  const busiestHour = Math.max(0, ...counts.buckets.map((b) => b.live));
+  if (busiestHour < config.minSample) return false;
+  const minutes = (interval.end.getTime() - interval.start.getTime()) / MINUTE_MS;
+  return facts.live > JUMP_FACTOR * Math.max((busiestHour * minutes) / 60, config.minSample);
+}
+
 /** Where the window stands against the limit, and what the loop may do next. */
 export interface BudgetView {
   window: AbandonCounts;

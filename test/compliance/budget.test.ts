@@ -185,6 +185,47 @@ describe('window roll-over', () => {
   });
 });
 
+describe('a count that jumps', () => {
+  const cfg = config({ window: UK });
+  /** A UK window whose busiest hour had 170 live answers, counted up to `until`. */
+  const history = (until: number) => count(UK, startCounts(UK, until), until, 4, 170);
+  const quarter = (from: number) => ({ start: new Date(from), end: new Date(from + 15 * MIN) });
+
+  it('is held back, not counted, and read again next tick; an ordinary count goes in', () => {
+    // Prepare: an hour of history, then 15 minutes whose count jumped twentyfold
+    const counts = history(T0 + HOUR);
+    const interval = quarter(T0 + HOUR);
+    const plan = { counts, intervals: [interval] };
+    // Act
+    const jumped = assessCompliance(cfg, plan, [{ abandoned: 20, live: 800 }], undefined, undefined, T0 + HOUR + 16 * MIN);
+    const ordinary = assessCompliance(cfg, plan, [{ abandoned: 1, live: 45 }], undefined, undefined, T0 + HOUR + 16 * MIN);
+    // Assess: the jump left the books as they were, and the next tick asks for the interval again
+    expect(jumped.heldBack).toEqual({ interval, live: 800 });
+    expect(jumped.counts).toEqual(counts);
+    expect(jumped.window).toEqual({ abandoned: 4, live: 170 });
+    expect(intervalsToCount(UK, jumped.counts, T0 + HOUR + 30 * MIN, 10)[0]!.start.getTime()).toBe(T0 + HOUR);
+    expect(ordinary.heldBack).toBeUndefined();
+    expect(ordinary.window).toEqual({ abandoned: 5, live: 215 });
+  });
+
+  it('is taken as read once it is an hour old: a real surge is counted late, never lost', () => {
+    const counts = history(T0 + HOUR);
+    const late = assessCompliance(cfg, { counts, intervals: [quarter(T0 + HOUR)] }, [{ abandoned: 20, live: 800 }], undefined, undefined, T0 + 2 * HOUR + 16 * MIN);
+    expect(late.heldBack).toBeUndefined();
+    expect(late.window).toEqual({ abandoned: 24, live: 970 });
+  });
+
+  it('is not judged without history, nor in a periods window (a month dilutes a few minutes)', () => {
+    const fresh = startCounts(UK, T0 + HOUR);
+    const first = assessCompliance(cfg, { counts: fresh, intervals: [quarter(T0 + HOUR - 15 * MIN)] }, [{ abandoned: 20, live: 800 }], undefined, undefined, T0 + HOUR);
+    expect(first.heldBack).toBeUndefined();
+    const us = config({ window: { type: 'periods', days: 30 } });
+    const usCounts = count(US, startCounts(US, T0 + HOUR), T0 + HOUR, 4, 170);
+    const month = assessCompliance(us, { counts: usCounts, intervals: [quarter(T0 + HOUR)] }, [{ abandoned: 20, live: 800 }], undefined, undefined, T0 + HOUR + 16 * MIN);
+    expect(month.heldBack).toBeUndefined();
+  });
+});
+
 describe('short-window guard', () => {
   it('trips on more abandons than a rate at the limit explains, not on the noise of small counts', () => {
     const cfg = config({ limit: 0.03, guard: { minSample: 10, significance: 0.01 } });
