@@ -213,6 +213,10 @@ async function main(): Promise<void> {
   const ukDaysByKind: Record<string, number> = {};
   /** Over those days: dialing minutes in all, and those with the campaign's knob at its minimum (nothing left to cut). */
   const ukDayMinutes = { all: 0, knobAtMin: 0 };
+  /** Each UK-rule day over 3%: on how many of the day's scheduled ticks the controller could see the campaign and act. */
+  const ukDaysOverCap: Array<{ day: number; campaign: number; rate: number; ticksSeen: number }> = [];
+  /** Today's scheduled ticks on which each campaign was seen: read, measured, not blind. */
+  let seenToday = new Map<string, Set<number>>();
   let blindAlarmTicks = 0;
   let rotations = 0;
   let consoleTicks = 0;
@@ -259,6 +263,10 @@ async function main(): Promise<void> {
       const options: TickOptions = Object.assign({}, ...days[day]!.filter((s) => s.at === t && s.episode.tick).map((s) => s.episode.tick));
       if (options.advanceMinutes !== undefined && rig.minute + options.advanceMinutes > HOURS * 60) delete options.advanceMinutes;
       const result = await rig.tick(options);
+      for (const r of result.summaries.flatMap((summary) => summary.campaigns)) {
+        if (r.outcome === 'error' || r.outcome === 'skipped' || r.measured === undefined || r.blind) continue;
+        seenToday.set(r.campaignId, (seenToday.get(r.campaignId) ?? new Set()).add(t));
+      }
       if (rotate && t === 1) rig.secrets.put(SECRET, JSON.stringify({ clientId: rig.twin.clientId, clientSecret: rig.twin.clientSecret }));
       if (result.logs.some((l) => typeof l.json?.BlindCampaigns === 'number' && l.json.BlindCampaigns > 0)) blindAlarmTicks += 1;
       if (days[day]!.some((s) => s.at === t && s.episode.kind === 'console dry run between ticks')) {
@@ -290,6 +298,7 @@ async function main(): Promise<void> {
         daysAboveCap[fleetRule(i)] += 1;
         if (fleetRule(i) === 'UK') {
           ukDaysByKind[fleetKind(i)] = (ukDaysByKind[fleetKind(i)] ?? 0) + 1;
+          ukDaysOverCap.push({ day: day + 1, campaign: i, rate: abandons / live, ticksSeen: seenToday.get(id)?.size ?? 0 });
           const knob = rig.config.campaigns.find((c) => c.campaignId === id)!.knob;
           for (const minute of rig.twin.sim.timeSeries) {
             const m = minute.campaigns[id];
@@ -302,6 +311,7 @@ async function main(): Promise<void> {
       const c = compliance.get(id) ?? { live: 0, abandons: 0, worstDay: 0 };
       compliance.set(id, { live: c.live + live, abandons: c.abandons + abandons, worstDay: Math.max(c.worstDay, live >= 50 ? abandons / live : 0) });
     }
+    seenToday = new Map();
     const t = rig.checker.tally;
     out(`  day ${String(day + 1).padStart(2)}: ${t.ticks} ticks, ${t.patchesApplied} PATCHes, ${rig.checker.violations.length} violations, ${((performance.now() - wallStart) / 1000).toFixed(0)} s\n`);
   }
@@ -354,6 +364,7 @@ async function main(): Promise<void> {
     usRuleCampaignsOverCap: breaches.length - daysAboveCap.UK,
     ukRuleCampaignDaysOverCap: daysAboveCap.UK,
     ukRuleCampaignDaysOverCapByObjective: ukDaysByKind,
+    ukRuleDaysOverCap: ukDaysOverCap,
     ukRuleDaysOverCapShareOfMinutesAtKnobMin: ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : null,
     usRuleCampaignDaysAboveCap: daysAboveCap.US,
     dryRunCampaigns: dryRun.size,
@@ -389,6 +400,7 @@ async function main(): Promise<void> {
       `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} writes applied (${t.blindSafeMoves} of them blind steps toward a safe value), ${t.patchesReapplied} re-sent after a lost answer; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
       `compliance breaches of the ${pacedCampaigns} campaigns the controller paces, each under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${pacedCampaigns - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)}; knob at its minimum in ${pct(ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : 0)} of those days' dialing minutes)`,
+      ...ukDaysOverCap.map((d) => `  UK-rule day over 3%: day ${d.day}, campaign ${d.campaign} (${fleetKind(d.campaign)}), ${pct(d.rate)}; the controller saw it on ${d.ticksSeen} of the day's ${TICKS_PER_DAY} scheduled ticks`),
       `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (pacedCampaigns - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
       `campaigns in dry run (paced by their static settings, not judged above): ${dryRun.size}; their days above 3%: ${dryRunDaysAboveCap.UK} under the UK rule, ${dryRunDaysAboveCap.US} under the US rule`,
       `abandon rate over the run by objective (paced campaigns): ${byObjective.join('; ')}`,
