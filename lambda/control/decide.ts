@@ -85,20 +85,20 @@ export function decide(input: DecideInput): CampaignDecision {
     gainScale: input.gainScale,
   };
   let complianceLoop = step({ ...loopInput, ...(sharedKnob || guardCeiling === undefined ? {} : { ceiling: guardCeiling }) });
-  // A restart (first tick, after a gap or a blind spell) holds to re-initialise, and each hold is a
-  // tick of dialing at a pace already known to abandon too many: when the loop's own window shows
-  // abandons above the allowed rate, the restart cuts one largest step, as the guard does.
+  // The loop's own window shows abandons above the allowed rate (on enough live answers to act on).
   const m = input.complianceMeasurement;
-  const restartCeiling =
-    RESTARTS.has(complianceLoop.reason) && !input.blind && loopNow !== undefined && m && m.sample >= campaign.compliance.minSample && m.value > compliance.allowedRate
-      ? loopNow - loopKnob.maxStep
-      : undefined;
-  const loopCeiling = Math.min(guardCeiling ?? Infinity, restartCeiling ?? Infinity);
-  if (!sharedKnob && restartCeiling !== undefined) complianceLoop = step({ ...loopInput, ceiling: loopCeiling });
+  const over = !input.blind && loopNow !== undefined && m !== undefined && m.sample >= campaign.compliance.minSample && m.value > compliance.allowedRate;
+  // While over, the knob never rises: the 30-minute rate is noisy, and a dip in it (one quiet
+  // quarter of an hour) swings the proportional term up while the window still runs too high.
+  // A restart (first tick, after a gap or a blind spell) would hold a tick at a pace already known
+  // to abandon too much: over, it cuts one largest step at once, as the guard does.
+  const restarting = over && RESTARTS.has(complianceLoop.reason);
+  const overCeiling = over ? loopNow! - (restarting ? loopKnob.maxStep : 0) : undefined;
+  if (!sharedKnob && overCeiling !== undefined) complianceLoop = step({ ...loopInput, ceiling: Math.min(guardCeiling ?? Infinity, overCeiling) });
 
   const ceilings: Array<{ by: Override; value: number }> = [];
   if (sharedKnob && COMPUTED.has(complianceLoop.reason) && complianceLoop.next) ceilings.push({ by: 'compliance', value: complianceLoop.next.lastOutput });
-  if (sharedKnob && restartCeiling !== undefined) ceilings.push({ by: 'compliance', value: restartCeiling });
+  if (sharedKnob && overCeiling !== undefined) ceilings.push({ by: 'compliance', value: overCeiling });
   if (sharedKnob && guardCeiling !== undefined) ceilings.push({ by: 'guard', value: guardCeiling });
   if (input.reserveViolated) ceilings.push({ by: 'blending', value: mainKnob.min });
   const ceiling = ceilings.length ? Math.min(...ceilings.map((c) => c.value)) : undefined;
@@ -122,7 +122,7 @@ export function decide(input: DecideInput): CampaignDecision {
   if (!sharedKnob && complianceLoop.action === 'change' && complianceLoop.value !== undefined) writes[loopKnob.name] = complianceLoop.value;
 
   const overrides = whichOverrides(ceilings, main, mainNow, mainKnob);
-  if (!sharedKnob && complianceLoop.reason === 'override') overrides.push(restartCeiling !== undefined ? 'compliance' : 'guard');
+  if (!sharedKnob && complianceLoop.reason === 'override') overrides.push(restarting ? 'compliance' : 'guard');
 
   const loopNext = sharedKnob ? trackSelected(complianceLoop, main) : complianceLoop.next;
   const countsOf = (loop: LoopState | undefined): ComplianceState => ({

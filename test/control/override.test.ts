@@ -201,6 +201,19 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
     expect(state.compliance!.loop!.lastWritten).toBe(knobs.maxCallsPerAgent);
   });
 
+  it('shared knob: a quieter half hour still above the allowed rate never lets the knob rise', () => {
+    // Prepare: abandons at 6% cut the knob while service is far above target (the campaign loop wants more)
+    const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
+    const cut = [{ sl: 0.98, abandons: 0.02 }, ...Array.from({ length: 3 }, () => ({ sl: 0.98, abandons: 0.06 }))];
+    // Act: the 30-minute rate dips to 3%, still above the allowed 2.5%, then to 1%, below it
+    const { decisions } = runDecide(campaign, { maxCallsPerAgent: 2 }, [...cut, { sl: 0.98, abandons: 0.03 }, { sl: 0.98, abandons: 0.01 }]);
+    // Assess: the dip moved nothing up (the proportional swing alone would have raised it a step); below the allowed rate it may rise again
+    const [afterCut, dip, below] = decisions.slice(-3);
+    expect(dip!.main.value!).toBeLessThanOrEqual(afterCut!.main.value! + 1e-9);
+    expect(dip!.writes).toEqual({});
+    expect(below!.main.value!).toBeGreaterThan(dip!.main.value!);
+  });
+
   it('separate knob: the compliance loop moves its own field and both go out in one PATCH', () => {
     const campaign = campaignWith({
       knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 10 },
