@@ -328,6 +328,12 @@ async function main(): Promise<void> {
   const worstUkDay = Math.max(0, ...rates.filter((r) => fleetRule(Number.parseInt(r.id.slice(-4), 16)) === 'UK').map((r) => r.worstDay));
   const worst = rates.reduce((a, b) => (b.rate > a.rate ? b : a), { id: '-', rate: 0, worstDay: 0 });
   const worstDay = Math.max(...rates.map((r) => r.worstDay));
+  // What the paced campaigns delivered under each rule: a tighter compliance law shows its cost here.
+  const byRule = (['UK', 'US'] as const).map((rule) => {
+    const own = [...compliance.entries()].filter(([id]) => !dryRun.has(id) && fleetRule(Number.parseInt(id.slice(-4), 16)) === rule).map(([, c]) => c);
+    const live = own.reduce((a, c) => a + c.live, 0);
+    return { rule, live, abandonRate: live ? own.reduce((a, c) => a + c.abandons, 0) / live : 0 };
+  });
   const byObjective = (['abandonRate', 'inboundServiceLevel', 'queueServiceLevel'] as const).map((kind) => {
     const own = [...compliance.entries()].filter(([id]) => !dryRun.has(id) && fleetKind(Number.parseInt(id.slice(-4), 16)) === kind).map(([, c]) => c);
     const live = own.reduce((a, c) => a + c.live, 0);
@@ -370,6 +376,7 @@ async function main(): Promise<void> {
     dryRunCampaigns: dryRun.size,
     dryRunCampaignDaysOverCap: dryRunDaysAboveCap,
     worstUkRuleDailyAbandonRate: worstUkDay,
+    liveAnswersByRule: byRule,
     worstCampaignAbandonRate: worst.rate,
     worstDailyAbandonRate: worstDay,
     lostOrDoubledStateUpdates: lostOrDoubled,
@@ -404,6 +411,7 @@ async function main(): Promise<void> {
       `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (pacedCampaigns - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
       `campaigns in dry run (paced by their static settings, not judged above): ${dryRun.size}; their days above 3%: ${dryRunDaysAboveCap.UK} under the UK rule, ${dryRunDaysAboveCap.US} under the US rule`,
       `abandon rate over the run by objective (paced campaigns): ${byObjective.join('; ')}`,
+      `live answers of the paced campaigns by rule: ${byRule.map((r) => `${r.rule} ${r.live} (abandon rate ${pct(r.abandonRate)})`).join('; ')}`,
       `lost or doubled state updates: ${lostOrDoubled}`,
       `out-of-bounds writes: ${t.outOfBoundsWrites}; steps above the largest step: ${t.oversizedSteps}; writes in dry run: ${t.dryRunWrites}; doubled PATCHes: ${t.doubledPatches}`,
       `blind-rule breaches: ${t.blindBreaches}; failures without a clear error: ${t.unclearFailures}; invariant violations in total: ${rig.checker.violations.length}`,
