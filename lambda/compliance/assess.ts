@@ -12,6 +12,7 @@ import {
   guardTripped,
   intervalsToCount,
   looksLikeJump,
+  rollingAllowedRate,
   startCounts,
   windowTotals,
   type AbandonCounts,
@@ -81,14 +82,7 @@ export function assessCompliance(
   const window = windowTotals(config.window, counts, now);
   const expectedLive = measured ? (measured.live * config.horizonMinutes) / config.windowMinutes : 0;
   const view = budgetView(config, window, expectedLive);
-  // A rolling window loses its oldest hours as time passes, and some later window will hold none
-  // of today's saved budget (with silent nights, tonight's holds only today's calls): it never
-  // runs above `aim`, and pays back from what will still be in the window when the horizon ends.
-  const horizonEnd = now + config.horizonMinutes * 60_000;
-  const allowedRate =
-    config.window.type === 'rolling'
-      ? Math.min(config.aim, budgetView(config, windowTotals(config.window, counts, horizonEnd), expectedLive).allowedRate)
-      : view.allowedRate;
+  const allowedRate = config.window.type === 'rolling' ? rollingAllowedRate(config, counts, now, expectedLive) : view.allowedRate;
   return {
     ...view,
     allowedRate,

@@ -186,6 +186,29 @@ export function budgetView(config: ComplianceConfig, window: AbandonCounts, expe
 }
 
 /**
+ * The abandon rate a rolling window's coming horizon may run at: the lowest that any later window
+ * allows. A window that ends after the horizon holds the horizon's calls and a suffix of the
+ * counts (the oldest hours leave first); if dialing stops at the horizon's end (the day's session
+ * closes, a silent night follows), one of those windows holds only the latest hours. So the
+ * latest hours must keep to `aim` on their own, whatever budget earlier hours saved: a good
+ * yesterday never pays for a bad morning today. Never above `aim`, for the same reason.
+ *
+ * @param expectedLive - live answers expected over the horizon
+ */
+export function rollingAllowedRate(config: ComplianceConfig, counts: ComplianceCounts, now: number, expectedLive: number): number {
+  const horizonEnd = now + config.horizonMinutes * MINUTE_MS;
+  const from = windowStart(config.window, counts.anchor, horizonEnd);
+  const width = bucketWidthMs(config.window);
+  let suffix: AbandonCounts = { abandoned: 0, live: 0 };
+  let allowed = config.aim;
+  for (const b of counts.buckets.filter((b) => b.start + width > from && b.start <= now).reverse()) {
+    suffix = { abandoned: suffix.abandoned + b.abandoned, live: suffix.live + b.live };
+    allowed = Math.min(allowed, budgetView(config, suffix, expectedLive).allowedRate);
+  }
+  return allowed;
+}
+
+/**
  * P(X >= k) for X ~ Binomial(n, p): how likely `k` or more abandons in `n` live answers would be
  * if the true rate were p.
  */

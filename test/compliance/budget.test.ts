@@ -6,6 +6,7 @@ import {
   budgetView,
   guardTripped,
   intervalsToCount,
+  rollingAllowedRate,
   startCounts,
   windowTotals,
   type ComplianceCounts,
@@ -97,6 +98,32 @@ describe('the window never passes the cap when each horizon keeps to the allowed
       { numRuns: 300 },
     );
   });
+
+  it('UK: holds over every 24 hours of random hourly traffic with silent hours (property)', () => {
+    // Hours of 20 to 400 live answers, or none (a closed session, a silent night)
+    const hour = fc.record({ live: fc.oneof(fc.constant(0), fc.integer({ min: 20, max: 400 })), spend: fc.double({ min: 0, max: 1, noNaN: true }) });
+    fc.assert(
+      fc.property(fc.array(hour, { minLength: 1, maxLength: 72 }), (hours) => {
+        // Prepare: a one-hour horizon whose expected live answers are the hour's own
+        const cfg = config({ window: UK, horizonMinutes: 60 });
+        let counts = startCounts(UK, T0);
+        const books: Array<{ abandoned: number; live: number }> = [];
+        for (const [i, h] of hours.entries()) {
+          // Act: the dialer realises any share of the allowed rate over the coming hour
+          const allowed = rollingAllowedRate(cfg, counts, T0 + i * HOUR, h.live);
+          const abandoned = Math.floor(allowed * h.spend * h.live);
+          counts = count(UK, counts, T0 + (i + 1) * HOUR, abandoned, h.live);
+          books.push({ abandoned, live: h.live });
+          // Assess: every 24 hours ending now, the one holding only the latest hours included
+          for (let from = Math.max(0, books.length - 24); from < books.length; from += 1) {
+            const w = books.slice(from).reduce((a, b) => ({ abandoned: a.abandoned + b.abandoned, live: a.live + b.live }), { abandoned: 0, live: 0 });
+            if (w.live > 0) expect(w.abandoned / w.live).toBeLessThanOrEqual(cfg.limit);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('window roll-over', () => {
@@ -155,6 +182,27 @@ describe('window roll-over', () => {
     expect(now.windowRate).toBeCloseTo(6 / 800);
     expect(now.allowedRate).toBeLessThan(0.025);
     expect(budgetView(cfg, now.window, 200).allowedRate).toBeCloseTo(0.028, 9);
+  });
+
+  it('UK: a clean yesterday never pays for a bad morning today: tonight\'s window holds only today', () => {
+    // Prepare: yesterday's 4-hour session, 150 live answers an hour and 1 abandon; today's session
+    // opened 24 hours later and abandoned 5 of its first 40 calls
+    const cfg = config({ window: UK, aim: 0.025, closeMargin: 0.002, horizonMinutes: 60 });
+    let counts = startCounts(UK, T0);
+    for (let h = 1; h <= 4; h += 1) counts = count(UK, counts, T0 + h * HOUR, 1, 150);
+    counts = count(UK, counts, T0 + 24 * HOUR + 30 * MIN, 5, 40);
+    const lastHalfHour = { abandoned: 5, live: 40 };
+
+    // Act
+    const morning = assessCompliance(cfg, { counts, intervals: [] }, [], lastHalfHour, undefined, T0 + 24 * HOUR + 30 * MIN);
+
+    // Assess: the window that ends with the horizon still holds 3 of yesterday's hours and reads
+    // well (8 in 490), but if the session closed then, tonight's window would hold today's calls
+    // only: 5 in 40, over the aim even with the next hour's 80 calls abandoning none
+    const horizonWindow = windowTotals(UK, counts, T0 + 25 * HOUR + 30 * MIN);
+    expect(horizonWindow).toEqual({ abandoned: 8, live: 490 });
+    expect(budgetView(cfg, horizonWindow, 80).allowedRate).toBeCloseTo(0.028, 9);
+    expect(morning.allowedRate).toBe(0);
   });
 
   it('UK: never runs above the aim, however clean the window (a later window holds none of it)', () => {
