@@ -213,6 +213,8 @@ async function main(): Promise<void> {
   const ukDaysByKind: Record<string, number> = {};
   /** Over those days: dialing minutes in all, and those with the campaign's knob at its minimum (nothing left to cut). */
   const ukDayMinutes = { all: 0, knobAtMin: 0 };
+  /** Every UK-rule campaign-day the controller paced (50+ live answers): days over 3% are rare, the tail below shows a law's effect. */
+  const ukDayRates: number[] = [];
   /** Each UK-rule day over 3%: on how many of the day's scheduled ticks the controller could see the campaign and act. */
   const ukDaysOverCap: Array<{ day: number; campaign: number; rate: number; ticksSeen: number }> = [];
   /** Today's scheduled ticks on which each campaign was seen: read, measured, not blind. */
@@ -292,6 +294,7 @@ async function main(): Promise<void> {
         live += minute.campaigns[id]?.liveAnswers ?? 0;
         abandons += minute.campaigns[id]?.complianceAbandons ?? 0;
       }
+      if (live >= 50 && fleetRule(i) === 'UK' && !dryRun.has(id)) ukDayRates.push(abandons / live);
       if (live >= 50 && abandons / live > ABANDON_CAP && dryRun.has(id)) {
         dryRunDaysAboveCap[fleetRule(i)] += 1;
       } else if (live >= 50 && abandons / live > ABANDON_CAP) {
@@ -334,6 +337,14 @@ async function main(): Promise<void> {
     const live = own.reduce((a, c) => a + c.live, 0);
     return { rule, live, abandonRate: live ? own.reduce((a, c) => a + c.abandons, 0) / live : 0 };
   });
+  ukDayRates.sort((a, b) => a - b);
+  const ukDayTail = {
+    days: ukDayRates.length,
+    over2_5: ukDayRates.filter((r) => r > 0.025).length,
+    over2_75: ukDayRates.filter((r) => r > 0.0275).length,
+    p95: ukDayRates[Math.floor(0.95 * (ukDayRates.length - 1))] ?? 0,
+    p99: ukDayRates[Math.floor(0.99 * (ukDayRates.length - 1))] ?? 0,
+  };
   const byObjective = (['abandonRate', 'inboundServiceLevel', 'queueServiceLevel'] as const).map((kind) => {
     const own = [...compliance.entries()].filter(([id]) => !dryRun.has(id) && fleetKind(Number.parseInt(id.slice(-4), 16)) === kind).map(([, c]) => c);
     const live = own.reduce((a, c) => a + c.live, 0);
@@ -377,6 +388,7 @@ async function main(): Promise<void> {
     dryRunCampaignDaysOverCap: dryRunDaysAboveCap,
     worstUkRuleDailyAbandonRate: worstUkDay,
     liveAnswersByRule: byRule,
+    ukRuleDayTail: ukDayTail,
     worstCampaignAbandonRate: worst.rate,
     worstDailyAbandonRate: worstDay,
     lostOrDoubledStateUpdates: lostOrDoubled,
@@ -407,6 +419,7 @@ async function main(): Promise<void> {
       `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} writes applied (${t.blindSafeMoves} of them blind steps toward a safe value), ${t.patchesReapplied} re-sent after a lost answer; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
       `compliance breaches of the ${pacedCampaigns} campaigns the controller paces, each under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${pacedCampaigns - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)}; knob at its minimum in ${pct(ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : 0)} of those days' dialing minutes)`,
+      `UK-rule campaign-days the controller paced: ${ukDayTail.days}; over 2.5%: ${ukDayTail.over2_5}, over 2.75%: ${ukDayTail.over2_75}; 95th percentile ${pct(ukDayTail.p95)}, 99th ${pct(ukDayTail.p99)}`,
       ...ukDaysOverCap.map((d) => `  UK-rule day over 3%: day ${d.day}, campaign ${d.campaign} (${fleetKind(d.campaign)}), ${pct(d.rate)}; the controller saw it on ${d.ticksSeen} of the day's ${TICKS_PER_DAY} scheduled ticks`),
       `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (pacedCampaigns - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
       `campaigns in dry run (paced by their static settings, not judged above): ${dryRun.size}; their days above 3%: ${dryRunDaysAboveCap.UK} under the UK rule, ${dryRunDaysAboveCap.US} under the US rule`,
