@@ -184,7 +184,10 @@ async function main(): Promise<void> {
     dayLength: `${String(HOURS).padStart(2, '0')}:00`,
     periodMinutes: PERIOD,
     requestTimeoutSeconds: 0.5,
-    defaults: { windowMinutes: 30, minSample: 10, maxGapMinutes: 2.5 * PERIOD, blindTicksBeforeSafe: 2 },
+    // Blind, the product steps toward the safe value after 5 one-minute ticks: the same five
+    // minutes at this period, never less than one tick (two 15-minute ticks left a campaign
+    // dialing blind for half an hour, six times the product's exposure).
+    defaults: { windowMinutes: 30, minSample: 10, maxGapMinutes: 2.5 * PERIOD, blindTicksBeforeSafe: Math.max(1, Math.round(5 / PERIOD)) },
     // The largest step is a limit per tick: at the soak's 15 minutes, the default 0.25 would let a
     // campaign shed only one call per agent (or one point of abandon target) an hour, where the
     // product, ticking every minute, sheds one in four minutes. A deployment ticking this slowly
@@ -382,6 +385,7 @@ async function main(): Promise<void> {
     ukRuleCampaignDaysOverCap: daysAboveCap.UK,
     ukRuleCampaignDaysOverCapByObjective: ukDaysByKind,
     ukRuleDaysOverCap: ukDaysOverCap,
+    ukRuleDaysOverCapSeenHalfTheDay: ukDaysOverCap.filter((d) => 2 * d.ticksSeen >= TICKS_PER_DAY).length,
     ukRuleDaysOverCapShareOfMinutesAtKnobMin: ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : null,
     usRuleCampaignDaysAboveCap: daysAboveCap.US,
     dryRunCampaigns: dryRun.size,
@@ -420,6 +424,7 @@ async function main(): Promise<void> {
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
       `compliance breaches of the ${pacedCampaigns} campaigns the controller paces, each under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${pacedCampaigns - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)}; knob at its minimum in ${pct(ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : 0)} of those days' dialing minutes)`,
       `UK-rule campaign-days the controller paced: ${ukDayTail.days}; over 2.5%: ${ukDayTail.over2_5}, over 2.75%: ${ukDayTail.over2_75}; 95th percentile ${pct(ukDayTail.p95)}, 99th ${pct(ukDayTail.p99)}`,
+      ...(ukDaysOverCap.length ? [`  of those days, the controller saw the campaign on at least half the day's ticks on ${ukDaysOverCap.filter((d) => 2 * d.ticksSeen >= TICKS_PER_DAY).length}; on the others faults kept it blind for most of the day`] : []),
       ...ukDaysOverCap.map((d) => `  UK-rule day over 3%: day ${d.day}, campaign ${d.campaign} (${fleetKind(d.campaign)}), ${pct(d.rate)}; the controller saw it on ${d.ticksSeen} of the day's ${TICKS_PER_DAY} scheduled ticks`),
       `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (pacedCampaigns - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
       `campaigns in dry run (paced by their static settings, not judged above): ${dryRun.size}; their days above 3%: ${dryRunDaysAboveCap.UK} under the UK rule, ${dryRunDaysAboveCap.US} under the US rule`,
