@@ -84,6 +84,18 @@ export interface PacingControllerProps {
   readonly alarmThresholds?: AlarmThresholds;
 
   /**
+   * Reserve one concurrent execution for the function, so that two ticks never run at once. Lambda keeps at
+   * least 10 (on some accounts 100) executions unreserved, so an account whose concurrency quota is that
+   * minimum (new accounts often have 10) cannot reserve any and the deployment fails with "decreases
+   * account's UnreservedConcurrentExecution below its minimum value". Without the reservation two ticks may
+   * overlap, and stay safe: each campaign's state is written conditionally on the version read and each
+   * PATCH takes a lease, so the second tick skips the campaign (the fault suites run both at once).
+   *
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
+
+  /**
    * The function's memory in MB, which also sets its CPU share (a full vCPU at 1769 MB). A tick's CPU grows
    * with the number of campaigns (docs/scale.md): 512 MB serves 500 campaigns well within the timeout; give
    * it more for a thousand or more.
@@ -223,8 +235,8 @@ export class PacingController extends Construct {
         memorySize: props.memorySize ?? 512,
         // Below the 1-minute schedule period, so one tick finishes before the next is due.
         timeout: Duration.seconds(50),
-        // One tick at a time: two concurrent ticks would both read and write the same campaign state.
-        reservedConcurrentExecutions: 1,
+        // One tick at a time where the account allows it; overlapping ticks are safe, only wasteful.
+        ...(props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: 1 }),
         // A stale tick is worse than a skipped one: no async retries, drop events older than a minute.
         retryAttempts: 0,
         maxEventAge: Duration.seconds(60),

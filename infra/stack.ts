@@ -27,6 +27,12 @@ export interface PacingControllerStackProps extends StackProps {
    * @default - context `alarmEmail`, else no topic is created and the alarms have no actions
    */
   readonly alarmEmail?: string;
+  /**
+   * Reserve one concurrent execution for the controller (see {@link PacingControllerProps.reserveConcurrency}).
+   *
+   * @default - context `reserveConcurrency` (`true` or `false`), else true
+   */
+  readonly reserveConcurrency?: boolean;
 }
 
 /** The pacing controller as a deployable, environment-agnostic stack (no lookups, no account needed to synth). */
@@ -44,6 +50,7 @@ export class PacingControllerStack extends Stack {
     const configFile = props.configFile ?? contextFile;
     const configPath = configFile ? resolve(configFile) : DEFAULT_CONFIG_FILE;
     const alarmEmail = props.alarmEmail ?? (this.node.tryGetContext('alarmEmail') as string | undefined);
+    const reserveConcurrency = props.reserveConcurrency ?? booleanContext(this.node.tryGetContext('reserveConcurrency'), 'reserveConcurrency');
 
     if (alarmEmail) {
       // SNS encryption with the AWS managed key (alias/aws/sns) would silently drop alarm notifications:
@@ -65,8 +72,16 @@ export class PacingControllerStack extends Stack {
       config: readConfigJson(configPath),
       configSource: configPath,
       ...(this.alarmTopic ? { alarmTopic: this.alarmTopic } : {}),
+      ...(reserveConcurrency === undefined ? {} : { reserveConcurrency }),
     });
   }
+}
+
+/** A context value given as `-c name=true|false` (a string) or as a JSON boolean in cdk.json. */
+function booleanContext(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`Context ${name} must be true or false (got ${JSON.stringify(value)}): pass -c ${name}=false or leave it out`);
 }
 
 /** Reads and JSON-parses the configuration file; the construct validates its content. */

@@ -53,6 +53,15 @@ describe('PacingController function', () => {
     expect(fn?.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
+  it('leaves concurrency unreserved when asked, for accounts whose quota is the unreserved minimum', () => {
+    // Prepare / Act
+    const { template } = synth({ reserveConcurrency: false });
+
+    // Assess
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
   it('gets the table names, the bundled config file name and the Powertools settings', () => {
     // Prepare / Act
     const { stack, controller, template } = synth();

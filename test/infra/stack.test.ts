@@ -44,6 +44,19 @@ describe('PacingControllerStack', () => {
     expect(stack.resolve(stack.account)).toEqual({ Ref: 'AWS::AccountId' }); // environment-agnostic
   });
 
+  it('reserves concurrency unless -c reserveConcurrency=false, and names the context in a bad value\'s error', () => {
+    // Prepare / Act
+    const reserved = Template.fromStack(new PacingControllerStack(newApp(), 'Pacing'));
+    const unreserved = Template.fromStack(new PacingControllerStack(newApp({ reserveConcurrency: 'false' }), 'Pacing'));
+    const bad = () => new PacingControllerStack(newApp({ reserveConcurrency: 'no' }), 'Pacing');
+
+    // Assess
+    const reservation = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function'))[0]?.Properties.ReservedConcurrentExecutions;
+    expect(reservation(reserved)).toBe(1);
+    expect(reservation(unreserved)).toBeUndefined();
+    expect(bad).toThrow('Context reserveConcurrency must be true or false (got "no"): pass -c reserveConcurrency=false or leave it out');
+  });
+
   it('with an alarm email, creates an encrypted SSL-only topic CloudWatch can publish to, wired to every alarm', () => {
     // Prepare
     const app = newApp({ alarmEmail: 'pacing-oncall@example.com' });
