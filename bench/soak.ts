@@ -334,11 +334,16 @@ async function main(): Promise<void> {
   const worstUkDay = Math.max(0, ...rates.filter((r) => fleetRule(Number.parseInt(r.id.slice(-4), 16)) === 'UK').map((r) => r.worstDay));
   const worst = rates.reduce((a, b) => (b.rate > a.rate ? b : a), { id: '-', rate: 0, worstDay: 0 });
   const worstDay = Math.max(...rates.map((r) => r.worstDay));
+  /** The paced campaigns' run totals, for the campaigns whose fleet index matches. */
+  const paced = (match: (i: number) => boolean) => {
+    const own = [...compliance.entries()].filter(([id]) => !dryRun.has(id) && match(Number.parseInt(id.slice(-4), 16))).map(([, c]) => c);
+    const live = own.reduce((a, c) => a + c.live, 0);
+    return { own, live, abandonRate: live ? own.reduce((a, c) => a + c.abandons, 0) / live : 0 };
+  };
   // What the paced campaigns delivered under each rule: a tighter compliance law shows its cost here.
   const byRule = (['UK', 'US'] as const).map((rule) => {
-    const own = [...compliance.entries()].filter(([id]) => !dryRun.has(id) && fleetRule(Number.parseInt(id.slice(-4), 16)) === rule).map(([, c]) => c);
-    const live = own.reduce((a, c) => a + c.live, 0);
-    return { rule, live, abandonRate: live ? own.reduce((a, c) => a + c.abandons, 0) / live : 0 };
+    const { live, abandonRate } = paced((i) => fleetRule(i) === rule);
+    return { rule, live, abandonRate };
   });
   ukDayRates.sort((a, b) => a - b);
   const ukDayTail = {
@@ -349,10 +354,10 @@ async function main(): Promise<void> {
     p99: ukDayRates[Math.floor(0.99 * (ukDayRates.length - 1))] ?? 0,
   };
   const byObjective = (['abandonRate', 'inboundServiceLevel', 'queueServiceLevel'] as const).map((kind) => {
-    const own = [...compliance.entries()].filter(([id]) => !dryRun.has(id) && fleetKind(Number.parseInt(id.slice(-4), 16)) === kind).map(([, c]) => c);
-    const live = own.reduce((a, c) => a + c.live, 0);
-    return `${kind} ${pct(live ? own.reduce((a, c) => a + c.abandons, 0) / live : 0)} (worst ${pct(Math.max(0, ...own.map((c) => (c.live ? c.abandons / c.live : 0))))})`;
+    const { own, abandonRate } = paced((i) => fleetKind(i) === kind);
+    return `${kind} ${pct(abandonRate)} (worst ${pct(Math.max(0, ...own.map((c) => (c.live ? c.abandons / c.live : 0))))})`;
   });
+  const ukDaysOverCapSeenHalfTheDay = ukDaysOverCap.filter((d) => 2 * d.ticksSeen >= TICKS_PER_DAY).length;
   const faults: Record<string, number> = { ...Object.fromEntries(Object.entries(twinFaults).map(([k, v]) => [`twin: ${k}`, v])) };
   for (const [k, v] of Object.entries(rig.genesys.injected)) faults[`Genesys proxy: ${k}`] = v;
   for (const [k, v] of Object.entries(rig.dynamo.injected)) faults[`DynamoDB: ${k}`] = v;
@@ -385,7 +390,7 @@ async function main(): Promise<void> {
     ukRuleCampaignDaysOverCap: daysAboveCap.UK,
     ukRuleCampaignDaysOverCapByObjective: ukDaysByKind,
     ukRuleDaysOverCap: ukDaysOverCap,
-    ukRuleDaysOverCapSeenHalfTheDay: ukDaysOverCap.filter((d) => 2 * d.ticksSeen >= TICKS_PER_DAY).length,
+    ukRuleDaysOverCapSeenHalfTheDay: ukDaysOverCapSeenHalfTheDay,
     ukRuleDaysOverCapShareOfMinutesAtKnobMin: ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : null,
     usRuleCampaignDaysAboveCap: daysAboveCap.US,
     dryRunCampaigns: dryRun.size,
@@ -424,7 +429,7 @@ async function main(): Promise<void> {
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
       `compliance breaches of the ${pacedCampaigns} campaigns the controller paces, each under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${pacedCampaigns - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)}; knob at its minimum in ${pct(ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : 0)} of those days' dialing minutes)`,
       `UK-rule campaign-days the controller paced: ${ukDayTail.days}; over 2.5%: ${ukDayTail.over2_5}, over 2.75%: ${ukDayTail.over2_75}; 95th percentile ${pct(ukDayTail.p95)}, 99th ${pct(ukDayTail.p99)}`,
-      ...(ukDaysOverCap.length ? [`  of those days, the controller saw the campaign on at least half the day's ticks on ${ukDaysOverCap.filter((d) => 2 * d.ticksSeen >= TICKS_PER_DAY).length}; on the others faults kept it blind for most of the day`] : []),
+      ...(ukDaysOverCap.length ? [`  of those days, the controller saw the campaign on at least half the day's ticks on ${ukDaysOverCapSeenHalfTheDay}; on the others faults kept it blind for most of the day`] : []),
       ...ukDaysOverCap.map((d) => `  UK-rule day over 3%: day ${d.day}, campaign ${d.campaign} (${fleetKind(d.campaign)}), ${pct(d.rate)}; the controller saw it on ${d.ticksSeen} of the day's ${TICKS_PER_DAY} scheduled ticks`),
       `days above 3% of US-rule campaigns (within their 30-day rule; days with 50+ live answers): ${daysAboveCap.US} of ${DAYS * (pacedCampaigns - ukCampaigns)} (worst day of any campaign ${pct(worstDay)}; worst campaign over 30 days ${pct(worst.rate)})`,
       `campaigns in dry run (paced by their static settings, not judged above): ${dryRun.size}; their days above 3%: ${dryRunDaysAboveCap.UK} under the UK rule, ${dryRunDaysAboveCap.US} under the US rule`,

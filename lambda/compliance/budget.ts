@@ -115,11 +115,17 @@ export function addCounts(window: ComplianceWindow, counts: ComplianceCounts, in
  * therefore read at one-hour resolution (it spans between N and N + 1 hours).
  */
 export function windowTotals(window: ComplianceWindow, counts: ComplianceCounts, now: number): AbandonCounts {
-  const from = windowStart(window, counts.anchor, now);
+  return bucketsOverlapping(window, counts, windowStart(window, counts.anchor, now), now).reduce(addUp, { abandoned: 0, live: 0 });
+}
+
+/** The buckets that overlap [from, until], oldest first. */
+function bucketsOverlapping(window: ComplianceWindow, counts: ComplianceCounts, from: number, until: number): Bucket[] {
   const width = bucketWidthMs(window);
-  return counts.buckets
-    .filter((b) => b.start + width > from && b.start <= now)
-    .reduce((sum, b) => ({ abandoned: sum.abandoned + b.abandoned, live: sum.live + b.live }), { abandoned: 0, live: 0 });
+  return counts.buckets.filter((b) => b.start + width > from && b.start <= until);
+}
+
+function addUp(sum: AbandonCounts, more: AbandonCounts): AbandonCounts {
+  return { abandoned: sum.abandoned + more.abandoned, live: sum.live + more.live };
 }
 
 /** An interval holding more live answers than this many times the window's busiest hour, pro rata, looks like a count that jumped. */
@@ -197,12 +203,10 @@ export function budgetView(config: ComplianceConfig, window: AbandonCounts, expe
  */
 export function rollingAllowedRate(config: ComplianceConfig, counts: ComplianceCounts, now: number, expectedLive: number): number {
   const horizonEnd = now + config.horizonMinutes * MINUTE_MS;
-  const from = windowStart(config.window, counts.anchor, horizonEnd);
-  const width = bucketWidthMs(config.window);
   let suffix: AbandonCounts = { abandoned: 0, live: 0 };
   let allowed = config.aim;
-  for (const b of counts.buckets.filter((b) => b.start + width > from && b.start <= now).reverse()) {
-    suffix = { abandoned: suffix.abandoned + b.abandoned, live: suffix.live + b.live };
+  for (const b of bucketsOverlapping(config.window, counts, windowStart(config.window, counts.anchor, horizonEnd), now).reverse()) {
+    suffix = addUp(suffix, b);
     allowed = Math.min(allowed, budgetView(config, suffix, expectedLive).allowedRate);
   }
   return allowed;
