@@ -81,6 +81,8 @@ const pick = (rng: RandomStream, n: number) => {
   while (ids.size < Math.min(n, CAMPAIGNS)) ids.add(fleetCampaignId(Math.floor(rng.next() * CAMPAIGNS)));
   return [...ids];
 };
+/** The knob the pacing configuration gives campaign `id`. */
+const knobOf = (rig: FaultRig, id: string) => rig.config.campaigns.find((c) => c.campaignId === id)!.knob;
 const goodSecret = (rig: FaultRig) => JSON.stringify({ clientId: rig.twin.clientId, clientSecret: rig.twin.clientSecret });
 
 const CATALOGUE: Episode[] = [
@@ -116,20 +118,19 @@ const CATALOGUE: Episode[] = [
     start: (rig, rng) => {
       const hit = pick(rng, 3);
       hit.forEach((id, n) => {
-        const i = Number.parseInt(id.slice(-4), 16);
-        const kind = fleetKind(i);
-        if (kind === 'abandonRate') rig.twin.sim.updateCampaign(id, { abandonRate: 0.5 + Math.round(rng.next() * 10) / 4 });
-        else if (kind === 'inboundServiceLevel') rig.twin.sim.updateCampaign(id, { maxCallsPerAgent: n === 0 ? 3.5 : 1 + Math.round(rng.next() * 8) / 4 });
-        else rig.twin.sim.updateCampaign(id, { outboundLineCount: n === 0 ? 12 : 1 + Math.floor(rng.next() * 10) });
+        const { name, min, max } = knobOf(rig, id);
+        // A supervisor's value anywhere within the controller's bounds (quarter steps, whole lines); the first above them.
+        const unit = name === 'outboundLineCount' ? 1 : 0.25;
+        const within = min + Math.round((rng.next() * (max - min)) / unit) * unit;
+        rig.twin.sim.updateCampaign(id, { [name]: n === 0 && name !== 'abandonRate' ? (name === 'outboundLineCount' ? 2 * max : max + 0.5) : within });
       });
       return hit;
     },
     end: (rig, hit) => {
       // The supervisor puts back a value inside the bounds.
       for (const id of hit) {
-        const c = rig.twin.sim.campaign(id)!;
-        if (c.maxCallsPerAgent > 3) rig.twin.sim.updateCampaign(id, { maxCallsPerAgent: 2 });
-        if (c.outboundLineCount > 10) rig.twin.sim.updateCampaign(id, { outboundLineCount: 4 });
+        const { name, min, max } = knobOf(rig, id);
+        if (rig.twin.sim.campaign(id)![name] > max) rig.twin.sim.updateCampaign(id, { [name]: name === 'outboundLineCount' ? Math.round((min + max) / 2) : (min + max) / 2 });
       }
     },
   },
@@ -192,11 +193,16 @@ async function main(): Promise<void> {
     // campaign shed only one call per agent (or one point of abandon target) an hour, where the
     // product, ticking every minute, sheds one in four minutes. A deployment ticking this slowly
     // would allow more per tick; the soak does the same, twice the default.
-    pacingCampaigns: fleetCampaigns(CAMPAIGNS).map((c) => (c.knob && c.knob.name !== 'outboundLineCount' ? { ...c, knob: { ...c.knob, maxStep: 0.5 } } : c)),
+    pacingCampaigns: fleetCampaigns(CAMPAIGNS, { ukGuidance: true }).map((c) => (c.knob && c.knob.name !== 'outboundLineCount' ? { ...c, knob: { ...c.knob, maxStep: 0.5 } } : c)),
     // A query string makes a new module instance: a new Lambda container.
     loadHandler: async () => (await import(`../lambda/handler.js?container=${++container}`)).handler as Handler,
   });
   const out = (text: string) => rig.capture.passthrough(text);
+  // A deployer puts each campaign inside its configured bounds before the controller takes over:
+  // a value outside them is taken for a supervisor's and left alone.
+  for (const { campaignId, knob } of rig.config.campaigns) {
+    if (rig.twin.sim.campaign(campaignId)![knob.name] > knob.max) rig.twin.sim.updateCampaign(campaignId, { [knob.name]: knob.max });
+  }
   const rng = new RandomStream(SEED, 'soak');
   const days = schedule(rng);
   const applied: Record<string, number> = {};
