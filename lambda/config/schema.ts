@@ -301,6 +301,7 @@ export const pacingConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'safeValue'], message: 'must be a whole number of lines' });
       }
       const compliance = mergeCompliance(cfg.defaults?.compliance, c.compliance);
+      if (knob === 'abandonRate') checkDialerTargetWithinLimit(max, compliance.limit, ['campaigns', i, 'knob', 'max'], ctx);
       checkCompliance(compliance, knob, c, ['campaigns', i, 'compliance'], ctx);
       const feedforward = c.feedforward ?? cfg.defaults?.feedforward;
       if (feedforward && (feedforward.source ?? 'queue') === 'queue' && c.objective.kind === 'abandonRate') {
@@ -377,7 +378,24 @@ function checkCompliance(
     if (c.knob.name === campaignKnob && (c.knob.min !== undefined || c.knob.max !== undefined || c.knob.maxStep !== undefined)) {
       ctx.addIssue({ code: 'custom', path: [...path, 'knob'], message: `is the campaign's own knob (${campaignKnob}): set its bounds in "knob", or leave compliance.knob out` });
     } else {
-      checkKnobBounds(c.knob.name, c.knob, [...path, 'knob'], ctx);
+      const { max } = checkKnobBounds(c.knob.name, c.knob, [...path, 'knob'], ctx);
+      if (c.knob.name === 'abandonRate') checkDialerTargetWithinLimit(max, c.limit, [...path, 'knob', 'max'], ctx);
     }
+  }
+}
+
+/**
+ * Genesys's abandonRate is the dialer's own target: one above the legal limit tells Genesys to
+ * abandon more than the rule allows, and it is what Genesys keeps dialing at whenever the
+ * controller cannot reach it.
+ */
+function checkDialerTargetWithinLimit(max: number, limit: number | undefined, path: PropertyKey[], ctx: Issues): void {
+  const limitPercent = +(100 * (limit ?? 0.03)).toFixed(6);
+  if (max > limitPercent + 1e-9) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `${max} is above the compliance limit (${limitPercent}%): Genesys would aim to abandon more calls than the rule allows; set max to ${limitPercent} or less (below it under a 24-hour rule)`,
+    });
   }
 }

@@ -71,6 +71,18 @@ describe('compliance errors name the field and the fix', () => {
     expect(problems({ objective: { kind: 'abandonRate' }, setpoint: 0.04 })).toEqual([expect.stringMatching(/^campaigns\[0\]\.setpoint: must be at or below the compliance limit/)]);
   });
 
+  it('a Genesys abandon target allowed above the limit, on the campaign\'s knob or the compliance knob', () => {
+    // Prepare: targets at the limit are legal, above it are not (4% under the default 3%, 3% under a 2.5% limit).
+    const ownAbove = { objective: { kind: 'abandonRate' as const }, setpoint: 0.02, knob: { name: 'abandonRate' as const, max: 4 } };
+    const loopAbove = { knob: { name: 'outboundLineCount' as const, min: 1, max: 40 }, compliance: { knob: { name: 'abandonRate' as const, max: 3 } } };
+
+    // Act and Assess
+    expect(problems({ ...ownAbove, knob: { name: 'abandonRate', max: 3 } })).toEqual([]);
+    expect(problems(ownAbove)).toEqual([expect.stringMatching(/^campaigns\[0\]\.knob\.max: 4 is above the compliance limit \(3%\).*set max to 3 or less/)]);
+    expect(problems(loopAbove)).toEqual([]);
+    expect(problems(loopAbove, { compliance: { limit: 0.025 } })).toEqual([expect.stringMatching(/^campaigns\[0\]\.compliance\.knob\.max: 3 is above the compliance limit \(2\.5%\).*set max to 2\.5 or less/)]);
+  });
+
   it('bounds given to compliance.knob when it is the campaign\'s own knob', () => {
     expect(problems({ compliance: { knob: { name: 'maxCallsPerAgent', max: 2 } } })).toEqual([expect.stringMatching(/compliance\.knob: is the campaign's own knob/)]);
   });
