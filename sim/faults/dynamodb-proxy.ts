@@ -6,6 +6,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { RandomStream } from '../model/random.js';
 
 /** Fault probabilities per request (0 when absent). */
@@ -54,7 +55,7 @@ export async function startFaultyDynamoDb(target: string, seed = 1): Promise<Fau
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readAll(req);
+    const body = await buffer(req);
     const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
     operations.set(operation, (operations.get(operation) ?? 0) + 1);
     const f = state.faults;
@@ -133,11 +134,3 @@ function forward(target: string, req: IncomingMessage, body: Buffer): Promise<{ 
   });
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}

@@ -10,6 +10,7 @@
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import type { CampaignStatus } from '../../lambda/ports.js';
 import { RandomStream } from '../model/random.js';
 
@@ -85,7 +86,7 @@ export async function startGenesysProxy(options: { target: string; seed?: number
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const method = req.method ?? 'GET';
-    const body = await readAll(req);
+    const body = await buffer(req);
     const entry: ProxyLogEntry = { at: Date.now(), method, path: url.pathname, query: url.search, status: 0 };
     if (method === 'PATCH') entry.body = parseJson(body.toString('utf8'));
     log.push(entry);
@@ -265,15 +266,6 @@ async function forward(
     });
     upstream.on('error', () => resolve(undefined));
     upstream.end(body);
-  });
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 
 export interface RecordedRequest {
   method: string;
@@ -51,9 +52,7 @@ export class LocalGenesys {
   static async start(): Promise<LocalGenesys> {
     let instance: LocalGenesys | undefined;
     const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => void instance!.#handle(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks).toString('utf8'), res));
+      void text(req).then((body) => instance!.#handle(req.method ?? 'GET', req.url ?? '/', req.headers, body, res));
     });
     instance = new LocalGenesys(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
