@@ -280,103 +280,68 @@ export class PacingController extends Construct {
     });
 
     const fiveMinutes = Duration.minutes(5);
-    const errors = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'Pacing controller: the Lambda failed at least once in 5 minutes. Check its log group.',
-      metric: this.fn.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const throttles = new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
-      alarmDescription:
-        'Pacing controller: the Lambda was throttled (a tick overlapped the previous one, or the account ran out of concurrency).',
-      metric: this.fn.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const ticksStopped = new cloudwatch.Alarm(this, 'TicksStoppedAlarm', {
-      alarmDescription:
-        'Pacing controller: no completed tick in 5 minutes (metric GenesysPacing/Ticks). The schedule may be disabled, or every tick is failing: campaigns are no longer paced.',
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: TICKS_METRIC_NAME,
-        dimensionsMap: { service: SERVICE_NAME },
-        statistic: cloudwatch.Stats.SUM,
-        period: fiveMinutes,
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      // No data means no ticks: that is exactly the failure this alarm exists for.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
     const thresholds = { ...DEFAULT_THRESHOLDS, ...props.alarmThresholds };
-    const controllerMetric = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic: cloudwatch.Stats.SUM, period: fiveMinutes });
+    const controllerMetric = (metricName: string, statistic: string = cloudwatch.Stats.SUM, period = fiveMinutes) =>
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic, period });
+    /** An alarm on one period of `metric`: at or above `threshold` (below it with `below`); missing data breaches only with `missingBreaches`. */
+    const alarm = (id: string, alarmDescription: string, metric: cloudwatch.IMetric, options: { threshold?: number; below?: boolean; missingBreaches?: boolean } = {}) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription,
+        metric,
+        threshold: options.threshold ?? 1,
+        comparisonOperator: options.below ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: options.missingBreaches ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const errors = alarm(
+      'ErrorsAlarm',
+      'Pacing controller: the Lambda failed at least once in 5 minutes. Check its log group.',
+      this.fn.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+    );
+    const throttles = alarm(
+      'ThrottlesAlarm',
+      'Pacing controller: the Lambda was throttled (a tick overlapped the previous one, or the account ran out of concurrency).',
+      this.fn.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+    );
+    const ticksStopped = alarm(
+      'TicksStoppedAlarm',
+      'Pacing controller: no completed tick in 5 minutes (metric GenesysPacing/Ticks). The schedule may be disabled, or every tick is failing: campaigns are no longer paced.',
+      controllerMetric(TICKS_METRIC_NAME),
+      // No data means no ticks: that is exactly the failure this alarm exists for.
+      { below: true, missingBreaches: true },
+    );
     // One alarm for every campaign, at each campaign's own warning level (compliance.warningRate in
     // the configuration, which knows each campaign's regime); the log line and the per-campaign
-    // ComplianceWindowAbandonRate metric name the campaign.
-    const complianceWarning = new cloudwatch.Alarm(this, 'ComplianceWarningAlarm', {
-      alarmDescription:
-        'Pacing controller: a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or on the dashboard\'s ComplianceWindowAbandonRate graph.',
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: COMPLIANCE_WARNINGS_METRIC,
-        dimensionsMap: { service: SERVICE_NAME },
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: fiveMinutes,
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // No ticks is the ticks-stopped alarm's business.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const apiErrors = new cloudwatch.Alarm(this, 'ApiErrorsAlarm', {
-      alarmDescription: `Pacing controller: ${thresholds.apiErrors} or more Genesys calls failed after retries in 5 minutes (metric ApiErrors). Affected campaigns hold their pacing; the log says which calls failed.`,
-      metric: controllerMetric('ApiErrors'),
-      threshold: thresholds.apiErrors,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const genesysThrottles = new cloudwatch.Alarm(this, 'GenesysThrottlesAlarm', {
-      alarmDescription: `Pacing controller: Genesys answered 429 (rate limit) ${thresholds.genesysThrottles} or more times in 5 minutes (metric GenesysThrottles). Another user of the OAuth client, or genesys.requestsPerMinute set above the real limit.`,
-      metric: controllerMetric('GenesysThrottles'),
-      threshold: thresholds.genesysThrottles,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const auditWriteFailures = new cloudwatch.Alarm(this, 'AuditWriteFailuresAlarm', {
-      alarmDescription:
-        'Pacing controller: a pacing change or manual change could not be written to the audit table (metric AuditWriteFailures). The change itself happened; the log line "change not recorded in the audit trail" holds its details.',
-      metric: controllerMetric('AuditWriteFailures'),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const blind = new cloudwatch.Alarm(this, 'BlindAlarm', {
-      alarmDescription:
-        'Pacing controller: at least one campaign has been blind (its metrics unreadable or stale) for blindTicksBeforeSafe ticks in a row, so its pacing was stepped down to its safe value. The logs name the campaign and the failed read (reason read-failed or stale-data).',
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: BLIND_CAMPAIGNS_METRIC_NAME,
-        dimensionsMap: { service: SERVICE_NAME },
-        statistic: cloudwatch.Stats.MAXIMUM,
-        // One period per tick: the blind limit already waited, the alarm should not wait again.
-        period: Duration.minutes(1),
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // No ticks is the ticks-stopped alarm's case, not this one's.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    // ComplianceWindowAbandonRate metric name the campaign. No ticks is the ticks-stopped alarm's
+    // business, here and below.
+    const complianceWarning = alarm(
+      'ComplianceWarningAlarm',
+      'Pacing controller: a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or on the dashboard\'s ComplianceWindowAbandonRate graph.',
+      controllerMetric(COMPLIANCE_WARNINGS_METRIC, cloudwatch.Stats.MAXIMUM),
+    );
+    const apiErrors = alarm(
+      'ApiErrorsAlarm',
+      `Pacing controller: ${thresholds.apiErrors} or more Genesys calls failed after retries in 5 minutes (metric ApiErrors). Affected campaigns hold their pacing; the log says which calls failed.`,
+      controllerMetric('ApiErrors'),
+      { threshold: thresholds.apiErrors },
+    );
+    const genesysThrottles = alarm(
+      'GenesysThrottlesAlarm',
+      `Pacing controller: Genesys answered 429 (rate limit) ${thresholds.genesysThrottles} or more times in 5 minutes (metric GenesysThrottles). Another user of the OAuth client, or genesys.requestsPerMinute set above the real limit.`,
+      controllerMetric('GenesysThrottles'),
+      { threshold: thresholds.genesysThrottles },
+    );
+    const auditWriteFailures = alarm(
+      'AuditWriteFailuresAlarm',
+      'Pacing controller: a pacing change or manual change could not be written to the audit table (metric AuditWriteFailures). The change itself happened; the log line "change not recorded in the audit trail" holds its details.',
+      controllerMetric('AuditWriteFailures'),
+    );
+    const blind = alarm(
+      'BlindAlarm',
+      'Pacing controller: at least one campaign has been blind (its metrics unreadable or stale) for blindTicksBeforeSafe ticks in a row, so its pacing was stepped down to its safe value. The logs name the campaign and the failed read (reason read-failed or stale-data).',
+      // One period per tick: the blind limit already waited, the alarm should not wait again.
+      controllerMetric(BLIND_CAMPAIGNS_METRIC_NAME, cloudwatch.Stats.MAXIMUM, Duration.minutes(1)),
+    );
     this.alarms = { errors, throttles, ticksStopped, complianceWarning, apiErrors, genesysThrottles, auditWriteFailures, blind };
 
     if (props.alarmTopic) {
