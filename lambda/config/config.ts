@@ -152,15 +152,10 @@ export interface FeedforwardConfig {
 export const BLENDING_DEFAULTS: BlendingConfig = { reserveShare: 0.5, reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 };
 
 /** Defaults for the loop's tunables when neither the campaign nor `defaults` sets them. */
-export const TUNING_DEFAULTS: {
-  windowMinutes: number;
-  minSample: number;
-  deadBand: number;
-  dryRun: boolean;
-  maxGapMinutes: number;
-  derivativeFilterMinutes: number;
-  blindTicksBeforeSafe: number;
-} = {
+export const TUNING_DEFAULTS: Pick<
+  CampaignConfig,
+  'windowMinutes' | 'minSample' | 'deadBand' | 'dryRun' | 'maxGapMinutes' | 'derivativeFilterMinutes' | 'blindTicksBeforeSafe'
+> = {
   windowMinutes: 15,
   minSample: 20,
   deadBand: 0.01,
