@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type * as z from 'zod/mini';
 import {
   COMPLIANCE_GAINS,
+  DEFAULT_ABANDON_LIMIT,
   DEFAULT_KNOB,
-  KNOB_DEFAULTS,
+  knobDefaults,
   mergeCompliance,
   pacingConfigSchema,
   type ComplianceInput,
@@ -125,7 +126,7 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 300;
 export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
 /** The US rule: 3% of live-answered calls over each 30-day period of the campaign (pacing.md section 2). */
 export const COMPLIANCE_DEFAULTS = {
-  limit: 0.03,
+  limit: DEFAULT_ABANDON_LIMIT,
   window: { type: 'periods', days: 30 },
   /** Below the limit by this much unless `aim` is set. */
   aimBelowLimit: 0.005,
@@ -224,7 +225,8 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
     campaigns: cfg.campaigns.map((c): CampaignConfig => {
       const kind: ObjectiveKind = c.objective.kind;
       const knobName = c.knob?.name ?? DEFAULT_KNOB[kind];
-      const d = KNOB_DEFAULTS[knobName];
+      const complianceInput = mergeCompliance(cfg.defaults?.compliance, c.compliance);
+      const d = knobDefaults(knobName, complianceInput.limit);
       const tuning = { ...TUNING_DEFAULTS, ...stripUndefined(pickTuning(cfg.defaults ?? {})), ...stripUndefined(pickTuning(c)) };
       const knob: CampaignConfig['knob'] = {
         name: knobName,
@@ -246,7 +248,7 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
         knob,
         gains: c.gains ?? d.gains,
         ...tuning,
-        compliance: resolveCompliance(mergeCompliance(cfg.defaults?.compliance, c.compliance), knob),
+        compliance: resolveCompliance(complianceInput, knob),
         ...(blending ? { blending: { ...BLENDING_DEFAULTS, ...stripUndefined(blending) } } : {}),
         ...(feedforward ? { feedforward: { source: 'queue', idleTarget: 0, ...stripUndefined(feedforward) } as FeedforwardConfig } : {}),
         ...(gainSchedule ? { gainSchedule } : {}),
@@ -266,7 +268,7 @@ function resolveCompliance(input: ComplianceInput, campaignKnob: KnobConfig): Co
         ? { type: 'periods', days: input.window.days, ...(input.window.anchor ? { anchor: Date.parse(input.window.anchor) } : {}) }
         : { ...D.window };
   const knobName = input.knob?.name ?? campaignKnob.name;
-  const kd = KNOB_DEFAULTS[knobName];
+  const kd = knobDefaults(knobName, input.limit);
   const knob: KnobConfig =
     knobName === campaignKnob.name
       ? { name: knobName, min: campaignKnob.min, max: campaignKnob.max, maxStep: campaignKnob.maxStep, resolution: campaignKnob.resolution }

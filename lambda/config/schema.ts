@@ -32,7 +32,7 @@ export const OBJECTIVES = ['inboundServiceLevel', 'abandonRate', 'queueServiceLe
 export type ObjectiveKind = (typeof OBJECTIVES)[number];
 
 /** Per-knob defaults: bounds in Genesys's own units, the largest move per tick, the write resolution and gains. */
-export const KNOB_DEFAULTS: Record<
+const KNOB_DEFAULTS: Record<
   KnobName,
   { min: number; max: number; maxStep: number; resolution: number; gains: { kp: number; ki: number; kd: number } }
 > = {
@@ -43,6 +43,23 @@ export const KNOB_DEFAULTS: Record<
   // Concurrent lines of an agentless campaign.
   outboundLineCount: { min: 1, max: 50, maxStep: 5, resolution: 1, gains: { kp: 40, ki: 10, kd: 5 } },
 };
+
+/** The legal cap both the US and UK rules set, as a fraction of live answers: the compliance limit unless configured. */
+export const DEFAULT_ABANDON_LIMIT = 0.03;
+
+/**
+ * A knob's defaults under a campaign's compliance limit: Genesys's abandon target never defaults
+ * above the limit (in percent), so a stricter limit needs no knob bounds of its own.
+ */
+export function knobDefaults(knob: KnobName, limit: number | undefined): (typeof KNOB_DEFAULTS)[KnobName] {
+  const d = KNOB_DEFAULTS[knob];
+  return knob === 'abandonRate' ? { ...d, max: Math.min(d.max, limitPercent(limit)) } : d;
+}
+
+/** A compliance limit (a fraction; the default when unset) in Genesys's percent. */
+function limitPercent(limit: number | undefined): number {
+  return +(100 * (limit ?? DEFAULT_ABANDON_LIMIT)).toFixed(6);
+}
 
 /** The knob each objective moves unless the campaign says otherwise. */
 export const DEFAULT_KNOB: Record<ObjectiveKind, KnobName> = {
@@ -292,7 +309,8 @@ export const pacingConfigSchema = z
       }
       seen.add(c.campaignId);
       const knob = c.knob?.name ?? DEFAULT_KNOB[c.objective.kind];
-      const { min, max } = checkKnobBounds(knob, c.knob, ['campaigns', i, 'knob'], ctx);
+      const compliance = mergeCompliance(cfg.defaults?.compliance, c.compliance);
+      const { min, max } = checkKnobBounds(knob, c.knob, compliance.limit, ['campaigns', i, 'knob'], ctx);
       const safe = c.knob?.safeValue;
       if (safe !== undefined && (safe < min || safe > max)) {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'safeValue'], message: `must be within the knob's bounds [${min}, ${max}]: the value pacing falls back to when blind` });
@@ -300,8 +318,6 @@ export const pacingConfigSchema = z
       if (knob === 'outboundLineCount' && safe !== undefined && !Number.isInteger(safe)) {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'safeValue'], message: 'must be a whole number of lines' });
       }
-      const compliance = mergeCompliance(cfg.defaults?.compliance, c.compliance);
-      if (knob === 'abandonRate') checkDialerTargetWithinLimit(max, compliance.limit, ['campaigns', i, 'knob', 'max'], ctx);
       checkCompliance(compliance, knob, c, ['campaigns', i, 'compliance'], ctx);
       const feedforward = c.feedforward ?? cfg.defaults?.feedforward;
       if (feedforward && (feedforward.source ?? 'queue') === 'queue' && c.objective.kind === 'abandonRate') {
@@ -321,14 +337,15 @@ export type PacingConfigInput = z.input<typeof pacingConfigSchema>;
 
 type Issues = z.core.$RefinementCtx;
 
-/** Bounds that Genesys and the knob's meaning allow; returns the bounds in force. */
+/** Bounds that Genesys, the knob's meaning and the compliance limit allow; returns the bounds in force. */
 function checkKnobBounds(
   knob: KnobName,
   given: { min?: number | undefined; max?: number | undefined } | undefined,
+  limit: number | undefined,
   path: PropertyKey[],
   ctx: Issues,
 ): { min: number; max: number } {
-  const d = KNOB_DEFAULTS[knob];
+  const d = knobDefaults(knob, limit);
   const min = given?.min ?? d.min;
   const max = given?.max ?? d.max;
   if (min >= max) ctx.addIssue({ code: 'custom', path, message: `min (${min}) must be below max (${max})` });
@@ -337,6 +354,14 @@ function checkKnobBounds(
   }
   if (knob === 'abandonRate' && max > 100) {
     ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'abandonRate is a percentage: set max to 100 or less (3 is the legal cap)' });
+  } else if (knob === 'abandonRate' && max > limitPercent(limit) + 1e-9) {
+    // Genesys's abandonRate is the dialer's own target, and what Genesys keeps dialing at whenever
+    // the controller cannot reach it: above the limit it aims to break the rule.
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'max'],
+      message: `${max} is above the compliance limit (${limitPercent(limit)}%): Genesys would aim to abandon more calls than the rule allows; set max to ${limitPercent(limit)} or less (below it under a 24-hour rule)`,
+    });
   }
   if (knob === 'outboundLineCount' && (!Number.isInteger(min) || !Number.isInteger(max))) {
     ctx.addIssue({ code: 'custom', path, message: 'outboundLineCount bounds must be whole numbers of lines' });
@@ -361,7 +386,7 @@ function checkCompliance(
   path: PropertyKey[],
   ctx: Issues,
 ): void {
-  const limit = c.limit ?? 0.03;
+  const limit = c.limit ?? DEFAULT_ABANDON_LIMIT;
   if (limit <= 0) ctx.addIssue({ code: 'custom', path: [...path, 'limit'], message: 'must be above 0 (0.03 is the US and UK cap)' });
   const closeMargin = c.closeMargin ?? Math.min(0.002, limit / 2);
   if (closeMargin >= limit) ctx.addIssue({ code: 'custom', path: [...path, 'closeMargin'], message: `must be below the limit (${limit})` });
@@ -378,24 +403,7 @@ function checkCompliance(
     if (c.knob.name === campaignKnob && (c.knob.min !== undefined || c.knob.max !== undefined || c.knob.maxStep !== undefined)) {
       ctx.addIssue({ code: 'custom', path: [...path, 'knob'], message: `is the campaign's own knob (${campaignKnob}): set its bounds in "knob", or leave compliance.knob out` });
     } else {
-      const { max } = checkKnobBounds(c.knob.name, c.knob, [...path, 'knob'], ctx);
-      if (c.knob.name === 'abandonRate') checkDialerTargetWithinLimit(max, c.limit, [...path, 'knob', 'max'], ctx);
+      checkKnobBounds(c.knob.name, c.knob, c.limit, [...path, 'knob'], ctx);
     }
-  }
-}
-
-/**
- * Genesys's abandonRate is the dialer's own target: one above the legal limit tells Genesys to
- * abandon more than the rule allows, and it is what Genesys keeps dialing at whenever the
- * controller cannot reach it.
- */
-function checkDialerTargetWithinLimit(max: number, limit: number | undefined, path: PropertyKey[], ctx: Issues): void {
-  const limitPercent = +(100 * (limit ?? 0.03)).toFixed(6);
-  if (max > limitPercent + 1e-9) {
-    ctx.addIssue({
-      code: 'custom',
-      path,
-      message: `${max} is above the compliance limit (${limitPercent}%): Genesys would aim to abandon more calls than the rule allows; set max to ${limitPercent} or less (below it under a 24-hour rule)`,
-    });
   }
 }

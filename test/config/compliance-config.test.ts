@@ -83,6 +83,18 @@ describe('compliance errors name the field and the fix', () => {
     expect(problems(loopAbove, { compliance: { limit: 0.025 } })).toEqual([expect.stringMatching(/^campaigns\[0\]\.compliance\.knob\.max: 3 is above the compliance limit \(2\.5%\).*set max to 2\.5 or less/)]);
   });
 
+  it('a stricter limit lowers the abandon target\'s default max with it, so no bounds need writing', () => {
+    // Prepare and Act: a 2% limit, the abandon target as the campaign's knob and as a separate compliance knob
+    const own = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.015, compliance: { limit: 0.02 } });
+    const loop = campaignWith({ knob: { name: 'outboundLineCount', min: 1, max: 40 }, compliance: { limit: 0.02, knob: { name: 'abandonRate' } } });
+
+    // Assess
+    expect(own.knob).toMatchObject({ name: 'abandonRate', min: 0.5, max: 2 });
+    expect(own.compliance.knob.max).toBe(2);
+    expect(loop.compliance.knob).toMatchObject({ name: 'abandonRate', max: 2 });
+    expect(campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.02 }).knob.max).toBe(3);
+  });
+
   it('bounds given to compliance.knob when it is the campaign\'s own knob', () => {
     expect(problems({ compliance: { knob: { name: 'maxCallsPerAgent', max: 2 } } })).toEqual([expect.stringMatching(/compliance\.knob: is the campaign's own knob/)]);
   });
