@@ -52,7 +52,11 @@ export class LocalGenesys {
   static async start(): Promise<LocalGenesys> {
     let instance: LocalGenesys | undefined;
     const server = createServer((req, res) => {
-      void text(req).then((body) => instance!.#handle(req.method ?? 'GET', req.url ?? '/', req.headers, body, res));
+      // A client that drops mid-body gets nothing back, as from a real server.
+      void text(req).then(
+        (body) => instance!.#handle(req.method ?? 'GET', req.url ?? '/', req.headers, body, res),
+        () => res.destroy(),
+      );
     });
     instance = new LocalGenesys(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
