@@ -119,7 +119,8 @@ const CATALOGUE: Episode[] = [
       const hit = pick(rng, 3);
       hit.forEach((id, n) => {
         const { name, min, max } = knobOf(rig, id);
-        // A supervisor's value anywhere within the controller's bounds (quarter steps, whole lines); the first above them.
+        // A supervisor's value anywhere within the controller's bounds (quarter steps, whole lines);
+        // the first campaign hit gets one above them, unless its knob is Genesys's abandon target.
         const unit = name === 'outboundLineCount' ? 1 : 0.25;
         const within = min + Math.round((rng.next() * (max - min)) / unit) * unit;
         rig.twin.sim.updateCampaign(id, { [name]: n === 0 && name !== 'abandonRate' ? (name === 'outboundLineCount' ? 2 * max : max + 0.5) : within });
@@ -201,7 +202,8 @@ async function main(): Promise<void> {
   // A deployer puts each campaign inside its configured bounds before the controller takes over:
   // a value outside them is taken for a supervisor's and left alone.
   for (const { campaignId, knob } of rig.config.campaigns) {
-    if (rig.twin.sim.campaign(campaignId)![knob.name] > knob.max) rig.twin.sim.updateCampaign(campaignId, { [knob.name]: knob.max });
+    const value = rig.twin.sim.campaign(campaignId)![knob.name];
+    rig.twin.sim.updateCampaign(campaignId, { [knob.name]: Math.min(knob.max, Math.max(knob.min, value)) });
   }
   const rng = new RandomStream(SEED, 'soak');
   const days = schedule(rng);

@@ -21,8 +21,8 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`.padStart(7);
 
 const centres = [
   // Fleet member 1 is a blended centre, member 0 an outbound one held to its abandon rate.
-  { member: 1, title: 'blended centre, calls per agent', values: [1, 1.5, 2, 2.5, 3], carry: (v: number) => ({ abandonRate: 1, maxCallsPerAgent: v }) },
-  { member: 0, title: 'outbound centre, abandon target %', values: [1, 1.5, 2, 2.5, 3], carry: (v: number) => ({ abandonRate: v, maxCallsPerAgent: 2 }) },
+  { member: 1, title: 'blended centre, calls per agent', values: [1, 1.25, 1.5, 2, 2.5, 3], carry: (v: number) => ({ abandonRate: 1, maxCallsPerAgent: v }) },
+  { member: 0, title: 'outbound centre, abandon target %', values: [1, 1.25, 1.5, 2, 2.5, 3], carry: (v: number) => ({ abandonRate: v, maxCallsPerAgent: 2 }) },
 ];
 
 for (const centre of centres) {
