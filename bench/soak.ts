@@ -313,7 +313,7 @@ async function main(): Promise<void> {
         if (fleetRule(i) === 'UK') {
           ukDaysByKind[fleetKind(i)] = (ukDaysByKind[fleetKind(i)] ?? 0) + 1;
           ukDaysOverCap.push({ day: day + 1, campaign: i, rate: abandons / live, ticksSeen: seenToday.get(id)?.size ?? 0 });
-          const knob = rig.config.campaigns.find((c) => c.campaignId === id)!.knob;
+          const knob = knobOf(rig, id);
           for (const minute of rig.twin.sim.timeSeries) {
             const m = minute.campaigns[id];
             if (!m || m.campaignStatus !== 'on') continue;
