@@ -79,25 +79,77 @@ export interface CampaignPerformance {
   outstandingCalls?: number;
 }
 
+/**
+ * The organisation's outbound rules (GET /api/v2/outbound/settings), as far as pacing needs them.
+ * Every field is optional: Genesys leaves out what the org never set.
+ */
+export interface OutboundSettings {
+  /** Seconds after the greeting within which a call not connected to an agent counts as abandoned. */
+  abandonSeconds?: number;
+  /** Which calls the org's compliance abandon rate divides by (e.g. ALL_CALLS or CALLS_THAT_REACHED_QUEUE). */
+  complianceAbandonRateDenominator?: string;
+  /** Highest calls per agent any campaign may place (the decimal field when Genesys gives it). */
+  maxCallsPerAgent?: number;
+  /** Highest calls per agent a campaign may be configured with. */
+  maxConfigurableCallsPerAgent?: number;
+  /** Highest share of the org's lines outbound may use, 0..1. */
+  maxLineUtilization?: number;
+}
+
+/**
+ * Raised by a batched read when some of its requests failed after their retries. `partial` holds
+ * what the other requests read; `failedIds` names the ids whose request failed, so only those
+ * campaigns (or queues) go blind.
+ */
+export class BatchReadError<T> extends Error {
+  override readonly name = 'BatchReadError';
+  constructor(
+    readonly partial: Map<string, T>,
+    readonly failedIds: ReadonlySet<string>,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** What the controller reads from and writes to Genesys Cloud. */
 export interface GenesysPort {
-  /** Campaigns by id, batched; a campaign missing from the map no longer exists. */
+  /**
+   * Campaigns by id, batched; a campaign missing from the map no longer exists.
+   * @throws BatchReadError when some chunks (or some campaigns' own records) could not be read
+   */
   getCampaigns(campaignIds: readonly string[]): Promise<Map<string, CampaignSnapshot>>;
-  /** The queue's configured service-level threshold in ms (GET /api/v2/routing/queues/{id}). */
-  getServiceLevelThresholdMs(queueId: string): Promise<number>;
+  /**
+   * Each queue's configured service-level threshold in ms (GET /api/v2/routing/queues/{id}, one
+   * per queue, within the client's concurrency, cached).
+   * @throws BatchReadError naming the queues that could not be read
+   */
+  getServiceLevelThresholdsMs(queueIds: readonly string[]): Promise<Map<string, number>>;
+  /** The org's outbound settings (cached for an hour). */
+  getOutboundSettings(): Promise<OutboundSettings>;
   /** Live queue state for many queues in one observations query. */
   getQueueLiveStates(queueIds: readonly string[]): Promise<Map<string, QueueLiveState>>;
-  /** Windowed queue statistics, one aggregates query for all queues. */
+  /**
+   * Windowed queue statistics, one aggregates query per 100 queues.
+   * @throws BatchReadError naming the queues of the chunks that failed
+   */
   getQueueWindowStats(
     queues: ReadonlyArray<{ queueId: string; thresholdMs: number }>,
     interval: TimeInterval,
   ): Promise<Map<string, QueueWindowStats>>;
-  /** Windowed outbound statistics grouped by outboundCampaignId. */
+  /**
+   * Windowed outbound statistics grouped by outboundCampaignId, one aggregates query per 100 campaigns.
+   * @throws BatchReadError naming the campaigns of the chunks that failed
+   */
   getCampaignWindowStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignWindowStats>>;
   /** Live dialer figures of up to any number of campaigns, 50 per request. */
   getCampaignPerformance(campaignIds: readonly string[]): Promise<Map<string, CampaignPerformance>>;
-  /** One PATCH /api/v2/outbound/campaigns/{id} with only these knobs' fields. */
-  patchCampaignKnobs(campaignId: string, values: Partial<Record<KnobName, number>>): Promise<void>;
+  /**
+   * One PATCH /api/v2/outbound/campaigns/{id} with only these knobs' fields.
+   * @returns the values of those knobs that Genesys's answer says it holds now (empty when the answer carries none)
+   */
+  patchCampaignKnobs(campaignId: string, values: Partial<Record<KnobName, number>>): Promise<Partial<Record<KnobName, number>>>;
 }
 
 /** The state of one PID loop between ticks (see lambda/control/pid.ts). */
