@@ -86,7 +86,12 @@ export interface CampaignPerformance {
 export interface OutboundSettings {
   /** Seconds after the greeting within which a call not connected to an agent counts as abandoned. */
   abandonSeconds?: number;
-  /** Which calls the org's compliance abandon rate divides by (e.g. ALL_CALLS or CALLS_THAT_REACHED_QUEUE). */
+  /**
+   * Which calls the org's compliance abandon rate divides by. The SDK-derived schema
+   * (test/fixtures/genesys/outbound-campaigns.schema.json, OutboundSettings) lists `ALL_CALLS` and
+   * `CALLS_THAT_REACHED_QUEUE`; the JavaScript SDK's typings (purecloud-platform-client-v2 262.0.0,
+   * index.d.ts) declare a plain string, so any other string Genesys adds is passed on as it is.
+   */
   complianceAbandonRateDenominator?: string;
   /** Highest calls per agent any campaign may place (the decimal field when Genesys gives it). */
   maxCallsPerAgent?: number;
@@ -97,19 +102,24 @@ export interface OutboundSettings {
 }
 
 /**
- * Raised by a batched read when some of its requests failed after their retries. `partial` holds
- * what the other requests read; `failedIds` names the ids whose request failed, so only those
- * campaigns (or queues) go blind.
+ * Raised by a batched read when some ids could not be read: their request failed after its
+ * retries, or their own record was unusable. `partial` holds what was read; `failedIds` names the
+ * ids that were not, so only those campaigns (or queues) go blind. Raised even when every id
+ * failed (`partial` empty): `cause` is then, as always, the first failure (for the Genesys adapter a
+ * GenesysApiError whose `kind` says auth, permission, unavailable, ...).
  */
 export class BatchReadError<T> extends Error {
   override readonly name = 'BatchReadError';
+  /** Why each failed id could not be read (its request's error message, or what is wrong with its record). */
+  readonly reasons: ReadonlyMap<string, string>;
   constructor(
     readonly partial: Map<string, T>,
     readonly failedIds: ReadonlySet<string>,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reasons?: ReadonlyMap<string, string> },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.reasons = options?.reasons ?? new Map();
   }
 }
 
@@ -126,9 +136,15 @@ export interface GenesysPort {
    * @throws BatchReadError naming the queues that could not be read
    */
   getServiceLevelThresholdsMs(queueIds: readonly string[]): Promise<Map<string, number>>;
-  /** The org's outbound settings (cached for an hour). */
+  /**
+   * The org's outbound settings (cached for an hour).
+   * @throws the adapter's own error when it cannot be read (the Genesys adapter's 403 names outbound:settings:view)
+   */
   getOutboundSettings(): Promise<OutboundSettings>;
-  /** Live queue state for many queues in one observations query. */
+  /**
+   * Live queue state, one observations query per 100 queues.
+   * @throws BatchReadError naming the queues of the queries that failed
+   */
   getQueueLiveStates(queueIds: readonly string[]): Promise<Map<string, QueueLiveState>>;
   /**
    * Windowed queue statistics, one aggregates query per 100 queues.
@@ -143,7 +159,10 @@ export interface GenesysPort {
    * @throws BatchReadError naming the campaigns of the chunks that failed
    */
   getCampaignWindowStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignWindowStats>>;
-  /** Live dialer figures of up to any number of campaigns, 50 per request. */
+  /**
+   * Live dialer figures of up to any number of campaigns, 50 per request.
+   * @throws BatchReadError naming the campaigns of the requests that failed, or whose figures were unusable
+   */
   getCampaignPerformance(campaignIds: readonly string[]): Promise<Map<string, CampaignPerformance>>;
   /**
    * One PATCH /api/v2/outbound/campaigns/{id} with only these knobs' fields.
