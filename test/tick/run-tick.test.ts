@@ -25,7 +25,8 @@ function genesysBy(windowLevels: Record<number, number>, campaigns: string[]): G
     intervals,
     getCampaigns: async (ids) =>
       new Map(ids.filter((id) => campaigns.includes(id)).map((id): [string, CampaignSnapshot] => [id, { campaignId: id, status: 'on', dialingMode: 'predictive', knobs: { maxCallsPerAgent: 2 } }])),
-    getServiceLevelThresholdMs: async () => 20_000,
+    getServiceLevelThresholdsMs: async (queueIds) => new Map(queueIds.map((id) => [id, 20_000])),
+    getOutboundSettings: async () => ({}),
     getQueueLiveStates: async () => new Map(),
     getQueueWindowStats: async (queues, interval) => {
       intervals.push(interval);
@@ -34,7 +35,7 @@ function genesysBy(windowLevels: Record<number, number>, campaigns: string[]): G
     },
     getCampaignWindowStats: async () => new Map(),
     getCampaignPerformance: async () => new Map(),
-    patchCampaignKnobs: async () => undefined,
+    patchCampaignKnobs: async () => ({}),
   };
 }
 
