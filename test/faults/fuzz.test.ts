@@ -252,7 +252,7 @@ describe('the Genesys response parsers', () => {
           expect(['on', 'stopping', 'off', 'complete', 'invalid', 'forced_off', 'forced_stopping']).toContain(snapshot.status);
           for (const v of Object.values(snapshot.knobs)) expect(Number.isFinite(v) && v >= 0).toBe(true);
         }
-        for (const reason of page?.unusable.values() ?? []) expect(reason).toMatch(new RegExp(`^campaign ${CAMPAIGN_ID}: field "`));
+        for (const { message } of page?.unusable.values() ?? []) expect(message).toMatch(new RegExp(`^campaign ${CAMPAIGN_ID}: field "`));
       }),
       { seed: 5005, ...RUNS },
     );
