@@ -89,7 +89,7 @@ export async function readInChunks<I, T>(spec: ChunkedRead<I, T>): Promise<Map<s
     }
   });
   if (reasons.size === 0) return values;
-  const total = new Set(spec.items.map(spec.idOf)).size;
+  const total = new Set([...spec.items.map(spec.idOf), ...(spec.known?.keys() ?? [])]).size;
   const first = reasons.values().next().value as string;
   throw new BatchReadError(values, new Set(reasons.keys()), `${spec.operation}: ${reasons.size} of ${total} ${spec.noun} could not be read; first: ${first}`, {
     cause,

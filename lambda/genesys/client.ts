@@ -26,7 +26,7 @@ import {
   queueAggregatesQuery,
   queueObservationQuery,
 } from './analytics.js';
-import { readInChunks, type ChunkRead } from './batch.js';
+import { readInChunks, type ChunkedRead } from './batch.js';
 import {
   CAMPAIGN_IDS_PER_REQUEST,
   campaignListingParams,
@@ -417,7 +417,7 @@ export class GenesysClientView implements GenesysSession {
    * bad-body, deadline and throttling failures are not: repeating them at once would fail the
    * same way, or add to the rate limit Genesys asked us to respect.
    */
-  #readInChunks<I, T>(spec: { operation: GenesysOperation; noun: string; items: readonly I[]; idOf: (item: I) => string; chunkSize: number; known?: ReadonlyMap<string, T>; read: (chunk: I[]) => Promise<ChunkRead<T>> }): Promise<Map<string, T>> {
+  #readInChunks<I, T>(spec: Omit<ChunkedRead<I, T>, 'operation' | 'limit' | 'retryable' | 'onRetry'> & { operation: GenesysOperation }): Promise<Map<string, T>> {
     return readInChunks({
       ...spec,
       limit: this.#shared.limit,

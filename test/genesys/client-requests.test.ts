@@ -197,17 +197,19 @@ describe('GenesysClient.getServiceLevelThresholdsMs', () => {
     h = await startHarness();
     h.server.on('GET', `/api/v2/routing/queues/${QUEUE_1}`, { body: { id: QUEUE_1, mediaSettings: { chat: {} } } });
     h.server.on('GET', `/api/v2/routing/queues/${QUEUE_2}`, { body: { id: QUEUE_2, mediaSettings: { call: { serviceLevel: { durationMs: 30_000 } } } } });
+    h.server.on('GET', '/api/v2/routing/queues/q-cached', { body: { mediaSettings: { call: { serviceLevel: { durationMs: 10_000 } } } } });
+    await h.client.getServiceLevelThresholdsMs(['q-cached']);
 
     // Act
-    const error = await caught(() => h!.client.getServiceLevelThresholdsMs([QUEUE_1, QUEUE_2]));
+    const error = await caught(() => h!.client.getServiceLevelThresholdsMs([QUEUE_1, QUEUE_2, 'q-cached']));
 
     // Assess
     expect(error).toBeInstanceOf(BatchReadError);
     expect([...error.failedIds]).toEqual([QUEUE_1]);
-    expect(error.partial).toEqual(new Map([[QUEUE_2, 30_000]]));
+    expect(error.partial).toEqual(new Map([['q-cached', 10_000], [QUEUE_2, 30_000]]));
     expect(error.cause.kind).toBe('invalidResponse');
     expect(error.cause.field).toBe('mediaSettings.call.serviceLevel.durationMs');
-    expect(error.message).toMatch(/^getRoutingQueue: 1 of 2 queues could not be read; first: .*mediaSettings\.call\.serviceLevel\.durationMs.*set a call service level on queue /);
+    expect(error.message).toMatch(/^getRoutingQueue: 1 of 3 queues could not be read; first: .*mediaSettings\.call\.serviceLevel\.durationMs.*set a call service level on queue /);
     expect(error.reasons.get(QUEUE_1)).toContain(`queue ${QUEUE_1}`);
   });
 });
