@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { gridAbove, gridBelow } from '../control/grid.js';
 import '../zod-messages.js';
 
 /**
@@ -349,6 +350,13 @@ function checkKnobBounds(
   const min = given?.min ?? d.min;
   const max = given?.max ?? d.max;
   if (min >= max) ctx.addIssue({ code: 'custom', path, message: `min (${min}) must be below max (${max})` });
+  else if (gridAbove(min, d.resolution) > gridBelow(max, d.resolution)) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `min (${min}) and max (${max}) hold no value Genesys takes: ${knob} moves in steps of ${d.resolution}; widen them to include one, such as ${gridAbove(min, d.resolution)}`,
+    });
+  }
   if (knob === 'maxCallsPerAgent' && max > 15) {
     ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'Genesys allows at most 15 calls per agent: set max to 15 or less' });
   }
