@@ -115,15 +115,24 @@ export interface PacingConfig {
     requestsPerMinute: number;
   };
   secretName: string;
-  /** How long audit entries are kept before DynamoDB expires them. */
+  /** Days audit entries are kept before DynamoDB's TTL deletes them ({@link DEFAULT_AUDIT_RETENTION_DAYS} unless set). */
   auditRetentionDays: number;
   campaigns: CampaignConfig[];
 }
 
 /** Genesys's default rate limit per OAuth token (pacing.md section 1). */
 export const DEFAULT_REQUESTS_PER_MINUTE = 300;
-/** 24 months, the US record-keeping horizon for telemarketing records. */
-export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
+/**
+ * Five years, counted as 5 x 365 + 2 = 1827 days: any five consecutive years hold at most two
+ * 29 Februaries, so an entry is never deleted before its fifth anniversary.
+ *
+ * The US Telemarketing Sales Rule requires sellers and telemarketers to keep their records for five
+ * years from the date the record is produced (16 CFR 310.5(a), as amended by the FTC's final rule of
+ * 16 April 2024, 89 FR 26760: in force from 16 May 2024, its new call-record requirement,
+ * 310.5(a)(2), from 15 October 2024; before it the period was 24 months). The audit trail is part of
+ * that record of how calls were paced. Other regimes may ask for less or more: `auditRetentionDays`.
+ */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 5 * 365 + 2;
 /** The US rule: 3% of live-answered calls over each 30-day period of the campaign (pacing.md section 2). */
 export const COMPLIANCE_DEFAULTS = {
   limit: DEFAULT_ABANDON_LIMIT,

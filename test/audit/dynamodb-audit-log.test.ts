@@ -123,6 +123,18 @@ describe('DynamoDbAuditLog against dynalite', () => {
     expect(await log.query('c1')).toEqual([entry('c1', 1, { newValue: 9 })]);
   });
 
+  it('expires an entry by TTL five years (1827 days) after it was made unless told otherwise', async () => {
+    // Prepare
+    const fiveYears = new DynamoDbAuditLog(db.client, tableName);
+
+    // Act
+    await fiveYears.record([entry('c1', 0)]);
+
+    // Assess
+    const [item] = (await db.client.send(new RawQueryCommand({ TableName: tableName, KeyConditionExpression: 'campaignId = :c', ExpressionAttributeValues: { ':c': { S: 'c1' } } }))).Items!;
+    expect(Number(item!.expiresAt!.N)).toBe(T0 / 1000 + 1827 * 86_400);
+  });
+
   it('refuses a range that ends before it starts, naming both ends', async () => {
     await expect(log.query('c1', { since: new Date(T0 + 60_000), until: new Date(T0) })).rejects.toThrow(
       /since 2026-11-24T10:01:00.000Z is not before until 2026-11-24T10:00:00.000Z/,
