@@ -114,7 +114,12 @@ export interface PacingConfig {
     /** The OAuth client's Genesys rate limit; a tick stays below it. */
     requestsPerMinute: number;
   };
-  secretName: string;
+  /**
+   * The Secrets Manager secret holding the Genesys OAuth client, when it exists apart from the stack.
+   * Deployed, the stack uses it instead of creating one and tells the function (see
+   * lambda/credentials.ts); left out, the stack creates the secret. Runs outside the stack read it.
+   */
+  secretName?: string;
   /** Days audit entries are kept before DynamoDB's TTL deletes them ({@link DEFAULT_AUDIT_RETENTION_DAYS} unless set). */
   auditRetentionDays: number;
   campaigns: CampaignConfig[];
@@ -229,7 +234,7 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
       requestTimeoutMs: (cfg.genesys.requestTimeoutSeconds ?? 10) * 1000,
       requestsPerMinute: cfg.genesys.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
     },
-    secretName: cfg.secretName,
+    ...(cfg.secretName === undefined ? {} : { secretName: cfg.secretName }),
     auditRetentionDays: cfg.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
     campaigns: cfg.campaigns.map((c): CampaignConfig => {
       const kind: ObjectiveKind = c.objective.kind;

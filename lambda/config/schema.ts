@@ -279,13 +279,16 @@ export const pacingConfigSchema = z
   .strictObject({
     $schema: z.optional(z.string()),
     genesys: genesysSchema,
-    secretName: z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(512),
-        z.regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
-      ),
+    // An existing secret; left out, the stack creates one (infra/pacing-controller.ts).
+    secretName: z.optional(
+      z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(512),
+          z.regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
+        ),
+    ),
     defaults: z.optional(z.strictObject(tuningShape)),
     // Default 1827 days (five years, the US Telemarketing Sales Rule, 16 CFR 310.5): DEFAULT_AUDIT_RETENTION_DAYS.
     auditRetentionDays: z.optional(

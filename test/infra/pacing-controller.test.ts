@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { PacingController, type PacingControllerProps } from '../../infra/pacing-controller.js';
@@ -172,22 +173,72 @@ describe('PacingController state table', () => {
 });
 
 describe('PacingController secret', () => {
-  it('is named from the config and holds an empty template, not a generated value, with the fill-in command as an output', () => {
+  /** The function's environment variables. */
+  const environmentOf = (template: Template) => Object.values(template.findResources('AWS::Lambda::Function'))[0]!.Properties.Environment.Variables;
+  /** The function's secretsmanager statements. */
+  const secretStatements = (template: Template) =>
+    iamStatements(template.toJSON().Resources).filter((s) => asArray(s.Action).some((a) => a.startsWith('secretsmanager:')));
+
+  it('is created without a value or a fixed name, kept when the stack goes, and handed to the function by ARN', () => {
     // Prepare / Act
     const { template } = synth();
 
-    // Assess
-    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
-    expect(secrets).toHaveLength(1);
-    const props = secrets[0]?.Properties;
-    expect(props.Name).toBe('genesys-pacing/oauth-client');
-    expect(props.GenerateSecretString).toBeUndefined();
-    expect(JSON.parse(props.SecretString)).toEqual({ clientId: '', clientSecret: '' });
+    // Assess: no value CloudFormation could ever write over the operator's, no name a redeploy could collide with
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(1);
+    const [id, secret] = Object.entries(secrets)[0]!;
+    expect(secret).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(Object.keys(secret.Properties)).toEqual(['Description']);
+    expect(environmentOf(template).GENESYS_SECRET_ID).toEqual({ Ref: id });
+    expect(secretStatements(template)).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: id } }]);
     const outputs = JSON.stringify(template.findOutputs('*'));
-    expect(outputs).toContain(
-      `--secret-id genesys-pacing/oauth-client --secret-string '{\\"clientId\\":\\"...\\",\\"clientSecret\\":\\"...\\"}'`,
-    );
     expect(outputs).toContain('aws secretsmanager put-secret-value');
+    expect(outputs).toContain(`--secret-id \",{\"Ref\":\"${id}\"},\" --secret-string '{\\\"clientId\\\":\\\"...\\\",\\\"clientSecret\\\":\\\"...\\\"}'`);
+  });
+
+  it.each([
+    ['the existingSecret prop', (stack: Stack) => ({ existingSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Kept', 'genesys-pacing/kept') }), {}],
+    ['the configuration\'s secretName', () => ({}), { secretName: 'genesys-pacing/kept' }],
+  ])('uses an existing secret given by %s: creates none, and the function reads that one', (_how, props, configFields) => {
+    // Prepare
+    const stack = new Stack(newApp(), 'TestStack');
+
+    // Act
+    new PacingController(stack, 'Controller', { config: { ...exampleConfig(), ...configFields }, ...props(stack) });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(environmentOf(template).GENESYS_SECRET_ID).toBe('genesys-pacing/kept');
+    const [statement] = secretStatements(template);
+    expect(statement!.Action).toBe('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(statement!.Resource)).toMatch(/:secretsmanager:.*:secret:genesys-pacing\/kept-\?\?\?\?\?\?"/);
+  });
+
+  it('uses a secret given by its complete ARN under that ARN', () => {
+    // Prepare
+    const stack = new Stack(newApp(), 'TestStack');
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:genesys-pacing/kept-AbC123';
+
+    // Act
+    new PacingController(stack, 'Controller', { config: exampleConfig(), existingSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Kept', arn) });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    expect(environmentOf(template).GENESYS_SECRET_ID).toBe(arn);
+    expect(secretStatements(template)).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn }]);
+  });
+
+  it('refuses a secret given twice, naming both places', () => {
+    // Prepare
+    const stack = new Stack(newApp(), 'TestStack');
+    const config = { ...exampleConfig(), secretName: 'genesys-pacing/a' };
+
+    // Act
+    const act = () => new PacingController(stack, 'Controller', { config, configSource: 'my.config.json', existingSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'B', 'genesys-pacing/b') });
+
+    // Assess
+    expect(act).toThrow(/The Genesys secret is given twice: secretName "genesys-pacing\/a" in my\.config\.json, and as a secret passed in .*: keep one/);
   });
 });
 
@@ -195,7 +246,7 @@ describe('PacingController IAM', () => {
   it('reads only its secret, writes only its tables and its log group, and has no wildcard resource', () => {
     // Prepare
     const { stack, controller, template } = synth();
-    const secretRef = { Ref: logicalId(stack, controller.secret) };
+    const secretRef = { Ref: Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0] };
     const tableArn = { 'Fn::GetAtt': [logicalId(stack, controller.table), 'Arn'] };
     const auditTableArn = { 'Fn::GetAtt': [logicalId(stack, controller.auditTable), 'Arn'] };
     const logGroupArn = { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Logs::LogGroup'))[0], 'Arn'] };
@@ -392,7 +443,7 @@ describe('PacingController configuration', () => {
     ['a setpoint written as a percentage', (c: any) => { c.campaigns[0].setpoint = 80; }, /campaigns\[0\]\.setpoint: must be below 1.*0\.8/],
     ['an unknown field', (c: any) => { c.campaigns[1].gain = { kp: 1 }; }, /campaigns\[1\]: unknown field\(s\) "gain"/],
     ['a region that is not a Genesys host', (c: any) => { c.genesys.region = 'api.mypurecloud.com'; }, /genesys\.region: must be one of mypurecloud\.com/],
-    ['a missing secret name', (c: any) => { delete c.secretName; }, /secretName: is required/],
+    ['a secret name Secrets Manager would refuse', (c: any) => { c.secretName = 'genesys pacing'; }, /secretName: must be a Secrets Manager name/],
   ])('fails synth on %s, naming the field', (_what, breakIt, message) => {
     // Prepare
     const config = exampleConfig();
