@@ -313,12 +313,11 @@ export class PacingController extends Construct {
       { below: true, missingBreaches: true },
     );
     // One alarm for every campaign, at each campaign's own warning level (compliance.warningRate in
-    // the configuration, which knows each campaign's regime); the log line and the per-campaign
-    // ComplianceWindowAbandonRate metric name the campaign. No ticks is the ticks-stopped alarm's
-    // business, here and below.
+    // the configuration, which knows each campaign's regime), on a fleet-level count; the log line
+    // names the campaign. No ticks is the ticks-stopped alarm's business, here and below.
     const complianceWarning = alarm(
       'ComplianceWarningAlarm',
-      'Pacing controller: a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or on the dashboard\'s ComplianceWindowAbandonRate graph.',
+      'Pacing controller: a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or on the dashboard\'s worst window abandon rate graph.',
       controllerMetric(COMPLIANCE_WARNINGS_METRIC, cloudwatch.Stats.MAXIMUM),
     );
     const apiErrors = alarm(
@@ -357,6 +356,7 @@ export class PacingController extends Construct {
     this.dashboard = new PacingDashboard(this, 'Dashboard', {
       config: this.config,
       fn: this.fn,
+      logGroup,
       alarms: Object.values(this.alarms),
       campaignGraphs: props.dashboardCampaignGraphs ?? 24,
     }).dashboard;
@@ -376,6 +376,10 @@ export class PacingController extends Construct {
     });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
     new CfnOutput(this, 'FunctionName', { value: this.fn.functionName });
+    new CfnOutput(this, 'LogGroupName', {
+      description: 'The function\'s log group: one JSON line per campaign per tick, for Logs Insights (README: per-campaign detail from the logs)',
+      value: logGroup.logGroupName,
+    });
     new CfnOutput(this, 'ScheduleRuleName', {
       description: 'EventBridge rule that ticks the controller (edit its schedule or disable it in the console)',
       value: this.rule.ruleName,

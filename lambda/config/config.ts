@@ -122,6 +122,15 @@ export interface PacingConfig {
   secretName?: string;
   /** Days audit entries are kept before DynamoDB's TTL deletes them ({@link DEFAULT_AUDIT_RETENTION_DAYS} unless set). */
   auditRetentionDays: number;
+  /** Which CloudWatch metrics the controller publishes (lambda/observability.ts). */
+  metrics: {
+    /**
+     * Also publish 8 metrics per campaign (dimension campaignId). Off by default: CloudWatch bills each
+     * metric, about $1,200 a month at 500 campaigns; the fleet-level metrics drive the alarms, and each
+     * campaign's detail is in its log line (README: Logs Insights queries).
+     */
+    perCampaign: boolean;
+  };
   campaigns: CampaignConfig[];
 }
 
@@ -236,6 +245,7 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
     },
     ...(cfg.secretName === undefined ? {} : { secretName: cfg.secretName }),
     auditRetentionDays: cfg.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
+    metrics: { perCampaign: cfg.metrics?.perCampaign ?? false },
     campaigns: cfg.campaigns.map((c): CampaignConfig => {
       const kind: ObjectiveKind = c.objective.kind;
       const knobName = c.knob?.name ?? DEFAULT_KNOB[kind];

@@ -300,6 +300,13 @@ export const pacingConfigSchema = z
           z.maximum(3_653, { error: 'must be at most 3653 days (ten years)' }),
         ),
     ),
+    metrics: z.optional(
+      z.strictObject({
+        perCampaign: z.optional(
+          z.boolean({ error: 'must be true (8 CloudWatch metrics per campaign, billed each) or false (fleet-level metrics; per-campaign detail from the logs)' }),
+        ),
+      }),
+    ),
     campaigns: z
       .array(campaignSchema)
       .check(z.minLength(1, { error: 'list at least one campaign to control' }), z.maxLength(2000)),

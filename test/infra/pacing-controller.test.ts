@@ -4,7 +4,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
+import { BLIND_OR_FAILED_QUERY, campaignOverTimeQuery } from '../../infra/log-queries.js';
 import { PacingController, type PacingControllerProps } from '../../infra/pacing-controller.js';
+import { CAMPAIGN_METRICS, FLEET_METRICS } from '../../lambda/observability.js';
 import { asArray, exampleConfig, iamStatements, newApp } from './support.js';
 
 function synth(props: Partial<PacingControllerProps> = {}, withTopic = false) {
@@ -527,10 +529,60 @@ function manyCampaigns(n: number) {
   return config;
 }
 
+/** The example configuration with per-campaign metrics turned on. */
+function perCampaignConfig() {
+  return { ...exampleConfig(), metrics: { perCampaign: true } };
+}
+
+/** The GenesysPacing metric names a dashboard body's graphs read. */
+function dashboardMetricNames(template: Template): Set<string> {
+  const names = new Set<string>();
+  for (const w of dashboardBody(template).widgets) {
+    for (const m of w.properties.metrics ?? []) if (m[0] === 'GenesysPacing') names.add(m[1]);
+  }
+  return names;
+}
+
 describe('PacingController dashboard', () => {
-  it('graphs each campaign\'s measured value against setpoint and its knob, with the compliance limit and warning level on abandon-rate campaigns', () => {
+  it('by default reads only the fleet-level metrics the handler publishes, and each campaign from its log lines', () => {
     // Prepare / Act
     const { template } = synth();
+
+    // Assess: nothing the dashboard or an alarm reads is a metric the handler no longer publishes
+    const published = new Set<string>([...FLEET_METRICS, 'TickFailures']);
+    for (const name of dashboardMetricNames(template)) expect(published, `dashboard metric ${name}`).toContain(name);
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      if (alarm.Properties.Namespace === 'GenesysPacing') expect(published, `alarm metric ${alarm.Properties.MetricName}`).toContain(alarm.Properties.MetricName);
+    }
+    const body = JSON.stringify(dashboardBody(template));
+    expect(body).not.toContain('SEARCH(');
+    expect(body).not.toContain('"campaignId"');
+    const logWidgets = dashboardBody(template).widgets.filter((w) => w.type === 'log');
+    for (const c of exampleConfig().campaigns as Array<{ campaignId: string }>) {
+      expect(logWidgets.some((w) => w.properties.query.includes(campaignOverTimeQuery(c.campaignId)))).toBe(true);
+    }
+    expect(logWidgets.some((w) => w.properties.query.includes(BLIND_OR_FAILED_QUERY))).toBe(true);
+    for (const w of logWidgets) expect(w.properties.query).toMatch(/^SOURCE 'TOKEN' \| /);
+  });
+
+  it('draws the fleet: worst window abandon rate against the limits, least budget, and campaigns written, held, blind and warned', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    const graphs = dashboardBody(template).widgets.filter((w) => w.type === 'metric');
+    const worst = graphs.find((w) => JSON.stringify(w.properties.metrics).includes('WorstComplianceWindowAbandonRate'))!;
+    expect(worst.properties.annotations.horizontal).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: 0.03, label: 'limit 3%' }), expect.objectContaining({ value: 0.027, label: 'warning 2.7%' })]),
+    );
+    for (const name of ['LeastComplianceBudgetRemaining', 'CampaignsWritten', 'CampaignsHeld', 'CampaignsBlind', 'BlindCampaigns', 'ComplianceWarnings', 'ComplianceGuardTrips']) {
+      expect(dashboardMetricNames(template)).toContain(name);
+    }
+  });
+
+  it('with per-campaign metrics, graphs each campaign\'s measured value against setpoint and its knob, with the compliance limit and warning level on abandon-rate campaigns', () => {
+    // Prepare / Act
+    const { template } = synth({ config: perCampaignConfig() });
 
     // Assess
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -549,11 +601,13 @@ describe('PacingController dashboard', () => {
     );
     expect(sl.properties.annotations).toBeUndefined();
     expect(sl.properties.title).toContain('EXAMPLE blended sales');
+    const published = new Set<string>([...FLEET_METRICS, ...CAMPAIGN_METRICS, 'TickFailures']);
+    for (const name of dashboardMetricNames(template)) expect(published, `dashboard metric ${name}`).toContain(name);
   });
 
-  it('shows every campaign through SEARCH, the loop\'s errors, throttles and tick duration, and the alarms', () => {
+  it('with per-campaign metrics, shows every campaign through SEARCH; always the loop\'s errors, throttles and tick duration, and the alarms', () => {
     // Prepare / Act
-    const { template } = synth();
+    const { template } = synth({ config: perCampaignConfig() });
 
     // Assess
     const body = JSON.stringify(dashboardBody(template));
@@ -567,16 +621,16 @@ describe('PacingController dashboard', () => {
     expect(alarmWidget.properties.alarms).toHaveLength(8);
   });
 
-  it('gives the first 24 campaigns their own graph and leaves the rest to the all-campaign graphs', () => {
+  it('gives the first 24 campaigns their own graph and leaves the rest to the fleet graphs', () => {
     // Prepare / Act
     const { template } = synth({ config: manyCampaigns(500) });
 
     // Assess
     const widgets = dashboardBody(template).widgets;
-    const perCampaign = widgets.filter((w) => w.type === 'metric' && JSON.stringify(w.properties.metrics).includes('"campaignId","0000'));
+    const perCampaign = widgets.filter((w) => w.type === 'log' && w.properties.query.includes('campaignId = "0000'));
     expect(perCampaign).toHaveLength(24);
     expect(widgets.length).toBeLessThanOrEqual(500);
-    expect(JSON.stringify(widgets)).toContain('Per-campaign graphs for the first 24');
+    expect(JSON.stringify(widgets)).toContain('per-campaign graphs from the logs (Logs Insights) for the first 24.');
   });
 
   it('refuses a number of per-campaign graphs a dashboard cannot hold', () => {
