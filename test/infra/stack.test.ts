@@ -200,6 +200,7 @@ describe('cdk-nag AwsSolutions', () => {
   it.each([
     ['without an alarm topic', {}],
     ['with an alarm topic', { alarmEmail: 'pacing-oncall@example.com' }],
+    ['with an existing secret (its ARN a wildcard on the name)', { genesysSecretName: 'genesys-pacing/kept' }],
   ])('finds no unacknowledged error or warning %s', (_what, context) => {
     // Prepare
     const { app, stack } = nagApp(context);
