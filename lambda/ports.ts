@@ -290,11 +290,12 @@ export class AuditWriteError extends Error {
   }
 }
 
-/** The audit trail of pacing changes, by campaign and time. */
+/** The audit trail of pacing changes, by campaign and time: append only, an entry once stored is never changed. */
 export interface AuditLog {
   /**
-   * Stores the entries (idempotently: the same campaign, time and event overwrite one entry).
-   * @throws AuditWriteError naming the campaigns whose entries were not stored
+   * Appends the entries. Never overwrites: recording an entry that is already stored (a retry) stores
+   * nothing more and is not an error; an entry that differs in any field is stored beside the others.
+   * @throws AuditWriteError naming the campaigns whose entries were not stored (the others were)
    */
   record(entries: readonly AuditEntry[]): Promise<void>;
   /** A campaign's entries in the range, oldest first. */

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { loadPacingConfigFile } from '../config/config.js';
+import { genesysSecretId } from '../credentials.js';
 import { createAuditTable, createStateTable, LOCAL_AWS, startLocalDynamoDb } from '../../sim/local-aws/dynamodb.js';
 import { startLocalSecretsManager } from '../../sim/local-aws/secrets-manager.js';
 
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     const db = await startLocalDynamoDb();
     await createStateTable(db.client, values.table);
     await createAuditTable(db.client, values['audit-table']);
-    const secrets = await startLocalSecretsManager({ [config.secretName]: JSON.stringify({ clientId, clientSecret }) });
+    const secrets = await startLocalSecretsManager({ [genesysSecretId(config.secretName)]: JSON.stringify({ clientId, clientSecret }) });
     closers.push(db.close, secrets.close);
     process.env.AWS_ENDPOINT_URL_DYNAMODB = db.endpoint;
     process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;
