@@ -105,7 +105,7 @@ export async function runCommand<O>(command: Command, main: (options: O) => Prom
     process.exit(1);
   }
   try {
-    await main(command.opts<O>());
+    await main(command.opts() as O);
   } catch (err) {
     const prefix = err instanceof UsageError ? command.name() : `${command.name()} failed`;
     process.stderr.write(`${prefix}: ${describeError(err, debug)}\n`);
