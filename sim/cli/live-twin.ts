@@ -13,6 +13,8 @@ export interface LiveTwinOptions {
   port: number;
   /** `now` (default): the scenario's day starts at the current time; `scenario`: at its own startTime; or an instant. */
   start: 'now' | 'scenario' | Date;
+  /** With start `now`: the day began this long ago (its history is simulated at once), so a client reads full windows from the first minute. */
+  warmUpMs?: number;
   /** Virtual ms per wall ms (1 = real time). Only a fixed start may run faster: "now" must stay now. */
   speed?: number;
   /** The wall clock, epoch ms (tests inject one). */
@@ -45,17 +47,19 @@ export async function startLiveTwin(options: LiveTwinOptions): Promise<LiveTwin>
   const scenario = loadScenarioFile(options.scenarioFile);
   const wallStart = clock();
   // Whole seconds: Genesys's intervals and dates carry no fraction that matters here.
-  const startTime = options.start === 'now' ? new Date(Math.floor(wallStart / 1000) * 1000) : options.start === 'scenario' ? new Date(scenario.startTime) : options.start;
+  const startTime = live ? new Date(Math.floor((wallStart - (options.warmUpMs ?? 0)) / 1000) * 1000) : options.start === 'scenario' ? new Date(scenario.startTime) : (options.start as Date);
   const twin = await startTwin({ scenario: { ...scenario, startTime: startTime.toISOString() }, seed: options.seed, port: options.port });
   const offset = wallStart - startTime.getTime();
+  const catchUp = () => {
+    const elapsed = live ? clock() - wallStart + offset : (clock() - wallStart) * speed;
+    const target = live ? elapsed : Math.min(twin.sim.durationMs, elapsed);
+    twin.advanceTo(Math.max(twin.now(), Math.floor(target)));
+  };
+  catchUp();
   return {
     twin,
     live,
-    catchUp: () => {
-      const elapsed = live ? clock() - wallStart + offset : (clock() - wallStart) * speed;
-      const target = live ? elapsed : Math.min(twin.sim.durationMs, elapsed);
-      twin.advanceTo(Math.max(twin.now(), Math.floor(target)));
-    },
+    catchUp,
     close: () => twin.close(),
   };
 }

@@ -76,7 +76,7 @@ async function main(options: TwinOptions): Promise<void> {
   console.log(`  client secret  ${twin.clientSecret}`);
   for (const id of twin.ids.campaigns) console.log(`  campaign       ${id}  ${twin.sim.campaign(id)!.name} (${twin.sim.campaign(id)!.dialingMode})`);
   for (const id of twin.ids.queues) console.log(`  queue          ${id}  ${twin.sim.queueSpec(id)!.name}`);
-  console.log(`  day starts     ${new Date(twin.nowEpochMs()).toISOString()}`);
+  console.log(`  day starts     ${s.startTime}`);
   console.log('Ctrl-C to stop.');
 
   let reportedHours = 0;
