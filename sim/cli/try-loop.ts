@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDecisions } from '../../lambda/cli/decisions-table.js';
-import { loadPacingConfigFile } from '../../lambda/config/config.js';
+import { loadPacingConfigFile, type PacingConfig } from '../../lambda/config/config.js';
+import { patchCampaign } from '../emulator/outbound.js';
 import type { TickSummary } from '../../lambda/tick.js';
 import { startLocalLambda } from '../local-aws/local-lambda.js';
 import { startLiveTwin, type LiveTwin } from './live-twin.js';
@@ -65,6 +66,27 @@ function twinConfig(options: TryOptions, baseUrl: string): string {
   return file;
 }
 
+/**
+ * Puts each campaign's knobs inside the configured bounds on its own twin, as the deployment
+ * guide asks before the controller takes over: a value outside them is taken for a supervisor's
+ * and left alone (knob-outside-bounds). Returns what it moved.
+ */
+function fitKnobsIntoBounds(twin: LiveTwin, config: PacingConfig): string[] {
+  const moved: string[] = [];
+  for (const c of config.campaigns) {
+    const settings = twin.twin.sim.campaign(c.campaignId);
+    if (!settings) continue;
+    for (const knob of new Set([c.knob, c.compliance.knob])) {
+      const now = settings[knob.name];
+      const inside = Math.min(knob.max, Math.max(knob.min, now));
+      if (inside === now) continue;
+      patchCampaign(twin.twin.sim, c.campaignId, { [knob.name]: inside });
+      moved.push(`${c.name ?? c.campaignId}: ${knob.name} ${now} -> ${inside}`);
+    }
+  }
+  return moved;
+}
+
 /** An EventBridge scheduled event for the given time, as the deployed rule sends. */
 function scheduledEvent(time: number): Record<string, unknown> {
   const iso = new Date(time).toISOString();
@@ -92,6 +114,7 @@ export async function runTry(options: TryOptions): Promise<TickSummary[]> {
       options.print(`Twin started at ${baseUrl} (client ${credentials.clientId}), its day began ${twin.twin.scenario.startTime}`);
     }
     const configFile = twinConfig(options, baseUrl);
+    if (twin) for (const line of fitKnobsIntoBounds(twin, loadPacingConfigFile(configFile))) options.print(`Set inside the configured bounds on the twin: ${line}`);
     // The table shows each decision; the handler's JSON log would repeat it, so only errors are logged.
     const lambda = await startLocalLambda({ configFile, secretName: config.secretName, credentials: credentials!, storeDir: options.storeDir, logLevel: 'ERROR' });
     closers.push(lambda.close);
