@@ -90,25 +90,37 @@ function describeError(err: unknown, debug: boolean): string {
 }
 
 /**
- * Parses the arguments and runs `main` with the options. Help exits 0; a bad command line prints
- * one line naming the option (unknown options list the valid ones); any other error prints
- * `<name> failed: <message>` (and its stack with `--debug`). Both exit 1, at once, so that a
- * half-started server or client can never keep a failed command alive.
+ * Parses and checks the arguments. `--help` prints the help and exits 0; a bad command line prints
+ * one line naming the option (an unknown option lists the valid ones) and exits 1.
  */
-export async function runCommand<O>(command: Command, main: (options: O) => Promise<void>, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const debug = argv.includes('--debug');
+export function parseOptions<O>(command: Command, argv: readonly string[] = process.argv.slice(2)): O {
   try {
     command.parse([...argv], { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError && err.exitCode === 0) return; // --help
-    process.stderr.write(`${command.name()}: ${err instanceof CommanderError ? usageMessage(command, err) : describeError(err, debug)}\n`);
+    if (err instanceof CommanderError && err.exitCode === 0) process.exit(0); // --help
+    process.stderr.write(`${command.name()}: ${err instanceof CommanderError ? usageMessage(command, err) : describeError(err, argv.includes('--debug'))}\n`);
     process.exit(1);
   }
+  return command.opts() as O;
+}
+
+/**
+ * Runs `main`; any error prints `<name> failed: <message>` (a UsageError `<name>: <message>`), its
+ * stack too with `--debug`, and exits 1 at once, so that a half-started server or client can
+ * never keep a failed command alive.
+ */
+export async function runMain(command: Command, main: () => Promise<void>, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   try {
-    await main(command.opts() as O);
+    await main();
   } catch (err) {
     const prefix = err instanceof UsageError ? command.name() : `${command.name()} failed`;
-    process.stderr.write(`${prefix}: ${describeError(err, debug)}\n`);
+    process.stderr.write(`${prefix}: ${describeError(err, argv.includes('--debug'))}\n`);
     process.exit(1);
   }
+}
+
+/** {@link parseOptions}, then {@link runMain} with the options. */
+export async function runCommand<O>(command: Command, main: (options: O) => Promise<void>, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const options = parseOptions<O>(command, argv);
+  await runMain(command, () => main(options), argv);
 }
