@@ -40,6 +40,10 @@ export function formatDecisions(summary: TickSummary, tickNumber: number): strin
     .map(([outcome, n]) => `${n} ${outcome}`)
     .join(', ');
   const heading = `Tick ${tickNumber} at ${summary.tickTime}${summary.dryRun ? ' (dry run)' : ''}: ${counts || 'no campaigns'}`;
-  const table = formatTable(['campaign', 'knob', 'old -> new', 'measured / setpoint', 'outcome: reason'], summary.campaigns.flatMap(rowsOf));
+  const header = ['campaign', 'knob', 'old -> new', 'measured / setpoint', 'outcome: reason'];
+  const rows = summary.campaigns.flatMap(rowsOf);
+  // The reason column takes what the others leave of the width.
+  const used = header.slice(0, -1).reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => r[i]!.length)) + 2, 0);
+  const table = formatTable(header, rows.map((r) => [...r.slice(0, -1), fit(r.at(-1)!, Math.max(header.at(-1)!.length, TABLE_WIDTH - used))]));
   return [heading, ...table.split('\n')].map((line) => fit(line, TABLE_WIDTH)).join('\n');
 }
