@@ -3,7 +3,11 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../infra/support.js';
+
+/** tsx's loader by path, so a tool runs from any working directory. */
+const TSX = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export interface CliResult {
   stdout: string;
@@ -25,7 +29,7 @@ export async function runCli(file: string, args: readonly string[], options: { e
   delete env.NODE_NO_WARNINGS;
   // An empty value unsets the variable.
   for (const [key, value] of Object.entries(options.env ?? {})) if (value === '') delete env[key];
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, file), ...args], { cwd: options.cwd ?? REPO_ROOT, env, timeout: options.timeoutMs ?? 60_000 })
+  return promisify(execFile)(process.execPath, ['--import', TSX, join(REPO_ROOT, file), ...args], { cwd: options.cwd ?? REPO_ROOT, env, timeout: options.timeoutMs ?? 60_000 })
     .then(({ stdout, stderr }) => ({ stdout, stderr, code: 0 }))
     .catch((err: { stdout: string; stderr: string; code: number | string; killed?: boolean }) => {
       if (err.killed) throw new Error(`${file} ${args.join(' ')} did not exit within ${options.timeoutMs ?? 60_000} ms`);
@@ -35,7 +39,7 @@ export async function runCli(file: string, args: readonly string[], options: { e
 
 /** Starts a long-running tool and resolves once its output contains `ready`. */
 export function startCli(file: string, args: readonly string[], ready: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, file), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, join(REPO_ROOT, file), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
