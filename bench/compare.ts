@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { defineCommand, integerOption, runCommand, UsageError } from '../lambda/cli/command.js';
 import { parsePacingConfig } from '../lambda/config/config.js';
 import type { KnobName } from '../lambda/config/schema.js';
 import { escapeHtml, renderChartPage, type Chart } from '../sim/run/report.js';
@@ -299,27 +299,35 @@ function renderBenchmarkReport(outcomes: ScenarioOutcome[], results: JobResult[]
   });
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seeds: { type: 'string', default: '5' },
-      scenarios: { type: 'string' },
-      jobs: { type: 'string', default: '2' },
-      out: { type: 'string', default: join('out', 'benchmark') },
-    },
-  });
-  const seedCount = Number(values.seeds);
-  if (!Number.isInteger(seedCount) || seedCount < 1) throw new Error('--seeds must be a whole number of seeds, e.g. --seeds 5');
+interface BenchOptions {
+  seeds: number;
+  scenarios?: string;
+  jobs: number;
+  out: string;
+}
+
+const cli = defineCommand({
+  name: 'npm run bench',
+  summary: 'Every twin scenario, the same seeds, side by side: no controller, the tutorial PID, a VICIdial ADAPT-style law, ours and the hindsight-best static setting. Prints a table per scenario, writes results.json, table.md and report.html.',
+  examples: ['npm run bench', 'npm run bench -- --scenarios small-team --seeds 10 --jobs 2'],
+})
+  .option('--seeds <n>', 'seeds 1..n per scenario', integerOption(1, 1000, '--seeds 5'), 5)
+  .option('--scenarios <list>', 'comma-separated scenario names (default: all in sim/scenarios)')
+  .option('--jobs <n>', 'runs at a time', integerOption(1, 64, '--jobs 2'), 2)
+  .option('--out <dir>', 'output directory', join('out', 'benchmark'));
+
+async function main(values: BenchOptions): Promise<void> {
+  const seedCount = values.seeds;
   const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
   const all = readdirSync(join(SIM, 'scenarios')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
   const names = values.scenarios ? values.scenarios.split(',').map((s) => s.trim()) : all;
-  for (const n of names) if (!all.includes(n)) throw new Error(`--scenarios: no sim/scenarios/${n}.json (have ${all.join(', ')})`);
+  for (const n of names) if (!all.includes(n)) throw new UsageError(`--scenarios: no sim/scenarios/${n}.json (have ${all.join(', ')})`);
   const plans = names.map(plan);
   const jobs = plans.flatMap((p) => jobsOf(p, seeds));
   const command = `npm run bench -- --seeds ${seedCount}${values.scenarios ? ` --scenarios ${names.join(',')}` : ''}`;
   process.stderr.write(`Benchmark: ${plans.length} scenarios x ${seedCount} seeds, ${jobs.length} runs, ${values.jobs} at a time\n`);
   const started = performance.now();
-  const results = await runAll(jobs, Number(values.jobs));
+  const results = await runAll(jobs, values.jobs);
 
   const outcomes: ScenarioOutcome[] = plans.map((p) => {
     const of = (c: ControllerName, value?: number) => results.filter((r) => r.job.scenario === p.name && r.job.controller === c && r.job.value === value);
@@ -361,7 +369,4 @@ async function main(): Promise<void> {
   console.log(`Results: ${join(out, 'results.json')}, ${join(out, 'table.md')}, ${join(out, 'report.html')}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(`npm run bench failed: ${(err as Error).message}`);
-  process.exitCode = 1;
-});
+await runCommand(cli, main);

@@ -13,7 +13,7 @@
  * the next morning is a schedule gap of many hours, which the controller restarts from.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { defineCommand, integerOption, parseOptions, runMain } from '../lambda/cli/command.js';
 import type { DynamoDbFaults } from '../sim/faults/dynamodb-proxy.js';
 import { fleetCampaignId, fleetCampaigns, fleetKind, fleetRule } from '../sim/faults/fleet.js';
 import type { GenesysFaults } from '../sim/faults/genesys-proxy.js';
@@ -21,27 +21,35 @@ import { FaultRig, type Handler, type TickOptions } from '../sim/faults/rig.js';
 import type { FaultSettings } from '../sim/model/scenario.js';
 import { RandomStream } from '../sim/model/random.js';
 
-const { values } = parseArgs({
-  options: {
-    days: { type: 'string', default: '30' },
-    campaigns: { type: 'string', default: '50' },
-    // 30 days of 4 dialing hours at a 15-minute period fit the 10-minute budget (docs/reliability.md).
-    hours: { type: 'string', default: '4' },
-    period: { type: 'string', default: '15' },
-    seed: { type: 'string', default: '1' },
-    // A baseline to compare with: the same run with no fault at all.
-    'no-faults': { type: 'boolean', default: false },
-  },
-});
-const FAULTS = !values['no-faults'];
-const DAYS = Number(values.days);
-const CAMPAIGNS = Number(values.campaigns);
-const HOURS = Number(values.hours);
-const PERIOD = Number(values.period);
-const SEED = Number(values.seed);
-for (const [name, v] of Object.entries({ days: DAYS, campaigns: CAMPAIGNS, hours: HOURS, period: PERIOD, seed: SEED })) {
-  if (!Number.isInteger(v) || v < (name === 'seed' ? 0 : 1)) throw new Error(`--${name} must be a whole number${name === 'seed' ? '' : ' of at least 1'}`);
+interface SoakOptions {
+  days: number;
+  campaigns: number;
+  hours: number;
+  period: number;
+  seed: number;
+  faults: boolean;
 }
+
+const command = defineCommand({
+  name: 'npm run soak',
+  summary: 'Thirty simulated days of a 50-campaign fleet paced by the real handler against the twin and dynalite, faults on; prints the safety figures, writes out/soak.json, exits 1 if any safety figure is not zero.',
+  examples: ['npm run soak', 'npm run soak -- --days 3 --campaigns 10 --seed 2 --no-faults'],
+})
+  .option('--days <n>', 'simulated days', integerOption(1, 3650, '--days 30'), 30)
+  .option('--campaigns <n>', 'campaigns in the fleet', integerOption(1, 2000, '--campaigns 50'), 50)
+  // 30 days of 4 dialing hours at a 15-minute period fit the 10-minute budget (docs/reliability.md).
+  .option('--hours <n>', 'dialing hours per day', integerOption(1, 24, '--hours 4'), 4)
+  .option('--period <minutes>', 'minutes between ticks', integerOption(1, 1440, '--period 15'), 15)
+  .option('--seed <n>', 'all randomness', integerOption(0, 2_147_483_647, '--seed 1'), 1)
+  // A baseline to compare with: the same run with no fault at all.
+  .option('--no-faults', 'the same run with no fault at all, as a baseline');
+const values = parseOptions<SoakOptions>(command);
+const FAULTS = values.faults;
+const DAYS = values.days;
+const CAMPAIGNS = values.campaigns;
+const HOURS = values.hours;
+const PERIOD = values.period;
+const SEED = values.seed;
 const TICKS_PER_DAY = Math.floor((HOURS * 60) / PERIOD);
 const SECRET = 'genesys-pacing/oauth-client';
 const ABANDON_CAP = 0.03;
@@ -464,7 +472,4 @@ async function main(): Promise<void> {
   if (failed > 0) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  console.error(`soak failed: ${(err as Error).stack ?? String(err)}`);
-  process.exitCode = 1;
-});
+await runMain(command, main);

@@ -103,7 +103,8 @@ export function listCampaigns(sim: ContactCentreSimulation, query: URLSearchPara
   };
 }
 
-function positiveInt(raw: string | null, fallback: number, name: string): number {
+/** A paging parameter: absent gives `fallback`; anything but a positive integer is a 400 naming it. */
+export function positiveInt(raw: string | null, fallback: number, name: string): number {
   if (raw === null) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw badRequest(`${name} must be a positive integer`, name);

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { parseFaults, loadScenarioFile, parseScenario, type FaultSettings, type Scenario } from '../model/scenario.js';
 import { ContactCentreSimulation } from '../model/simulation.js';
-import { conversationAggregates, getQueue, queueObservations } from './analytics.js';
+import { conversationAggregates, getQueue, listQueues, queueObservations } from './analytics.js';
 import { RateLimiter, TokenIssuer, rateLimited } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { FaultInjector } from './faults.js';
@@ -114,6 +114,7 @@ const ROUTES: Route[] = [
       },
     },
   },
+  { pattern: /^\/api\/v2\/routing\/queues$/, methods: { GET: ({ sim, query }) => ({ status: 200, body: listQueues(sim, query) }) } },
   { pattern: /^\/api\/v2\/routing\/queues\/([^/]+)$/, methods: { GET: ({ sim, params }) => ({ status: 200, body: getQueue(sim, params[0]!) }) } },
   {
     pattern: /^\/api\/v2\/analytics\/queues\/observations\/query$/,

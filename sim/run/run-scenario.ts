@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Context } from 'aws-lambda';
-import { parsePacingConfig } from '../../lambda/config/config.js';
+import { ConfigError, parsePacingConfig } from '../../lambda/config/config.js';
 import type { TickSummary } from '../../lambda/tick.js';
 import { startTwin, type Twin } from '../emulator/server.js';
 import { createAuditTable, createStateTable, LOCAL_AWS, startLocalDynamoDb } from '../local-aws/dynamodb.js';
@@ -49,7 +49,12 @@ const AUDIT_TABLE = 'pacing-audit-local';
 
 /** Reads a controller file and checks it would make a valid pacing config. */
 export function loadControllerFile(path: string): { defaults?: Record<string, unknown>; campaigns: unknown[] } {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as { defaults?: Record<string, unknown>; campaigns: unknown[] };
+  let raw: { defaults?: Record<string, unknown>; campaigns: unknown[] };
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as typeof raw;
+  } catch (err) {
+    throw new ConfigError(path, [`not readable JSON: ${(err as Error).message}`]);
+  }
   parsePacingConfig({ genesys: { localBaseUrl: 'http://127.0.0.1' }, secretName: SECRET_NAME, ...raw }, path);
   return raw;
 }
@@ -62,8 +67,9 @@ export function loadControllerFile(path: string): { defaults?: Record<string, un
  */
 export async function runScenario(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  const twin = await startTwin({ scenario: options.scenarioFile, seed: options.seed });
+  // Checked before the twin listens: a bad file must not leave a server keeping the process alive.
   const controller = loadControllerFile(options.controllerFile);
+  const twin = await startTwin({ scenario: options.scenarioFile, seed: options.seed });
   const totalMinutes = Math.floor(twin.sim.durationMs / MINUTE);
   const ticks: TickSummary[] = [];
   const closers: Array<() => Promise<void>> = [twin.close];

@@ -118,7 +118,7 @@ describe('runTick under the PATCH lease', () => {
         throw new Error('socket hang up');
       },
     };
-    const working = { ...genesysBy({ 15: 0.5 }, [id]), patchCampaignKnobs: async () => void patches.push('second') };
+    const working = { ...genesysBy({ 15: 0.5 }, [id]), patchCampaignKnobs: async () => (patches.push('second'), {}) };
     const tick2 = { eventId: 'e2', eventTime: T0 + 60_000, dryRun: false, saveState: true };
 
     // Act: the PATCH fails; the same event delivered again to a second invocation 2 s later
