@@ -46,8 +46,11 @@ export interface CampaignSummary {
   worstAbandonRate24h: number | null;
   /** The live calls (AMD false positives included) in that window: a high rate on few calls still counts. */
   worst24hLiveCalls: number | null;
-  /** The ISO instant that window ends (the end of its last minute). */
-  worst24hEndsAt: string | null;
+  /**
+   * The part of the run that window holds (ISO instants, the end of its last minute): from the
+   * start for a window ending within the run, to the end for one ending after it.
+   */
+  worst24hSpan: { from: string; to: string } | null;
   /** UK counts: the worst 60-minute window ending at any minute (what callers feel at the peak). */
   worstAbandonRate60min: number | null;
   worst60minLiveCalls: number | null;
@@ -77,7 +80,13 @@ export function servedQueueIds(scenario: Scenario): string[] {
     .map((q) => q.id);
 }
 
-const windowEnd = (w: WindowRate | null): string | null => (w === null ? null : new Date((w.endMinute + 1) * 60_000).toISOString());
+/** The minutes of a record (epoch minutes, ascending) that a window holds, as ISO instants. */
+function spanOf(w: WindowRate | null, widthMinutes: number, record: readonly MinuteCounts[]): { from: string; to: string } | null {
+  if (w === null || !record.length) return null;
+  const from = Math.max(record[0]!.minute, w.endMinute - widthMinutes + 1);
+  const to = Math.min(record.at(-1)!.minute, w.endMinute) + 1;
+  return { from: new Date(from * 60_000).toISOString(), to: new Date(to * 60_000).toISOString() };
+}
 
 /** Summarises a run: service level per served queue, compliance and productivity per campaign. */
 export function summarise(scenario: Scenario, series: readonly MinuteSample[]): RunSummary {
@@ -126,7 +135,7 @@ export function summarise(scenario: Scenario, series: readonly MinuteSample[]): 
       abandonRateToDate: ratio(uk.reduce((a, m) => a + m.abandons, 0), uk.reduce((a, m) => a + m.live, 0)),
       worstAbandonRate24h: worst24h?.rate ?? null,
       worst24hLiveCalls: worst24h?.liveCalls ?? null,
-      worst24hEndsAt: windowEnd(worst24h),
+      worst24hSpan: spanOf(worst24h, DAY_MINUTES, uk),
       worstAbandonRate60min: worst60min?.rate ?? null,
       worst60minLiveCalls: worst60min?.liveCalls ?? null,
       worstAbandonRate30d: worstPeriodRate(us, PERIOD_MINUTES, us[0]?.minute ?? 0)?.rate ?? null,
@@ -140,12 +149,10 @@ export function summarise(scenario: Scenario, series: readonly MinuteSample[]): 
 /** A share as a percentage, e.g. 2.41%. */
 export const percent = (v: number | null, digits = 1): string => (v === null ? 'n/a' : `${(100 * v).toFixed(digits)}%`);
 
-/** "H:MM into the run" for an instant, counted from the run's start (the scenario's clock). */
+/** "H:MM" since the run's start (the scenario's clock) of an instant in the run. */
 function runTime(iso: string, start: string | null): string {
   const minutes = Math.round((Date.parse(iso) - Date.parse(start ?? iso)) / 60_000);
-  const sign = minutes < 0 ? '-' : '';
-  const m = Math.abs(minutes);
-  return `${sign}${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 /** Whether an abandon rate passed the cap (null: no live call, nothing passed). */
@@ -162,7 +169,8 @@ export const capBroken = (c: CampaignSummary): boolean => overCap(c.worstAbandon
 export function verdictOf(summary: RunSummary): string[] {
   const campaigns = summary.campaigns.map((c) => {
     if (c.worstAbandonRate24h === null) return `${c.name}: no live call, nothing to judge against the 3% cap.`;
-    const window = `worst 24-hour window ${percent(c.worstAbandonRate24h, 2)} on ${c.worst24hLiveCalls} live calls, ending ${runTime(c.worst24hEndsAt!, summary.start)} into the run`;
+    const span = c.worst24hSpan!;
+    const window = `worst 24-hour window ${percent(c.worstAbandonRate24h, 2)} on ${c.worst24hLiveCalls} live calls, holding ${runTime(span.from, summary.start)}-${runTime(span.to, summary.start)} of the run`;
     const us = `${overCap(c.worstAbandonRate30d) ? 'broken' : 'kept'} under the US 30-day rule (${percent(c.worstAbandonRate30d, 2)})`;
     return `${c.name}: 3% abandon cap ${capBroken(c) ? 'BROKEN' : 'kept'} under the UK 24-hour rule (${window}); ${us}.`;
   });

@@ -42,7 +42,7 @@ describe('summarise', () => {
     expect(c.abandonRateToDate).toBeCloseTo(0.02, 12);
     expect(c.worstAbandonRate24h).toBeCloseTo(0.04, 12);
     expect(c.worst24hLiveCalls).toBe(1200);
-    expect(c.worst24hEndsAt).toBe('2026-05-14T10:00:00.000Z');
+    expect(c.worst24hSpan).toEqual({ from: '2026-05-14T08:00:00.000Z', to: '2026-05-14T10:00:00.000Z' });
     // The worst hour: the 60 minutes ending with the bad minute, 48 of 600.
     expect(c.worstAbandonRate60min).toBeCloseTo(0.08, 12);
     expect(c.worst60minLiveCalls).toBe(600);
@@ -65,6 +65,20 @@ describe('summarise', () => {
   });
 });
 
+describe('verdictOf', () => {
+  it('names the part of the run a window after its end holds: the evening alone, the night after silent', () => {
+    // Prepare: a clean day but 2 abandons among the last minute's 10 live calls.
+    const summary = summarise(scenario, day(240, (m) => ({ liveAnswers: 10, complianceAbandons: m === 239 ? 2 : 0 })));
+
+    // Act
+    const verdict = verdictOf(summary)[0];
+
+    // Assess
+    expect(summary.campaigns[0]!.worst24hSpan).toEqual({ from: '2026-05-14T11:59:00.000Z', to: '2026-05-14T12:00:00.000Z' });
+    expect(verdict).toContain('3% abandon cap BROKEN under the UK 24-hour rule (worst 24-hour window 20.00% on 10 live calls, holding 3:59-4:00 of the run)');
+  });
+});
+
 describe('formatSummary', () => {
   const series = day(240, (m) => ({ liveAnswers: m === 0 ? 3 : 10, complianceAbandons: m === 0 ? 1 : 0 }));
   const summary = summarise(scenario, series);
@@ -75,7 +89,7 @@ describe('formatSummary', () => {
 
     // Assess: one abandon on the first 3 live calls breaks the 24-hour rule, strictly read.
     expect(verdict[0]).toBe(
-      'Collections Predictive: 3% abandon cap BROKEN under the UK 24-hour rule (worst 24-hour window 33.33% on 3 live calls, ending 0:01 into the run); kept under the US 30-day rule (0.04%).',
+      'Collections Predictive: 3% abandon cap BROKEN under the UK 24-hour rule (worst 24-hour window 33.33% on 3 live calls, holding 0:00-0:01 of the run); kept under the US 30-day rule (0.04%).',
     );
     expect(verdict).toContain('Inbound Service: service-level target 80% met in 50% of 15-minute intervals (8 of 16).');
   });
