@@ -78,7 +78,7 @@ function knobsOf(run: RunResult, campaignId: string, dialingMode: string): Array
 
 /** What the abandon chart's lines mean, under it. */
 export const ABANDON_CHART_NOTE =
-  'All four count AMD false positives as abandons (the UK rule). To date: abandons over live calls since the run began. ' +
+  'The to-date, 24-hour and 60-minute lines count AMD false positives as abandons (the UK rule). To date: abandons over live calls since the run began. ' +
   'Strict 24-hour window: the same over the 24 hours ending at each minute, the night before silent, so within a run ' +
   'shorter than a day it follows the to-date line; the UK rule holds every such window, however few its live calls, and ' +
   'the worst one (in its label, and in the verdict) also counts windows ending after the run. 60-minute window: the last ' +
