@@ -67,7 +67,7 @@ async function main(options: StartOptions): Promise<void> {
     },
   });
   const summary = summarise(result.scenario, result.timeSeries);
-  const text = formatSummary(summary, result.patches);
+  const text = formatSummary(summary, result.patches, { controller: result.mode });
   const errors = result.ticks.flatMap((t) => t.campaigns.filter((c) => c.outcome === 'error'));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderReport(result, summary, text));
