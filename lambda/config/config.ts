@@ -11,6 +11,7 @@ import {
   type KnobName,
   type ObjectiveKind,
 } from './schema.js';
+import { DEFAULT_SCHEDULE, DEFAULT_SHARD_NAME, overBudgetProblem, type ShardConfig } from './shards.js';
 
 /** A knob with its bounds, largest move per tick and write resolution, in Genesys's units. */
 export interface KnobConfig {
@@ -132,6 +133,11 @@ export interface PacingConfig {
     perCampaign: boolean;
   };
   campaigns: CampaignConfig[];
+  /**
+   * Who ticks which campaigns: the configured `shards`, else one shard ({@link DEFAULT_SHARD_NAME}) of
+   * every campaign. Every campaign is in exactly one.
+   */
+  shards: ShardConfig[];
 }
 
 /** Genesys's default rate limit per OAuth token (pacing.md section 1). */
@@ -234,6 +240,20 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
   const parsed = pacingConfigSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));
   const cfg = parsed.data;
+  const config = resolveConfig(cfg);
+  // Needs every default filled in (window lengths decide the reads), so after the schema.
+  const overBudget = config.shards.flatMap((shard, i) => {
+    if (!shard.declared) return [];
+    const ids = new Set(shard.campaignIds);
+    const problem = overBudgetProblem(shard, i, config.campaigns.filter((c) => ids.has(c.campaignId)), config.genesys.requestsPerMinute);
+    return problem ? [problem] : [];
+  });
+  if (overBudget.length > 0) throw new ConfigError(source, overBudget);
+  return config;
+}
+
+/** Every default filled in, shards resolved. */
+function resolveConfig(cfg: z.output<typeof pacingConfigSchema>): PacingConfig {
   const genesys = cfg.genesys.region
     ? { apiBaseUrl: `https://api.${cfg.genesys.region}`, loginBaseUrl: `https://login.${cfg.genesys.region}` }
     : { apiBaseUrl: cfg.genesys.localBaseUrl!, loginBaseUrl: cfg.genesys.localBaseUrl! };
@@ -278,6 +298,24 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
         ...(gainSchedule ? { gainSchedule } : {}),
       };
     }),
+    shards: cfg.shards
+      ? cfg.shards.map((s) => ({
+          name: s.name,
+          declared: true,
+          ...(s.secretName === undefined ? {} : { secretName: s.secretName }),
+          ...(s.secretArn === undefined ? {} : { secretArn: s.secretArn }),
+          schedule: s.schedule ?? DEFAULT_SCHEDULE,
+          campaignIds: s.campaignIds,
+        }))
+      : [
+          {
+            name: DEFAULT_SHARD_NAME,
+            declared: false,
+            ...(cfg.secretName === undefined ? {} : { secretName: cfg.secretName }),
+            schedule: DEFAULT_SCHEDULE,
+            campaignIds: cfg.campaigns.map((c) => c.campaignId),
+          },
+        ],
   };
 }
 

@@ -275,21 +275,51 @@ const genesysSchema = z
     }),
   );
 
+const secretNameSchema = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(512),
+    z.regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
+  );
+
+/** A shard's name: it names its function, rule, secret, metrics (service dimension) and alarms. */
+export const SHARD_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,23}$/;
+
+/** EventBridge schedule expressions: rate(1 minute), rate(5 minutes), cron(...). */
+const SCHEDULE_PATTERN = /^(rate\(1 minute\)|rate\([1-9]\d* minutes\)|cron\([^)]+\))$/;
+
+/**
+ * One shard: campaigns ticked by their own function on their own schedule with their own OAuth
+ * client (its own secret, so its own Genesys rate limit).
+ */
+const shardSchema = z.strictObject({
+  name: z.string().check(
+    z.regex(SHARD_NAME_PATTERN, { error: 'must be 1 to 24 lower-case letters, digits and hyphens, starting with a letter or digit, e.g. "east"' }),
+  ),
+  secretName: z.optional(secretNameSchema),
+  secretArn: z.optional(
+    z.string().check(
+      z.regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, {
+        error: "must be a secret's complete ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>",
+      }),
+    ),
+  ),
+  schedule: z.optional(
+    z.string().check(z.regex(SCHEDULE_PATTERN, { error: 'must be an EventBridge schedule expression: "rate(1 minute)", "rate(2 minutes)" or "cron(...)"' })),
+  ),
+  campaignIds: z
+    .array(uuidLike, { error: 'must list the campaign ids this shard ticks' })
+    .check(z.minLength(1, { error: 'list at least one campaign id, or remove the shard' })),
+});
+
 /** The deployment's configuration file (pacing.config.json) as written by the operator. */
 export const pacingConfigSchema = z
   .strictObject({
     $schema: z.optional(z.string()),
     genesys: genesysSchema,
     // An existing secret; left out, the stack creates one (infra/pacing-controller.ts).
-    secretName: z.optional(
-      z
-        .string()
-        .check(
-          z.minLength(1),
-          z.maxLength(512),
-          z.regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
-        ),
-    ),
+    secretName: z.optional(secretNameSchema),
     defaults: z.optional(z.strictObject(tuningShape)),
     // Default 1827 days (five years, the US Telemarketing Sales Rule, 16 CFR 310.5): DEFAULT_AUDIT_RETENTION_DAYS.
     auditRetentionDays: z.optional(
@@ -311,9 +341,12 @@ export const pacingConfigSchema = z
     campaigns: z
       .array(campaignSchema)
       .check(z.minLength(1, { error: 'list at least one campaign to control' }), z.maxLength(2000)),
+    // Left out: one shard of every campaign, with the top-level secretName (lambda/config/shards.ts).
+    shards: z.optional(z.array(shardSchema).check(z.minLength(1, { error: 'list at least one shard, or leave "shards" out for one' }))),
   })
   .check(
     z.superRefine((cfg, ctx) => {
+    if (cfg.shards) checkShards(cfg, cfg.shards, ctx);
     const seen = new Set<string>();
     cfg.campaigns.forEach((c, i) => {
       if (seen.has(c.campaignId)) {
@@ -348,6 +381,53 @@ export const pacingConfigSchema = z
 export type PacingConfigInput = z.input<typeof pacingConfigSchema>;
 
 type Issues = z.core.$RefinementCtx;
+
+/**
+ * Every campaign in exactly one shard, every shard's campaigns configured, names and OAuth clients
+ * distinct. The request budget of each shard is checked once defaults are filled in (shards.ts).
+ */
+function checkShards(
+  cfg: { secretName?: string | undefined; campaigns: Array<{ campaignId: string }> },
+  shards: Array<z.output<typeof shardSchema>>,
+  ctx: Issues,
+): void {
+  if (cfg.secretName !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['secretName'], message: 'cannot be used with "shards": each shard has its own OAuth client; give it as shards[].secretName (or leave it out for a new secret)' });
+  }
+  const configured = new Set(cfg.campaigns.map((c) => c.campaignId));
+  const shardOf = new Map<string, string>();
+  const names = new Map<string, number>();
+  const secrets = new Map<string, string>();
+  shards.forEach((shard, i) => {
+    const here = ['shards', i];
+    if (names.has(shard.name)) ctx.addIssue({ code: 'custom', path: [...here, 'name'], message: `"${shard.name}" is also the name of shards[${names.get(shard.name)}]: give each shard its own name` });
+    names.set(shard.name, i);
+    if (shard.secretName !== undefined && shard.secretArn !== undefined) {
+      ctx.addIssue({ code: 'custom', path: here, message: `shard "${shard.name}": give its secret once, as secretName or secretArn, not both` });
+    }
+    const secret = shard.secretArn ?? shard.secretName;
+    if (secret !== undefined) {
+      const other = secrets.get(secret);
+      if (other !== undefined) {
+        ctx.addIssue({ code: 'custom', path: here, message: `shard "${shard.name}" uses the secret of shard "${other}" (${secret}): shards sharing an OAuth client share its rate limit; give each shard its own client and secret` });
+      }
+      secrets.set(secret, shard.name);
+    }
+    shard.campaignIds.forEach((id, j) => {
+      const path = [...here, 'campaignIds', j];
+      const other = shardOf.get(id);
+      if (other === shard.name) ctx.addIssue({ code: 'custom', path, message: `shard "${shard.name}" lists campaign ${id} twice: list it once` });
+      else if (other !== undefined) ctx.addIssue({ code: 'custom', path, message: `campaign ${id} is in shard "${other}" and in shard "${shard.name}": keep it in one of them (two functions would pace it at once)` });
+      else if (!configured.has(id)) ctx.addIssue({ code: 'custom', path, message: `shard "${shard.name}" lists campaign ${id}, which is not in "campaigns": configure it there or remove it from the shard` });
+      shardOf.set(id, shard.name);
+    });
+  });
+  const unsharded = cfg.campaigns.map((c) => c.campaignId).filter((id) => !shardOf.has(id));
+  if (unsharded.length > 0) {
+    const shown = unsharded.slice(0, 5).join(', ') + (unsharded.length > 5 ? ` and ${unsharded.length - 5} more` : '');
+    ctx.addIssue({ code: 'custom', path: ['shards'], message: `campaign(s) ${shown} are in no shard, so nothing would pace them: add each to one shard's campaignIds` });
+  }
+}
 
 /** Bounds that Genesys, the knob's meaning and the compliance limit allow; returns the bounds in force. */
 function checkKnobBounds(

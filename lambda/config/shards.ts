@@ -1,0 +1,124 @@
+/**
+ * Shards: groups of campaigns, each ticked by its own function with its own OAuth client, so each
+ * has its own Genesys rate limit. A configuration without `shards` is one shard of every campaign.
+ *
+ * A shard's request budget bounds how many campaigns it serves: a tick reads a few dozen batched
+ * queries (docs/scale.md, "What a tick sends to Genesys") and then writes one PATCH per campaign
+ * whose knob changes. A shard serves its campaigns when its steady-state reads plus one PATCH for
+ * every campaign fit in one tick's budget, so no write ever waits for the next tick.
+ */
+import { CAMPAIGN_IDS_PER_REQUEST } from '../genesys/campaigns.js';
+import { ANALYTICS_IDS_PER_QUERY } from '../genesys/client.js';
+import type { CampaignConfig } from './config.js';
+
+/** One shard with its campaigns resolved. */
+export interface ShardConfig {
+  /** The configured name; {@link DEFAULT_SHARD_NAME} for a configuration without `shards`. */
+  name: string;
+  /** False for the one shard of a configuration without `shards` (whose secret is the top-level `secretName`). */
+  declared: boolean;
+  /** An existing secret holding the shard's OAuth client, by name. */
+  secretName?: string;
+  /** An existing secret holding the shard's OAuth client, by complete ARN. */
+  secretArn?: string;
+  /** EventBridge schedule expression of the shard's tick; `rate(1 minute)` unless set. */
+  schedule: string;
+  campaignIds: string[];
+}
+
+/** The shard of a configuration without `shards`. */
+export const DEFAULT_SHARD_NAME = 'default';
+/** A tick a minute, EventBridge's shortest period. */
+export const DEFAULT_SCHEDULE = 'rate(1 minute)';
+
+/**
+ * Share of the per-minute Genesys rate limit one tick may spend: the rest absorbs retries and the
+ * tail of a previous tick that ran late, which still counts in Genesys's sliding minute.
+ */
+export const TICK_REQUEST_SHARE = 0.9;
+
+/** Requests one tick may send to Genesys under a rate limit of `requestsPerMinute`. */
+export function tickRequestBudget(requestsPerMinute: number): number {
+  return Math.floor(requestsPerMinute * TICK_REQUEST_SHARE);
+}
+
+const requestsFor = (ids: number, perRequest: number) => Math.ceil(ids / perRequest);
+
+/**
+ * Genesys reads of a steady-state tick over these campaigns, as lambda/tick.ts batches them (its
+ * `readGenesys`): campaigns and their dialer figures by pages of 50; an aggregates query per 100
+ * campaigns for each distinct window length (objective, compliance and guard windows all end at the
+ * tick) and one for the settled minutes counted into the budget; per 100 queues, one aggregates
+ * query per window length and one observations query. Service-level thresholds are read on a
+ * container's first tick only (then cached for an hour), so they are not counted: that tick may
+ * defer writes to the next. bench/scale.ts measures the same count (41 reads at 500 campaigns).
+ */
+export function steadyReadsPerTick(campaigns: readonly CampaignConfig[]): number {
+  if (campaigns.length === 0) return 0;
+  const campaignsByLength = new Map<number, number>();
+  const queuesByLength = new Map<number, Set<string>>();
+  const liveQueues = new Set<string>();
+  for (const c of campaigns) {
+    const lengths = new Set([c.compliance.windowMinutes, c.compliance.guard.minutes]);
+    if (c.objective.kind === 'abandonRate') lengths.add(c.windowMinutes);
+    for (const m of lengths) campaignsByLength.set(m, (campaignsByLength.get(m) ?? 0) + 1);
+    if (c.objective.kind === 'abandonRate') continue;
+    const queueId = c.objective.queueId;
+    liveQueues.add(queueId);
+    for (const m of new Set([c.windowMinutes, c.blending?.arrivalMinutes])) {
+      if (m !== undefined) queuesByLength.set(m, (queuesByLength.get(m) ?? new Set()).add(queueId));
+    }
+  }
+  // A campaign whose gains follow its team also reads its own queue, which only Genesys knows: count one each.
+  const ownQueues = campaigns.filter((c) => c.gainSchedule).length;
+  const n = campaigns.length;
+  const campaignPages = 2 * requestsFor(n, CAMPAIGN_IDS_PER_REQUEST);
+  const outbound = [...campaignsByLength.values()].reduce((sum, k) => sum + requestsFor(k, ANALYTICS_IDS_PER_QUERY), requestsFor(n, ANALYTICS_IDS_PER_QUERY));
+  const queueWindows = [...queuesByLength.values()].reduce((sum, ids) => sum + requestsFor(ids.size, ANALYTICS_IDS_PER_QUERY), 0);
+  const live = requestsFor(liveQueues.size + ownQueues, ANALYTICS_IDS_PER_QUERY);
+  return campaignPages + outbound + queueWindows + live;
+}
+
+/** What one tick of a shard may send at worst: its reads and a PATCH for every campaign. */
+export interface ShardLoad {
+  reads: number;
+  patches: number;
+  budget: number;
+}
+
+/** A shard's worst-case tick against its budget. */
+export function shardLoad(campaigns: readonly CampaignConfig[], requestsPerMinute: number): ShardLoad {
+  return { reads: steadyReadsPerTick(campaigns), patches: campaigns.length, budget: tickRequestBudget(requestsPerMinute) };
+}
+
+/** The most of these campaigns (in order) one shard serves: reads and a PATCH each within the budget. */
+export function shardCapacity(campaigns: readonly CampaignConfig[], requestsPerMinute: number): number {
+  const budget = tickRequestBudget(requestsPerMinute);
+  let low = 0;
+  let high = campaigns.length;
+  // Reads and PATCHes grow with the campaigns taken, so the fit is monotonic: bisect.
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    const taken = campaigns.slice(0, mid);
+    if (steadyReadsPerTick(taken) + mid <= budget) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
+ * Why a shard is over its budget, naming it and the fix, or undefined when it fits.
+ *
+ * @param campaigns - the shard's campaigns, defaults filled in
+ */
+export function overBudgetProblem(shard: ShardConfig, index: number, campaigns: readonly CampaignConfig[], requestsPerMinute: number): string | undefined {
+  const load = shardLoad(campaigns, requestsPerMinute);
+  if (load.reads + load.patches <= load.budget) return undefined;
+  const capacity = shardCapacity(campaigns, requestsPerMinute);
+  const where = shard.declared ? `shards[${index}] ("${shard.name}")` : 'campaigns';
+  return (
+    `${where}: ${campaigns.length} campaigns need ${load.reads} reads and up to ${load.patches} PATCHes a tick, over the ${load.budget} requests ` +
+    `one OAuth client may send a tick (90% of genesys.requestsPerMinute, ${requestsPerMinute}): one shard serves at most ${capacity} of them; ` +
+    `move ${campaigns.length - capacity} to another shard with its own OAuth client (docs/scale.md, "Shards")`
+  );
+}
