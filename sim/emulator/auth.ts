@@ -1,21 +1,29 @@
 /**
- * OAuth client credentials and the per-token rate limit, both on a configurable clock so tokens can
+ * OAuth client credentials and the per-client rate limit, both on a configurable clock so tokens can
  * expire and rate windows can pass in virtual time.
  */
 import { randomBytes } from 'node:crypto';
 import { ApiError } from './errors.js';
 
-/** Issues and checks bearer tokens for one client. */
+/** An OAuth client-credentials client the twin accepts. */
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Issues and checks bearer tokens for the org's clients; each token belongs to the client that asked for it. */
 export class TokenIssuer {
-  private readonly tokens = new Map<string, number>();
+  private readonly tokens = new Map<string, { clientId: string; expires: number }>();
+  private readonly secrets: Map<string, string>;
 
   constructor(
-    private readonly clientId: string,
-    private readonly clientSecret: string,
+    clients: readonly OAuthClient[],
     private readonly lifetimeSeconds: number,
     /** Clock tokens expire on (virtual ms). */
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.secrets = new Map(clients.map((c) => [c.clientId, c.clientSecret]));
+  }
 
   /**
    * Handles POST /oauth/token: Basic auth with the client, form grant_type=client_credentials.
@@ -25,32 +33,36 @@ export class TokenIssuer {
     const basic = /^Basic\s+(.+)$/i.exec(authorization ?? '');
     const decoded = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
     const sep = decoded.indexOf(':');
-    if (!basic || sep < 0 || decoded.slice(0, sep) !== this.clientId || decoded.slice(sep + 1) !== this.clientSecret) {
+    const clientId = decoded.slice(0, sep);
+    if (!basic || sep < 0 || this.secrets.get(clientId) !== decoded.slice(sep + 1)) {
       return { status: 401, body: { error: 'invalid_client', description: 'client not found', error_description: 'client not found' } };
     }
     if (form.get('grant_type') !== 'client_credentials') {
       return { status: 400, body: { error: 'unsupported_grant_type', description: 'grant type not supported', error_description: 'grant type not supported' } };
     }
     const token = randomBytes(32).toString('base64url');
-    this.tokens.set(token, this.now() + this.lifetimeSeconds * 1000);
+    this.tokens.set(token, { clientId, expires: this.now() + this.lifetimeSeconds * 1000 });
     return { status: 200, body: { access_token: token, token_type: 'bearer', expires_in: this.lifetimeSeconds } };
   }
 
   /**
    * Checks an API call's Authorization header.
-   * @returns the token
+   * @returns the id of the client the token was issued to
    * @throws ApiError 401 when missing, unknown or expired
    */
   authenticate(authorization: string | undefined): string {
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!bearer) throw new ApiError(401, 'authentication.required', 'No authentication bearer token specified in authorization header.');
-    const expires = this.tokens.get(bearer[1]!);
-    if (expires === undefined || expires <= this.now()) throw new ApiError(401, 'bad.credentials', 'Invalid login credentials.');
-    return bearer[1]!;
+    const token = this.tokens.get(bearer[1]!);
+    if (token === undefined || token.expires <= this.now()) throw new ApiError(401, 'bad.credentials', 'Invalid login credentials.');
+    return token.clientId;
   }
 }
 
-/** Sliding one-minute window of requests per token, like Genesys's per-token API limit. */
+/**
+ * Sliding one-minute window of requests per OAuth client, like Genesys's API limit: every token of
+ * one client counts against the same window, another client has its own.
+ */
 export class RateLimiter {
   private readonly recent = new Map<string, number[]>();
 
@@ -60,13 +72,13 @@ export class RateLimiter {
   ) {}
 
   /**
-   * Counts a request against the token.
+   * Counts a request against the client.
    * @throws ApiError 429 with Retry-After (whole seconds until the window has room) when over the limit
    */
-  admit(token: string): void {
+  admit(clientId: string): void {
     const now = this.now();
-    let times = this.recent.get(token);
-    if (!times) this.recent.set(token, (times = []));
+    let times = this.recent.get(clientId);
+    if (!times) this.recent.set(clientId, (times = []));
     while (times.length && times[0]! <= now - 60_000) times.shift();
     if (times.length >= this.requestsPerMinute) {
       const retryAfter = Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000));

@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { parseFaults, loadScenarioFile, parseScenario, type FaultSettings, type Scenario } from '../model/scenario.js';
 import { ContactCentreSimulation } from '../model/simulation.js';
 import { conversationAggregates, getQueue, listQueues, queueObservations } from './analytics.js';
-import { RateLimiter, TokenIssuer, rateLimited } from './auth.js';
+import { RateLimiter, TokenIssuer, rateLimited, type OAuthClient } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { checkKnobStorage, type KnobStorage } from './knob-storage.js';
@@ -48,6 +48,8 @@ export interface RequestLogEntry {
   path: string;
   /** 0 when the connection was dropped or held without an answer. */
   status: number;
+  /** The OAuth client whose token the API request carried (absent for login and unauthenticated requests). */
+  clientId?: string;
   /** The injected fault, if any. */
   fault?: string;
 }
@@ -58,6 +60,8 @@ export interface Twin {
   readonly baseUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  /** Every OAuth client the twin accepts: the scenario's `auth` client first, then `auth.extraClients`. */
+  readonly clients: readonly OAuthClient[];
   /** Queue and campaign ids of the scenario. */
   readonly ids: { queues: string[]; campaigns: string[] };
   readonly scenario: Scenario;
@@ -143,7 +147,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const seed = options.seed ?? 1;
   const sim = new ContactCentreSimulation(scenario, seed);
   const virtualNow = () => sim.now;
-  const tokens = new TokenIssuer(scenario.auth.clientId, scenario.auth.clientSecret, scenario.auth.tokenLifetimeSeconds, virtualNow);
+  const clients: OAuthClient[] = [{ clientId: scenario.auth.clientId, clientSecret: scenario.auth.clientSecret }, ...scenario.auth.extraClients];
+  const tokens = new TokenIssuer(clients, scenario.auth.tokenLifetimeSeconds, virtualNow);
   const limiter = new RateLimiter(scenario.rateLimit.requestsPerMinute, scenario.rateLimit.clock === 'virtual' ? virtualNow : () => Date.now());
   const faults = new FaultInjector(options.faults ? parseFaults({ ...scenario.faults, ...options.faults }) : scenario.faults, seed);
   const requestLog: RequestLogEntry[] = [];
@@ -180,8 +185,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     if (!handler) return reply(entry, res, 405, errorBody(405, 'method.not.allowed', `${method} is not allowed on ${url.pathname}.`));
 
     try {
-      const token = tokens.authenticate(req.headers.authorization);
-      limiter.admit(token);
+      entry.clientId = tokens.authenticate(req.headers.authorization);
+      limiter.admit(entry.clientId);
     } catch (err) {
       return replyError(entry, res, err);
     }
@@ -256,6 +261,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     baseUrl: `http://${host}:${address.port}`,
     clientId: scenario.auth.clientId,
     clientSecret: scenario.auth.clientSecret,
+    clients,
     ids: sim.ids,
     scenario,
     sim,

@@ -268,8 +268,16 @@ export const scenarioSchema = z
         clientSecret: z.string().min(1),
         /** Token lifetime, virtual seconds (Genesys default 24 h, range 5 min to 48 h). */
         tokenLifetimeSeconds: z.number().int().min(300).max(172_800).default(86_400),
+        /** More clients of the same org, each with its own rate limit (one per controller shard). */
+        extraClients: z.array(z.strictObject({ clientId: z.string().min(1), clientSecret: z.string().min(1) })).default([]),
       })
-      .default({ clientId: 'twin-client', clientSecret: 'twin-secret', tokenLifetimeSeconds: 86_400 }),
+      .superRefine((a, ctx) => {
+        const ids = [a.clientId, ...a.extraClients.map((c) => c.clientId)];
+        ids.forEach((id, i) => {
+          if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['extraClients', i - 1, 'clientId'], message: `client id ${id} is used twice: give each client its own id` });
+        });
+      })
+      .default({ clientId: 'twin-client', clientSecret: 'twin-secret', tokenLifetimeSeconds: 86_400, extraClients: [] }),
     rateLimit: z
       .strictObject({
         requestsPerMinute: z.number().int().min(1).default(300),

@@ -32,10 +32,10 @@ function adapterFor(t: Twin): GenesysClient {
   return new GenesysClient({ apiBaseUrl: t.baseUrl, loginBaseUrl: t.baseUrl, requestTimeoutMs: 5_000, tokens });
 }
 
-async function login(t: Twin): Promise<string> {
+async function login(t: Twin, client: { clientId: string; clientSecret: string } = t): Promise<string> {
   const res = await fetch(`${t.baseUrl}/oauth/token`, {
     method: 'POST',
-    headers: { Authorization: `Basic ${Buffer.from(`${t.clientId}:${t.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: { Authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
     body: 'grant_type=client_credentials',
   });
   const body = (await res.json()) as { access_token: string };
@@ -102,6 +102,38 @@ describe('rate limit', () => {
     expect(limitedBody.message).toBe(`Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`);
     expect(schemaErrors('outbound-campaigns.schema.json', 'ErrorBody', limitedBody)).toEqual([]);
     expect(after.status).toBe(200);
+  });
+});
+
+describe('rate limit per OAuth client', () => {
+  it('counts every token of one client against one window and gives another client its own, as Genesys does', async () => {
+    // Prepare: the scenario's client and a second one of the same org, 5 requests a minute each
+    const second = { clientId: 'shard-b', clientSecret: 'secret-b' };
+    const t = await start('blended-surge', {
+      auth: { clientId: 'twin-client', clientSecret: 'twin-secret', extraClients: [second] },
+      rateLimit: { requestsPerMinute: 5 },
+    });
+    const [firstToken, firstAgain, secondToken] = [await login(t), await login(t), await login(t, second)];
+    const stats = (token: string) => api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}/stats`).then((r) => r.status);
+
+    // Act: 3 requests on each token of the first client, then 5 on the second client
+    const first: number[] = [];
+    for (const token of [firstToken, firstToken, firstToken, firstAgain, firstAgain, firstAgain]) first.push(await stats(token));
+    const other: number[] = [];
+    for (let i = 0; i < 5; i++) other.push(await stats(secondToken));
+
+    // Assess: a new token does not reset its client's window; the other client is untouched by it
+    expect(t.clients.map((c) => c.clientId)).toEqual(['twin-client', 'shard-b']);
+    expect(first).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(other).toEqual([200, 200, 200, 200, 200]);
+    expect(t.requestLog.filter((r) => r.path.startsWith('/api/')).map((r) => r.clientId)).toEqual([...Array(6).fill('twin-client'), ...Array(5).fill('shard-b')]);
+  });
+
+  it('refuses a scenario giving two clients one id', async () => {
+    // Act / Assess
+    await expect(start('blended-surge', { auth: { clientId: 'a', clientSecret: 'x', extraClients: [{ clientId: 'a', clientSecret: 'y' }] } })).rejects.toThrow(
+      /client id a is used twice: give each client its own id/,
+    );
   });
 });
 
