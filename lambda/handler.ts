@@ -9,8 +9,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log.js';
 import { loadPacingConfigFile, type PacingConfig } from './config/config.js';
+import { tickRequestBudget, type ShardConfig } from './config/shards.js';
 import { readGenesysCredentials } from './credentials.js';
-import { parseEvent, toTickRequest } from './events.js';
+import { parseEvent, shardOf, SHARD_VARIABLE, toTickRequest } from './events.js';
 import { GenesysClient, TokenProvider } from './genesys/index.js';
 import { reportTick } from './observability.js';
 import { DynamoDbStateStore } from './state/dynamodb-store.js';
@@ -22,17 +23,13 @@ const dynamodb = new DynamoDBClient({});
 
 /** Time kept back from the Lambda timeout to save state and publish metrics. */
 const SAFETY_MARGIN_MS = 5_000;
-/**
- * Share of the per-minute Genesys rate limit one tick may spend: the rest absorbs retries and the
- * tail of a previous tick that ran late, which still counts in Genesys's sliding minute.
- */
-const TICK_REQUEST_SHARE = 0.9;
 
 interface Controller {
   config: PacingConfig;
-  genesys: GenesysClient;
   store: DynamoDbStateStore;
   audit: DynamoDbAuditLog;
+  /** Per shard ticked by this container: its campaigns only, and a Genesys client on its own OAuth client. */
+  shards: Map<string, { config: PacingConfig; genesys: GenesysClient }>;
 }
 
 let controller: Controller | undefined;
@@ -46,13 +43,9 @@ function coldStart(): Controller {
   if (!tableName) throw new Error('STATE_TABLE_NAME is not set: deploy with the PacingController construct, or set it for local runs');
   const auditTableName = process.env.AUDIT_TABLE_NAME;
   if (!auditTableName) throw new Error('AUDIT_TABLE_NAME is not set: deploy with the PacingController construct, or set it for local runs');
-  const tokens = new TokenProvider({
-    loginBaseUrl: config.genesys.loginBaseUrl,
-    credentials: () => readGenesysCredentials(config.secretName),
-  });
   controller = {
     config,
-    genesys: new GenesysClient({ apiBaseUrl: config.genesys.apiBaseUrl, loginBaseUrl: config.genesys.loginBaseUrl, requestTimeoutMs: config.genesys.requestTimeoutMs, tokens }),
+    shards: new Map(),
     store: new DynamoDbStateStore(dynamodb, tableName),
     audit: new DynamoDbAuditLog(dynamodb, auditTableName, config.auditRetentionDays),
   };
@@ -60,16 +53,34 @@ function coldStart(): Controller {
   return controller;
 }
 
+/** The shard's campaigns and Genesys client, built on its first tick in this container. */
+function shardController({ config, shards }: Controller, shard: ShardConfig): { config: PacingConfig; genesys: GenesysClient } {
+  const built = shards.get(shard.name);
+  if (built) return built;
+  const tokens = new TokenProvider({ loginBaseUrl: config.genesys.loginBaseUrl, credentials: () => readGenesysCredentials(shard.secretArn ?? shard.secretName) });
+  const ids = new Set(shard.campaignIds);
+  const entry = {
+    config: { ...config, campaigns: config.campaigns.filter((c) => ids.has(c.campaignId)) },
+    genesys: new GenesysClient({ apiBaseUrl: config.genesys.apiBaseUrl, loginBaseUrl: config.genesys.loginBaseUrl, requestTimeoutMs: config.genesys.requestTimeoutMs, tokens }),
+  };
+  shards.set(shard.name, entry);
+  return entry;
+}
+
 /**
- * Runs one control tick for an EventBridge scheduled event, or a console test event such as
- * `{"dryRun": true, "campaignIds": ["..."]}`, and returns the per-campaign summary.
+ * Runs one control tick of one shard's campaigns for an EventBridge scheduled event, or a console
+ * test event such as `{"dryRun": true, "campaignIds": ["..."]}`, and returns the per-campaign summary.
  */
 export const handler = async (event: unknown, context: Context): Promise<TickSummary> => {
-  const { config, genesys, store, audit } = coldStart();
-  const request = toTickRequest(parseEvent(event), config.campaigns.map((c) => c.campaignId), context.awsRequestId, Date.now());
+  const container = coldStart();
+  const { store, audit } = container;
+  const parsed = parseEvent(event);
+  const shard = shardOf(parsed, container.config.shards, process.env[SHARD_VARIABLE] || undefined);
+  const { config, genesys } = shardController(container, shard);
+  const request = toTickRequest(parsed, shard.campaignIds, context.awsRequestId, Date.now());
   const api = genesys.withDeadline(Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
   try {
-    const requestBudget = Math.floor(config.genesys.requestsPerMinute * TICK_REQUEST_SHARE);
+    const requestBudget = tickRequestBudget(config.genesys.requestsPerMinute);
     const summary = await runTick(config, request, {
       genesys: api,
       store,

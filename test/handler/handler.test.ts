@@ -151,4 +151,36 @@ describe('handler', () => {
     expect(summary.campaigns[0]).toMatchObject({ outcome: 'error', reason: 'state-save-failed' });
     expect(genesys.patches()).toHaveLength(0);
   });
+
+  it('ticks only the shard its event names, with that shard\'s secret, and refuses another shard\'s event on a shard\'s function', async () => {
+    // Prepare: two shards, one campaign each, each with its own secret; Genesys knows the first campaign only
+    const other = '5d1e4f3c-0000-4000-8000-00000000c0ff';
+    const config = {
+      genesys: { localBaseUrl: genesys.baseUrl },
+      campaigns: [goodConfig().campaigns[0], { campaignId: other, objective: { kind: 'abandonRate' }, setpoint: 0.025 }],
+      shards: [
+        { name: 'east', secretName: 'genesys/east', campaignIds: [CAMPAIGN_ID] },
+        { name: 'west', secretName: 'genesys/west', campaignIds: [other] },
+      ],
+    };
+    const { handler, secrets, sm } = await loadHandler(config, ({ secrets, sm }) => {
+      secrets.on(sm.GetSecretValueCommand, { SecretId: 'genesys/east' }).resolves({ SecretString: JSON.stringify({ clientId: genesys.clientId, clientSecret: genesys.clientSecret }) });
+    });
+
+    // Act
+    const east = await handler({ ...scheduled, detail: { shard: 'east' } }, context);
+    const unnamed = handler(scheduled, context);
+    const outside = handler({ dryRun: true, shard: 'east', campaignIds: [other] }, context);
+    vi.stubEnv('PACING_SHARD', 'west');
+    const misrouted = handler({ ...scheduled, detail: { shard: 'east' } }, context);
+
+    // Assess
+    expect(east.campaigns.map((c) => c.campaignId)).toEqual([CAMPAIGN_ID]);
+    expect(secrets).toHaveReceivedCommandWith(sm.GetSecretValueCommand, { SecretId: 'genesys/east' });
+    expect(secrets).not.toHaveReceivedCommandWith(sm.GetSecretValueCommand, { SecretId: 'genesys/west' });
+    await expect(unnamed).rejects.toThrow('the event names no shard and the configuration has several (east, west): add "shard": "<name>" to the event');
+    await expect(outside).rejects.toThrow(`campaignIds ${other} not in the configuration's campaigns of this shard`);
+    await expect(misrouted).rejects.toThrow('the event is for shard "east" but this function ticks shard "west"');
+    vi.stubEnv('PACING_SHARD', '');
+  });
 });
