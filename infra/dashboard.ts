@@ -20,14 +20,23 @@ import {
   WORST_COMPLIANCE_WINDOW_RATE_METRIC,
 } from '../lambda/observability.js';
 import { BLIND_OR_FAILED_QUERY, campaignOverTimeQuery } from './log-queries.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics.js';
+import { METRICS_NAMESPACE } from './metrics.js';
 
 /** Most per-campaign graphs a dashboard gets; a dashboard holds at most 500 widgets. */
 export const MAX_CAMPAIGN_GRAPHS = 200;
 
+/** A shard as the dashboard shows it: its name, its metrics' service name and its function. */
+export interface DashboardShard {
+  name: string;
+  service: string;
+  fn: lambda.Function;
+  campaignIds: readonly string[];
+}
+
 export interface PacingDashboardProps {
   config: PacingConfig;
-  fn: lambda.Function;
+  /** One line per shard on every tick graph (one shard without `shards`). */
+  shards: readonly DashboardShard[];
   /** The function's log group, which the Logs Insights widgets read. */
   logGroup: logs.ILogGroup;
   alarms: cloudwatch.IAlarm[];
@@ -37,17 +46,31 @@ export interface PacingDashboardProps {
 
 const MINUTE = Duration.minutes(1);
 
-/** A controller metric with the `service` dimension only (tick totals). */
-function tickMetric(metricName: string, statistic: string, label: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic, period: MINUTE, label });
+/** A controller metric with the `service` dimension only (tick totals): one per shard, labelled with the shard when there are several. */
+function tickMetrics(shards: readonly DashboardShard[], metricName: string, statistic: string, label: string): cloudwatch.Metric[] {
+  return shards.map(
+    ({ name, service }) =>
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, statistic, period: MINUTE, label: shards.length > 1 ? `${label}, ${name}` : label }),
+  );
+}
+
+/** A function metric of every shard, labelled the same way. */
+function functionMetrics(shards: readonly DashboardShard[], metric: (fn: lambda.Function, label: string) => cloudwatch.IMetric, label: string): cloudwatch.IMetric[] {
+  return shards.map(({ name, fn }) => metric(fn, shards.length > 1 ? `${label}, ${name}` : label));
+}
+
+/** The SEARCH filter of the shards' service names. */
+function serviceFilter(shards: readonly DashboardShard[]): string {
+  const terms = shards.map((s) => `service="${s.service}"`);
+  return terms.length === 1 ? terms[0]! : `(${terms.join(' OR ')})`;
 }
 
 /** A per-campaign metric (dimensions service and campaignId). */
-function campaignMetric(campaign: CampaignConfig, metricName: string, label: string): cloudwatch.Metric {
+function campaignMetric(campaign: CampaignConfig, service: string, metricName: string, label: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { service: SERVICE_NAME, campaignId: campaign.campaignId },
+    dimensionsMap: { service, campaignId: campaign.campaignId },
     statistic: cloudwatch.Stats.AVERAGE,
     period: MINUTE,
     label,
@@ -55,9 +78,9 @@ function campaignMetric(campaign: CampaignConfig, metricName: string, label: str
 }
 
 /** A graph of every campaign's per-minute average of a per-campaign metric (SEARCH: up to 500 campaigns), legend hidden. */
-function everyCampaignGraph(title: string, metricName: string, leftAnnotations?: cloudwatch.HorizontalAnnotation[]): cloudwatch.GraphWidget {
+function everyCampaignGraph(shards: readonly DashboardShard[], title: string, metricName: string, leftAnnotations?: cloudwatch.HorizontalAnnotation[]): cloudwatch.GraphWidget {
   const search = new cloudwatch.MathExpression({
-    expression: `SEARCH('{${METRICS_NAMESPACE},campaignId,service} MetricName="${metricName}" service="${SERVICE_NAME}"', 'Average', 60)`,
+    expression: `SEARCH('{${METRICS_NAMESPACE},campaignId,service} MetricName="${metricName}" ${serviceFilter(shards)}', 'Average', 60)`,
     label: '',
     period: MINUTE,
   });
@@ -93,6 +116,8 @@ export class PacingDashboard extends Construct {
       throw new Error(`dashboardCampaignGraphs must be a whole number from 0 to ${MAX_CAMPAIGN_GRAPHS}, got ${props.campaignGraphs}: the fleet graphs cover every campaign anyway`);
     }
     const campaigns = props.config.campaigns;
+    const shards = props.shards;
+    const serviceOf = new Map(shards.flatMap((s) => s.campaignIds.map((id) => [id, s.service] as const)));
     const graphed = campaigns.slice(0, props.campaignGraphs);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
@@ -101,7 +126,8 @@ export class PacingDashboard extends Construct {
         width: 24,
         height: 2,
         markdown: [
-          `# Genesys pacing controller (${campaigns.length} campaign${campaigns.length === 1 ? '' : 's'})`,
+          `# Genesys pacing controller (${campaigns.length} campaign${campaigns.length === 1 ? '' : 's'}` +
+            (props.shards.length > 1 ? ` in ${props.shards.length} shards: ${props.shards.map((s) => s.name).join(', ')})` : ')'),
           `Measured values are fractions (0.8 service level, 0.025 abandon rate). The fleet graphs cover every campaign; ` +
             `per-campaign graphs ${props.config.metrics.perCampaign ? 'from per-campaign metrics' : 'from the logs (Logs Insights)'}` +
             (graphed.length < campaigns.length ? ` for the first ${graphed.length}.` : '.'),
@@ -113,19 +139,19 @@ export class PacingDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Tick duration (ms)',
         width: 8,
-        left: [tickMetric('TickDurationMs', cloudwatch.Stats.AVERAGE, 'average'), tickMetric('TickDurationMs', cloudwatch.Stats.MAXIMUM, 'maximum')],
-        leftAnnotations: [{ value: props.fn.timeout!.toMilliseconds(), label: 'Lambda timeout', color: cloudwatch.Color.RED }],
+        left: [...tickMetrics(shards, 'TickDurationMs', cloudwatch.Stats.AVERAGE, 'average'), ...tickMetrics(shards, 'TickDurationMs', cloudwatch.Stats.MAXIMUM, 'maximum')],
+        leftAnnotations: [{ value: shards[0]!.fn.timeout!.toMilliseconds(), label: 'Lambda timeout', color: cloudwatch.Color.RED }],
         leftYAxis: { min: 0 },
       }),
       new cloudwatch.GraphWidget({
         title: 'Errors per minute',
         width: 8,
         left: [
-          tickMetric('CampaignErrors', cloudwatch.Stats.SUM, 'campaign errors'),
-          tickMetric('ApiErrors', cloudwatch.Stats.SUM, 'Genesys API errors'),
-          tickMetric('AuditWriteFailures', cloudwatch.Stats.SUM, 'audit write failures'),
-          tickMetric('TickFailures', cloudwatch.Stats.SUM, 'failed ticks'),
-          props.fn.metricErrors({ period: MINUTE, statistic: cloudwatch.Stats.SUM, label: 'Lambda errors' }),
+          ...tickMetrics(shards, 'CampaignErrors', cloudwatch.Stats.SUM, 'campaign errors'),
+          ...tickMetrics(shards, 'ApiErrors', cloudwatch.Stats.SUM, 'Genesys API errors'),
+          ...tickMetrics(shards, 'AuditWriteFailures', cloudwatch.Stats.SUM, 'audit write failures'),
+          ...tickMetrics(shards, 'TickFailures', cloudwatch.Stats.SUM, 'failed ticks'),
+          ...functionMetrics(shards, (fn, label) => fn.metricErrors({ period: MINUTE, statistic: cloudwatch.Stats.SUM, label }), 'Lambda errors'),
         ],
         leftYAxis: { min: 0 },
       }),
@@ -133,9 +159,9 @@ export class PacingDashboard extends Construct {
         title: 'Throttles and deferred writes per minute',
         width: 8,
         left: [
-          tickMetric('GenesysThrottles', cloudwatch.Stats.SUM, 'Genesys 429s'),
-          tickMetric('WritesDeferred', cloudwatch.Stats.SUM, 'writes deferred (request budget)'),
-          props.fn.metricThrottles({ period: MINUTE, statistic: cloudwatch.Stats.SUM, label: 'Lambda throttles' }),
+          ...tickMetrics(shards, 'GenesysThrottles', cloudwatch.Stats.SUM, 'Genesys 429s'),
+          ...tickMetrics(shards, 'WritesDeferred', cloudwatch.Stats.SUM, 'writes deferred (request budget)'),
+          ...functionMetrics(shards, (fn, label) => fn.metricThrottles({ period: MINUTE, statistic: cloudwatch.Stats.SUM, label }), 'Lambda throttles'),
         ],
         leftYAxis: { min: 0 },
       }),
@@ -144,26 +170,26 @@ export class PacingDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Worst abandon rate over the regulatory window, any campaign',
         width: 8,
-        left: [tickMetric(WORST_COMPLIANCE_WINDOW_RATE_METRIC, cloudwatch.Stats.MAXIMUM, 'worst window rate')],
+        left: [...tickMetrics(shards, WORST_COMPLIANCE_WINDOW_RATE_METRIC, cloudwatch.Stats.MAXIMUM, 'worst window rate')],
         leftAnnotations: abandonRateAnnotations(campaigns),
         leftYAxis: { min: 0 },
       }),
       new cloudwatch.GraphWidget({
         title: 'Fewest abandons left in any campaign\'s window',
         width: 8,
-        left: [tickMetric(LEAST_COMPLIANCE_BUDGET_METRIC, cloudwatch.Stats.MINIMUM, 'least budget left')],
+        left: [...tickMetrics(shards, LEAST_COMPLIANCE_BUDGET_METRIC, cloudwatch.Stats.MINIMUM, 'least budget left')],
         leftAnnotations: [{ value: 0, label: 'over the limit below this', color: cloudwatch.Color.RED }],
       }),
       new cloudwatch.GraphWidget({
         title: 'Campaigns per tick',
         width: 8,
         left: [
-          tickMetric('CampaignsWritten', cloudwatch.Stats.MAXIMUM, 'written'),
-          tickMetric('CampaignsHeld', cloudwatch.Stats.MAXIMUM, 'held'),
-          tickMetric(CAMPAIGNS_BLIND_METRIC, cloudwatch.Stats.MAXIMUM, 'blind'),
-          tickMetric(BLIND_CAMPAIGNS_METRIC_NAME, cloudwatch.Stats.MAXIMUM, 'blind, at safe value'),
-          tickMetric(COMPLIANCE_WARNINGS_METRIC, cloudwatch.Stats.MAXIMUM, 'at compliance warning'),
-          tickMetric('ComplianceGuardTrips', cloudwatch.Stats.MAXIMUM, 'short-window guard tripped'),
+          ...tickMetrics(shards, 'CampaignsWritten', cloudwatch.Stats.MAXIMUM, 'written'),
+          ...tickMetrics(shards, 'CampaignsHeld', cloudwatch.Stats.MAXIMUM, 'held'),
+          ...tickMetrics(shards, CAMPAIGNS_BLIND_METRIC, cloudwatch.Stats.MAXIMUM, 'blind'),
+          ...tickMetrics(shards, BLIND_CAMPAIGNS_METRIC_NAME, cloudwatch.Stats.MAXIMUM, 'blind, at safe value'),
+          ...tickMetrics(shards, COMPLIANCE_WARNINGS_METRIC, cloudwatch.Stats.MAXIMUM, 'at compliance warning'),
+          ...tickMetrics(shards, 'ComplianceGuardTrips', cloudwatch.Stats.MAXIMUM, 'short-window guard tripped'),
         ],
         leftYAxis: { min: 0 },
       }),
@@ -171,9 +197,9 @@ export class PacingDashboard extends Construct {
     const perCampaignMetrics = props.config.metrics.perCampaign;
     if (perCampaignMetrics) {
       this.dashboard.addWidgets(
-        everyCampaignGraph('Abandon rate over the regulatory window, every campaign', COMPLIANCE_WINDOW_RATE_METRIC, abandonRateAnnotations(campaigns)),
-        everyCampaignGraph('Measured value, every campaign', 'MeasuredValue'),
-        everyCampaignGraph('Knob value, every campaign', 'KnobValue'),
+        everyCampaignGraph(shards, 'Abandon rate over the regulatory window, every campaign', COMPLIANCE_WINDOW_RATE_METRIC, abandonRateAnnotations(campaigns)),
+        everyCampaignGraph(shards, 'Measured value, every campaign', 'MeasuredValue'),
+        everyCampaignGraph(shards, 'Knob value, every campaign', 'KnobValue'),
       );
     } else {
       this.dashboard.addWidgets(
@@ -187,23 +213,23 @@ export class PacingDashboard extends Construct {
         }),
       );
     }
-    const perCampaign = graphed.map((c) => (perCampaignMetrics ? campaignMetricGraph(c) : campaignLogGraph(c, props.logGroup)));
+    const perCampaign = graphed.map((c) => (perCampaignMetrics ? campaignMetricGraph(c, serviceOf.get(c.campaignId)!) : campaignLogGraph(c, props.logGroup)));
     for (let i = 0; i < perCampaign.length; i += 3) this.dashboard.addWidgets(...perCampaign.slice(i, i + 3));
   }
 }
 
 /** A campaign's metrics: measured value against setpoint (and its window rate), its knob on the right axis. */
-function campaignMetricGraph(c: CampaignConfig): cloudwatch.GraphWidget {
+function campaignMetricGraph(c: CampaignConfig, service: string): cloudwatch.GraphWidget {
   const abandon = c.objective.kind === 'abandonRate';
   return new cloudwatch.GraphWidget({
     title: `${c.name ?? c.campaignId}: ${abandon ? 'abandon rate' : 'service level'} and ${c.knob.name}`,
     width: 8,
     left: [
-      campaignMetric(c, 'MeasuredValue', abandon ? 'abandon rate' : 'service level'),
-      campaignMetric(c, 'Setpoint', 'setpoint'),
-      ...(abandon ? [campaignMetric(c, COMPLIANCE_WINDOW_RATE_METRIC, 'abandon rate, regulatory window')] : []),
+      campaignMetric(c, service, 'MeasuredValue', abandon ? 'abandon rate' : 'service level'),
+      campaignMetric(c, service, 'Setpoint', 'setpoint'),
+      ...(abandon ? [campaignMetric(c, service, COMPLIANCE_WINDOW_RATE_METRIC, 'abandon rate, regulatory window')] : []),
     ],
-    right: [campaignMetric(c, 'KnobValue', c.knob.name)],
+    right: [campaignMetric(c, service, 'KnobValue', c.knob.name)],
     ...(abandon ? { leftAnnotations: abandonRateAnnotations([c]) } : {}),
     leftYAxis: { min: 0, ...(abandon ? {} : { max: 1 }) },
     rightYAxis: { min: 0, label: c.knob.name },

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -16,11 +16,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AUDIT_PARTITION_KEY, AUDIT_SORT_KEY, AUDIT_TTL_ATTRIBUTE } from '../lambda/audit/dynamodb-audit-log.js';
 import { parsePacingConfig, type PacingConfig } from '../lambda/config/config.js';
+import { overBudgetProblem, type ShardConfig } from '../lambda/config/shards.js';
 import { PacingDashboard } from './dashboard.js';
 import { BUNDLED_CONFIG_FILE, HANDLER_BUNDLING, HANDLER_ENTRY, HANDLER_ENVIRONMENT, REPO_ROOT } from './handler-bundle.js';
 import { METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
 import { AUDIT_TABLE_ACTIONS } from '../lambda/audit/dynamodb-audit-log.js';
 import { SECRET_ACTIONS, SECRET_ID_VARIABLE } from '../lambda/credentials.js';
+import { SHARD_VARIABLE } from '../lambda/events.js';
 import { BLIND_CAMPAIGNS_METRIC_NAME, COMPLIANCE_WARNINGS_METRIC } from '../lambda/observability.js';
 import { STATE_TABLE_ACTIONS } from '../lambda/state/dynamodb-store.js';
 
@@ -56,8 +58,9 @@ export interface PacingControllerProps {
   readonly configSource?: string;
 
   /**
-   * How often the controller ticks. The controller measures the time between ticks, so any period works;
-   * EventBridge's minimum is one minute. Operators may also edit the rule's schedule in the console.
+   * How often the controller ticks, for a configuration without `shards` (a shard's own `schedule` sets its
+   * period). The controller measures the time between ticks, so any period works; EventBridge's minimum is
+   * one minute. Operators may also edit the rule's schedule in the console.
    *
    * @default events.Schedule.rate(Duration.minutes(1))
    */
@@ -135,6 +138,37 @@ export interface AlarmThresholds {
 const DEFAULT_THRESHOLDS: Required<AlarmThresholds> = { apiErrors: 5, genesysThrottles: 5 };
 
 /**
+ * A shard's alarms: function errors and throttles, ticks stopped, the compliance warning, Genesys API
+ * errors and throttling, audit entries that could not be written, and campaigns paced blind.
+ */
+export interface ShardAlarms {
+  errors: cloudwatch.Alarm;
+  throttles: cloudwatch.Alarm;
+  ticksStopped: cloudwatch.Alarm;
+  complianceWarning: cloudwatch.Alarm;
+  apiErrors: cloudwatch.Alarm;
+  genesysThrottles: cloudwatch.Alarm;
+  auditWriteFailures: cloudwatch.Alarm;
+  blind: cloudwatch.Alarm;
+}
+
+/**
+ * What each shard gets. One function per shard, not one function for all shards: reserved concurrency is
+ * per function, so each shard's own reservation of one keeps its ticks from overlapping while a slow or
+ * failing shard never holds up another; and each role may read only its own shard's OAuth client.
+ */
+export interface ShardPieces {
+  name: string;
+  /** Its Powertools service name: the `service` dimension of its metrics (see {@link shardServiceName}). */
+  service: string;
+  campaignIds: readonly string[];
+  fn: nodejs.NodejsFunction;
+  secret: secretsmanager.ISecret;
+  rule: events.Rule;
+  alarms: ShardAlarms;
+}
+
+/**
  * The closed-loop pacing controller: a scheduled Lambda that reads campaign statistics from Genesys Cloud,
  * runs one controller step per campaign and writes the pacing knob back, with its state in DynamoDB, its
  * Genesys OAuth client in Secrets Manager and alarms for errors, throttles and missing ticks.
@@ -149,7 +183,9 @@ export class PacingController extends Construct {
   public readonly auditTable: dynamodb.TableV2;
   /** Per-campaign measured value against setpoint, knob, abandon rate, errors, throttles and tick duration. */
   public readonly dashboard: cloudwatch.Dashboard;
-  /** The tick handler. */
+  /** Every shard's function, secret, rule and alarms, in the configuration's order (one without `shards`). */
+  public readonly shards: ShardPieces[];
+  /** The first shard's tick handler (the only one without `shards`). */
   public readonly fn: nodejs.NodejsFunction;
   /**
    * Genesys OAuth client credentials, `{"clientId":"...","clientSecret":"..."}`, filled in by the operator:
@@ -165,23 +201,13 @@ export class PacingController extends Construct {
    * Alarms: function errors and throttles, ticks stopped, the compliance warning, Genesys API
    * errors and throttling, audit entries that could not be written, and campaigns paced blind.
    */
-  public readonly alarms: {
-    errors: cloudwatch.Alarm;
-    throttles: cloudwatch.Alarm;
-    ticksStopped: cloudwatch.Alarm;
-    complianceWarning: cloudwatch.Alarm;
-    apiErrors: cloudwatch.Alarm;
-    genesysThrottles: cloudwatch.Alarm;
-    auditWriteFailures: cloudwatch.Alarm;
-    blind: cloudwatch.Alarm;
-  };
+  public readonly alarms: ShardAlarms;
 
   constructor(scope: Construct, id: string, props: PacingControllerProps) {
     super(scope, id);
 
     // Validate first: a malformed config must stop synth before anything else happens.
     this.config = parsePacingConfig(props.config, props.configSource ?? 'PacingController config');
-    const schedule = props.schedule ?? events.Schedule.rate(Duration.minutes(1));
     const tableRemovalPolicy = props.tableRemovalPolicy ?? RemovalPolicy.RETAIN;
 
     this.table = new dynamodb.TableV2(this, 'State', {
@@ -203,92 +229,202 @@ export class PacingController extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.secret = this.genesysSecret(props.existingSecret, props.configSource ?? 'PacingController config');
-    // What the function reads: a full ARN when there is one, else the name (a name-only ARN is ambiguous).
-    const secretId = this.secret.secretFullArn ?? this.secret.secretName;
-
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+    const configSource = props.configSource ?? 'PacingController config';
+    const declared = this.config.shards.some((s) => s.declared);
+    if (declared && props.existingSecret) {
+      throw new Error(
+        `${configSource} has shards, each with its own OAuth client: give each shard's secret as shards[].secretName or secretArn, ` +
+          'not as one secret passed in (-c genesysSecretArn / -c genesysSecretName, or the existingSecret prop)',
+      );
+    }
+    if (!declared && this.config.shards[0]!.campaignIds.length > 0) {
+      // A configuration without shards stays valid at any size, as before shards: writes beyond the budget wait a tick.
+      const problem = overBudgetProblem(this.config.shards[0]!, 0, this.config.campaigns, this.config.genesys.requestsPerMinute);
+      if (problem) Annotations.of(this).addWarningV2('pacing:ShardOverBudget', `${problem}: some writes will wait for the next tick (WritesDeferred)`);
+    }
+
+    // The raw config goes into the bundle as a file; afterBundling copies it next to index.mjs. The temp
+    // directory only has to live while the assets are staged, which happens inside the NodejsFunction constructors.
+    const configDir = mkdtempSync(join(tmpdir(), 'pacing-config-'));
+    const configFile = join(configDir, BUNDLED_CONFIG_FILE);
+    writeFileSync(configFile, `${JSON.stringify(props.config, null, 2)}\n`);
+    try {
+      // Without `shards`, the one shard's pieces keep the ids they had before shards existed, so an
+      // existing stack updates in place. A declared shard gets a scope of its own, named after it.
+      this.shards = this.config.shards.map((shard) =>
+        this.shardPieces(shard.declared ? new Construct(this, `Shard-${shard.name}`) : this, shard, {
+          ...props,
+          configSource,
+          configFile,
+          logGroup,
+          schedule: shard.declared ? events.Schedule.expression(shard.schedule) : (props.schedule ?? events.Schedule.rate(Duration.minutes(1))),
+        }),
+      );
+    } finally {
+      rmSync(configDir, { recursive: true, force: true });
+    }
+    const first = this.shards[0]!;
+    this.fn = first.fn;
+    this.secret = first.secret;
+    this.rule = first.rule;
+    this.alarms = first.alarms;
+
+    this.dashboard = new PacingDashboard(this, 'Dashboard', {
+      config: this.config,
+      shards: this.shards,
+      logGroup,
+      alarms: this.shards.flatMap((s) => Object.values(s.alarms)),
+      campaignGraphs: props.dashboardCampaignGraphs ?? 24,
+    }).dashboard;
+
+    new CfnOutput(this, 'StateTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AuditTableName', {
+      description: 'Audit trail of pacing changes: npm run audit -- --table <this> --campaign <id> [--since <ISO time>]',
+      value: this.auditTable.tableName,
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
+    new CfnOutput(this, 'LogGroupName', {
+      description: 'The function\'s log group: one JSON line per campaign per tick, for Logs Insights (README: per-campaign detail from the logs)',
+      value: logGroup.logGroupName,
+    });
+  }
+
+  /**
+   * One shard's pieces in `scope`: its secret, role, function (reserved concurrency one: its ticks never
+   * overlap, and no other shard's tick waits for it), schedule rule, alarms and outputs.
+   */
+  private shardPieces(
+    scope: Construct,
+    shard: ShardConfig,
+    props: PacingControllerProps & { configSource: string; configFile: string; logGroup: logs.ILogGroup; schedule: events.Schedule },
+  ): ShardPieces {
+    const { logGroup, configFile } = props;
+    const secret = this.genesysSecret(scope, shard, props.existingSecret, props.configSource);
+    // What the function reads: a full ARN when there is one, else the name (a name-only ARN is ambiguous).
+    const secretId = secret.secretFullArn ?? secret.secretName;
+    const service = shardServiceName(shard);
+    const who = shard.declared ? `Pacing controller shard ${shard.name}` : 'Pacing controller';
 
     // An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy grants logs:* on '*',
     // while the function only ever writes to its own log group.
-    const role = new iam.Role(this, 'Role', {
+    const role = new iam.Role(scope, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Genesys pacing controller: its log group, its state table, appends to its audit table and its Genesys client secret, nothing else',
     });
     logGroup.grantWrite(role);
 
-    // The raw config goes into the bundle as a file; afterBundling copies it next to index.mjs. The temp
-    // directory only has to live while the asset is staged, which happens inside the NodejsFunction constructor.
-    const configDir = mkdtempSync(join(tmpdir(), 'pacing-config-'));
-    const configFile = join(configDir, BUNDLED_CONFIG_FILE);
-    writeFileSync(configFile, `${JSON.stringify(props.config, null, 2)}\n`);
-    try {
-      this.fn = new nodejs.NodejsFunction(this, 'Handler', {
-        entry: HANDLER_ENTRY,
-        handler: 'handler',
-        projectRoot: REPO_ROOT,
-        depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-        description: 'Genesys Cloud outbound pacing controller: one control step per campaign per tick',
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: props.memorySize ?? 512,
-        // Below the 1-minute schedule period, so one tick finishes before the next is due.
-        timeout: Duration.seconds(50),
-        // One tick at a time where the account allows it; overlapping ticks are safe, only wasteful.
-        ...(props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: 1 }),
-        // A stale tick is worse than a skipped one: no async retries, drop events older than a minute.
-        retryAttempts: 0,
-        maxEventAge: Duration.seconds(60),
-        role,
-        logGroup,
-        environment: {
-          STATE_TABLE_NAME: this.table.tableName,
-          AUDIT_TABLE_NAME: this.auditTable.tableName,
-          [SECRET_ID_VARIABLE]: secretId,
-          ...HANDLER_ENVIRONMENT,
+    const fn = new nodejs.NodejsFunction(scope, 'Handler', {
+      entry: HANDLER_ENTRY,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      description: shard.declared
+        ? `Genesys Cloud outbound pacing controller, shard ${shard.name}: one control step per campaign of the shard per tick`
+        : 'Genesys Cloud outbound pacing controller: one control step per campaign per tick',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      // Below the 1-minute schedule period, so one tick finishes before the next is due.
+      timeout: Duration.seconds(50),
+      // One tick at a time where the account allows it; overlapping ticks are safe, only wasteful.
+      ...(props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: 1 }),
+      // A stale tick is worse than a skipped one: no async retries, drop events older than a minute.
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(60),
+      role,
+      logGroup,
+      environment: {
+        STATE_TABLE_NAME: this.table.tableName,
+        AUDIT_TABLE_NAME: this.auditTable.tableName,
+        [SECRET_ID_VARIABLE]: secretId,
+        ...HANDLER_ENVIRONMENT,
+        // Each shard's metrics and log lines under its own service name, so alarms and graphs tell shards apart.
+        POWERTOOLS_SERVICE_NAME: service,
+        ...(shard.declared ? { [SHARD_VARIABLE]: shard.name } : {}),
+      },
+      bundling: {
+        forceDockerBundling: false,
+        ...HANDLER_BUNDLING,
+        mainFields: [...HANDLER_BUNDLING.mainFields],
+        format: nodejs.OutputFormat.ESM,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [`cp ${shellQuote(configFile)} ${shellQuote(join(outputDir, BUNDLED_CONFIG_FILE))}`],
         },
-        bundling: {
-          forceDockerBundling: false,
-          ...HANDLER_BUNDLING,
-          mainFields: [...HANDLER_BUNDLING.mainFields],
-          format: nodejs.OutputFormat.ESM,
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (_inputDir: string, outputDir: string) => [
-              `cp ${shellQuote(configFile)} ${shellQuote(join(outputDir, BUNDLED_CONFIG_FILE))}`,
-            ],
-          },
-        },
-      });
-    } finally {
-      rmSync(configDir, { recursive: true, force: true });
-    }
+      },
+    });
 
     // Exactly the calls the handler makes, not the broader grantRead/grantReadWriteData sets
     // (DescribeSecret, Scan, Query, DeleteItem... are never needed).
     // A secret known by name only: its ARN ends in "-" and six characters Secrets Manager chose.
-    const secretArn = this.secret.secretFullArn ?? `${this.secret.secretArn}-??????`;
-    iam.Grant.addToPrincipal({ grantee: this.fn, actions: [...SECRET_ACTIONS], resourceArns: [secretArn] });
-    this.table.grant(this.fn, ...STATE_TABLE_ACTIONS);
+    const secretArn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
+    iam.Grant.addToPrincipal({ grantee: fn, actions: [...SECRET_ACTIONS], resourceArns: [secretArn] });
+    this.table.grant(fn, ...STATE_TABLE_ACTIONS);
     // Append only: the function never reads, updates or deletes audit entries (the TTL expires them).
-    this.auditTable.grant(this.fn, ...AUDIT_TABLE_ACTIONS);
+    this.auditTable.grant(fn, ...AUDIT_TABLE_ACTIONS);
 
-    this.rule = new events.Rule(this, 'Tick', {
-      schedule,
-      description:
-        'Genesys pacing controller tick. The controller measures the time between ticks (dt), so any period works; 1 minute is the EventBridge minimum. The "ticks stopped" alarm expects at least one tick per 5 minutes. Disable this rule to stop pacing changes.',
-      targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) })],
+    const target = { retryAttempts: 0, maxEventAge: Duration.seconds(60) };
+    const rule = new events.Rule(scope, 'Tick', {
+      schedule: props.schedule,
+      description: `${shard.declared ? `Genesys pacing controller tick of shard ${shard.name}` : 'Genesys pacing controller tick'}. The controller measures the time between ticks (dt), so any period works; 1 minute is the EventBridge minimum. The "ticks stopped" alarm expects at least one tick per 5 minutes. Disable this rule to stop pacing changes.`,
+      targets: [
+        new targets.LambdaFunction(fn, {
+          ...target,
+          // The scheduled event as EventBridge sends it, its detail naming the shard.
+          ...(shard.declared
+            ? {
+                event: events.RuleTargetInput.fromObject({
+                  version: '0',
+                  id: events.EventField.eventId,
+                  'detail-type': events.EventField.detailType,
+                  source: events.EventField.source,
+                  time: events.EventField.time,
+                  detail: { shard: shard.name },
+                }),
+              }
+            : {}),
+        }),
+      ],
     });
 
+    const alarms = this.shardAlarms(scope, fn, service, who, props);
+    if (props.alarmTopic) {
+      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+      for (const alarm of Object.values(alarms)) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+
+    const of = shard.declared ? ` of shard ${shard.name}` : '';
+    new CfnOutput(scope, 'SecretId', {
+      description: `Secrets Manager secret holding the Genesys OAuth client${of} (pass it as ${shard.declared ? 'the shard\'s secretArn' : '-c genesysSecretArn=...'} to a redeploy after cdk destroy)`,
+      value: secretId,
+    });
+    new CfnOutput(scope, 'FillSecretCommand', {
+      description: `Run once after the first deploy, with the Genesys OAuth client id and secret${of}`,
+      value: `aws secretsmanager put-secret-value --region ${Aws.REGION} --secret-id ${secretId} --secret-string '{"clientId":"...","clientSecret":"..."}'`,
+    });
+    new CfnOutput(scope, 'FunctionName', { value: fn.functionName });
+    new CfnOutput(scope, 'ScheduleRuleName', {
+      description: `EventBridge rule that ticks the controller${of} (edit its schedule or disable it in the console)`,
+      value: rule.ruleName,
+    });
+    return { name: shard.name, service, campaignIds: shard.campaignIds, fn, secret, rule, alarms };
+  }
+
+  /** A shard's alarms, on its function and on its own metrics (dimension `service`: the shard's service name). */
+  private shardAlarms(scope: Construct, fn: lambda.IFunction, service: string, who: string, props: PacingControllerProps): ShardAlarms {
     const fiveMinutes = Duration.minutes(5);
     const thresholds = { ...DEFAULT_THRESHOLDS, ...props.alarmThresholds };
     const controllerMetric = (metricName: string, statistic: string = cloudwatch.Stats.SUM, period = fiveMinutes) =>
-      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic, period });
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, statistic, period });
     /** An alarm on one period of `metric`: at or above `threshold` (below it with `below`); missing data breaches only with `missingBreaches`. */
     const alarm = (id: string, alarmDescription: string, metric: cloudwatch.IMetric, options: { threshold?: number; below?: boolean; missingBreaches?: boolean } = {}) =>
-      new cloudwatch.Alarm(this, id, {
-        alarmDescription,
+      new cloudwatch.Alarm(scope, id, {
+        alarmDescription: `${who}: ${alarmDescription}`,
         metric,
         threshold: options.threshold ?? 1,
         comparisonOperator: options.below ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -297,17 +433,17 @@ export class PacingController extends Construct {
       });
     const errors = alarm(
       'ErrorsAlarm',
-      'Pacing controller: the Lambda failed at least once in 5 minutes. Check its log group.',
-      this.fn.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      'the Lambda failed at least once in 5 minutes. Check its log group.',
+      fn.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
     );
     const throttles = alarm(
       'ThrottlesAlarm',
-      'Pacing controller: the Lambda was throttled (a tick overlapped the previous one, or the account ran out of concurrency).',
-      this.fn.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      'the Lambda was throttled (a tick overlapped the previous one, or the account ran out of concurrency).',
+      fn.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
     );
     const ticksStopped = alarm(
       'TicksStoppedAlarm',
-      'Pacing controller: no completed tick in 5 minutes (metric GenesysPacing/Ticks). The schedule may be disabled, or every tick is failing: campaigns are no longer paced.',
+      'no completed tick in 5 minutes (metric GenesysPacing/Ticks). The schedule may be disabled, or every tick is failing: campaigns are no longer paced.',
       controllerMetric(TICKS_METRIC_NAME),
       // No data means no ticks: that is exactly the failure this alarm exists for.
       { below: true, missingBreaches: true },
@@ -317,78 +453,41 @@ export class PacingController extends Construct {
     // names the campaign. No ticks is the ticks-stopped alarm's business, here and below.
     const complianceWarning = alarm(
       'ComplianceWarningAlarm',
-      'Pacing controller: a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or on the dashboard\'s worst window abandon rate graph.',
+      'a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or on the dashboard\'s worst window abandon rate graph.',
       controllerMetric(COMPLIANCE_WARNINGS_METRIC, cloudwatch.Stats.MAXIMUM),
     );
     const apiErrors = alarm(
       'ApiErrorsAlarm',
-      `Pacing controller: ${thresholds.apiErrors} or more Genesys calls failed after retries in 5 minutes (metric ApiErrors). Affected campaigns hold their pacing; the log says which calls failed.`,
+      `${thresholds.apiErrors} or more Genesys calls failed after retries in 5 minutes (metric ApiErrors). Affected campaigns hold their pacing; the log says which calls failed.`,
       controllerMetric('ApiErrors'),
       { threshold: thresholds.apiErrors },
     );
     const genesysThrottles = alarm(
       'GenesysThrottlesAlarm',
-      `Pacing controller: Genesys answered 429 (rate limit) ${thresholds.genesysThrottles} or more times in 5 minutes (metric GenesysThrottles). Another user of the OAuth client, or genesys.requestsPerMinute set above the real limit.`,
+      `Genesys answered 429 (rate limit) ${thresholds.genesysThrottles} or more times in 5 minutes (metric GenesysThrottles). Another user of the OAuth client, or genesys.requestsPerMinute set above the real limit.`,
       controllerMetric('GenesysThrottles'),
       { threshold: thresholds.genesysThrottles },
     );
     const auditWriteFailures = alarm(
       'AuditWriteFailuresAlarm',
-      'Pacing controller: a pacing change or manual change could not be written to the audit table (metric AuditWriteFailures). The change itself happened; the log line "change not recorded in the audit trail" holds its details.',
+      'a pacing change or manual change could not be written to the audit table (metric AuditWriteFailures). The change itself happened; the log line "change not recorded in the audit trail" holds its details.',
       controllerMetric('AuditWriteFailures'),
     );
     const blind = alarm(
       'BlindAlarm',
-      'Pacing controller: at least one campaign has been blind (its metrics unreadable or stale) for blindTicksBeforeSafe ticks in a row, so its pacing was stepped down to its safe value. The logs name the campaign and the failed read (reason read-failed or stale-data).',
+      'at least one campaign has been blind (its metrics unreadable or stale) for blindTicksBeforeSafe ticks in a row, so its pacing was stepped down to its safe value. The logs name the campaign and the failed read (reason read-failed or stale-data).',
       // One period per tick: the blind limit already waited, the alarm should not wait again.
       controllerMetric(BLIND_CAMPAIGNS_METRIC_NAME, cloudwatch.Stats.MAXIMUM, Duration.minutes(1)),
     );
-    this.alarms = { errors, throttles, ticksStopped, complianceWarning, apiErrors, genesysThrottles, auditWriteFailures, blind };
-
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of Object.values(this.alarms)) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
-
-    this.dashboard = new PacingDashboard(this, 'Dashboard', {
-      config: this.config,
-      fn: this.fn,
-      logGroup,
-      alarms: Object.values(this.alarms),
-      campaignGraphs: props.dashboardCampaignGraphs ?? 24,
-    }).dashboard;
-
-    new CfnOutput(this, 'SecretId', {
-      description: 'Secrets Manager secret holding the Genesys OAuth client (pass it as -c genesysSecretArn=... to a redeploy after cdk destroy)',
-      value: secretId,
-    });
-    new CfnOutput(this, 'FillSecretCommand', {
-      description: 'Run once after the first deploy, with the Genesys OAuth client id and secret',
-      value: `aws secretsmanager put-secret-value --region ${Aws.REGION} --secret-id ${secretId} --secret-string '{"clientId":"...","clientSecret":"..."}'`,
-    });
-    new CfnOutput(this, 'StateTableName', { value: this.table.tableName });
-    new CfnOutput(this, 'AuditTableName', {
-      description: 'Audit trail of pacing changes: npm run audit -- --table <this> --campaign <id> [--since <ISO time>]',
-      value: this.auditTable.tableName,
-    });
-    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
-    new CfnOutput(this, 'FunctionName', { value: this.fn.functionName });
-    new CfnOutput(this, 'LogGroupName', {
-      description: 'The function\'s log group: one JSON line per campaign per tick, for Logs Insights (README: per-campaign detail from the logs)',
-      value: logGroup.logGroupName,
-    });
-    new CfnOutput(this, 'ScheduleRuleName', {
-      description: 'EventBridge rule that ticks the controller (edit its schedule or disable it in the console)',
-      value: this.rule.ruleName,
-    });
+    return { errors, throttles, ticksStopped, complianceWarning, apiErrors, genesysThrottles, auditWriteFailures, blind };
   }
 
-  /** The secret given (prop or configuration, never both), else a new one the stack never writes a value to. */
-  private genesysSecret(existing: secretsmanager.ISecret | undefined, configSource: string): secretsmanager.ISecret {
-    const configured = this.config.secretName;
+  /**
+   * A shard's secret: the one given (prop or configuration, never both), else a new one the stack never
+   * writes a value to.
+   */
+  private genesysSecret(scope: Construct, shard: ShardConfig, existing: secretsmanager.ISecret | undefined, configSource: string): secretsmanager.ISecret {
+    const configured = shard.secretArn ?? shard.secretName;
     if (existing && configured) {
       throw new Error(
         `The Genesys secret is given twice: secretName "${configured}" in ${configSource}, and as a secret passed in ` +
@@ -396,15 +495,16 @@ export class PacingController extends Construct {
       );
     }
     if (existing) return existing;
-    if (configured) return secretsmanager.Secret.fromSecretNameV2(this, 'GenesysClient', configured);
+    if (shard.secretArn) return secretsmanager.Secret.fromSecretCompleteArn(scope, 'GenesysClient', shard.secretArn);
+    if (shard.secretName) return secretsmanager.Secret.fromSecretNameV2(scope, 'GenesysClient', shard.secretName);
     // CfnSecret, not Secret: Secret with no value puts a GenerateSecretString in the template, and a
     // change to that (or to a SecretString) makes CloudFormation write a new value over the operator's.
     // With neither, CloudFormation creates the secret without a value, and no later deploy writes one.
     // No Name: CloudFormation generates one, so a redeploy after `cdk destroy` (which keeps the secret)
     // never collides with the retained secret. The function is told the ARN (SECRET_ID_VARIABLE).
-    const created = new secretsmanager.CfnSecret(this, 'GenesysClient', {
+    const created = new secretsmanager.CfnSecret(scope, 'GenesysClient', {
       description:
-        'Genesys Cloud OAuth client (client credentials grant) for the pacing controller: {"clientId":"...","clientSecret":"..."}. Created empty; fill it with put-secret-value (the stack output FillSecretCommand). Kept when the stack is deleted.',
+        `Genesys Cloud OAuth client (client credentials grant) for the pacing controller${shard.declared ? `, shard ${shard.name}` : ''}: {"clientId":"...","clientSecret":"..."}. Created empty; fill it with put-secret-value (the stack output FillSecretCommand). Kept when the stack is deleted.`,
     });
     created.applyRemovalPolicy(RemovalPolicy.RETAIN);
     Validations.of(created).acknowledge({
@@ -413,8 +513,13 @@ export class PacingController extends Construct {
         'The secret is a Genesys Cloud OAuth client secret. It is issued and rotated in Genesys Cloud (Admin > OAuth), not by a rotation Lambda; the operator writes the new value with put-secret-value and the controller re-reads it.',
     });
     // Ref of AWS::SecretsManager::Secret is its full ARN.
-    return secretsmanager.Secret.fromSecretCompleteArn(this, 'GenesysClientSecret', created.ref);
+    return secretsmanager.Secret.fromSecretCompleteArn(scope, 'GenesysClientSecret', created.ref);
   }
+}
+
+/** The Powertools service name (metric dimension `service`, log field) of a shard's function. */
+export function shardServiceName(shard: Pick<ShardConfig, 'name' | 'declared'>): string {
+  return shard.declared ? `${SERVICE_NAME}-${shard.name}` : SERVICE_NAME;
 }
 
 /** Single-quotes a path for the bundling shell (bash on Linux and macOS). */

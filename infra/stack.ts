@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { SECRET_ARN_PATTERN } from '../lambda/config/schema.js';
 import { PacingController } from './pacing-controller.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,7 +101,7 @@ export class PacingControllerStack extends Stack {
   private existingSecret(arn: string | undefined, name: string | undefined): secretsmanager.ISecret | undefined {
     if (arn && name) throw new Error('Give the existing Genesys secret once: -c genesysSecretArn=... or -c genesysSecretName=..., not both');
     if (arn) {
-      if (!/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(arn)) {
+      if (!SECRET_ARN_PATTERN.test(arn)) {
         throw new Error(`genesysSecretArn must be a secret's complete ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> (got "${arn}"): copy it from the SecretId output or the console, or pass -c genesysSecretName=<name>`);
       }
       return secretsmanager.Secret.fromSecretCompleteArn(this, 'GenesysSecret', arn);

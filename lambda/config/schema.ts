@@ -283,6 +283,9 @@ const secretNameSchema = z
     z.regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
   );
 
+/** A secret's complete ARN: the name, then "-" and the six characters Secrets Manager adds. */
+export const SECRET_ARN_PATTERN = /^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/;
+
 /** A shard's name: it names its function, rule, secret, metrics (service dimension) and alarms. */
 export const SHARD_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,23}$/;
 
@@ -300,7 +303,7 @@ const shardSchema = z.strictObject({
   secretName: z.optional(secretNameSchema),
   secretArn: z.optional(
     z.string().check(
-      z.regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, {
+      z.regex(SECRET_ARN_PATTERN, {
         error: "must be a secret's complete ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>",
       }),
     ),

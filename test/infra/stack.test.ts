@@ -193,6 +193,19 @@ describe('PacingControllerStack', () => {
   });
 });
 
+/** The example configuration split into two shards, one with a secret of its own creation, one named. */
+function shardedConfigFile(): string {
+  const config = exampleConfig();
+  const ids = (config.campaigns as Array<{ campaignId: string }>).map((c) => c.campaignId);
+  config.shards = [
+    { name: 'first', campaignIds: ids.slice(0, 1) },
+    { name: 'rest', secretName: 'genesys-pacing/rest', campaignIds: ids.slice(1) },
+  ];
+  const file = join(mkdtempSync(join(tmpdir(), 'pacing-shards-')), 'pacing.config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
 describe('cdk-nag AwsSolutions', () => {
   // cdk-nag 3 is a policy validation plugin: it adds no annotations (Annotations.fromStack sees nothing).
   // Findings go into the cloud assembly's validation-report.json; an unacknowledged error makes app.synth()
@@ -201,6 +214,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['without an alarm topic', {}],
     ['with an alarm topic', { alarmEmail: 'pacing-oncall@example.com' }],
     ['with an existing secret (its ARN a wildcard on the name)', { genesysSecretName: 'genesys-pacing/kept' }],
+    ['with shards', { pacingConfigFile: shardedConfigFile() }],
   ])('finds no unacknowledged error or warning %s', (_what, context) => {
     // Prepare
     const { app, stack } = nagApp(context);
