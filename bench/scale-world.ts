@@ -13,7 +13,8 @@ import { scaleScenario } from './scale-scenario.js';
 export interface WorldOptions {
   campaigns: number;
   latencyMs: { min: number; max: number };
-  secretName: string;
+  /** One secret per OAuth client: the twin gets as many clients of its org, each rate-limited on its own. */
+  secretNames: string[];
   stateTable: string;
   auditTable: string;
 }
@@ -27,14 +28,29 @@ export interface WorldEndpoints {
 
 /** What the main thread asks: advance virtual time, the requests logged since an index, or close. */
 export type WorldCall = { op: 'advance'; minutes: number } | { op: 'requests'; from: number } | { op: 'close' };
+
+/** A request of the twin's log, as the benchmark counts it. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** The OAuth client whose token it carried: the shard that sent it. */
+  clientId?: string;
+}
 export type WorldRequest = WorldCall & { id: number };
 
 const options = JSON.parse(process.argv[2]!) as WorldOptions;
-const twin = await startTwin({ scenario: scaleScenario(options.campaigns), seed: 1, faults: { latencyMs: options.latencyMs } });
+const clients = options.secretNames.map((_, i) => ({ clientId: `scale-client-${i}`, clientSecret: `scale-secret-${i}` }));
+const [main, ...extraClients] = clients;
+const twin = await startTwin({
+  scenario: { ...scaleScenario(options.campaigns), auth: { ...main!, extraClients } },
+  seed: 1,
+  faults: { latencyMs: options.latencyMs },
+});
 const db = await startLocalDynamoDb();
 await createStateTable(db.client, options.stateTable);
 await createAuditTable(db.client, options.auditTable);
-const secrets = await startLocalSecretsManager({ [options.secretName]: JSON.stringify({ clientId: twin.clientId, clientSecret: twin.clientSecret }) });
+const secrets = await startLocalSecretsManager(Object.fromEntries(options.secretNames.map((name, i) => [name, JSON.stringify(clients[i])])));
 
 const send = (message: unknown) => process.send!(message);
 process.on('message', async (request: WorldRequest) => {
@@ -42,7 +58,8 @@ process.on('message', async (request: WorldRequest) => {
     twin.advanceTo(request.minutes * 60_000);
     send({ id: request.id, result: twin.nowEpochMs() });
   } else if (request.op === 'requests') {
-    send({ id: request.id, result: twin.requestLog.slice(request.from).map(({ method, path, status }) => ({ method, path, status })) });
+    const log: LoggedRequest[] = twin.requestLog.slice(request.from).map(({ method, path, status, clientId }) => ({ method, path, status, ...(clientId ? { clientId } : {}) }));
+    send({ id: request.id, result: log });
   } else {
     await Promise.all([twin.close(), db.close(), secrets.close()]);
     send({ id: request.id, result: null });

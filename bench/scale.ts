@@ -1,13 +1,13 @@
 /**
  * Scale benchmark: Genesys requests per tick and tick duration for 1, 10, 100 and 500 campaigns.
  *
- * Each size runs in its own process (the handler caches its configuration per container). The
- * REAL handler ticks once per simulated minute, with `Date` faked to virtual time as `npm start`
- * does, against a world in another process (bench/scale-world.ts: the twin simulating
- * bench/scale-scenario.ts's centre, dynalite, the local secret store), so this process's CPU time
- * is the handler's own.
+ * The REAL handler ticks once per simulated minute, with `Date` faked to virtual time as `npm start`
+ * does, in a worker process per shard (each a container of its own: the handler caches its
+ * configuration per container, and each shard is its own function), against one world in another
+ * process (bench/scale-world.ts: the twin simulating bench/scale-scenario.ts's centre with an OAuth
+ * client per shard, dynalite, the local secret store), so a worker's CPU time is its handler's own.
  *
- * Run: npm run bench:scale -- [--campaigns 1,10,100,500] [--ticks 10] [--latency-ms 100-300] [--log <file>]
+ * Run: npm run bench:scale -- [--campaigns 1,10,100,500] [--shards 1] [--ticks 10] [--latency-ms 100-300] [--log <file>]
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,8 @@ import { formatTable } from '../lambda/cli/text-table.js';
 import type { TickSummary } from '../lambda/tick.js';
 import { LOCAL_AWS } from '../sim/local-aws/dynamodb.js';
 import { queueCount, scaleControllerCampaigns } from './scale-scenario.js';
-import type { WorldCall, WorldEndpoints, WorldOptions } from './scale-world.js';
+import type { LoggedRequest, WorldCall, WorldEndpoints, WorldOptions } from './scale-world.js';
+import { SHARD_VARIABLE } from '../lambda/events.js';
 
 const WARM_UP_MINUTES = 15;
 const LAMBDA_TIMEOUT_MS = 50_000;
@@ -47,10 +48,17 @@ interface TickCost {
   cpuMs: number;
 }
 
+/** One shard's ticks. */
+interface ShardResult {
+  name: string;
+  campaigns: number;
+  ticks: TickCost[];
+}
+
 interface SizeResult {
   campaigns: number;
   queues: number;
-  ticks: TickCost[];
+  shards: ShardResult[];
 }
 
 type Latency = { min: number; max: number };
@@ -83,9 +91,24 @@ async function startWorld(options: WorldOptions) {
   return { endpoints: await endpoints, call };
 }
 
-async function runSize(n: number, ticks: number, latencyMs: Latency): Promise<SizeResult> {
+/** What a shard's worker reports of one tick; the requests come from the twin's log. */
+type HandlerTick = Pick<TickCost, 'deferred' | 'written' | 'errors' | 'wallMs' | 'cpuMs'>;
+
+/** The secret of shard `i` (the local store's name; each holds its own twin client). */
+const secretName = (i: number) => `${SECRET_NAME}-${i}`;
+
+/**
+ * Runs one size: the world, then one worker process per shard (a container of its own, as each
+ * shard is its own function), all ticking the same virtual minutes against the one twin.
+ */
+async function runSize(n: number, shardCount: number, ticks: number, latencyMs: Latency, logFile: string): Promise<SizeResult> {
   const tables = { stateTable: 'pacing-state-scale', auditTable: 'pacing-audit-scale' };
-  const world = await startWorld({ campaigns: n, latencyMs, secretName: SECRET_NAME, ...tables });
+  const secretNames = Array.from({ length: shardCount }, (_, i) => secretName(i));
+  const world = await startWorld({ campaigns: n, latencyMs, secretNames, ...tables });
+  const campaigns = scaleControllerCampaigns(n) as Array<{ campaignId: string }>;
+  // Contiguous slices: a queue's 25 campaigns stay together, so a shard reads few queues.
+  const slices = Array.from({ length: shardCount }, (_, i) => campaigns.slice(Math.floor((i * n) / shardCount), Math.floor(((i + 1) * n) / shardCount)));
+  const names = slices.map((_, i) => (shardCount === 1 ? 'default' : `shard-${i + 1}`));
   const configFile = join(mkdtempSync(join(tmpdir(), 'pacing-scale-')), 'pacing.config.json');
   writeFileSync(
     configFile,
@@ -93,13 +116,15 @@ async function runSize(n: number, ticks: number, latencyMs: Latency): Promise<Si
       // The twin answers an aggregates query over hundreds of campaigns by scanning every fact of the
       // window: seconds on a busy machine, where Genesys's analytics answer in well under one.
       genesys: { localBaseUrl: world.endpoints.genesysBaseUrl, requestTimeoutSeconds: 30 },
-      secretName: SECRET_NAME,
       // A small dead-band and sample make most campaigns want a change every tick: the worst case for writes.
       defaults: { windowMinutes: 15, minSample: 10, deadBand: 0.002 },
-      campaigns: scaleControllerCampaigns(n),
+      campaigns,
+      ...(shardCount === 1
+        ? { secretName: secretNames[0] }
+        : { shards: slices.map((slice, i) => ({ name: names[i], secretName: secretNames[i], campaignIds: slice.map((c) => c.campaignId) })) }),
     }),
   );
-  Object.assign(process.env, {
+  const env = {
     PACING_CONFIG_FILE: configFile,
     STATE_TABLE_NAME: tables.stateTable,
     AUDIT_TABLE_NAME: tables.auditTable,
@@ -108,73 +133,91 @@ async function runSize(n: number, ticks: number, latencyMs: Latency): Promise<Si
     AWS_REGION: LOCAL_AWS.region,
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-    // Logs and EMF metrics as deployed: their formatting is part of a tick's CPU. They go to the
-    // child's stdout, which the parent discards.
+    // Logs and EMF metrics as deployed: their formatting is part of a tick's CPU. They go to the log file.
     POWERTOOLS_SERVICE_NAME: 'pacing-controller',
     POWERTOOLS_METRICS_NAMESPACE: 'GenesysPacing',
     POWERTOOLS_LOG_LEVEL: 'INFO',
-  });
-  const start = await world.call<number>({ op: 'advance', minutes: WARM_UP_MINUTES });
-  const clock = FakeTimers.install({ now: start, toFake: ['Date'] });
-  const costs: TickCost[] = [];
+  };
+  const workers = names.map((name) => startWorker(shardCount === 1 ? undefined : name, env, logFile));
+  const costs: TickCost[][] = names.map(() => []);
   let seen = 0;
   try {
-    const { handler } = (await import('../lambda/handler.js')) as { handler: (e: unknown, c: Context) => Promise<TickSummary> };
     for (let t = 1; t <= ticks; t += 1) {
       const time = await world.call<number>({ op: 'advance', minutes: WARM_UP_MINUTES + t });
-      clock.setSystemTime(time);
-      const event = { version: '0', id: `scale-${n}-${t}`, 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(time).toISOString(), detail: {} };
-      const context = { awsRequestId: event.id, getRemainingTimeInMillis: () => LAMBDA_TIMEOUT_MS } as Context;
-      const cpu = process.cpuUsage();
-      const began = performance.now();
-      const summary = await handler(event, context);
-      const wallMs = performance.now() - began;
-      const used = process.cpuUsage(cpu);
-      const cpuMs = (used.user + used.system) / 1000;
-      const log = await world.call<Array<{ method: string; path: string; status: number }>>({ op: 'requests', from: seen });
+      const handled = await Promise.all(workers.map((w) => w.tick(time, `scale-${n}-${t}`)));
+      const log = await world.call<LoggedRequest[]>({ op: 'requests', from: seen });
       seen += log.length;
-      const api = log.filter((r) => r.path.startsWith('/api/'));
-      const count = (test: (r: { method: string; path: string }) => boolean) => api.filter(test).length;
-      costs.push({
-        campaignGets: count((r) => r.method === 'GET' && r.path === '/api/v2/outbound/campaigns'),
-        aggregates: count((r) => r.path === '/api/v2/analytics/conversations/aggregates/query'),
-        observations: count((r) => r.path === '/api/v2/analytics/queues/observations/query'),
-        performance: count((r) => r.path === '/api/v2/outbound/campaigns/performance/query'),
-        thresholdGets: count((r) => r.path.startsWith('/api/v2/routing/queues/')),
-        reads: count((r) => r.method !== 'PATCH'),
-        patches: count((r) => r.method === 'PATCH'),
-        deferred: summary.campaigns.filter((c) => c.reason === 'write-deferred').length,
-        throttled: count((r) => (r as { status?: number }).status === 429),
-        written: summary.counts.written,
-        errors: summary.counts.error,
-        wallMs,
-        cpuMs,
-      });
+      names.forEach((_, i) => costs[i]!.push({ ...requestCounts(log.filter((r) => r.clientId === `scale-client-${i}`)), ...handled[i]! }));
     }
   } finally {
-    clock.uninstall();
+    await Promise.all(workers.map((w) => w.stop()));
     await world.call({ op: 'close' });
   }
-  return { campaigns: n, queues: queueCount(n), ticks: costs };
+  return { campaigns: n, queues: queueCount(n), shards: names.map((name, i) => ({ name, campaigns: slices[i]!.length, ticks: costs[i]! })) };
 }
 
-/**
- * Runs one size in a child process (a fresh handler module) and returns its result, sent over IPC.
- * The handler's JSON log lines (and the world's output) go to `logFile`, not the terminal.
- */
-function runChild(n: number, ticks: number, latency: string, logFile: string): Promise<SizeResult> {
-  const script = fileURLToPath(import.meta.url);
+/** A tick's Genesys requests by kind, from the twin's log (login excluded). */
+function requestCounts(log: LoggedRequest[]): Omit<TickCost, keyof HandlerTick> {
+  const api = log.filter((r) => r.path.startsWith('/api/'));
+  const count = (test: (r: LoggedRequest) => boolean) => api.filter(test).length;
+  return {
+    campaignGets: count((r) => r.method === 'GET' && r.path === '/api/v2/outbound/campaigns'),
+    aggregates: count((r) => r.path === '/api/v2/analytics/conversations/aggregates/query'),
+    observations: count((r) => r.path === '/api/v2/analytics/queues/observations/query'),
+    performance: count((r) => r.path === '/api/v2/outbound/campaigns/performance/query'),
+    thresholdGets: count((r) => r.path.startsWith('/api/v2/routing/queues/')),
+    reads: count((r) => r.method !== 'PATCH'),
+    patches: count((r) => r.method === 'PATCH'),
+    throttled: count((r) => r.status === 429),
+  };
+}
+
+/** A shard's worker: a process with a fresh handler module, ticking when told. */
+function startWorker(shard: string | undefined, env: Record<string, string>, logFile: string) {
   const log = openSync(logFile, 'a');
-  return new Promise<SizeResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, script, '--child', String(n), '--ticks', String(ticks), '--latency-ms', latency], {
-      stdio: ['ignore', log, log, 'ipc'],
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    });
-    let result: SizeResult | undefined;
-    child.on('message', (m) => (result = m as SizeResult));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`the run with ${n} campaigns exited ${code}: see ${logFile}`))));
-  }).finally(() => closeSync(log));
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--worker', shard ?? ''], {
+    stdio: ['ignore', log, log, 'ipc'],
+    env: { ...process.env, ...env, ...(shard ? { [SHARD_VARIABLE]: shard } : {}), NODE_NO_WARNINGS: '1' },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    tick: (time: number, eventId: string) =>
+      new Promise<HandlerTick>((resolve, reject) => {
+        child.once('message', (m: HandlerTick | { error: string }) => ('error' in m ? reject(new Error(`shard ${shard ?? 'default'}: ${m.error}`)) : resolve(m)));
+        child.send({ time, eventId });
+      }),
+    stop: async () => {
+      if (child.connected) child.disconnect();
+      await exited;
+      closeSync(log);
+    },
+  };
+}
+
+/** The worker's side: one handler tick per message, `Date` faked to the tick's virtual time. */
+async function runWorker(shard: string | undefined): Promise<void> {
+  const clock = FakeTimers.install({ now: 0, toFake: ['Date'] });
+  const { handler } = (await import('../lambda/handler.js')) as { handler: (e: unknown, c: Context) => Promise<TickSummary> };
+  process.on('message', async ({ time, eventId }: { time: number; eventId: string }) => {
+    clock.setSystemTime(time);
+    const event = { version: '0', id: eventId, 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(time).toISOString(), detail: shard ? { shard } : {} };
+    const context = { awsRequestId: eventId, getRemainingTimeInMillis: () => LAMBDA_TIMEOUT_MS } as Context;
+    const cpu = process.cpuUsage();
+    const began = performance.now();
+    try {
+      const summary = await handler(event, context);
+      const used = process.cpuUsage(cpu);
+      process.send!({
+        deferred: summary.campaigns.filter((c) => c.reason === 'write-deferred').length,
+        written: summary.counts.written,
+        errors: summary.counts.error,
+        wallMs: performance.now() - began,
+        cpuMs: (used.user + used.system) / 1000,
+      } satisfies HandlerTick);
+    } catch (err) {
+      process.send!({ error: (err as Error).message });
+    }
+  });
 }
 
 const median = (xs: number[]) => {
@@ -184,7 +227,57 @@ const median = (xs: number[]) => {
 const max = (xs: number[]) => Math.max(...xs);
 const ms = (x: number) => x.toFixed(0);
 
-function report(results: SizeResult[], latency: string): string {
+/** Each tick of a size, its shards together: requests summed, the slowest shard's time. */
+function fleetTicks({ shards }: SizeResult): TickCost[] {
+  return shards[0]!.ticks.map((_, t) => {
+    const each = shards.map((s) => s.ticks[t]!);
+    const sum = (key: keyof TickCost) => each.reduce((total, c) => total + c[key], 0);
+    return {
+      campaignGets: sum('campaignGets'),
+      aggregates: sum('aggregates'),
+      observations: sum('observations'),
+      performance: sum('performance'),
+      thresholdGets: sum('thresholdGets'),
+      reads: sum('reads'),
+      patches: sum('patches'),
+      deferred: sum('deferred'),
+      throttled: sum('throttled'),
+      written: sum('written'),
+      errors: sum('errors'),
+      wallMs: max(each.map((c) => c.wallMs)),
+      cpuMs: max(each.map((c) => c.cpuMs)),
+    };
+  });
+}
+
+/** Per shard: the most of each in any tick after the first, 429s over all ticks, tick times. */
+function shardTable(results: SizeResult[]): string {
+  return formatTable(
+    ['campaigns', 'shard', 'its campaigns', 'reads', 'PATCHes', 'deferred', 'requests', '429s', 'ms median', 'ms max'],
+    results.flatMap(({ campaigns, shards }) =>
+      shards.map(({ name, campaigns: own, ticks }) => {
+        const later = ticks.slice(1);
+        return [
+          String(campaigns),
+          name,
+          String(own),
+          String(max(later.map((t) => t.reads))),
+          String(max(ticks.map((t) => t.patches))),
+          String(max(later.map((t) => t.deferred))),
+          String(max(later.map((t) => t.reads + t.patches))),
+          String(ticks.reduce((s, t) => s + t.throttled, 0)),
+          ms(median(later.map((t) => t.wallMs))),
+          ms(max(ticks.map((t) => t.wallMs))),
+        ];
+      }),
+    ),
+    ['right', 'left', ...Array<'right'>(8).fill('right')],
+  );
+}
+
+function report(sizes: SizeResult[], latency: string): string {
+  const results = sizes.map((size) => ({ ...size, ticks: fleetTicks(size) }));
+  const sharded = sizes.some((s) => s.shards.length > 1);
   const right = Array<'right'>(8).fill('right');
   const byEndpoint = formatTable(
     ['campaigns', 'queues', 'GET campaigns', 'aggregates', 'observations', 'performance', 'SL GETs 1st tick'],
@@ -237,6 +330,7 @@ function report(results: SizeResult[], latency: string): string {
     `Genesys API requests per tick (twin request log, login excluded, retries included), ${ticks} ticks`,
     'per size; endpoint columns are the most in any tick. The first tick also reads each queue\'s',
     'service-level threshold (then cached for an hour), so later ticks show the steady state.',
+    ...(sharded ? ['With shards, the first three tables add up the shards of each tick (time: the slowest).'] : []),
     byEndpoint,
     '',
     totals,
@@ -244,8 +338,16 @@ function report(results: SizeResult[], latency: string): string {
     `Tick duration: wall time of the handler (twin latency ${latency} ms per request) and its CPU`,
     'time (user + system).',
     durations,
+    ...(sharded
+      ? [
+          '',
+          'Per shard, each with its own OAuth client: reads, deferred and requests are the most in any',
+          'tick after the first; PATCHes the most in any tick; 429s over all ticks; tick wall time.',
+          shardTable(sizes),
+        ]
+      : []),
     '',
-    `Limits: ${REQUESTS_PER_MINUTE} Genesys requests per minute per token (a tick spends at most 90%);`,
+    `Limits: ${REQUESTS_PER_MINUTE} Genesys requests per minute per OAuth client (a tick spends at most 90%);`,
     `Lambda timeout ${LAMBDA_TIMEOUT_MS / 1000} s. Machine: ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the end`,
     '(durations grow with it; request counts do not).',
   ].join('\n');
@@ -262,40 +364,39 @@ function parseLatency(text: string): Latency {
 
 interface ScaleOptions {
   campaigns: string;
+  shards: number;
   ticks: number;
   latencyMs: string;
   log: string;
-  child?: number;
+  worker?: string;
 }
 
 const command = defineCommand({
   name: 'npm run bench:scale',
-  summary: "Genesys requests per tick and tick duration of the real handler for 1, 10, 100 and 500 campaigns against the twin. The handler's log lines go to a file.",
-  examples: ['npm run bench:scale', 'npm run bench:scale -- --campaigns 10,100 --ticks 5 --latency-ms 100-300'],
+  summary:
+    "Genesys requests per tick and tick duration of the real handler for 1, 10, 100 and 500 campaigns against the twin, optionally split into shards that each have their own OAuth client. The handler's log lines go to a file.",
+  examples: ['npm run bench:scale', 'npm run bench:scale -- --campaigns 10,100 --ticks 5 --latency-ms 100-300', 'npm run bench:scale -- --campaigns 2000 --shards 9'],
 })
   .option('--campaigns <list>', 'comma-separated campaign counts', '1,10,100,500')
+  .option('--shards <n>', 'shards per size, each with its own OAuth client and its own handler process, ticking together', integerOption(1, 100, '--shards 4'), 1)
   .option('--ticks <n>', 'ticks per size (the first reads thresholds too)', integerOption(2, 10_000, '--ticks 10'), 10)
   .option('--latency-ms <ms>', 'twin latency per request: ms or a range such as 100-300', '0')
   .option('--log <file>', "where the handler's JSON log lines go", 'out/bench-scale/handler.log')
-  .addOption(new Option('--child <n>', 'internal: run one size in this process').argParser(Number).hideHelp());
+  .addOption(new Option('--worker <shard>', 'internal: run the handler of one shard in this process').hideHelp());
 
 async function main(options: ScaleOptions): Promise<void> {
+  if (options.worker !== undefined) return runWorker(options.worker || undefined);
   const latency = parseLatency(options.latencyMs);
-  if (options.child) {
-    const result = await runSize(options.child, options.ticks, latency);
-    await new Promise<void>((resolve, reject) => process.send!(result, (err: Error | null) => (err ? reject(err) : resolve())));
-    process.disconnect();
-    return;
-  }
   const sizes = options.campaigns.split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--campaigns must list whole numbers, e.g. 1,10,100,500, got "${options.campaigns}"`);
+  if (sizes.some((n) => n < options.shards)) throw new UsageError(`--shards ${options.shards} needs at least one campaign per shard: give --campaigns of ${options.shards} or more`);
   const logFile = resolve(options.log);
   mkdirSync(dirname(logFile), { recursive: true });
   writeFileSync(logFile, '');
   const results: SizeResult[] = [];
   for (const n of sizes) {
-    process.stderr.write(`${n} campaign${n === 1 ? '' : 's'}, ${options.ticks} ticks...\n`);
-    results.push(await runChild(n, options.ticks, options.latencyMs, logFile));
+    process.stderr.write(`${n} campaign${n === 1 ? '' : 's'}${options.shards > 1 ? ` in ${options.shards} shards` : ''}, ${options.ticks} ticks...\n`);
+    results.push(await runSize(n, options.shards, options.ticks, latency, logFile));
   }
   console.log(report(results, options.latencyMs));
   console.log(`Handler log lines: ${logFile}`);

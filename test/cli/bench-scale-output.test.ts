@@ -20,4 +20,32 @@ describe('npm run bench:scale', () => {
     expect(r.stdout).toContain(`Handler log lines: ${log}`);
     expect(existsSync(log) && readFileSync(log, 'utf8')).toMatch(/"level": ?"INFO"/);
   }, 150_000);
+
+  it('runs shards together against one twin, each on its own OAuth client, and prints each shard\'s requests, 429s, deferred writes and tick times', async () => {
+    // Prepare
+    const log = join(mkdtempSync(join(tmpdir(), 'pacing-scale-')), 'handler.log');
+
+    // Act
+    const r = await runCli('bench/scale.ts', ['--campaigns', '4', '--shards', '2', '--ticks', '2', '--log', log], { timeoutMs: 120_000 });
+
+    // Assess: two shards of two abandon-rate campaigns; each reads as one controller of two campaigns would
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').every((line) => line.length <= 100)).toBe(true);
+    const rows = r.stdout.split('\n').filter((line) => /^\s+4  shard-\d/.test(line)).map((line) => line.trim().split(/\s+/));
+    expect(rows.map((row) => row.slice(0, 3))).toEqual([
+      ['4', 'shard-1', '2'],
+      ['4', 'shard-2', '2'],
+    ]);
+    expect(rows.map((row) => row[7])).toEqual(['0', '0']);
+    expect(readFileSync(log, 'utf8')).toMatch(/"service": ?"pacing-controller"/);
+  }, 150_000);
+
+  it('refuses more shards than campaigns, in one line', async () => {
+    // Act
+    const r = await runCli('bench/scale.ts', ['--campaigns', '2', '--shards', '3']);
+
+    // Assess
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe('npm run bench:scale: --shards 3 needs at least one campaign per shard: give --campaigns of 3 or more');
+  });
 });
