@@ -359,7 +359,7 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
         const saved: Array<Omit<ControllerState, 'version'>> = [];
         const previous = (id: string): ControllerState => ({ campaignId: id, integral: 2, previousError: 0, lastOutput: 2, lastWritten: id === CAMPAIGN_ID ? 2 : 2.5, lastTickTime: T - 60_000, lastEventId: 'e0', blindTicks: 0, version: 1 });
         const store: StateStore = {
-          loadMany: async () => new Map(ids.map((id) => [id, previous(id)])),
+          loadMany: async () => ({ states: new Map(ids.map((id) => [id, previous(id)])), firstWrites: new Map(), unreadable: new Map() }),
           acquireLease: async () => undefined,
           save: async (s) => {
             saved.push(s);
