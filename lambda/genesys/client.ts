@@ -33,7 +33,7 @@ import {
   toCampaignSnapshot,
 } from './campaigns.js';
 import { GenesysBadRequestError, GenesysInvalidResponseError, type GenesysOperation } from './errors.js';
-import { normalizeBaseUrl, realSleep } from './http.js';
+import { normalizeBaseUrl } from './http.js';
 import { parseBody, ResponseShapeError, routingQueueSchema } from './responses.js';
 import type { TokenProvider } from './token.js';
 import {
@@ -63,8 +63,6 @@ export interface GenesysClientOptions {
   now?: () => number;
   /** [0, 1) for backoff jitter. Default Math.random. */
   random?: () => number;
-  /** Waits between retries. Default setTimeout. */
-  sleep?: (ms: number) => Promise<void>;
   retry?: Partial<RetryPolicy>;
   /** Requests in flight at once for batched reads. Default 4 (Genesys allows ~300/min per token). */
   concurrency?: number;
@@ -375,7 +373,6 @@ export class GenesysClient extends GenesysClientView {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       now,
       random: options.random ?? Math.random,
-      sleep: options.sleep ?? realSleep,
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     });
     return {

@@ -209,7 +209,6 @@ export class TokenProvider {
         headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
         body: new URLSearchParams({ grant_type: 'client_credentials' }),
         timeoutMs,
-        readSuccessBody: true,
       });
     } catch (error) {
       if (error instanceof AttemptFailure) {

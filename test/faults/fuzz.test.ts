@@ -330,7 +330,7 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
           return new Response(a.status === 204 ? null : text, { status: a.status, headers: a.retryAfter === undefined ? {} : { 'retry-after': a.retryAfter } });
         };
         const tokens = new TokenProvider({ loginBaseUrl: 'http://127.0.0.1:1', credentials: async () => ({ clientId: 'fuzz-client', clientSecret: 'fuzz-secret-000' }), fetch, now: () => T });
-        const client = new GenesysClient({ apiBaseUrl: 'http://127.0.0.1:1', loginBaseUrl: 'http://127.0.0.1:1', requestTimeoutMs: 1_000, tokens, fetch, now: () => T, random: () => 0.5, sleep: async () => undefined });
+        const client = new GenesysClient({ apiBaseUrl: 'http://127.0.0.1:1', loginBaseUrl: 'http://127.0.0.1:1', requestTimeoutMs: 1_000, tokens, fetch, now: () => T, random: () => 0.5 });
         const api = client.withDeadline(T + 45_000);
         const failures: unknown[] = [];
         const patches: Array<{ id: string; value: number }> = [];
