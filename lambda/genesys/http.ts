@@ -76,7 +76,6 @@ export const readBody: AfterResponseHook = async (_request, _options, response) 
  * @returns undefined for any other error (a bug, or an error a hook threw on purpose)
  */
 export function attemptFailure(error: unknown, budgetMs: number): AttemptFailure | undefined {
-  if (error instanceof AttemptFailure) return error;
   // AbortSignal.timeout aborts with a TimeoutError, whether the headers or the body were late.
   if (error instanceof Error && error.name === 'TimeoutError') return new AttemptFailure('timeout', `no complete answer within ${budgetMs} ms`);
   // fetch reports every network failure, a redirect refused included, as a TypeError.
