@@ -9,6 +9,8 @@
  * request, or our bearer header, to another host.
  */
 import ky, { type AfterResponseHook, type KyInstance, type NormalizedOptions } from 'ky';
+import type { GenesysErrorContext } from './errors.js';
+import { errorBodySchema } from './responses.js';
 
 /** What one attempt produced when the server answered. */
 export interface AttemptResponse {
@@ -129,6 +131,28 @@ function describeNetworkError(error: unknown): string {
   if (cause && typeof cause.code === 'string') return cause.code;
   if (cause && typeof cause.message === 'string') return cause.message.slice(0, 100);
   return error instanceof Error ? error.name : 'network error';
+}
+
+/**
+ * What a Genesys host said about an answer, for messages: its correlation id and, for a failure,
+ * the code and message of its error body (the API's ErrorBody or the login host's OAuth error).
+ *
+ * @param redact - scrubs secrets and tokens from the server's text
+ */
+export function answerDetails(answer: AttemptResponse, redact: (text: string) => string): Partial<GenesysErrorContext> {
+  const header = answer.headers.get('inin-correlation-id') ?? undefined;
+  if (answer.status < 300 || answer.text === '') return header ? { correlationId: redact(header) } : {};
+  const json = parseJson(answer.text);
+  const parsed = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
+  const body = parsed?.success ? parsed.data : {};
+  const message = body.error_description ?? body.description ?? body.message;
+  const code = body.error ?? body.code;
+  const correlationId = header ?? body.contextId;
+  return {
+    ...(message ? { genesysMessage: redact(message) } : {}),
+    ...(code ? { genesysCode: redact(code) } : {}),
+    ...(correlationId ? { correlationId: redact(correlationId) } : {}),
+  };
 }
 
 /**

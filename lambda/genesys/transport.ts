@@ -24,8 +24,8 @@ import {
   type GenesysErrorContext,
   type GenesysOperation,
 } from './errors.js';
-import { attemptFailure, boundAttempt, createHttp, parseJson, parseRetryAfterSeconds, readBody } from './http.js';
-import { errorBodySchema, ResponseShapeError } from './responses.js';
+import { answerDetails, attemptFailure, boundAttempt, createHttp, parseJson, parseRetryAfterSeconds, readBody } from './http.js';
+import { ResponseShapeError } from './responses.js';
 import type { TokenProvider } from './token.js';
 
 /** Counters for metrics. A view counts its own calls; the client counts all of them. */
@@ -162,9 +162,11 @@ interface Call {
 export class GenesysTransport {
   readonly #http: KyInstance;
   readonly #options: TransportOptions;
+  readonly #redact: (text: string) => string;
 
   constructor(options: TransportOptions) {
     this.#options = options;
+    this.#redact = (text) => options.tokens.redact(text);
     this.#http = createHttp(options.apiBaseUrl, options.fetch);
   }
 
@@ -198,7 +200,7 @@ export class GenesysTransport {
         },
       });
       const text = await response.text();
-      return this.#parse(request, text, { ...call.base, status: response.status, attempts: call.attempts, ...this.#errorDetails(response.status, response.headers, text) });
+      return this.#parse(request, text, { ...call.base, status: response.status, attempts: call.attempts, ...answerDetails({ status: response.status, headers: response.headers, text }, this.#redact) });
     } catch (error) {
       bump(scope, 'errors');
       throw this.#finalError(call, error);
@@ -224,7 +226,7 @@ export class GenesysTransport {
     if (response.ok) return undefined;
     const { status, headers } = response;
     const text = await response.text();
-    const context: GenesysErrorContext = { ...call.base, status, attempts: call.attempts, ...this.#errorDetails(status, headers, text) };
+    const context: GenesysErrorContext = { ...call.base, status, attempts: call.attempts, ...answerDetails({ status, headers, text }, this.#redact) };
     if (status === 429) bump(call.scope, 'throttled');
     const retryAfterSeconds = RETRY_AFTER_STATUSES.includes(status) ? parseRetryAfterSeconds(headers) : undefined;
     call.last = { detail: `HTTP ${status}${context.genesysCode ? ` ${context.genesysCode}` : ''}`, context, throttled: status === 429, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
@@ -319,28 +321,13 @@ export class GenesysTransport {
     } catch (error) {
       if (error instanceof ResponseShapeError) {
         throw new GenesysInvalidResponseError(
-          `Genesys Cloud answered ${describe(request)} with a body the adapter cannot use: ${this.#options.tokens.redact(error.message)}.`,
+          `Genesys Cloud answered ${describe(request)} with a body the adapter cannot use: ${this.#redact(error.message)}.`,
           context,
           error.field,
         );
       }
       throw error;
     }
-  }
-
-  #errorDetails(status: number, headers: Headers, text: string): Partial<GenesysErrorContext> {
-    const redact = (s: string) => this.#options.tokens.redact(s);
-    const header = headers.get('inin-correlation-id') ?? undefined;
-    if (status < 300 || text === '') return header ? { correlationId: redact(header) } : {};
-    const json = parseJson(text);
-    const parsed = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
-    const body = parsed?.success ? parsed.data : {};
-    const correlationId = header ?? body.contextId;
-    return {
-      ...(body.message ? { genesysMessage: redact(body.message) } : {}),
-      ...(body.code ? { genesysCode: redact(body.code) } : {}),
-      ...(correlationId ? { correlationId: redact(correlationId) } : {}),
-    };
   }
 }
 
