@@ -4,7 +4,8 @@
  * The retry policy, as Genesys's own SDKs apply it, is ky's `retry` options ({@link kyRetryOptions})
  * and hooks: 429 and 502/503/504, timeouts and network errors are retried with exponential backoff
  * and full jitter, or after the Retry-After of a 429 or 503 (over 180 s: give up at once); a 401 is
- * retried once, at once, with a fresh token; other 4xx and 500 are final. Every request the adapter
+ * retried once, at once, with a fresh token; other 4xx and 500 are final here (a batched read
+ * tries a chunk that ended in a 5xx or a timeout once more: batch.ts). Every request the adapter
  * sends is safe to repeat: reads, analytics queries (POSTs that only read), and a PATCH that sets
  * absolute values.
  *
@@ -111,6 +112,8 @@ export interface ApiRequest<T> {
   json?: unknown;
   /** Turns the parsed JSON body into the result; may throw ResponseShapeError. Omitted: the body is not parsed. */
   parse?: (body: unknown) => T;
+  /** A success may come without a usable body (a PATCH's 204): `parse` then gets undefined instead of the request failing. */
+  bodyOptional?: boolean;
   /** What the request is about, for messages (e.g. "campaign 5d1e..."). */
   subject?: string;
   /** The single field a write sends, so a 400 can name it and its value. */
@@ -314,6 +317,7 @@ export class GenesysTransport {
     if (!request.parse) return undefined as T;
     const json = parseJson(text);
     if (!json.ok) {
+      if (request.bodyOptional) return request.parse(undefined);
       throw new GenesysInvalidResponseError(`Genesys Cloud answered ${describe(request)} with a body that is not valid JSON (${text.length} characters).`, context);
     }
     try {
