@@ -38,10 +38,13 @@ function resolutionOf(c: CampaignConfig, knob: KnobName): number {
 
 function outcomeOf(sent: number, before: number | undefined, now: number | undefined, resolution: number): PendingOutcome {
   if (now === undefined) return 'not-applied';
-  const same = (a: number) => Math.abs(now - a) < resolution / 2;
-  if (same(sent)) return 'applied';
-  if (before !== undefined && same(before)) return 'not-applied';
+  // Exact first: a clamp can land within a grid step of the old value, and must still count as landed.
+  const exactly = (a: number) => Math.abs(now - a) <= 1e-9 * Math.max(1, Math.abs(a));
+  if (exactly(sent)) return 'applied';
+  if (before !== undefined && exactly(before)) return 'not-applied';
   if (before !== undefined && now > Math.min(before, sent) && now < Math.max(before, sent)) return 'adjusted';
+  // Rounded past the value sent, by less than half a grid step.
+  if (Math.abs(now - sent) < resolution / 2) return 'adjusted';
   return 'changed-since';
 }
 
