@@ -37,7 +37,7 @@ class Org implements GenesysPort {
   async getCampaigns(ids: readonly string[]) {
     const found = new Map(ids.flatMap((id) => (this.campaigns.has(id) && !this.failCampaigns.has(id) ? [[id, structuredClone(this.campaigns.get(id)!)] as const] : [])));
     const failed = ids.filter((id) => this.failCampaigns.has(id));
-    if (failed.length) throw new BatchReadError(found, failed, `1 of 2 chunks failed: HTTP 503`);
+    if (failed.length) throw new BatchReadError(found, new Set(failed), `1 of 2 chunks failed: HTTP 503`);
     return found;
   }
   async getServiceLevelThresholdsMs(queueIds: readonly string[]) {
