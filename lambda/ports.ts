@@ -64,6 +64,12 @@ export interface CampaignWindowStats {
   abandoned: number;
 }
 
+/** One campaign's outbound stats minute by minute: each minute with calls, keyed by its start (epoch ms). */
+export interface CampaignMinuteStats {
+  campaignId: string;
+  minutes: Map<number, Omit<CampaignWindowStats, 'campaignId'>>;
+}
+
 /** A campaign's live dialer figures from POST /api/v2/outbound/campaigns/performance/query. */
 export interface CampaignPerformance {
   campaignId: string;
@@ -159,6 +165,13 @@ export interface GenesysPort {
    * @throws BatchReadError naming the campaigns of the chunks that failed
    */
   getCampaignWindowStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignWindowStats>>;
+  /**
+   * Outbound statistics minute by minute (granularity PT1M), one aggregates query per 100 campaigns:
+   * one read serves every window a tick needs within the interval. The interval starts and ends on
+   * a minute.
+   * @throws BatchReadError naming the campaigns of the chunks that failed
+   */
+  getCampaignMinuteStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignMinuteStats>>;
   /**
    * Live dialer figures of up to any number of campaigns, 50 per request.
    * @throws BatchReadError naming the campaigns of the requests that failed, or whose figures were unusable

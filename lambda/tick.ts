@@ -55,6 +55,8 @@ export interface TickDeps {
   /** How far ahead of the clock an event's time may be before the tick refuses to run it. */
   maxEventLeadMs?: number;
   concurrency?: number;
+  /** How far back one per-minute query serves the outbound windows (0: one query per window); see read.ts. */
+  minuteReadSpanMinutes?: number;
 }
 
 const DEFAULT_MAX_EVENT_AGE_MS = 120_000;
@@ -91,7 +93,7 @@ export async function runTick(config: PacingConfig, request: TickRequest, deps: 
     return false;
   });
 
-  const reads = await readGenesys(active, loaded.states, request.eventTime, deps.genesys);
+  const reads = await readGenesys(active, loaded.states, request.eventTime, deps.genesys, deps.minuteReadSpanMinutes);
   const maxAge = deps.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS;
   const age = started - request.eventTime;
   const stale = age > maxAge ? `the event is ${Math.round(age / 1000)} s old (limit ${Math.round(maxAge / 1000)} s): its window's data is stale` : undefined;

@@ -7,6 +7,7 @@ import { countingPlan, type CountingPlan } from '../compliance/assess.js';
 import type { CampaignConfig } from '../config/config.js';
 import {
   BatchReadError,
+  type CampaignMinuteStats,
   type CampaignPerformance,
   type CampaignSnapshot,
   type CampaignWindowStats,
@@ -51,6 +52,30 @@ export function lastMinutes(tickTime: number, minutes: number): TimeInterval {
 
 export const intervalKey = (i: TimeInterval) => `${i.start.toISOString()}/${i.end.toISOString()}`;
 
+const MINUTE_MS = 60_000;
+
+/**
+ * How far back one per-minute query serves the tick's outbound windows by default: the objective
+ * and compliance windows and the minutes that settled are all within the last half hour or so in
+ * steady state, so one query per 100 campaigns serves them all. Longer intervals (a first tick's
+ * backfill, catching up after a gap) get one query each, as their buckets would be too many.
+ */
+export const DEFAULT_MINUTE_READ_SPAN_MINUTES = 120;
+
+/** A campaign's counts over an interval, from its minute-by-minute counts. */
+export function sumMinutes(series: CampaignMinuteStats, interval: TimeInterval): CampaignWindowStats {
+  const total = { campaignId: series.campaignId, attempted: 0, connected: 0, abandoned: 0 };
+  const from = interval.start.getTime();
+  const to = interval.end.getTime();
+  for (const [start, m] of series.minutes) {
+    if (start < from || start >= to) continue;
+    total.attempted += m.attempted;
+    total.connected += m.connected;
+    total.abandoned += m.abandoned;
+  }
+  return total;
+}
+
 /**
  * Runs one batched read. A BatchReadError keeps what was read and the failed ids; any other error
  * (the token refused, the deadline passed) fails every id asked for, with its message.
@@ -78,8 +103,18 @@ function outboundIntervals(c: CampaignConfig, plan: CountingPlan, tickTime: numb
   ];
 }
 
-/** Reads everything the campaigns' decisions need, in as few requests as the API allows. */
-export async function readGenesys(campaigns: readonly CampaignConfig[], states: ReadonlyMap<string, ControllerState>, tickTime: number, genesys: GenesysPort): Promise<Reads> {
+/**
+ * Reads everything the campaigns' decisions need, in as few requests as the API allows.
+ *
+ * @param minuteReadSpanMinutes - how far back one per-minute query serves the outbound windows (0: one query per window)
+ */
+export async function readGenesys(
+  campaigns: readonly CampaignConfig[],
+  states: ReadonlyMap<string, ControllerState>,
+  tickTime: number,
+  genesys: GenesysPort,
+  minuteReadSpanMinutes = DEFAULT_MINUTE_READ_SPAN_MINUTES,
+): Promise<Reads> {
   const queueCampaigns = campaigns.filter((c) => c.objective.kind !== 'abandonRate');
   const plans = new Map(campaigns.map((c) => [c.campaignId, countingPlan(c.compliance, states.get(c.campaignId)?.compliance, tickTime)]));
   const thresholds = new Map<string, number>();
@@ -108,8 +143,9 @@ export async function readGenesys(campaigns: readonly CampaignConfig[], states: 
     }
     return byLength;
   };
-  // One query per distinct interval for every campaign that needs it: campaigns ticking together
-  // share their windows and counting intervals, so this is a handful of queries per tick.
+  // The recent intervals on whole minutes come from one per-minute query per 100 campaigns; any
+  // other interval gets one query for every campaign that needs it (campaigns ticking together
+  // share their windows and counting intervals).
   const outboundStats = async () => {
     const byInterval = new Map<string, { interval: TimeInterval; ids: Set<string> }>();
     for (const c of campaigns) {
@@ -120,8 +156,29 @@ export async function readGenesys(campaigns: readonly CampaignConfig[], states: 
         byInterval.set(key, entry);
       }
     }
+    const byMinute = (i: TimeInterval) =>
+      i.start.getTime() % MINUTE_MS === 0 && i.end.getTime() % MINUTE_MS === 0 && tickTime - i.start.getTime() <= minuteReadSpanMinutes * MINUTE_MS && i.end.getTime() <= tickTime;
+    const recent = [...byInterval.entries()].filter(([, e]) => byMinute(e.interval));
     const out = new Map<string, Batch<CampaignWindowStats>>();
-    for (const [key, { interval, ids }] of byInterval) out.set(key, await readBatch([...ids], (campaignIds) => genesys.getCampaignWindowStats(campaignIds, interval)));
+    if (recent.length > 0) {
+      const span = { start: new Date(Math.min(...recent.map(([, e]) => e.interval.start.getTime()))), end: new Date(Math.max(...recent.map(([, e]) => e.interval.end.getTime()))) };
+      const ids = [...new Set(recent.flatMap(([, e]) => [...e.ids]))];
+      const minutes = await readBatch(ids, (campaignIds) => genesys.getCampaignMinuteStats(campaignIds, span));
+      for (const [key, { interval, ids: needing }] of recent) {
+        const values = new Map<string, CampaignWindowStats>();
+        const failures = new Map<string, string>();
+        for (const id of needing) {
+          const failure = minutes.failures.get(id);
+          // A campaign the answer leaves out had no calls, as with a window's own query.
+          if (failure === undefined) values.set(id, sumMinutes(minutes.values.get(id) ?? { campaignId: id, minutes: new Map() }, interval));
+          else failures.set(id, failure);
+        }
+        out.set(key, { values, failures });
+      }
+    }
+    for (const [key, { interval, ids }] of byInterval) {
+      if (!out.has(key)) out.set(key, await readBatch([...ids], (campaignIds) => genesys.getCampaignWindowStats(campaignIds, interval)));
+    }
     return out;
   };
   const ids = campaigns.map((c) => c.campaignId);

@@ -342,6 +342,7 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
           getQueueLiveStates: (x) => observe(api.getQueueLiveStates(x)),
           getQueueWindowStats: (x, i) => observe(api.getQueueWindowStats(x, i)),
           getCampaignWindowStats: (x, i) => observe(api.getCampaignWindowStats(x, i)),
+          getCampaignMinuteStats: (x, i) => observe(api.getCampaignMinuteStats(x, i)),
           getCampaignPerformance: (x) => observe(api.getCampaignPerformance(x)),
           patchCampaignKnobs: (id, values) => {
             for (const value of Object.values(values)) patches.push({ id, value });

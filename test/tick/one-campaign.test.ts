@@ -56,6 +56,9 @@ class Org implements GenesysPort {
   async getCampaignWindowStats() {
     return new Map();
   }
+  async getCampaignMinuteStats(ids: readonly string[]) {
+    return new Map(ids.map((id) => [id, { campaignId: id, minutes: new Map() }]));
+  }
   async getCampaignPerformance() {
     return new Map();
   }

@@ -28,6 +28,7 @@ function genesysBy(windowLevels: Record<number, number>, campaigns: string[]): G
       return new Map(queues.map((q): [string, QueueWindowStats] => [q.queueId, { queueId: q.queueId, offered: 100, answered: 100, answeredWithinThreshold: 100 * windowLevels[minutes]!, abandoned: 0, handled: 100, handleMs: 100 * 180_000 }]));
     },
     getCampaignWindowStats: async () => new Map(),
+    getCampaignMinuteStats: async () => new Map(),
     getCampaignPerformance: async () => new Map(),
     patchCampaignKnobs: async () => ({}),
   };

@@ -122,18 +122,21 @@ describe('whole ticks through the handler', () => {
     expect(state).toMatchObject({ version: 2, lastWritten: report.newValue, lastEventId: second.eventId });
   });
 
-  it('reads every campaign and queue in batched queries, one per distinct window, not one request per campaign', async () => {
+  it('reads every campaign and queue in batched queries, the outbound windows in one per-minute query, not one request per campaign', async () => {
     await tick();
     const paths = genesys.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`);
     expect(paths.filter((p) => p === 'GET /api/v2/outbound/campaigns')).toHaveLength(1);
     expect(paths.filter((p) => p === 'POST /api/v2/outbound/campaigns/performance/query')).toHaveLength(1);
     expect(paths.filter((p) => p === 'POST /api/v2/analytics/queues/observations/query')).toHaveLength(1);
     // The queue's 15 minutes; outbound: the abandon objective's 15 minutes, the compliance loop's
-    // 30 and the guard's 10, the last two for both campaigns in one query each.
+    // 30 and the guard's 10 for both campaigns, all from one query by minute over the last 30.
     const aggregates = genesys.requests.filter((r) => r.path === '/api/v2/analytics/conversations/aggregates/query');
-    expect(aggregates).toHaveLength(4);
-    const outbound = aggregates.map((r) => r.body as { groupBy: string[]; filter: { predicates: unknown[] } }).filter((b) => b.groupBy.includes('outboundCampaignId'));
-    expect(outbound.map((b) => b.filter.predicates.length).sort()).toEqual([1, 2, 2]);
+    expect(aggregates).toHaveLength(2);
+    const outbound = aggregates.map((r) => r.body as { groupBy: string[]; interval: string; granularity?: string; filter: { predicates: unknown[] } }).filter((b) => b.groupBy.includes('outboundCampaignId'));
+    expect(outbound).toEqual([expect.objectContaining({ granularity: 'PT1M' })]);
+    const [from, to] = outbound[0]!.interval.split('/').map((t) => Date.parse(t));
+    expect((to! - from!) / 60_000).toBe(30);
+    expect(outbound[0]!.filter.predicates).toHaveLength(2);
   });
 
   it('runs a duplicate delivery of the same event once', async () => {
