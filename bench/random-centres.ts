@@ -31,7 +31,7 @@ export const RANGES = {
   patienceSeconds: { min: 10, max: 600, scale: 'log', meaning: 'mean patience of callers waiting in a queue (exponential)' },
   amdFalsePositive: { min: 0.001, max: 0.02, scale: 'linear', meaning: 'share of live answers AMD takes for machines and hangs up on' },
   eventAt: { min: 0.1, max: 0.8, scale: 'linear', meaning: 'when an event starts, as a fraction of the day' },
-  eventLength: { min: 0.06, max: 0.25, scale: 'linear', meaning: 'how long a surge, dip or absence lasts (30-120 min of an 8-hour day)' },
+  eventLength: { min: 0.15, max: 0.5, scale: 'linear', meaning: 'how long a surge, dip or absence lasts, as a fraction of the day (18-60 min of 2 hours)' },
   surgeFactor: { min: 1.5, max: 3, scale: 'linear', meaning: 'inbound arrivals multiplied by this during a surge' },
   dipFactor: { min: 0.2, max: 0.6, scale: 'linear', meaning: 'inbound arrivals multiplied by this during a dip' },
   leavingShare: { min: 0.1, max: 0.4, scale: 'linear', meaning: 'share of the team that logs out (at least one agent)' },

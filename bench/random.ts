@@ -1,5 +1,5 @@
 /**
- * `npm run bench:random -- --centres <n> --seed <s> [--json <file>] [--jobs 2] [--hours 3]`
+ * `npm run bench:random -- --centres <n> --seed <s> [--json <file>] [--jobs 2] [--hours 2]`
  *
  * Draws n contact centres from the documented ranges (bench/random-centres.ts), configures ours on
  * each with one rule (bench/random-config.ts), and runs each centre under ours (the real handler)
@@ -25,13 +25,13 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const USAGE = `Usage: npm run bench:random -- --centres <n> --seed <s> [--json <file>] [--jobs 2] [--hours 3]
+const USAGE = `Usage: npm run bench:random -- --centres <n> --seed <s> [--json <file>] [--jobs 2] [--hours 2]
 
   --centres <n>  how many random centres to draw and run (1 or more)
   --seed <s>     the seed of the draw and of every centre's twin (whole number, default 1)
   --json <file>  also write the per-centre figures and the summary as JSON
   --jobs <n>     runs at a time, each in its own process (default 2)
-  --hours <h>    simulated hours of each centre's day (default 3; 0.5 for a quick look)
+  --hours <h>    simulated hours of each centre's day (default 2; 0.5 for a quick look)
   --debug        show the stack of an error
   --help         this text`;
 
@@ -40,7 +40,7 @@ const OPTIONS = {
   seed: { type: 'string', default: '1' },
   json: { type: 'string' },
   jobs: { type: 'string', default: '2' },
-  hours: { type: 'string', default: '3' },
+  hours: { type: 'string', default: '2' },
   debug: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
@@ -69,7 +69,7 @@ export function parseOptions(argv: string[]): RandomBenchOptions | 'help' {
     return n;
   };
   const hours = Number(values.hours);
-  if (!Number.isFinite(hours) || hours < 0.25 || hours > 24) throw new UsageError('--hours must be simulated hours from 0.25 to 24, e.g. --hours 3');
+  if (!Number.isFinite(hours) || hours < 0.25 || hours > 24) throw new UsageError('--hours must be simulated hours from 0.25 to 24, e.g. --hours 2');
   return {
     centres: whole('centres', values.centres, 1, '100'),
     seed: whole('seed', values.seed, 0, '1'),
@@ -136,12 +136,11 @@ export function windowRates(m: MinuteCounts, regime: Regime): { worstRolling24h:
   return { worstRolling24h: worst(24 * 60), worst60min: worst(60), worst30d: totalLive > 0 ? m.complianceAbandons.reduce((x, y) => x + y, 0) / totalLive : null };
 }
 
-/** A run's figures judged by the centre's rule: `maxAbandonWindow` is the rate over the rule's windows, which the grid's breach count reads. */
-function judged(r: JobResult, regime: Regime): JobResult {
-  const w = windowRates(r.minuteCounts!, regime);
-  const rate = regime === 'UK' ? w.worstRolling24h : w.worst30d;
-  const figures: RunFigures = { ...r.figures, maxAbandon24h: null, maxAbandonWindow: rate };
-  return { ...r, figures };
+/** A run's figures judged by the centre's rule (`maxAbandonWindow`: the rate over the rule's windows, which the grid's breach count reads), and its strict-window rates. */
+function judged(r: JobResult, regime: Regime): { run: JobResult; windows: ReturnType<typeof windowRates> } {
+  const windows = windowRates(r.minuteCounts!, regime);
+  const figures: RunFigures = { ...r.figures, maxAbandon24h: null, maxAbandonWindow: regime === 'UK' ? windows.worstRolling24h : windows.worst30d };
+  return { run: { ...r, figures }, windows };
 }
 
 interface CentrePlan {
@@ -183,13 +182,12 @@ export async function runRandomBench(o: RandomBenchOptions): Promise<{ results: 
     const done = await runAll(batches, o.jobs);
     const results = plans.map((p, i) => {
       const ours = judged(done[2 * i]![0]!, p.centre.regime);
-      const w = windowRates(done[2 * i]![0]!.minuteCounts!, p.centre.regime);
       return centreResult({
         centre: p.centre,
         gridKnob: p.gridKnob,
-        ours,
-        grid: done[2 * i + 1]!.map((r) => judged(r, p.centre.regime)),
-        windows: { worstRolling24h: w.worstRolling24h, worst60min: w.worst60min },
+        ours: ours.run,
+        grid: done[2 * i + 1]!.map((r) => judged(r, p.centre.regime).run),
+        windows: { worstRolling24h: ours.windows.worstRolling24h, worst60min: ours.windows.worst60min },
       });
     });
     return { results, wallSeconds: (performance.now() - started) / 1000 };

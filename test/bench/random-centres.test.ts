@@ -1,4 +1,5 @@
 /** The random centres of `npm run bench:random`: their draw, the rule that configures them, and how they are judged. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePacingConfig } from '../../lambda/config/config.js';
 import type { MinuteCounts } from '../../bench/jobs.js';
@@ -52,6 +53,11 @@ describe('the centre generator', () => {
     for (const f of [(c: Centre) => !!c.surge, (c: Centre) => !!c.dip, (c: Centre) => !!c.staffLeaving, (c: Centre) => !!c.handleTimeDrift, (c: Centre) => !!c.connectRateJump]) {
       expect(share(f)).toBeGreaterThan(0.1);
     }
+  });
+
+  it('is the table docs/benchmark.md shows', () => {
+    const docs = readFileSync('docs/benchmark.md', 'utf8');
+    for (const [name, r] of Object.entries(RANGES)) expect(docs).toContain(`| \`${name}\` | ${r.min} | ${r.max} | ${r.scale} | ${r.meaning} |`);
   });
 
   it('covers every dialing mode in any four centres in a row', () => {
@@ -167,6 +173,7 @@ describe('the summary of the targets', () => {
 describe('the command line', () => {
   it('reads the options, the day in hours', () => {
     expect(parseOptions(['--centres', '3', '--seed', '2', '--hours', '0.5'])).toMatchObject({ centres: 3, seed: 2, jobs: 2, minutes: 30 });
+    expect(parseOptions(['--centres', '1'])).toMatchObject({ centres: 1, seed: 1, jobs: 2, minutes: 120 });
     expect(parseOptions(['--help'])).toBe('help');
   });
 
