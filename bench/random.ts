@@ -202,12 +202,13 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // The JSON's folder first: a bad path fails now, not after the runs.
+  if (o.json) mkdirSync(dirname(o.json), { recursive: true });
   const { results, wallSeconds } = await runRandomBench(o);
   const summary = summarise(results);
   console.log(`\n${formatReport(results, summary)}`);
   console.log(`\n${results.length} centres of ${(o.minutes / 60).toFixed(2)} h in ${wallSeconds.toFixed(0)} s wall (seed ${o.seed}, ${o.jobs} jobs).`);
   if (o.json) {
-    mkdirSync(dirname(o.json), { recursive: true });
     const centres = results.map(({ id, agents, mode, breach, boundBreach, worstRolling24h, worst60min, slAttainment, boundSlAttainment, occupancy, boundOccupancy, ...more }) => ({
       id,
       agents,
