@@ -5,15 +5,15 @@
  * also times the bundle with the AWS SDK left external (NodejsFunction's default), loaded from
  * node_modules as Lambda would load the runtime's copy.
  *
- * Run: npx tsx bench/cold-start.ts [--runs 15]
+ * Run: npm run bench:cold-start -- [--runs 15]
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
+import { defineCommand, integerOption, runCommand } from '../lambda/cli/command.js';
 import { formatTable } from '../lambda/cli/text-table.js';
 import { AWS_SDK_MODULES, BUNDLED_CONFIG_FILE, HANDLER_ENVIRONMENT, handlerEsbuildOptions, REPO_ROOT } from '../infra/handler-bundle.js';
 
@@ -59,10 +59,13 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 3) throw new Error('--runs must be a whole number of at least 3, e.g. --runs 15');
+const command = defineCommand({
+  name: 'npm run bench:cold-start',
+  summary: "Bundles the handler as the stack does, prints the bundle's size and times fresh Node processes loading it beside empty ones.",
+  examples: ['npm run bench:cold-start', 'npm run bench:cold-start -- --runs 30'],
+}).option('--runs <n>', 'processes timed per variant', integerOption(3, 1000, '--runs 15'), 15);
+
+async function main({ runs }: { runs: number }): Promise<void> {
 
   rmSync(OUT_DIR, { recursive: true, force: true });
   const deployed = await build(join(OUT_DIR, 'deployed'));
@@ -112,7 +115,4 @@ async function main(): Promise<void> {
   rmSync(OUT_DIR, { recursive: true, force: true });
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench:cold-start failed: ${(err as Error).message}`);
-  process.exitCode = 1;
-});
+await runCommand(command, main);

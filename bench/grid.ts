@@ -4,15 +4,17 @@
  * chosen, and the pool of child processes that runs the jobs (bench/run-one.ts, one batch each).
  */
 import { fork } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KnobName } from '../lambda/config/schema.js';
+import { ABANDON_CAP } from '../sim/run/summary.js';
 import type { ControllerName, Job, JobResult, RunFigures } from './jobs.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** The legal cap the benchmark judges every controller by (US and UK: 3%). */
-export const CAP = 0.03;
+export const CAP = ABANDON_CAP;
 /** Service-level attainment the bound must reach to make it a target for ours. */
 export const ATTAINMENT_TARGET = 0.95;
 /** Ours's occupancy must reach this share of the bound's. */
@@ -29,9 +31,11 @@ export const GRID: Record<KnobName, number[]> = {
  * Runs batches of jobs in child processes, `parallel` at a time, in order of submission; each batch
  * runs in one process, one job after the other. A run of ours must be alone in its batch: the
  * handler caches its configuration and fakes `Date` for its process.
+ * @param options.logFile append the children's output (the handler's log lines) to this file; else
+ *   it is dropped, and a failed run's stderr goes into its error
  * @returns each batch's results, in the batches' order
  */
-export async function runAll(batches: Job[][], parallel: number): Promise<JobResult[][]> {
+export async function runAll(batches: Job[][], parallel: number, options: { logFile?: string } = {}): Promise<JobResult[][]> {
   const results: JobResult[][] = new Array(batches.length);
   const child = join(HERE, 'run-one.ts');
   const total = batches.reduce((n, b) => n + b.length, 0);
@@ -43,11 +47,12 @@ export async function runAll(batches: Job[][], parallel: number): Promise<JobRes
       const i = next++;
       const batch = batches[i]!;
       const label = describeBatch(batch);
+      const log = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
       results[i] = await new Promise<JobResult[]>((resolveBatch, reject) => {
-        // The child's stderr (SDK notices, warnings) is shown only when the run fails.
-        const proc = fork(child, [JSON.stringify(batch)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-        let stderr = '';
-        proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        // The child's stderr (SDK notices, warnings) goes to the log, or is shown only when the run fails.
+        const proc = fork(child, [JSON.stringify(batch)], { stdio: log === undefined ? ['ignore', 'ignore', 'pipe', 'ipc'] : ['ignore', log, log, 'ipc'] });
+        let stderr = log === undefined ? '' : `(its output: ${options.logFile})`;
+        proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         let answered = false;
         proc.on('message', (m: { ok: boolean; results?: JobResult[]; message?: string }) => {
           answered = true;
@@ -57,7 +62,7 @@ export async function runAll(batches: Job[][], parallel: number): Promise<JobRes
         proc.on('exit', (code) => {
           if (!answered) reject(new Error(`${label} exited with code ${code} before answering\n${stderr}`));
         });
-      });
+      }).finally(() => log !== undefined && closeSync(log));
       done += batch.length;
       process.stderr.write(`  [${done}/${total}] ${label} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
     }
@@ -85,7 +90,7 @@ export interface Spread {
 }
 
 export type Figure = keyof RunFigures;
-export const FIGURES: Figure[] = ['slAttainment', 'worstIntervalSl', 'maxAbandon24h', 'maxAbandonWindow', 'occupancy', 'connectsPerAgentHour', 'patches'];
+export const FIGURES: Figure[] = ['slAttainment', 'worstIntervalSl', 'maxAbandon24h', 'maxAbandon24hLiveCalls', 'maxAbandon60min', 'maxAbandonWindow', 'occupancy', 'connectsPerAgentHour', 'patches'];
 
 /** One controller (or one static value of the grid) over the seeds. */
 export interface Row {
@@ -95,6 +100,10 @@ export interface Row {
   figures: Record<Figure, Spread>;
   /** Seeds whose abandon rate passed the cap over some window. */
   breaches: number;
+  /** The highest abandon rate of any seed over the windows it is judged on. */
+  worstAbandon: number;
+  /** The highest 24-hour window rate of any seed, and the live calls it was measured on. */
+  worstWindow: { rate: number | null; liveCalls: number | null };
   seeds: number;
 }
 
@@ -104,13 +113,33 @@ export function spread(values: Array<number | null>): Spread {
   return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
 }
 
-/** A run's highest abandon rate over the windows it is judged on. */
-export const worstAbandon = (f: RunFigures) => Math.max(f.maxAbandon24h ?? 0, f.maxAbandonWindow ?? 0);
+/**
+ * A run's highest abandon rate over the windows it is judged on: every 24-hour window ending at any
+ * minute (AMD false positives counted, the UK rule) and each 30-day period (the US rule).
+ */
+export const worstAbandon = (f: RunFigures): number => Math.max(f.maxAbandon24h ?? 0, f.maxAbandonWindow ?? 0);
 
-/** The runs of one controller (or grid value) as a row: each figure's spread, and the breaches. */
-export function rowOf(controller: Row['controller'], label: string, runs: JobResult[], value?: number): Row {
+/** How a run's abandon rate is judged: its highest rate over the windows of the rules that apply. */
+export type AbandonJudge = (f: RunFigures) => number;
+
+/**
+ * The runs of one controller (or grid value) as a row: each figure's spread, and the breaches.
+ * @param judge the run's rate the cap is held against; by default both rules' windows
+ */
+export function rowOf(controller: Row['controller'], label: string, runs: JobResult[], value?: number, judge: AbandonJudge = worstAbandon): Row {
   const figures = Object.fromEntries(FIGURES.map((k) => [k, spread(runs.map((r) => r.figures[k]))])) as Record<Figure, Spread>;
-  return { controller, label, ...(value === undefined ? {} : { value }), figures, breaches: runs.filter((r) => worstAbandon(r.figures) > CAP + 1e-12).length, seeds: runs.length };
+  const worst = runs.reduce<RunFigures | undefined>((w, r) => ((r.figures.maxAbandon24h ?? -1) > (w?.maxAbandon24h ?? -1) ? r.figures : w), undefined);
+  const rates = runs.map((r) => judge(r.figures));
+  return {
+    controller,
+    label,
+    ...(value === undefined ? {} : { value }),
+    figures,
+    breaches: rates.filter((x) => x > CAP + 1e-12).length,
+    worstAbandon: Math.max(0, ...rates),
+    worstWindow: { rate: worst?.maxAbandon24h ?? null, liveCalls: worst?.maxAbandon24hLiveCalls ?? null },
+    seeds: runs.length,
+  };
 }
 
 /**
@@ -120,7 +149,7 @@ export function rowOf(controller: Row['controller'], label: string, runs: JobRes
  */
 export function chooseBound(grid: Row[]): Row {
   const compliant = grid.filter((r) => r.breaches === 0);
-  if (!compliant.length) return [...grid].sort((a, b) => (a.figures.maxAbandonWindow.max ?? 0) - (b.figures.maxAbandonWindow.max ?? 0))[0]!;
+  if (!compliant.length) return [...grid].sort((a, b) => a.worstAbandon - b.worstAbandon)[0]!;
   const serving = compliant.filter((r) => (r.figures.slAttainment.mean ?? 1) >= ATTAINMENT_TARGET);
   const pool = serving.length ? serving : compliant;
   return [...pool].sort((a, b) => (b.figures.occupancy.mean ?? 0) - (a.figures.occupancy.mean ?? 0))[0]!;

@@ -26,9 +26,13 @@ export interface RunFigures {
   slAttainment: number | null;
   /** Lowest 15-minute service level of any served queue. */
   worstIntervalSl: number | null;
-  /** Highest abandon rate over any 24 h (the UK window). */
+  /** Highest abandon rate over any 24 h window ending at any minute, AMD false positives counted (the UK rule, strictly). */
   maxAbandon24h: number | null;
-  /** Highest abandon rate over the campaign's 30-day periods (the US window). */
+  /** The live calls in that window: a high rate on few calls still counts. */
+  maxAbandon24hLiveCalls: number | null;
+  /** Highest abandon rate over any 60 minutes on the same counts: the peak callers feel. */
+  maxAbandon60min: number | null;
+  /** Highest abandon rate over the campaign's 30-day periods (the US window, Genesys counts). */
   maxAbandonWindow: number | null;
   /** (talk + after-call work) / logged-in time of the campaign's agents. */
   occupancy: number | null;
@@ -40,6 +44,7 @@ export interface RunFigures {
 export interface RunSeries {
   times: number[];
   serviceLevel15: Array<number | null>;
+  /** Abandon rate since the start, AMD false positives counted (the UK rule). */
   abandonToDate: Array<number | null>;
   maxCallsPerAgent: Array<number | null>;
   abandonRate: Array<number | null>;

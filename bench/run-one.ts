@@ -13,6 +13,7 @@ import type { KnobName } from '../lambda/config/schema.js';
 import { GenesysClient, TokenProvider } from '../lambda/genesys/index.js';
 import { cumulative, rolling } from '../sim/run/report.js';
 import { summarise } from '../sim/run/summary.js';
+import { ukRuleCounts } from '../sim/run/windows.js';
 import { startTwin, type Twin } from '../sim/emulator/server.js';
 import type { MinuteSample } from '../sim/model/time-series.js';
 import type { Scenario } from '../sim/model/scenario.js';
@@ -157,6 +158,8 @@ export function figuresOf(scenario: Scenario, series: readonly MinuteSample[], p
     slAttainment: min(queues.map((q) => q.attainment)),
     worstIntervalSl: min(queues.map((q) => q.worstInterval)),
     maxAbandon24h: campaign.worstAbandonRate24h,
+    maxAbandon24hLiveCalls: campaign.worst24hLiveCalls,
+    maxAbandon60min: campaign.worstAbandonRate60min,
     maxAbandonWindow: campaign.worstAbandonRate30d,
     occupancy: campaign.occupancy,
     connectsPerAgentHour: campaign.connectsPerAgentHour,
@@ -169,10 +172,11 @@ export function seriesOf(scenario: Scenario, series: readonly MinuteSample[], qu
   const campaign = scenario.campaigns[0]!;
   const q = series.map((s) => s.queues[queueId]);
   const c = series.map((s) => s.campaigns[campaign.id]);
+  const uk = c.map((m) => (m ? ukRuleCounts(m) : { abandons: 0, live: 0 }));
   return {
     times: series.map((s) => Date.parse(s.start) / 1000 + 60),
     serviceLevel15: rolling(q.map((m) => m?.answeredWithinThreshold ?? 0), q.map((m) => m?.offered ?? 0), 15),
-    abandonToDate: cumulative(c.map((m) => m?.complianceAbandons ?? 0), c.map((m) => m?.liveAnswers ?? 0)),
+    abandonToDate: cumulative(uk.map((m) => m.abandons), uk.map((m) => m.live)),
     maxCallsPerAgent: c.map((m) => m?.maxCallsPerAgent ?? null),
     abandonRate: c.map((m) => m?.abandonRate ?? null),
     outboundLineCount: c.map((m) => m?.outboundLineCount ?? null),

@@ -7,15 +7,16 @@
  * bench/scale-scenario.ts's centre, dynalite, the local secret store), so this process's CPU time
  * is the handler's own.
  *
- * Run: npx tsx bench/scale.ts [--campaigns 1,10,100,500] [--ticks 10] [--latency-ms 100-300]
+ * Run: npm run bench:scale -- [--campaigns 1,10,100,500] [--ticks 10] [--latency-ms 100-300] [--log <file>]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
 import FakeTimers from '@sinonjs/fake-timers';
+import { defineCommand, integerOption, runCommand, UsageError } from '../lambda/cli/command.js';
 import type { Context } from 'aws-lambda';
 import { formatTable } from '../lambda/cli/text-table.js';
 import type { TickSummary } from '../lambda/tick.js';
@@ -157,19 +158,23 @@ async function runSize(n: number, ticks: number, latencyMs: Latency): Promise<Si
   return { campaigns: n, queues: queueCount(n), ticks: costs };
 }
 
-/** Runs one size in a child process (a fresh handler module) and returns its result, sent over IPC. */
-function runChild(n: number, ticks: number, latency: string): Promise<SizeResult> {
+/**
+ * Runs one size in a child process (a fresh handler module) and returns its result, sent over IPC.
+ * The handler's JSON log lines (and the world's output) go to `logFile`, not the terminal.
+ */
+function runChild(n: number, ticks: number, latency: string, logFile: string): Promise<SizeResult> {
   const script = fileURLToPath(import.meta.url);
-  return new Promise((resolve, reject) => {
+  const log = openSync(logFile, 'a');
+  return new Promise<SizeResult>((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, script, '--child', String(n), '--ticks', String(ticks), '--latency-ms', latency], {
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      stdio: ['ignore', log, log, 'ipc'],
       env: { ...process.env, NODE_NO_WARNINGS: '1' },
     });
     let result: SizeResult | undefined;
     child.on('message', (m) => (result = m as SizeResult));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`the run with ${n} campaigns exited ${code}`))));
-  });
+    child.on('close', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`the run with ${n} campaigns exited ${code}: see ${logFile}`))));
+  }).finally(() => closeSync(log));
 }
 
 const median = (xs: number[]) => {
@@ -180,12 +185,11 @@ const max = (xs: number[]) => Math.max(...xs);
 const ms = (x: number) => x.toFixed(0);
 
 function report(results: SizeResult[], latency: string): string {
-  const right = Array<'right'>(13).fill('right');
-  const requests = formatTable(
-    ['campaigns', 'queues', 'GET campaigns', 'aggregates', 'observations', 'performance', 'SL GETs 1st tick', 'reads 1st tick', 'reads later max', 'PATCHes max', 'deferred max', 'requests max', '429s'],
-    results.map(({ campaigns, queues, ticks }) => {
-      const later = ticks.slice(1);
-      return [
+  const right = Array<'right'>(8).fill('right');
+  const byEndpoint = formatTable(
+    ['campaigns', 'queues', 'GET campaigns', 'aggregates', 'observations', 'performance', 'SL GETs 1st tick'],
+    results.map(({ campaigns, queues, ticks }) =>
+      [
         campaigns,
         queues,
         max(ticks.map((t) => t.campaignGets)),
@@ -193,14 +197,23 @@ function report(results: SizeResult[], latency: string): string {
         max(ticks.map((t) => t.observations)),
         max(ticks.map((t) => t.performance)),
         ticks[0]!.thresholdGets,
+      ].map(String),
+    ),
+    right,
+  );
+  const totals = formatTable(
+    ['campaigns', 'reads 1st tick', 'reads later max', 'PATCHes max', 'deferred max', 'requests max', '429s'],
+    results.map(({ campaigns, ticks }) =>
+      [
+        campaigns,
         ticks[0]!.reads,
-        max(later.map((t) => t.reads)),
+        max(ticks.slice(1).map((t) => t.reads)),
         max(ticks.map((t) => t.patches)),
         max(ticks.map((t) => t.deferred)),
         max(ticks.map((t) => t.reads + t.patches)),
         ticks.reduce((s, t) => s + t.throttled, 0),
-      ].map(String);
-    }),
+      ].map(String),
+    ),
     right,
   );
   const durations = formatTable(
@@ -221,56 +234,71 @@ function report(results: SizeResult[], latency: string): string {
   );
   const ticks = results[0]!.ticks.length;
   return [
-    `Genesys API requests per tick (twin request log, login excluded, retries included), ${ticks} ticks per size; endpoint`,
-    'columns are the most in any tick. The first tick also reads each queue\'s service-level threshold (then cached for an',
-    'hour), so later ticks show the steady state.',
-    requests,
+    `Genesys API requests per tick (twin request log, login excluded, retries included), ${ticks} ticks`,
+    'per size; endpoint columns are the most in any tick. The first tick also reads each queue\'s',
+    'service-level threshold (then cached for an hour), so later ticks show the steady state.',
+    byEndpoint,
     '',
-    `Tick duration: wall time of the handler (twin latency ${latency} ms per request) and its CPU time (user + system).`,
+    totals,
+    '',
+    `Tick duration: wall time of the handler (twin latency ${latency} ms per request) and its CPU`,
+    'time (user + system).',
     durations,
     '',
-    `Limits: ${REQUESTS_PER_MINUTE} Genesys requests per minute per token (a tick spends at most 90%); Lambda timeout ${LAMBDA_TIMEOUT_MS / 1000} s.`,
-    `Machine: ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the end (durations grow with it; request counts do not).`,
+    `Limits: ${REQUESTS_PER_MINUTE} Genesys requests per minute per token (a tick spends at most 90%);`,
+    `Lambda timeout ${LAMBDA_TIMEOUT_MS / 1000} s. Machine: ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the end`,
+    '(durations grow with it; request counts do not).',
   ].join('\n');
 }
 
+/** `--latency-ms`: a number of ms or a range low-high. */
 function parseLatency(text: string): Latency {
   const match = /^(\d+)(?:-(\d+))?$/.exec(text);
   const min = Number(match?.[1]);
   const max = Number(match?.[2] ?? match?.[1]);
-  if (!match || max < min) throw new Error(`--latency-ms must be a number of ms or a range from low to high such as 100-300, got "${text}"`);
+  if (!match || max < min) throw new UsageError(`--latency-ms must be a number of ms or a range from low to high such as 100-300, got "${text}"`);
   return { min, max };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      campaigns: { type: 'string', default: '1,10,100,500' },
-      ticks: { type: 'string', default: '10' },
-      'latency-ms': { type: 'string', default: '0' },
-      child: { type: 'string' },
-    },
-  });
-  const ticks = Number(values.ticks);
-  if (!Number.isInteger(ticks) || ticks < 2) throw new Error('--ticks must be a whole number of at least 2, e.g. --ticks 10');
-  const latency = parseLatency(values['latency-ms']);
-  if (values.child) {
-    const result = await runSize(Number(values.child), ticks, latency);
+interface ScaleOptions {
+  campaigns: string;
+  ticks: number;
+  latencyMs: string;
+  log: string;
+  child?: number;
+}
+
+const command = defineCommand({
+  name: 'npm run bench:scale',
+  summary: "Genesys requests per tick and tick duration of the real handler for 1, 10, 100 and 500 campaigns against the twin. The handler's log lines go to a file.",
+  examples: ['npm run bench:scale', 'npm run bench:scale -- --campaigns 10,100 --ticks 5 --latency-ms 100-300'],
+})
+  .option('--campaigns <list>', 'comma-separated campaign counts', '1,10,100,500')
+  .option('--ticks <n>', 'ticks per size (the first reads thresholds too)', integerOption(2, 10_000, '--ticks 10'), 10)
+  .option('--latency-ms <ms>', 'twin latency per request: ms or a range such as 100-300', '0')
+  .option('--log <file>', "where the handler's JSON log lines go", 'out/bench-scale/handler.log')
+  .addOption(new Option('--child <n>', 'internal: run one size in this process').argParser(Number).hideHelp());
+
+async function main(options: ScaleOptions): Promise<void> {
+  const latency = parseLatency(options.latencyMs);
+  if (options.child) {
+    const result = await runSize(options.child, options.ticks, latency);
     await new Promise<void>((resolve, reject) => process.send!(result, (err: Error | null) => (err ? reject(err) : resolve())));
     process.disconnect();
     return;
   }
-  const sizes = values.campaigns.split(',').map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--campaigns must list whole numbers, e.g. 1,10,100,500');
+  const sizes = options.campaigns.split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--campaigns must list whole numbers, e.g. 1,10,100,500, got "${options.campaigns}"`);
+  const logFile = resolve(options.log);
+  mkdirSync(dirname(logFile), { recursive: true });
+  writeFileSync(logFile, '');
   const results: SizeResult[] = [];
   for (const n of sizes) {
-    process.stderr.write(`${n} campaign${n === 1 ? '' : 's'}, ${ticks} ticks...\n`);
-    results.push(await runChild(n, ticks, values['latency-ms']));
+    process.stderr.write(`${n} campaign${n === 1 ? '' : 's'}, ${options.ticks} ticks...\n`);
+    results.push(await runChild(n, options.ticks, options.latencyMs, logFile));
   }
-  console.log(report(results, values['latency-ms']));
+  console.log(report(results, options.latencyMs));
+  console.log(`Handler log lines: ${logFile}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench:scale failed: ${(err as Error).message}`);
-  process.exitCode = 1;
-});
+await runCommand(command, main);

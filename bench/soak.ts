@@ -13,38 +13,48 @@
  * the next morning is a schedule gap of many hours, which the controller restarts from.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { defineCommand, integerOption, parseOptions, runMain } from '../lambda/cli/command.js';
 import type { DynamoDbFaults } from '../sim/faults/dynamodb-proxy.js';
 import { fleetCampaignId, fleetCampaigns, fleetKind, fleetRule } from '../sim/faults/fleet.js';
 import type { GenesysFaults } from '../sim/faults/genesys-proxy.js';
 import { FaultRig, type Handler, type TickOptions } from '../sim/faults/rig.js';
 import type { FaultSettings } from '../sim/model/scenario.js';
 import { RandomStream } from '../sim/model/random.js';
+import { ABANDON_CAP, overCap } from '../sim/run/summary.js';
+import { DAY_MINUTES, epochMinute, genesysCounts, HOUR_MINUTES, PERIOD_MINUTES, ukRuleCounts, worstPeriodRate, worstWindowRate, type MinuteCounts, type WindowRate } from '../sim/run/windows.js';
 
-const { values } = parseArgs({
-  options: {
-    days: { type: 'string', default: '30' },
-    campaigns: { type: 'string', default: '50' },
-    // 30 days of 4 dialing hours at a 15-minute period fit the 10-minute budget (docs/reliability.md).
-    hours: { type: 'string', default: '4' },
-    period: { type: 'string', default: '15' },
-    seed: { type: 'string', default: '1' },
-    // A baseline to compare with: the same run with no fault at all.
-    'no-faults': { type: 'boolean', default: false },
-  },
-});
-const FAULTS = !values['no-faults'];
-const DAYS = Number(values.days);
-const CAMPAIGNS = Number(values.campaigns);
-const HOURS = Number(values.hours);
-const PERIOD = Number(values.period);
-const SEED = Number(values.seed);
-for (const [name, v] of Object.entries({ days: DAYS, campaigns: CAMPAIGNS, hours: HOURS, period: PERIOD, seed: SEED })) {
-  if (!Number.isInteger(v) || v < (name === 'seed' ? 0 : 1)) throw new Error(`--${name} must be a whole number${name === 'seed' ? '' : ' of at least 1'}`);
+interface SoakOptions {
+  days: number;
+  campaigns: number;
+  hours: number;
+  period: number;
+  seed: number;
+  faults: boolean;
 }
+
+const command = defineCommand({
+  name: 'npm run soak',
+  summary: 'Thirty simulated days of a 50-campaign fleet paced by the real handler against the twin and dynalite, faults on; prints the safety figures, writes out/soak.json, exits 1 if any safety figure is not zero.',
+  examples: ['npm run soak', 'npm run soak -- --days 3 --campaigns 10 --seed 2 --no-faults'],
+})
+  .option('--days <n>', 'simulated days', integerOption(1, 3650, '--days 30'), 30)
+  .option('--campaigns <n>', 'campaigns in the fleet', integerOption(1, 2000, '--campaigns 50'), 50)
+  // 30 days of 4 dialing hours at a 15-minute period fit the 10-minute budget (docs/reliability.md).
+  .option('--hours <n>', 'dialing hours per day', integerOption(1, 24, '--hours 4'), 4)
+  .option('--period <minutes>', 'minutes between ticks', integerOption(1, 1440, '--period 15'), 15)
+  .option('--seed <n>', 'all randomness', integerOption(0, 2_147_483_647, '--seed 1'), 1)
+  // A baseline to compare with: the same run with no fault at all.
+  .option('--no-faults', 'the same run with no fault at all, as a baseline');
+const values = parseOptions<SoakOptions>(command);
+const FAULTS = values.faults;
+const DAYS = values.days;
+const CAMPAIGNS = values.campaigns;
+const HOURS = values.hours;
+const PERIOD = values.period;
+const SEED = values.seed;
 const TICKS_PER_DAY = Math.floor((HOURS * 60) / PERIOD);
+const SOAK_START = '2026-06-01T08:00:00.000Z';
 const SECRET = 'genesys-pacing/oauth-client';
-const ABANDON_CAP = 0.03;
 
 // ---------------------------------------------------------------- faults all the time
 
@@ -182,7 +192,7 @@ async function main(): Promise<void> {
   const rig = await FaultRig.start({
     campaigns: CAMPAIGNS,
     seed: SEED,
-    startTime: '2026-06-01T08:00:00.000Z',
+    startTime: SOAK_START,
     dayLength: `${String(HOURS).padStart(2, '0')}:00`,
     periodMinutes: PERIOD,
     requestTimeoutSeconds: 0.5,
@@ -211,9 +221,14 @@ async function main(): Promise<void> {
   const twinFaults: Record<string, number> = {};
   const compliance = new Map<string, { live: number; abandons: number; worstDay: number }>();
   /**
-   * Campaign-days (with 50 or more live answers) whose abandon rate passed 3%: a breach for a
-   * campaign held to the 24-hour rule (each dialing day is shorter than 24 h and nights are
-   * silent, so the day is the window); for a 30-day campaign only a day over its own limit.
+   * Every campaign's minutes over the run, counted under its own rule (the UK's counts AMD false
+   * positives as abandons): the strict windows are judged on them, the nights between days silent.
+   */
+  const ruleCounts = new Map<string, MinuteCounts[]>();
+  /**
+   * Campaign-days (with 50 or more live answers) whose day total passed 3%: a figure of how often
+   * a day goes wrong. Breaches are judged on the strict windows instead (`ruleCounts` below): a
+   * UK-rule window ending mid-morning also holds the evening before, or only the morning.
    * Campaigns in dry run are paced by their static settings, not by the controller: their days
    * are counted apart (`dryRunDaysAboveCap`), as what the controller was not allowed to prevent.
    */
@@ -299,12 +314,11 @@ async function main(): Promise<void> {
     for (const entry of rig.twin.requestLog) if (entry.fault) twinFaults[entry.fault] = (twinFaults[entry.fault] ?? 0) + 1;
     for (let i = 0; i < CAMPAIGNS; i++) {
       const id = fleetCampaignId(i);
-      let live = 0;
-      let abandons = 0;
-      for (const minute of rig.twin.sim.timeSeries) {
-        live += minute.campaigns[id]?.liveAnswers ?? 0;
-        abandons += minute.campaigns[id]?.complianceAbandons ?? 0;
-      }
+      const countsOf = fleetRule(i) === 'UK' ? ukRuleCounts : genesysCounts;
+      const minutes = rig.twin.sim.timeSeries.flatMap((s) => (s.campaigns[id] ? [{ minute: epochMinute(s.start), ...countsOf(s.campaigns[id]) }] : []));
+      ruleCounts.set(id, [...(ruleCounts.get(id) ?? []), ...minutes]);
+      const live = minutes.reduce((a, m) => a + m.live, 0);
+      const abandons = minutes.reduce((a, m) => a + m.abandons, 0);
       if (live >= 50 && fleetRule(i) === 'UK' && !dryRun.has(id)) ukDayRates.push(abandons / live);
       if (live >= 50 && abandons / live > ABANDON_CAP && dryRun.has(id)) {
         dryRunDaysAboveCap[fleetRule(i)] += 1;
@@ -334,9 +348,23 @@ async function main(): Promise<void> {
   const t = rig.checker.tally;
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const rates = [...compliance.entries()].filter(([id, c]) => c.live > 0 && !dryRun.has(id)).map(([id, c]) => ({ id, rate: c.abandons / c.live, worstDay: c.worstDay }));
-  const usRule = rates.filter((r) => fleetRule(Number.parseInt(r.id.slice(-4), 16)) === 'US');
-  // US campaigns breach over their 30 days; UK campaigns on any day (counted as campaign-days).
-  const breaches = [...usRule.filter((r) => r.rate > ABANDON_CAP).map((r) => r.id), ...Array.from({ length: daysAboveCap.UK }, () => 'UK day')];
+  // Strict windows: a US campaign breaches over a 30-day period from the run's start; a UK campaign
+  // over any 24-hour window ending at any minute, however few its live calls.
+  const runStart = epochMinute(SOAK_START);
+  const pacedOf = (rule: 'UK' | 'US') => [...ruleCounts].filter(([id]) => !dryRun.has(id) && fleetRule(Number.parseInt(id.slice(-4), 16)) === rule);
+  const usPeriods = pacedOf('US').map(([id, counts]) => ({ id, worst: worstPeriodRate(counts, PERIOD_MINUTES, runStart) }));
+  const ukWindows = pacedOf('UK').map(([id, counts]) => ({ id, worst24h: worstWindowRate(counts, DAY_MINUTES), worst60min: worstWindowRate(counts, HOUR_MINUTES) }));
+  const ukOverCap = ukWindows.filter((w) => overCap(w.worst24h?.rate ?? null));
+  const worstOf = (ws: Array<WindowRate | null>) => ws.reduce<WindowRate | null>((a, w) => (w !== null && (a === null || w.rate > a.rate) ? w : a), null);
+  const worstUkWindow = worstOf(ukWindows.map((w) => w.worst24h));
+  const worstUkHour = worstOf(ukWindows.map((w) => w.worst60min));
+  /** A window's end as "day N HH:MM" (UTC), day 1 the soak's first. */
+  const whenOf = (w: WindowRate) => {
+    const end = (w.endMinute + 1) * 60_000;
+    return `day ${Math.floor((end - Date.parse(SOAK_START.slice(0, 10))) / 86_400_000) + 1} ${new Date(end).toISOString().slice(11, 16)}`;
+  };
+  const windowText = (w: WindowRate | null) => (w === null ? 'n/a' : `${pct(w.rate)} on ${w.liveCalls} live calls, ending ${whenOf(w)}`);
+  const breaches = [...usPeriods.filter((p) => overCap(p.worst?.rate ?? null)).map((p) => p.id), ...ukOverCap.map((w) => w.id)];
   const ukCampaigns = Array.from({ length: CAMPAIGNS }, (_, i) => i).filter((i) => fleetRule(i) === 'UK' && !dryRun.has(fleetCampaignId(i))).length;
   const pacedCampaigns = CAMPAIGNS - dryRun.size;
   const worstUkDay = Math.max(0, ...rates.filter((r) => fleetRule(Number.parseInt(r.id.slice(-4), 16)) === 'UK').map((r) => r.worstDay));
@@ -394,7 +422,10 @@ async function main(): Promise<void> {
     duplicatesSkipped: t.duplicatesSkipped,
     secretRotations: rotations,
     complianceBreaches: breaches.length,
-    usRuleCampaignsOverCap: breaches.length - daysAboveCap.UK,
+    usRuleCampaignsOverCap: breaches.length - ukOverCap.length,
+    ukRuleCampaignsOverCapStrict: ukOverCap.length,
+    worstUkRuleWindow24h: worstUkWindow,
+    worstUkRuleWindow60min: worstUkHour,
     ukRuleCampaignDaysOverCap: daysAboveCap.UK,
     ukRuleCampaignDaysOverCapByObjective: ukDaysByKind,
     ukRuleDaysOverCap: ukDaysOverCap,
@@ -435,7 +466,9 @@ async function main(): Promise<void> {
         .map(([k, v]) => `  ${String(v).padStart(7)}  ${k}`),
       `PATCHes: ${t.patchRequests} requests, ${t.patchesApplied} writes applied (${t.blindSafeMoves} of them blind steps toward a safe value), ${t.patchesReapplied} re-sent after a lost answer; BlindCampaigns alarm raised on ${blindAlarmTicks} ticks`,
       `state: ${t.stateAdvances} advances; conflicts resolved (lost races, concurrent invocations): ${t.conflictsResolved}; duplicates skipped: ${t.duplicatesSkipped}`,
-      `compliance breaches of the ${pacedCampaigns} campaigns the controller paces, each under its own rule: ${breaches.length} (US rule, above 3% over the campaign's 30 days: ${breaches.length - daysAboveCap.UK} of ${pacedCampaigns - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usRule.map((r) => r.rate)))}; UK rule, a day above 3%: ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)}; knob at its minimum in ${pct(ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : 0)} of those days' dialing minutes)`,
+      `compliance breaches of the ${pacedCampaigns} campaigns the controller paces, each under its own rule, on strict windows: ${breaches.length} (US rule, above 3% over a 30-day period: ${breaches.length - ukOverCap.length} of ${pacedCampaigns - ukCampaigns} campaigns, worst ${pct(Math.max(0, ...usPeriods.map((p) => p.worst?.rate ?? 0)))}; UK rule, AMD false positives counted, a 24-hour window ending at any minute above 3%: ${ukOverCap.length} of ${ukCampaigns} campaigns, worst window ${windowText(worstUkWindow)})`,
+      `UK-rule worst 60 minutes of any paced campaign: ${windowText(worstUkHour)}`,
+      `UK-rule day totals above 3% (days with 50+ live calls): ${daysAboveCap.UK} of ${DAYS * ukCampaigns} campaign-days, worst day ${pct(worstUkDay)}; by objective: ${JSON.stringify(ukDaysByKind)}; knob at its minimum in ${pct(ukDayMinutes.all ? ukDayMinutes.knobAtMin / ukDayMinutes.all : 0)} of those days' dialing minutes`,
       `UK-rule campaign-days the controller paced: ${ukDayTail.days}; over 2.5%: ${ukDayTail.over2_5}, over 2.75%: ${ukDayTail.over2_75}; 95th percentile ${pct(ukDayTail.p95)}, 99th ${pct(ukDayTail.p99)}`,
       ...(ukDaysOverCap.length ? [`  of those days, the controller saw the campaign on at least half the day's ticks on ${ukDaysOverCapSeenHalfTheDay}; on the others faults kept it blind for most of the day`] : []),
       ...ukDaysOverCap.map((d) => `  UK-rule day over 3%: day ${d.day}, campaign ${d.campaign} (${fleetKind(d.campaign)}), ${pct(d.rate)}; the controller saw it on ${d.ticksSeen} of the day's ${TICKS_PER_DAY} scheduled ticks`),
@@ -464,7 +497,4 @@ async function main(): Promise<void> {
   if (failed > 0) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  console.error(`soak failed: ${(err as Error).stack ?? String(err)}`);
-  process.exitCode = 1;
-});
+await runMain(command, main);

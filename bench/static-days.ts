@@ -9,14 +9,17 @@
  * rule, each day being its own window): what a campaign held at that value all day, as a blind
  * controller leaves it, would give. docs/reliability.md quotes it.
  */
-import { parseArgs } from 'node:util';
+import { defineCommand, integerOption, parseOptions } from '../lambda/cli/command.js';
 import { fleetCampaignId, fleetScenario, type CarriedCampaign } from '../sim/faults/fleet.js';
 import { parseScenario } from '../sim/model/scenario.js';
 import { ContactCentreSimulation } from '../sim/model/simulation.js';
 
-const { values } = parseArgs({ options: { days: { type: 'string', default: '60' } } });
-const DAYS = Number(values.days);
-if (!Number.isInteger(DAYS) || DAYS < 1) throw new Error('--days must be a whole number of at least 1');
+const command = defineCommand({
+  name: 'npm run bench:static-days',
+  summary: "How noisy a small team's day is at a fixed pace: each setting held for --days simulated days (one seed each), the mean, 95th percentile and worst day's abandon rate.",
+  examples: ['npm run bench:static-days', 'npm run bench:static-days -- --days 10'],
+}).option('--days <n>', 'simulated days per setting', integerOption(1, 10_000, '--days 60'), 60);
+const DAYS = parseOptions<{ days: number }>(command).days;
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`.padStart(7);
 
 const centres = [

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Aws, CfnOutput, Duration, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -20,20 +20,12 @@ import { PacingDashboard } from './dashboard.js';
 import { BUNDLED_CONFIG_FILE, HANDLER_BUNDLING, HANDLER_ENTRY, HANDLER_ENVIRONMENT, REPO_ROOT } from './handler-bundle.js';
 import { METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
 import { AUDIT_TABLE_ACTIONS } from '../lambda/audit/dynamodb-audit-log.js';
-import { SECRET_ACTIONS } from '../lambda/credentials.js';
+import { SECRET_ACTIONS, SECRET_ID_VARIABLE } from '../lambda/credentials.js';
 import { BLIND_CAMPAIGNS_METRIC_NAME, COMPLIANCE_WARNINGS_METRIC } from '../lambda/observability.js';
 import { STATE_TABLE_ACTIONS } from '../lambda/state/dynamodb-store.js';
 
 export { METRICS_NAMESPACE, SERVICE_NAME, TICKS_METRIC_NAME } from './metrics.js';
 export { BUNDLED_CONFIG_FILE } from './handler-bundle.js';
-
-/**
- * The value the secret is created with: the shape to fill in, with empty values that nobody can mistake for
- * a credential and that the handler's credential check rejects ("lacks clientId, clientSecret") until the
- * operator runs `put-secret-value`. Never change this string: CloudFormation would write it again over the
- * real value on the next deploy.
- */
-const SECRET_PLACEHOLDER = JSON.stringify({ clientId: '', clientSecret: '' });
 
 export interface PacingControllerProps {
   /**
@@ -44,6 +36,17 @@ export interface PacingControllerProps {
    * `pacing.config.json` (not in an environment variable: a deployment may list hundreds of campaigns).
    */
   readonly config: unknown;
+
+  /**
+   * An existing secret holding the Genesys OAuth client, `{"clientId":"...","clientSecret":"..."}`, used
+   * instead of creating one: e.g. the secret a destroyed deployment left behind (the stack retains it), or
+   * one managed elsewhere. The function reads only this secret. Give it here, or as the configuration's
+   * `secretName`, not both. A secret encrypted with a customer managed key also needs `kms:Decrypt` for
+   * `fn`'s role, which this construct does not grant.
+   *
+   * @default - the configuration's `secretName`, else a new secret (see {@link PacingController.secret})
+   */
+  readonly existingSecret?: secretsmanager.ISecret;
 
   /**
    * Where `config` came from, named in validation errors (e.g. the file path).
@@ -148,8 +151,12 @@ export class PacingController extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   /** The tick handler. */
   public readonly fn: nodejs.NodejsFunction;
-  /** Genesys OAuth client credentials, `{"clientId":"...","clientSecret":"..."}`, filled in by the operator. */
-  public readonly secret: secretsmanager.Secret;
+  /**
+   * Genesys OAuth client credentials, `{"clientId":"...","clientSecret":"..."}`, filled in by the operator:
+   * the one given (`existingSecret`, or the configuration's `secretName`), else one this construct creates
+   * empty, with a name CloudFormation generates and kept when the stack is deleted.
+   */
+  public readonly secret: secretsmanager.ISecret;
   /** The schedule that invokes `fn`. */
   public readonly rule: events.Rule;
   /** The validated configuration, with every default filled in. */
@@ -196,17 +203,9 @@ export class PacingController extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.secret = new secretsmanager.Secret(this, 'GenesysClient', {
-      secretName: this.config.secretName,
-      description:
-        'Genesys Cloud OAuth client (client credentials grant) for the pacing controller: {"clientId":"...","clientSecret":"..."}. Created with a placeholder; fill it in with put-secret-value.',
-      secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
-    });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The secret is a Genesys Cloud OAuth client secret. It is issued and rotated in Genesys Cloud (Admin > OAuth), not by a rotation Lambda; the operator writes the new value with put-secret-value and the controller re-reads it.',
-    });
+    this.secret = this.genesysSecret(props.existingSecret, props.configSource ?? 'PacingController config');
+    // What the function reads: a full ARN when there is one, else the name (a name-only ARN is ambiguous).
+    const secretId = this.secret.secretFullArn ?? this.secret.secretName;
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
 
@@ -245,6 +244,7 @@ export class PacingController extends Construct {
         environment: {
           STATE_TABLE_NAME: this.table.tableName,
           AUDIT_TABLE_NAME: this.auditTable.tableName,
+          [SECRET_ID_VARIABLE]: secretId,
           ...HANDLER_ENVIRONMENT,
         },
         bundling: {
@@ -267,7 +267,9 @@ export class PacingController extends Construct {
 
     // Exactly the calls the handler makes, not the broader grantRead/grantReadWriteData sets
     // (DescribeSecret, Scan, Query, DeleteItem... are never needed).
-    iam.Grant.addToPrincipal({ grantee: this.fn, actions: [...SECRET_ACTIONS], resourceArns: [this.secret.secretArn] });
+    // A secret known by name only: its ARN ends in "-" and six characters Secrets Manager chose.
+    const secretArn = this.secret.secretFullArn ?? `${this.secret.secretArn}-??????`;
+    iam.Grant.addToPrincipal({ grantee: this.fn, actions: [...SECRET_ACTIONS], resourceArns: [secretArn] });
     this.table.grant(this.fn, ...STATE_TABLE_ACTIONS);
     // Append only: the function never reads, updates or deletes audit entries (the TTL expires them).
     this.auditTable.grant(this.fn, ...AUDIT_TABLE_ACTIONS);
@@ -311,12 +313,11 @@ export class PacingController extends Construct {
       { below: true, missingBreaches: true },
     );
     // One alarm for every campaign, at each campaign's own warning level (compliance.warningRate in
-    // the configuration, which knows each campaign's regime); the log line and the per-campaign
-    // ComplianceWindowAbandonRate metric name the campaign. No ticks is the ticks-stopped alarm's
-    // business, here and below.
+    // the configuration, which knows each campaign's regime), on a fleet-level count; the log line
+    // names the campaign. No ticks is the ticks-stopped alarm's business, here and below.
     const complianceWarning = alarm(
       'ComplianceWarningAlarm',
-      'Pacing controller: a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or on the dashboard\'s ComplianceWindowAbandonRate graph.',
+      'Pacing controller: a campaign\'s abandon rate over its regulatory window reached its warning level (compliance.warningRate). The controller is already pacing it down; find the campaign in the log line "abandon rate over the regulatory window is at or above the warning level" or on the dashboard\'s worst window abandon rate graph.',
       controllerMetric(COMPLIANCE_WARNINGS_METRIC, cloudwatch.Stats.MAXIMUM),
     );
     const apiErrors = alarm(
@@ -355,18 +356,18 @@ export class PacingController extends Construct {
     this.dashboard = new PacingDashboard(this, 'Dashboard', {
       config: this.config,
       fn: this.fn,
+      logGroup,
       alarms: Object.values(this.alarms),
       campaignGraphs: props.dashboardCampaignGraphs ?? 24,
     }).dashboard;
 
-    new CfnOutput(this, 'SecretName', {
-      description: 'Secrets Manager secret holding the Genesys OAuth client',
-      value: this.config.secretName,
+    new CfnOutput(this, 'SecretId', {
+      description: 'Secrets Manager secret holding the Genesys OAuth client (pass it as -c genesysSecretArn=... to a redeploy after cdk destroy)',
+      value: secretId,
     });
-    new CfnOutput(this, 'SecretArn', { value: this.secret.secretArn });
     new CfnOutput(this, 'FillSecretCommand', {
       description: 'Run once after the first deploy, with the Genesys OAuth client id and secret',
-      value: `aws secretsmanager put-secret-value --region ${Aws.REGION} --secret-id ${this.config.secretName} --secret-string '{"clientId":"...","clientSecret":"..."}'`,
+      value: `aws secretsmanager put-secret-value --region ${Aws.REGION} --secret-id ${secretId} --secret-string '{"clientId":"...","clientSecret":"..."}'`,
     });
     new CfnOutput(this, 'StateTableName', { value: this.table.tableName });
     new CfnOutput(this, 'AuditTableName', {
@@ -375,10 +376,44 @@ export class PacingController extends Construct {
     });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
     new CfnOutput(this, 'FunctionName', { value: this.fn.functionName });
+    new CfnOutput(this, 'LogGroupName', {
+      description: 'The function\'s log group: one JSON line per campaign per tick, for Logs Insights (README: per-campaign detail from the logs)',
+      value: logGroup.logGroupName,
+    });
     new CfnOutput(this, 'ScheduleRuleName', {
       description: 'EventBridge rule that ticks the controller (edit its schedule or disable it in the console)',
       value: this.rule.ruleName,
     });
+  }
+
+  /** The secret given (prop or configuration, never both), else a new one the stack never writes a value to. */
+  private genesysSecret(existing: secretsmanager.ISecret | undefined, configSource: string): secretsmanager.ISecret {
+    const configured = this.config.secretName;
+    if (existing && configured) {
+      throw new Error(
+        `The Genesys secret is given twice: secretName "${configured}" in ${configSource}, and as a secret passed in ` +
+          '(-c genesysSecretArn / -c genesysSecretName, or the existingSecret prop): keep one',
+      );
+    }
+    if (existing) return existing;
+    if (configured) return secretsmanager.Secret.fromSecretNameV2(this, 'GenesysClient', configured);
+    // CfnSecret, not Secret: Secret with no value puts a GenerateSecretString in the template, and a
+    // change to that (or to a SecretString) makes CloudFormation write a new value over the operator's.
+    // With neither, CloudFormation creates the secret without a value, and no later deploy writes one.
+    // No Name: CloudFormation generates one, so a redeploy after `cdk destroy` (which keeps the secret)
+    // never collides with the retained secret. The function is told the ARN (SECRET_ID_VARIABLE).
+    const created = new secretsmanager.CfnSecret(this, 'GenesysClient', {
+      description:
+        'Genesys Cloud OAuth client (client credentials grant) for the pacing controller: {"clientId":"...","clientSecret":"..."}. Created empty; fill it with put-secret-value (the stack output FillSecretCommand). Kept when the stack is deleted.',
+    });
+    created.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Validations.of(created).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret is a Genesys Cloud OAuth client secret. It is issued and rotated in Genesys Cloud (Admin > OAuth), not by a rotation Lambda; the operator writes the new value with put-secret-value and the controller re-reads it.',
+    });
+    // Ref of AWS::SecretsManager::Secret is its full ARN.
+    return secretsmanager.Secret.fromSecretCompleteArn(this, 'GenesysClientSecret', created.ref);
   }
 }
 

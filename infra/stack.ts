@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -33,6 +34,19 @@ export interface PacingControllerStackProps extends StackProps {
    * @default - context `reserveConcurrency` (`true` or `false`), else true
    */
   readonly reserveConcurrency?: boolean;
+  /**
+   * Complete ARN of an existing secret holding the Genesys OAuth client, used instead of creating one: after
+   * `cdk destroy`, the secret the destroyed stack kept (its output SecretId).
+   *
+   * @default - context `genesysSecretArn`, else `genesysSecretName`, else the configuration's `secretName`, else a new secret
+   */
+  readonly genesysSecretArn?: string;
+  /**
+   * Name of an existing secret holding the Genesys OAuth client, used instead of creating one.
+   *
+   * @default - context `genesysSecretName` (see {@link genesysSecretArn})
+   */
+  readonly genesysSecretName?: string;
 }
 
 /** The pacing controller as a deployable, environment-agnostic stack (no lookups, no account needed to synth). */
@@ -68,13 +82,38 @@ export class PacingControllerStack extends Stack {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
     }
 
+    const existingSecret = this.existingSecret(
+      props.genesysSecretArn ?? stringContext(this.node.tryGetContext('genesysSecretArn'), 'genesysSecretArn'),
+      props.genesysSecretName ?? stringContext(this.node.tryGetContext('genesysSecretName'), 'genesysSecretName'),
+    );
+
     this.controller = new PacingController(this, 'Controller', {
       config: readConfigJson(configPath),
       configSource: configPath,
+      ...(existingSecret ? { existingSecret } : {}),
       ...(this.alarmTopic ? { alarmTopic: this.alarmTopic } : {}),
       ...(reserveConcurrency === undefined ? {} : { reserveConcurrency }),
     });
   }
+
+  /** The secret named by ARN or by name (one of them), to use instead of creating one. */
+  private existingSecret(arn: string | undefined, name: string | undefined): secretsmanager.ISecret | undefined {
+    if (arn && name) throw new Error('Give the existing Genesys secret once: -c genesysSecretArn=... or -c genesysSecretName=..., not both');
+    if (arn) {
+      if (!/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(arn)) {
+        throw new Error(`genesysSecretArn must be a secret's complete ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> (got "${arn}"): copy it from the SecretId output or the console, or pass -c genesysSecretName=<name>`);
+      }
+      return secretsmanager.Secret.fromSecretCompleteArn(this, 'GenesysSecret', arn);
+    }
+    return name ? secretsmanager.Secret.fromSecretNameV2(this, 'GenesysSecret', name) : undefined;
+  }
+}
+
+/** A context value given as `-c name=value`: a non-empty string, or absent. */
+function stringContext(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.length > 0) return value;
+  throw new Error(`Context ${name} must be a non-empty string (got ${JSON.stringify(value)}): pass -c ${name}=<value> or leave it out`);
 }
 
 /** A context value given as `-c name=true|false` (a string) or as a JSON boolean in cdk.json. */

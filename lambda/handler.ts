@@ -77,7 +77,7 @@ export const handler = async (event: unknown, context: Context): Promise<TickSum
       now: Date.now,
       writeBudget: () => requestBudget - api.stats.requests,
     });
-    reportTick(logger, metrics, summary, api.stats);
+    reportTick(logger, metrics, summary, api.stats, config.metrics);
     return summary;
   } catch (err) {
     logger.error('tick failed before any write', { eventId: request.eventId, error: err as Error });

@@ -79,25 +79,96 @@ export interface CampaignPerformance {
   outstandingCalls?: number;
 }
 
+/**
+ * The organisation's outbound rules (GET /api/v2/outbound/settings), as far as pacing needs them.
+ * Every field is optional: Genesys leaves out what the org never set.
+ */
+export interface OutboundSettings {
+  /** Seconds after the greeting within which a call not connected to an agent counts as abandoned. */
+  abandonSeconds?: number;
+  /**
+   * Which calls the org's compliance abandon rate divides by. The SDK-derived schema
+   * (test/fixtures/genesys/outbound-campaigns.schema.json, OutboundSettings) lists `ALL_CALLS` and
+   * `CALLS_THAT_REACHED_QUEUE`; the JavaScript SDK's typings (purecloud-platform-client-v2 262.0.0,
+   * index.d.ts) declare a plain string, so any other string Genesys adds is passed on as it is.
+   */
+  complianceAbandonRateDenominator?: string;
+  /** Highest calls per agent any campaign may place (the decimal field when Genesys gives it). */
+  maxCallsPerAgent?: number;
+  /** Highest calls per agent a campaign may be configured with. */
+  maxConfigurableCallsPerAgent?: number;
+  /** Highest share of the org's lines outbound may use, 0..1. */
+  maxLineUtilization?: number;
+}
+
+/**
+ * Raised by a batched read when some ids could not be read: their request failed after its
+ * retries, or their own record was unusable. `partial` holds what was read; `failedIds` names the
+ * ids that were not, so only those campaigns (or queues) go blind. Raised even when every id
+ * failed (`partial` empty): `cause` is then, as always, the first failure (for the Genesys adapter a
+ * GenesysApiError whose `kind` says auth, permission, unavailable, ...).
+ */
+export class BatchReadError<T> extends Error {
+  override readonly name = 'BatchReadError';
+  /** Why each failed id could not be read (its request's error message, or what is wrong with its record). */
+  readonly reasons: ReadonlyMap<string, string>;
+  constructor(
+    readonly partial: Map<string, T>,
+    readonly failedIds: ReadonlySet<string>,
+    message: string,
+    options?: { cause?: unknown; reasons?: ReadonlyMap<string, string> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.reasons = options?.reasons ?? new Map();
+  }
+}
+
 /** What the controller reads from and writes to Genesys Cloud. */
 export interface GenesysPort {
-  /** Campaigns by id, batched; a campaign missing from the map no longer exists. */
+  /**
+   * Campaigns by id, batched; a campaign missing from the map no longer exists.
+   * @throws BatchReadError when some chunks (or some campaigns' own records) could not be read
+   */
   getCampaigns(campaignIds: readonly string[]): Promise<Map<string, CampaignSnapshot>>;
-  /** The queue's configured service-level threshold in ms (GET /api/v2/routing/queues/{id}). */
-  getServiceLevelThresholdMs(queueId: string): Promise<number>;
-  /** Live queue state for many queues in one observations query. */
+  /**
+   * Each queue's configured service-level threshold in ms (GET /api/v2/routing/queues/{id}, one
+   * per queue, within the client's concurrency, cached).
+   * @throws BatchReadError naming the queues that could not be read
+   */
+  getServiceLevelThresholdsMs(queueIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * The org's outbound settings (cached for an hour).
+   * @throws the adapter's own error when it cannot be read (the Genesys adapter's 403 names outbound:settings:view)
+   */
+  getOutboundSettings(): Promise<OutboundSettings>;
+  /**
+   * Live queue state, one observations query per 100 queues.
+   * @throws BatchReadError naming the queues of the queries that failed
+   */
   getQueueLiveStates(queueIds: readonly string[]): Promise<Map<string, QueueLiveState>>;
-  /** Windowed queue statistics, one aggregates query for all queues. */
+  /**
+   * Windowed queue statistics, one aggregates query per 100 queues.
+   * @throws BatchReadError naming the queues of the chunks that failed
+   */
   getQueueWindowStats(
     queues: ReadonlyArray<{ queueId: string; thresholdMs: number }>,
     interval: TimeInterval,
   ): Promise<Map<string, QueueWindowStats>>;
-  /** Windowed outbound statistics grouped by outboundCampaignId. */
+  /**
+   * Windowed outbound statistics grouped by outboundCampaignId, one aggregates query per 100 campaigns.
+   * @throws BatchReadError naming the campaigns of the chunks that failed
+   */
   getCampaignWindowStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignWindowStats>>;
-  /** Live dialer figures of up to any number of campaigns, 50 per request. */
+  /**
+   * Live dialer figures of up to any number of campaigns, 50 per request.
+   * @throws BatchReadError naming the campaigns of the requests that failed, or whose figures were unusable
+   */
   getCampaignPerformance(campaignIds: readonly string[]): Promise<Map<string, CampaignPerformance>>;
-  /** One PATCH /api/v2/outbound/campaigns/{id} with only these knobs' fields. */
-  patchCampaignKnobs(campaignId: string, values: Partial<Record<KnobName, number>>): Promise<void>;
+  /**
+   * One PATCH /api/v2/outbound/campaigns/{id} with only these knobs' fields.
+   * @returns the values of those knobs that Genesys's answer says it holds now (empty when the answer carries none)
+   */
+  patchCampaignKnobs(campaignId: string, values: Partial<Record<KnobName, number>>): Promise<Partial<Record<KnobName, number>>>;
 }
 
 /** The state of one PID loop between ticks (see lambda/control/pid.ts). */
@@ -219,11 +290,12 @@ export class AuditWriteError extends Error {
   }
 }
 
-/** The audit trail of pacing changes, by campaign and time. */
+/** The audit trail of pacing changes, by campaign and time: append only, an entry once stored is never changed. */
 export interface AuditLog {
   /**
-   * Stores the entries (idempotently: the same campaign, time and event overwrite one entry).
-   * @throws AuditWriteError naming the campaigns whose entries were not stored
+   * Appends the entries. Never overwrites: recording an entry that is already stored (a retry) stores
+   * nothing more and is not an error; an entry that differs in any field is stored beside the others.
+   * @throws AuditWriteError naming the campaigns whose entries were not stored (the others were)
    */
   record(entries: readonly AuditEntry[]): Promise<void>;
   /** A campaign's entries in the range, oldest first. */

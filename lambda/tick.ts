@@ -19,6 +19,7 @@ import { abandonRate, measureObjective } from './control/measure.js';
 import { blindWithoutCampaign, type BlindReason, type HoldReason, type Measurement, type StepDecision } from './control/pid.js';
 import {
   AuditWriteError,
+  BatchReadError,
   StateConflictError,
   type AuditEntry,
   type AuditLog,
@@ -273,18 +274,18 @@ async function readGenesys(campaigns: CampaignConfig[], states: Map<string, Cont
     const objective = c.objective as { queueId: string; serviceLevelThresholdSeconds?: number };
     if (objective.serviceLevelThresholdSeconds !== undefined) thresholds.set(objective.queueId, objective.serviceLevelThresholdSeconds * 1000);
   }
-  // One read per queue, however many campaigns share it.
-  await Promise.all(
-    queueIds
-      .filter((queueId) => !thresholds.has(queueId))
-      .map(async (queueId) => {
-        try {
-          thresholds.set(queueId, await genesys.getServiceLevelThresholdMs(queueId));
-        } catch (err) {
-          thresholdErrors.set(queueId, (err as Error).message);
-        }
-      }),
-  );
+  // One read per queue, however many campaigns share it, within the client's concurrency; a queue
+  // that cannot be read blinds only the campaigns on it.
+  const unknownQueues = queueIds.filter((queueId) => !thresholds.has(queueId));
+  if (unknownQueues.length > 0) {
+    try {
+      for (const [queueId, ms] of await genesys.getServiceLevelThresholdsMs(unknownQueues)) thresholds.set(queueId, ms);
+    } catch (err) {
+      if (!(err instanceof BatchReadError)) throw err;
+      for (const [queueId, ms] of err.partial as Map<string, number>) thresholds.set(queueId, ms);
+      for (const queueId of err.failedIds) thresholdErrors.set(queueId, err.reasons?.get(queueId) ?? err.message);
+    }
+  }
   // One query per window length (usually a single one): a campaign gets its own window.
   const queueWindowStats = async (minutesOf: (c: CampaignConfig) => number | undefined) => {
     const queuesByLength = new Map<number, Set<string>>();

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import * as z from 'zod/mini';
 import '../zod-messages.js';
 import { DEFAULT_AUDIT_RETENTION_DAYS } from '../config/config.js';
@@ -8,18 +10,24 @@ import { AuditWriteError, type AuditEntry, type AuditLog, type AuditRange } from
 
 /** Partition key of the audit table. */
 export const AUDIT_PARTITION_KEY = 'campaignId';
-/** Sort key of the audit table: `<ISO time>#<event id>#<knob>`, so a time range is a key range. */
+/** Sort key of the audit table: `<ISO time>#<event id>#<knob>#<kind>#<digest>`, so a time range is a key range. */
 export const AUDIT_SORT_KEY = 'sk';
 /** Epoch-seconds attribute DynamoDB's TTL deletes expired entries by. */
 export const AUDIT_TTL_ATTRIBUTE = 'expiresAt';
 
-/** The IAM actions recording the audit trail needs: append only; the stack grants this and nothing else. */
-export const AUDIT_TABLE_ACTIONS = ['dynamodb:BatchWriteItem'] as const;
+/**
+ * The IAM actions recording the audit trail needs: one conditional PutItem per entry, nothing else.
+ * Not BatchWriteItem (it cannot be conditional, so it overwrites, and it carries deletes), not
+ * UpdateItem or DeleteItem. IAM has no condition key that forces a PutItem to be conditional: the
+ * adapter's `attribute_not_exists` condition is what keeps an entry from being overwritten.
+ */
+export const AUDIT_TABLE_ACTIONS = ['dynamodb:PutItem'] as const;
 
-// BatchWriteItem takes at most 25 items per call.
-const BATCH_WRITE_LIMIT = 25;
-const UNPROCESSED_RETRIES = 5;
+/** Conditional puts in flight at once: enough to record a 500-campaign tick in well under a second. */
+const PUT_CONCURRENCY = 10;
 const DAY_SECONDS = 86_400;
+/** Hex digits of the entry's SHA-256 kept in its key: 64 bits, no collision among a campaign's entries in practice. */
+const DIGEST_HEX_DIGITS = 16;
 
 const finite = z.number().check(z.refine(Number.isFinite, { error: 'must be a finite number' }));
 
@@ -45,16 +53,28 @@ export class AuditItemError extends Error {
 }
 
 /**
- * The sort key of an entry: its time first, so keys sort by time; the knob last, because one tick
- * may move two knobs of a campaign (the campaign's and its compliance loop's).
+ * The sort key of an entry: its time first, so keys sort by time; then the tick, the knob (one tick
+ * may move two knobs of a campaign: the campaign's and its compliance loop's) and the kind (a tick may
+ * find a knob changed by hand and then write it); last a digest of the whole entry. So one entry has
+ * exactly one key: recording it again finds its own key taken (already recorded), and a different
+ * entry never lands on a key that is taken, so nothing is ever overwritten.
  */
-export function auditSortKey(entry: Pick<AuditEntry, 'at' | 'eventId' | 'knob'>): string {
-  return `${entry.at}#${entry.eventId}#${entry.knob}`;
+export function auditSortKey(entry: AuditEntry): string {
+  return `${entry.at}#${entry.eventId}#${entry.knob}#${entry.kind}#${entryDigest(entry)}`;
+}
+
+/** SHA-256 of the entry's fields in name order (absent fields left out), the first 16 hex digits. */
+function entryDigest(entry: AuditEntry): string {
+  const fields = Object.entries(entry)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, DIGEST_HEX_DIGITS);
 }
 
 /**
  * The audit trail in one DynamoDB table: partition key `campaignId`, sort key `sk`
- * (`<ISO time>#<event id>#<knob>`), and `expiresAt` (epoch seconds) for the table's TTL.
+ * (see {@link auditSortKey}), and `expiresAt` (epoch seconds) for the table's TTL.
+ * Append only: every entry is a PutItem conditional on its key being free.
  */
 export class DynamoDbAuditLog implements AuditLog {
   private readonly doc: DynamoDBDocumentClient;
@@ -69,21 +89,22 @@ export class DynamoDbAuditLog implements AuditLog {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
+  /**
+   * Appends each entry; an entry already in the table (a retry of the same record) counts as recorded.
+   * @throws AuditWriteError naming the campaigns whose entries could not be stored, after trying every entry
+   */
   async record(entries: readonly AuditEntry[]): Promise<void> {
+    const limit = pLimit(PUT_CONCURRENCY);
+    const outcomes = await Promise.allSettled(entries.map((entry) => limit(() => this.append(entry))));
     const failed = new Set<string>();
-    const problems: string[] = [];
-    for (let i = 0; i < entries.length; i += BATCH_WRITE_LIMIT) {
-      const chunk = entries.slice(i, i + BATCH_WRITE_LIMIT);
-      try {
-        await this.writeChunk(chunk);
-      } catch (err) {
-        // Keep going: the other chunks' campaigns may still be recorded.
-        for (const e of chunk) failed.add(e.campaignId);
-        problems.push((err as Error).message);
-      }
-    }
+    const problems = new Set<string>();
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') return;
+      failed.add(entries[i]!.campaignId);
+      problems.add((outcome.reason as Error).message);
+    });
     if (failed.size > 0) {
-      throw new AuditWriteError([...failed], `audit table ${this.tableName}: ${[...new Set(problems)].join('; ')}`);
+      throw new AuditWriteError([...failed], `audit table ${this.tableName}: ${[...problems].join('; ')}`);
     }
   }
 
@@ -102,13 +123,19 @@ export class DynamoDbAuditLog implements AuditLog {
     return out;
   }
 
-  private async writeChunk(chunk: readonly AuditEntry[]): Promise<void> {
-    let requests: Array<Record<string, unknown>> | undefined = chunk.map((entry) => ({ PutRequest: { Item: this.item(entry) } }));
-    for (let attempt = 0; requests && requests.length > 0; attempt += 1) {
-      if (attempt > UNPROCESSED_RETRIES) throw new Error(`DynamoDB kept ${requests.length} audit writes unprocessed (throttled)`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      const answer = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
-      requests = answer.UnprocessedItems?.[this.tableName] as Array<Record<string, unknown>> | undefined;
+  /** One conditional put. The key holds the entry's digest, so a taken key means this very entry is stored. */
+  private async append(entry: AuditEntry): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.item(entry),
+          ConditionExpression: 'attribute_not_exists(#sk)',
+          ExpressionAttributeNames: { '#sk': AUDIT_SORT_KEY },
+        }),
+      );
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     }
   }
 

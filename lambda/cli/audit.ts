@@ -1,20 +1,28 @@
 /**
- * `npm run audit -- --campaign <id> [--since <ISO time>] [--until <ISO time>] [--table <name>] [--json]`
+ * `npm run audit -- [--campaign <id>] [--since <ISO time>] [--until <ISO time>] [--local [dir] | --table <name>] [--json]`
  *
- * Prints a campaign's audit trail: every knob value the controller wrote and every manual change
- * it detected, oldest first. DynamoDB is reached with the standard AWS credentials, region and
- * endpoint settings (AWS_ENDPOINT_URL_DYNAMODB for a local table). The table defaults to
- * AUDIT_TABLE_NAME; after a deploy it is the stack output AuditTableName.
+ * Prints the audit trail: every knob value the controller wrote and every manual change it
+ * detected, oldest first, for one campaign or (without --campaign) every campaign in the table.
+ * `--local` reads the persistent local store that `npm run try` and `invoke --local-aws` write
+ * (`.local/`). Otherwise DynamoDB is reached with the standard AWS credentials, region and
+ * endpoint settings; the table defaults to AUDIT_TABLE_NAME, after a deploy the stack output
+ * AuditTableName.
  */
-import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbAuditLog } from '../audit/dynamodb-audit-log.js';
+import { defineCommand, runCommand, UsageError } from './command.js';
+import { resolve } from 'node:path';
+import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { AUDIT_PARTITION_KEY, DynamoDbAuditLog } from '../audit/dynamodb-audit-log.js';
 import type { AuditEntry, AuditRange } from '../ports.js';
+import { LOCAL_TABLES, openLocalStore } from '../../sim/local-aws/dynamodb.js';
 import { formatTable } from './text-table.js';
 
-/** A command line that cannot be run; the message says which option and how to fix it. */
-class UsageError extends Error {
-  override readonly name = 'UsageError';
+interface AuditOptions {
+  campaign?: string;
+  since?: string;
+  until?: string;
+  table?: string;
+  local?: string | true;
+  json?: boolean;
 }
 
 function timeOption(name: string, value: string | undefined): Date | undefined {
@@ -28,8 +36,9 @@ function timeOption(name: string, value: string | undefined): Date | undefined {
 const percent = (v: number | undefined) => (v === undefined ? '' : `${(v * 100).toFixed(2)}%`);
 
 /** The entries as a table a person reads in a terminal. */
-function formatEntries(entries: readonly AuditEntry[]): string {
+function formatEntries(entries: readonly AuditEntry[], withCampaign: boolean): string {
   const rows = entries.map((e) => [
+    ...(withCampaign ? [e.campaignId] : []),
     e.at,
     e.kind,
     e.knob,
@@ -40,43 +49,71 @@ function formatEntries(entries: readonly AuditEntry[]): string {
     e.changedAfter ? `${e.reason} (after ${e.changedAfter})` : e.reason,
     e.eventId,
   ]);
-  return formatTable(['time (UTC)', 'kind', 'knob', 'old', 'new', 'measured', 'setpoint', 'reason', 'tick'], rows, ['left', 'left', 'left', 'right', 'right', 'right', 'right']);
+  const header = [...(withCampaign ? ['campaign'] : []), 'time (UTC)', 'kind', 'knob', 'old', 'new', 'measured', 'setpoint', 'reason', 'tick'];
+  const align = [...(withCampaign ? ['left' as const] : []), 'left', 'left', 'left', 'right', 'right', 'right', 'right'] as const;
+  return formatTable(header, rows, align);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      campaign: { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      table: { type: 'string', default: process.env.AUDIT_TABLE_NAME },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  if (!values.campaign) throw new UsageError('--campaign <id> is required, e.g. --campaign 5d1e4f3c-0000-4000-8000-00000000c001');
-  if (!values.table) throw new UsageError('no audit table: pass --table <name> (the stack output AuditTableName) or set AUDIT_TABLE_NAME');
-  const since = timeOption('since', values.since);
-  const until = timeOption('until', values.until);
+/** Every campaign id with an audit entry (a key-only scan). */
+async function campaignsIn(client: DynamoDBClient, table: string): Promise<string[]> {
+  const ids = new Set<string>();
+  for await (const page of paginateScan({ client }, { TableName: table, ProjectionExpression: AUDIT_PARTITION_KEY })) {
+    for (const item of page.Items ?? []) if (item[AUDIT_PARTITION_KEY]?.S) ids.add(item[AUDIT_PARTITION_KEY].S);
+  }
+  return [...ids].sort();
+}
+
+/** The SDK's "Region is missing" says nothing about what to set. */
+function explainAwsError(err: unknown): never {
+  if (err instanceof Error && /region is missing/i.test(err.message)) {
+    throw new UsageError('no AWS region: set AWS_REGION (the region the stack is deployed in) or a profile with a region (AWS_PROFILE), or read the local store with --local');
+  }
+  throw err;
+}
+
+const command = defineCommand({
+  name: 'npm run audit',
+  summary: 'Prints the audit trail: every knob value the controller wrote and every manual change it detected, oldest first.',
+  examples: [
+    'npm run audit -- --local',
+    'npm run audit -- --local --campaign 5d1e4f3c-0000-4000-8000-00000000c001 --json',
+    'npm run audit -- --campaign 5d1e4f3c-0000-4000-8000-00000000c001 --since 2026-11-01T00:00:00Z --table <AuditTableName output>',
+  ],
+})
+  .option('--campaign <id>', 'one campaign (default: every campaign in the table)')
+  .option('--since <time>', 'ISO-8601 time or date: entries at or after it')
+  .option('--until <time>', 'ISO-8601 time or date: entries before it')
+  .option('--local [dir]', 'read the local store of npm run try and invoke --local-aws (default dir .local)')
+  .option('--table <name>', 'the deployed audit table (stack output AuditTableName; default AUDIT_TABLE_NAME)', process.env.AUDIT_TABLE_NAME)
+  .option('--json', 'print the entries as JSON');
+
+async function main(options: AuditOptions): Promise<void> {
+  const since = timeOption('since', options.since);
+  const until = timeOption('until', options.until);
   if (since && until && since.getTime() >= until.getTime()) throw new UsageError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()})`);
   const range: AuditRange = { ...(since ? { since } : {}), ...(until ? { until } : {}) };
-
-  const client = new DynamoDBClient({});
+  if (!options.local && !options.table) {
+    throw new UsageError('no audit table: pass --table <name> (the stack output AuditTableName), set AUDIT_TABLE_NAME, or read the local store with --local');
+  }
+  const store = options.local ? await openLocalStore(resolve(options.local === true ? '.local' : options.local)) : undefined;
+  const client = store?.client ?? new DynamoDBClient({});
+  const table = store ? LOCAL_TABLES.audit : options.table!;
   try {
-    const entries = await new DynamoDbAuditLog(client, values.table).query(values.campaign, range);
-    if (values.json) {
+    const log = new DynamoDbAuditLog(client, table);
+    const campaigns = options.campaign ? [options.campaign] : await campaignsIn(client, table).catch(explainAwsError);
+    const entries = (await Promise.all(campaigns.map((id) => log.query(id, range))).catch(explainAwsError)).flat().sort((a, b) => a.at.localeCompare(b.at));
+    if (options.json) {
       console.log(JSON.stringify(entries, null, 2));
     } else if (entries.length === 0) {
       const window = `${since ? ` since ${since.toISOString()}` : ''}${until ? ` until ${until.toISOString()}` : ''}`;
-      console.log(`No audit entries for campaign ${values.campaign}${window} in table ${values.table}.`);
+      console.log(`No audit entries${options.campaign ? ` for campaign ${options.campaign}` : ''}${window} in table ${table}.`);
     } else {
-      console.log(formatEntries(entries));
+      console.log(formatEntries(entries, !options.campaign));
     }
   } finally {
-    client.destroy();
+    if (store) await store.close();
+    else client.destroy();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`audit failed: ${(err as Error).message}`);
-  process.exitCode = 1;
-});
+await runCommand(command, main);

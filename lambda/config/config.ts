@@ -114,16 +114,39 @@ export interface PacingConfig {
     /** The OAuth client's Genesys rate limit; a tick stays below it. */
     requestsPerMinute: number;
   };
-  secretName: string;
-  /** How long audit entries are kept before DynamoDB expires them. */
+  /**
+   * The Secrets Manager secret holding the Genesys OAuth client, when it exists apart from the stack.
+   * Deployed, the stack uses it instead of creating one and tells the function (see
+   * lambda/credentials.ts); left out, the stack creates the secret. Runs outside the stack read it.
+   */
+  secretName?: string;
+  /** Days audit entries are kept before DynamoDB's TTL deletes them ({@link DEFAULT_AUDIT_RETENTION_DAYS} unless set). */
   auditRetentionDays: number;
+  /** Which CloudWatch metrics the controller publishes (lambda/observability.ts). */
+  metrics: {
+    /**
+     * Also publish 8 metrics per campaign (dimension campaignId). Off by default: CloudWatch bills each
+     * metric, about $1,200 a month at 500 campaigns; the fleet-level metrics drive the alarms, and each
+     * campaign's detail is in its log line (README: Logs Insights queries).
+     */
+    perCampaign: boolean;
+  };
   campaigns: CampaignConfig[];
 }
 
 /** Genesys's default rate limit per OAuth token (pacing.md section 1). */
 export const DEFAULT_REQUESTS_PER_MINUTE = 300;
-/** 24 months, the US record-keeping horizon for telemarketing records. */
-export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
+/**
+ * Five years, counted as 5 x 365 + 2 = 1827 days: any five consecutive years hold at most two
+ * 29 Februaries, so an entry is never deleted before its fifth anniversary.
+ *
+ * The US Telemarketing Sales Rule requires sellers and telemarketers to keep their records for five
+ * years from the date the record is produced (16 CFR 310.5(a), as amended by the FTC's final rule of
+ * 16 April 2024, 89 FR 26760: in force from 16 May 2024, its new call-record requirement,
+ * 310.5(a)(2), from 15 October 2024; before it the period was 24 months). The audit trail is part of
+ * that record of how calls were paced. Other regimes may ask for less or more: `auditRetentionDays`.
+ */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 5 * 365 + 2;
 /** The US rule: 3% of live-answered calls over each 30-day period of the campaign (pacing.md section 2). */
 export const COMPLIANCE_DEFAULTS = {
   limit: DEFAULT_ABANDON_LIMIT,
@@ -220,8 +243,9 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
       requestTimeoutMs: (cfg.genesys.requestTimeoutSeconds ?? 10) * 1000,
       requestsPerMinute: cfg.genesys.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
     },
-    secretName: cfg.secretName,
+    ...(cfg.secretName === undefined ? {} : { secretName: cfg.secretName }),
     auditRetentionDays: cfg.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
+    metrics: { perCampaign: cfg.metrics?.perCampaign ?? false },
     campaigns: cfg.campaigns.map((c): CampaignConfig => {
       const kind: ObjectiveKind = c.objective.kind;
       const knobName = c.knob?.name ?? DEFAULT_KNOB[kind];

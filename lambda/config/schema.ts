@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { gridAbove, gridBelow } from '../control/grid.js';
 import '../zod-messages.js';
 
 /**
@@ -279,22 +280,33 @@ export const pacingConfigSchema = z
   .strictObject({
     $schema: z.optional(z.string()),
     genesys: genesysSchema,
-    secretName: z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(512),
-        z.regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
-      ),
+    // An existing secret; left out, the stack creates one (infra/pacing-controller.ts).
+    secretName: z.optional(
+      z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(512),
+          z.regex(/^[A-Za-z0-9/_+=.@-]+$/, { error: 'must be a Secrets Manager name (letters, digits and /_+=.@-)' }),
+        ),
+    ),
     defaults: z.optional(z.strictObject(tuningShape)),
+    // Default 1827 days (five years, the US Telemarketing Sales Rule, 16 CFR 310.5): DEFAULT_AUDIT_RETENTION_DAYS.
     auditRetentionDays: z.optional(
       z
-        .number({ error: 'must be how many days audit entries are kept, e.g. 730 for 24 months' })
+        .number({ error: 'must be how many days audit entries are kept, e.g. 1827 for five years (the US rule)' })
         .check(
-          z.int({ error: 'must be a whole number of days, e.g. 730 for 24 months' }),
-          z.minimum(30, { error: 'must be at least 30 days: regulators ask for months or years of records (730 is 24 months)' }),
-          z.maximum(3_650, { error: 'must be at most 3650 days (10 years)' }),
+          z.int({ error: 'must be a whole number of days, e.g. 1827 for five years' }),
+          z.minimum(30, { error: 'must be at least 30 days: regulators ask for years of records (1827 is five years, the US rule)' }),
+          z.maximum(3_653, { error: 'must be at most 3653 days (ten years)' }),
         ),
+    ),
+    metrics: z.optional(
+      z.strictObject({
+        perCampaign: z.optional(
+          z.boolean({ error: 'must be true (8 CloudWatch metrics per campaign, billed each) or false (fleet-level metrics; per-campaign detail from the logs)' }),
+        ),
+      }),
     ),
     campaigns: z
       .array(campaignSchema)
@@ -349,6 +361,13 @@ function checkKnobBounds(
   const min = given?.min ?? d.min;
   const max = given?.max ?? d.max;
   if (min >= max) ctx.addIssue({ code: 'custom', path, message: `min (${min}) must be below max (${max})` });
+  else if (gridAbove(min, d.resolution) > gridBelow(max, d.resolution)) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `min (${min}) and max (${max}) hold no value Genesys takes: ${knob} moves in steps of ${d.resolution}; widen them to include one, such as ${gridAbove(min, d.resolution)}`,
+    });
+  }
   if (knob === 'maxCallsPerAgent' && max > 15) {
     ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'Genesys allows at most 15 calls per agent: set max to 15 or less' });
   }

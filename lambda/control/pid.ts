@@ -11,7 +11,7 @@
  * - P on the error (setpoint weight 1), D on the filtered measurement (setpoint weight 0).
  * - dt comes from stored timestamps, so any schedule period works.
  * - Output limited to the bounds and to the largest step from the current value, then rounded
- *   to the knob's resolution; anti-windup by back-calculation against the limited output.
+ *   to the knob's grid (grid.ts); anti-windup by back-calculation against the limited output.
  * - Blind ticks (metrics unreadable, or the tick's data stale) hold and are counted; after
  *   `blindTicksBeforeSafe` of them in a row, pacing steps down toward the knob's safe value, at
  *   most one largest step per tick and never upward. Sight regained after that restarts bumplessly.
@@ -23,6 +23,7 @@
  */
 import type { CampaignConfig, Gains } from '../config/config.js';
 import type { ControllerState } from '../ports.js';
+import { gridAbove, gridBelow, quantise } from './grid.js';
 
 /** A windowed measurement of the campaign's objective. */
 export interface Measurement {
@@ -110,24 +111,16 @@ export function headroom(campaign: CampaignConfig, measured: number): number {
   return objectiveSign(campaign) * (measured - campaign.setpoint);
 }
 
-/** Rounds to the knob's resolution, staying inside [lo, hi]. */
-export function quantise(value: number, resolution: number, lo: number, hi: number): number {
-  const decimals = Math.max(0, Math.ceil(-Math.log10(resolution)));
-  const round = (v: number) => Number(v.toFixed(decimals));
-  let q = round(Math.round(value / resolution) * resolution);
-  if (q > hi) q = round(Math.floor(hi / resolution + 1e-9) * resolution);
-  if (q < lo) q = round(Math.ceil(lo / resolution - 1e-9) * resolution);
-  // Bounds that are not multiples of the resolution: the bound itself is the only safe value.
-  if (q > hi || q < lo) q = Math.min(hi, Math.max(lo, value));
-  return q;
-}
-
 /**
- * The range the output may take this tick: the bounds, narrowed to one step around the current
- * value, and below an override's ceiling (never below min, nor more than one step down).
+ * The range the output may take this tick: the bounds (to the grid values inside them), narrowed
+ * to one step around the current value, and below an override's ceiling (never below min, nor more
+ * than one step down).
  */
 export function allowedRange(campaign: CampaignConfig, knobNow: number, ceiling = Infinity): { lo: number; hi: number } {
-  const { min, max, maxStep } = campaign.knob;
+  const { maxStep, resolution } = campaign.knob;
+  // The values Genesys takes inside the bounds (the configuration refuses bounds without one).
+  const min = gridAbove(campaign.knob.min, resolution);
+  const max = gridBelow(campaign.knob.max, resolution);
   const lo = Math.max(min, knobNow - maxStep);
   return { lo, hi: Math.max(lo, Math.min(max, knobNow + maxStep, ceiling)) };
 }
@@ -318,9 +311,11 @@ function blindStep(
 ): StepDecision {
   const held = keep(prev, reason, knobNow, now, eventId, blindTicks);
   const { knob } = campaign;
-  if (blindTicks < campaign.blindTicksBeforeSafe || !campaignOn || knobNow <= knob.safeValue + knob.resolution / 2) return held;
-  const { lo } = allowedRange(campaign, knobNow);
-  const value = quantise(Math.max(knob.safeValue, lo), knob.resolution, lo, knobNow);
+  // The safe value as Genesys takes it: off the grid, the grid value above it, so never below it.
+  const safe = gridAbove(knob.safeValue, knob.resolution);
+  if (blindTicks < campaign.blindTicksBeforeSafe || !campaignOn || knobNow <= safe + knob.resolution / 2) return held;
+  const lo = Math.max(safe, allowedRange(campaign, knobNow).lo);
+  const value = quantise(lo, knob.resolution, lo, knobNow);
   if (Math.abs(value - knobNow) < knob.resolution / 2) return held;
   return { ...held, action: 'change', reason: 'blind-safe-value', value, next: { ...held.next!, lastOutput: value, lastWritten: value } };
 }

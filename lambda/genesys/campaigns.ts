@@ -4,7 +4,17 @@
  */
 import { KNOBS, type KnobName } from '../config/schema.js';
 import type { CampaignPerformance, CampaignSnapshot } from '../ports.js';
-import { campaignListingSchema, campaignPerformanceListingSchema, parseBody, type CampaignBody, type CampaignListing } from './responses.js';
+import {
+  campaignKnobsAnswerSchema,
+  campaignListingSchema,
+  campaignPerformanceListingSchema,
+  campaignPerformanceSchema,
+  campaignSchema,
+  parseBody,
+  parseEntities,
+  type CampaignBody,
+  type EntityPage,
+} from './responses.js';
 
 /** Genesys caps pageSize at 100; 50 ids keep the query string well under URL length limits. */
 export const CAMPAIGN_IDS_PER_REQUEST = 50;
@@ -15,7 +25,7 @@ export const CAMPAIGN_IDS_PER_REQUEST = 50;
  *
  * @param campaign - a Campaign that passed {@link campaignSchema}
  */
-export function toCampaignSnapshot(campaign: CampaignBody): CampaignSnapshot {
+function toCampaignSnapshot(campaign: CampaignBody): CampaignSnapshot {
   const knobs: CampaignSnapshot['knobs'] = {};
   const calls = campaign.maxCallsPerAgentDecimal ?? campaign.maxCallsPerAgent;
   if (calls !== undefined && calls !== null) knobs.maxCallsPerAgent = calls;
@@ -31,13 +41,32 @@ export function toCampaignSnapshot(campaign: CampaignBody): CampaignSnapshot {
   };
 }
 
+/** One page of the campaign listing, read for the campaigns asked for. */
+export interface CampaignPage extends EntityPage<CampaignSnapshot> {
+  /** Entities on the page, asked for or not. */
+  entityCount: number;
+  pageCount: number | undefined;
+}
+
 /**
- * Validates one page of GET /api/v2/outbound/campaigns.
+ * Reads one page of GET /api/v2/outbound/campaigns: each campaign asked for is validated on its
+ * own, so one with, say, a campaignStatus pacing does not know is unusable alone.
  *
- * @throws ResponseShapeError naming the field at fault
+ * @param body - the parsed JSON answer
+ * @param wanted - the ids asked for; others on the page are ignored
+ * @throws ResponseShapeError when the page itself, or an entity's id, is not what the listing should be
  */
-export function parseCampaignListing(body: unknown): CampaignListing {
-  return parseBody(campaignListingSchema, body);
+export function readCampaignPage(body: unknown, wanted: ReadonlySet<string>): CampaignPage {
+  const listing = parseBody(campaignListingSchema, body);
+  const entities = listing.entities ?? [];
+  const page = parseEntities(entities, { idField: ['id'], label: 'campaign' }, wanted, campaignSchema);
+  return {
+    usable: new Map([...page.usable].map(([campaignId, campaign]) => [campaignId, toCampaignSnapshot(campaign)])),
+    unusable: page.unusable,
+    seen: page.seen,
+    entityCount: entities.length,
+    pageCount: listing.pageCount ?? undefined,
+  };
 }
 
 /**
@@ -71,18 +100,18 @@ export function campaignPatchBody(values: Partial<Record<KnobName, number>>): Pa
 
 /**
  * Reads a CampaignPerformanceDataListing: the campaigns asked for that Genesys reported, with the
- * figures it gave (a figure it left out stays absent rather than becoming a zero).
+ * figures it gave (a figure it left out stays absent rather than becoming a zero). Each entity is
+ * validated on its own: one with an unusable figure is unusable alone.
  *
  * @param body - the parsed JSON answer
  * @param campaignIds - the ids sent; others in the answer are ignored
- * @throws ResponseShapeError naming the field at fault
+ * @throws ResponseShapeError when the listing, or an entity's campaign id, is not what it should be
  */
-export function mapCampaignPerformance(body: unknown, campaignIds: readonly string[]): Map<string, CampaignPerformance> {
+export function readCampaignPerformance(body: unknown, campaignIds: readonly string[]): EntityPage<CampaignPerformance> {
   const parsed = parseBody(campaignPerformanceListingSchema, body);
-  const wanted = new Set(campaignIds);
-  const out = new Map<string, CampaignPerformance>();
-  for (const e of parsed.entities ?? []) {
-    if (!wanted.has(e.campaign.id)) continue;
+  const page = parseEntities(parsed.entities ?? [], { idField: ['campaign', 'id'], label: 'campaign' }, new Set(campaignIds), campaignPerformanceSchema);
+  const usable = new Map<string, CampaignPerformance>();
+  for (const [campaignId, e] of page.usable) {
     const figures = {
       connectRatio: e.contactRate?.connectRatio,
       idleAgents: e.idleAgents,
@@ -90,10 +119,25 @@ export function mapCampaignPerformance(body: unknown, campaignIds: readonly stri
       adjustedCallsPerAgent: e.adjustedCallsPerAgent,
       outstandingCalls: e.outstandingCalls,
     };
-    out.set(e.campaign.id, {
-      campaignId: e.campaign.id,
-      ...Object.fromEntries(Object.entries(figures).filter(([, v]) => v !== undefined && v !== null)),
-    });
+    usable.set(campaignId, { campaignId, ...Object.fromEntries(Object.entries(figures).filter(([, v]) => v !== undefined && v !== null)) });
   }
-  return out;
+  return { ...page, usable };
+}
+
+/**
+ * The values a PATCH answer says the campaign holds, for the knobs that were sent. Genesys's SDK
+ * documents no answer body (204): then, or when the answer holds nothing usable, the result is
+ * empty and the next read confirms. maxCallsPerAgent prefers the decimal field, as on reads.
+ *
+ * @param body - the parsed JSON answer, or undefined when there was none (or it was not JSON)
+ * @param sent - the knobs sent
+ */
+export function knobsHeld(body: unknown, sent: readonly KnobName[]): Partial<Record<KnobName, number>> {
+  const answer = campaignKnobsAnswerSchema.parse(body ?? {});
+  const held: Partial<Record<KnobName, number>> = {
+    maxCallsPerAgent: answer.maxCallsPerAgentDecimal ?? answer.maxCallsPerAgent ?? undefined,
+    abandonRate: answer.abandonRate ?? undefined,
+    outboundLineCount: answer.outboundLineCount ?? undefined,
+  };
+  return Object.fromEntries(sent.flatMap((knob) => (held[knob] === undefined ? [] : [[knob, held[knob]]])));
 }

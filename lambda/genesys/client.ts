@@ -2,15 +2,18 @@
  * GenesysClient: the GenesysPort over the Genesys Cloud Platform API.
  *
  * Create one client per warm Lambda container (with one TokenProvider); per invocation call
- * `client.withDeadline(deadline)` and hand the view to the controller. Views share the token and
- * service-level caches and refuse to start or retry anything that would run past their deadline.
+ * `client.withDeadline(deadline)` and hand the view to the controller. Views share the token,
+ * service-level and settings caches and the concurrency limit, and refuse to start or retry
+ * anything that would run past their deadline.
  */
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { KnobName } from '../config/schema.js';
 import type {
   CampaignPerformance,
   CampaignSnapshot,
   CampaignWindowStats,
   GenesysPort,
+  OutboundSettings,
   QueueLiveState,
   QueueWindowStats,
   TimeInterval,
@@ -23,18 +26,20 @@ import {
   queueAggregatesQuery,
   queueObservationQuery,
 } from './analytics.js';
+import { readInChunks, type ChunkedRead } from './batch.js';
 import {
   CAMPAIGN_IDS_PER_REQUEST,
   campaignListingParams,
   campaignPatchBody,
+  knobsHeld,
   knobValueProblem,
-  mapCampaignPerformance,
-  parseCampaignListing,
-  toCampaignSnapshot,
+  readCampaignPage,
+  readCampaignPerformance,
 } from './campaigns.js';
-import { GenesysBadRequestError, GenesysInvalidResponseError, type GenesysOperation } from './errors.js';
+import { GenesysBadRequestError, GenesysInvalidResponseError, isGenesysApiError, type GenesysErrorContext, type GenesysOperation } from './errors.js';
 import { normalizeBaseUrl, realSleep } from './http.js';
-import { parseBody, ResponseShapeError, routingQueueSchema } from './responses.js';
+import { parseBody, ResponseShapeError, routingQueueSchema, type EntityPage } from './responses.js';
+import { readOutboundSettings } from './settings.js';
 import type { TokenProvider } from './token.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -66,10 +71,13 @@ export interface GenesysClientOptions {
   /** Waits between retries. Default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
   retry?: Partial<RetryPolicy>;
-  /** Requests in flight at once for batched reads. Default 4 (Genesys allows ~300/min per token). */
+  /**
+   * Requests of batched reads in flight at once, across every view and read of the client.
+   * Default 4 (Genesys allows ~300/min per token).
+   */
   concurrency?: number;
-  /** How long a queue's service-level threshold is cached. Default 1 hour. */
-  thresholdCacheTtlMs?: number;
+  /** How long a queue's service-level threshold and the org's outbound settings are cached. Default 1 hour. */
+  configCacheTtlMs?: number;
 }
 
 /** The port plus what the handler needs around it. */
@@ -82,14 +90,40 @@ export interface GenesysSession extends GenesysPort {
   withDeadline(deadlineEpochMs: number): GenesysSession;
 }
 
+/** Values that rarely change, kept for a while by the client and shared by its views. */
+class TtlCache<T> {
+  readonly #entries = new Map<string, { value: T; fetchedAt: number }>();
+  constructor(
+    readonly ttlMs: number,
+    readonly now: () => number,
+  ) {}
+
+  get(key: string): T | undefined {
+    const entry = this.#entries.get(key);
+    return entry && this.now() - entry.fetchedAt < this.ttlMs ? entry.value : undefined;
+  }
+
+  set(key: string, value: T): void {
+    this.#entries.set(key, { value, fetchedAt: this.now() });
+  }
+}
+
 interface Shared {
   transport: GenesysTransport;
   now: () => number;
-  concurrency: number;
-  thresholdTtlMs: number;
-  thresholds: Map<string, { ms: number; fetchedAt: number }>;
+  /** Bounds the requests of every batched read of the client and its views. */
+  limit: LimitFunction;
+  /** A failed chunk is tried again only with at least this much time left (the transport's own floor). */
+  minAttemptMs: number;
+  /** Service-level thresholds in ms, by queue id. */
+  thresholds: TtlCache<number>;
+  /** The org's outbound settings, under one key. */
+  settings: TtlCache<OutboundSettings>;
   rootStats: GenesysCallStats;
 }
+
+const SETTINGS_PATH = '/api/v2/outbound/settings';
+const QUEUE_PATH = '/api/v2/routing/queues/{queueId}';
 
 /** A deadline-bound view of a {@link GenesysClient}. */
 export class GenesysClientView implements GenesysSession {
@@ -109,7 +143,7 @@ export class GenesysClientView implements GenesysSession {
 
   /**
    * A view whose requests all end before `deadlineEpochMs` (the Lambda's remaining time minus a
-   * safety margin). It counts its own stats and shares the token and threshold caches.
+   * safety margin). It counts its own stats and shares the token, threshold and settings caches.
    */
   withDeadline(deadlineEpochMs: number): GenesysSession {
     return new GenesysClientView(this.#shared, Math.min(deadlineEpochMs, this.deadlineEpochMs), emptyStats());
@@ -117,191 +151,239 @@ export class GenesysClientView implements GenesysSession {
 
   /**
    * Campaigns by id via GET /api/v2/outbound/campaigns?id=..&id=..&pageSize=..&pageNumber=..,
-   * at most 50 ids per request. A campaign missing from the map does not exist (any more).
+   * at most 50 ids per request. A campaign missing from the map does not exist (any more); one
+   * whose own record pacing cannot use (say, an unknown campaignStatus) is named in the error.
+   *
+   * @throws BatchReadError naming the campaigns of the requests that failed and those whose records are unusable
    */
   async getCampaigns(campaignIds: readonly string[]): Promise<Map<string, CampaignSnapshot>> {
-    const ids = distinctIds(campaignIds, 'getOutboundCampaigns', '/api/v2/outbound/campaigns');
-    const out = new Map<string, CampaignSnapshot>();
-    await this.#forChunks(ids, CAMPAIGN_IDS_PER_REQUEST, async (chunk) => {
-      const wanted = new Set(chunk);
-      const found = new Set<string>();
-      for (let page = 1; ; page += 1) {
-        if (page > MAX_LISTING_PAGES) {
-          throw new GenesysInvalidResponseError(
-            `Genesys Cloud's campaign listing did not end after ${MAX_LISTING_PAGES} pages for ${chunk.length} ids; not trusting it.`,
-            { operation: 'getOutboundCampaigns', method: 'GET', path: '/api/v2/outbound/campaigns' },
-            'pageCount',
+    const operation = 'getOutboundCampaigns';
+    const path = '/api/v2/outbound/campaigns';
+    const ids = distinctIds(campaignIds, operation, path);
+    return this.#readInChunks<string, CampaignSnapshot>({
+      operation,
+      noun: 'campaigns',
+      items: ids,
+      idOf: (id) => id,
+      chunkSize: CAMPAIGN_IDS_PER_REQUEST,
+      read: async (chunk) => {
+        const wanted = new Set(chunk);
+        const found = new Set<string>();
+        const read = { values: new Map<string, CampaignSnapshot>(), unusable: new Map<string, Error>() };
+        for (let page = 1; ; page += 1) {
+          if (page > MAX_LISTING_PAGES) {
+            throw new GenesysInvalidResponseError(
+              `Genesys Cloud's campaign listing did not end after ${MAX_LISTING_PAGES} pages for ${chunk.length} ids; not trusting it.`,
+              { operation, method: 'GET', path },
+              'pageCount',
+            );
+          }
+          const listing = await this.#shared.transport.send(
+            {
+              operation,
+              method: 'GET',
+              path,
+              searchParams: campaignListingParams(chunk, chunk.length, page),
+              parse: (body) => readCampaignPage(body, wanted),
+              subject: 'campaigns',
+            },
+            this.#scope,
           );
+          for (const [id, snapshot] of listing.usable) read.values.set(id, snapshot);
+          addUnusable(read.unusable, listing.unusable, { operation, method: 'GET', path });
+          for (const id of listing.seen) found.add(id);
+          const more = listing.pageCount !== undefined ? page < listing.pageCount : listing.entityCount >= chunk.length;
+          if (found.size >= wanted.size || listing.entityCount === 0 || !more) break;
         }
-        const listing = await this.#shared.transport.send(
-          {
-            operation: 'getOutboundCampaigns',
-            method: 'GET',
-            path: '/api/v2/outbound/campaigns',
-            searchParams: campaignListingParams(chunk, chunk.length, page),
-            parse: parseCampaignListing,
-            subject: 'campaigns',
-          },
-          this.#scope,
-        );
-        const entities = listing.entities ?? [];
-        for (const entity of entities) {
-          // Ignore anything we did not ask for, should the id filter ever be ignored.
-          if (!wanted.has(entity.id)) continue;
-          out.set(entity.id, toCampaignSnapshot(entity));
-          found.add(entity.id);
-        }
-        const more =
-          listing.pageCount !== undefined && listing.pageCount !== null ? page < listing.pageCount : entities.length >= chunk.length;
-        if (found.size >= wanted.size || entities.length === 0 || !more) break;
-      }
+        return read;
+      },
     });
-    return out;
   }
 
   /**
-   * The queue's service-level threshold (GET /api/v2/routing/queues/{id} ->
-   * mediaSettings.call.serviceLevel.durationMs), cached for an hour: it rarely changes.
+   * Each queue's service-level threshold (GET /api/v2/routing/queues/{id} ->
+   * mediaSettings.call.serviceLevel.durationMs), one request per queue within the client's
+   * concurrency, each cached for an hour: it rarely changes.
+   *
+   * @throws BatchReadError naming the queues that could not be read (a queue with no call service level among them)
    */
-  async getServiceLevelThresholdMs(queueId: string): Promise<number> {
-    const path = `/api/v2/routing/queues/${encodeURIComponent(requireId(queueId, 'getRoutingQueue', '/api/v2/routing/queues/{queueId}'))}`;
-    const cached = this.#shared.thresholds.get(queueId);
-    if (cached && this.#shared.now() - cached.fetchedAt < this.#shared.thresholdTtlMs) return cached.ms;
-    const ms = await this.#shared.transport.send(
-      {
-        operation: 'getRoutingQueue',
-        method: 'GET',
-        path,
-        subject: `queue ${queueId}`,
-        parse: (body) => {
-          const queue = parseBody(routingQueueSchema, body);
-          const duration = queue.mediaSettings?.call?.serviceLevel?.durationMs;
-          if (duration === undefined || duration === null) {
-            throw new ResponseShapeError(
-              'mediaSettings.call.serviceLevel.durationMs',
-              `is absent: set a call service level on queue ${queueId} in Genesys, or serviceLevelThresholdSeconds in the configuration`,
-            );
-          }
-          return duration;
-        },
+  async getServiceLevelThresholdsMs(queueIds: readonly string[]): Promise<Map<string, number>> {
+    const operation = 'getRoutingQueue';
+    const known = new Map<string, number>();
+    const missing: string[] = [];
+    for (const queueId of distinctIds(queueIds, operation, QUEUE_PATH)) {
+      const cached = this.#shared.thresholds.get(queueId);
+      if (cached === undefined) missing.push(queueId);
+      else known.set(queueId, cached);
+    }
+    return this.#readInChunks<string, number>({
+      operation,
+      noun: 'queues',
+      items: missing,
+      idOf: (id) => id,
+      chunkSize: 1,
+      known,
+      read: async ([queueId]) => {
+        const ms = await this.#shared.transport.send(
+          {
+            operation,
+            method: 'GET',
+            path: `/api/v2/routing/queues/${encodeURIComponent(queueId!)}`,
+            subject: `queue ${queueId}`,
+            parse: (body) => {
+              const queue = parseBody(routingQueueSchema, body);
+              const duration = queue.mediaSettings?.call?.serviceLevel?.durationMs;
+              if (duration === undefined || duration === null) {
+                throw new ResponseShapeError(
+                  'mediaSettings.call.serviceLevel.durationMs',
+                  `is absent: set a call service level on queue ${queueId} in Genesys, or serviceLevelThresholdSeconds in the configuration`,
+                );
+              }
+              return duration;
+            },
+          },
+          this.#scope,
+        );
+        this.#shared.thresholds.set(queueId!, ms);
+        return { values: new Map([[queueId!, ms]]) };
       },
+    });
+  }
+
+  /**
+   * The org's outbound settings (GET /api/v2/outbound/settings; permission outbound:settings:view),
+   * cached for an hour.
+   *
+   * @throws GenesysApiError of the kind that describes the failure (a 403 names outbound:settings:view)
+   */
+  async getOutboundSettings(): Promise<OutboundSettings> {
+    const cached = this.#shared.settings.get(SETTINGS_PATH);
+    if (cached) return { ...cached };
+    const settings = await this.#shared.transport.send(
+      { operation: 'getOutboundSettings', method: 'GET', path: SETTINGS_PATH, subject: "the organisation's outbound settings", parse: readOutboundSettings },
       this.#scope,
     );
-    this.#shared.thresholds.set(queueId, { ms, fetchedAt: this.#shared.now() });
-    return ms;
+    this.#shared.settings.set(SETTINGS_PATH, settings);
+    return { ...settings };
   }
 
-  /** Live queue states: one POST /api/v2/analytics/queues/observations/query per 100 queues. */
+  /**
+   * Live queue states: one POST /api/v2/analytics/queues/observations/query per 100 queues.
+   *
+   * @throws BatchReadError naming the queues of the queries that failed
+   */
   async getQueueLiveStates(queueIds: readonly string[]): Promise<Map<string, QueueLiveState>> {
+    const operation = 'postAnalyticsQueuesObservationsQuery';
     const path = '/api/v2/analytics/queues/observations/query';
-    const ids = distinctIds(queueIds, 'postAnalyticsQueuesObservationsQuery', path);
-    const out = new Map<string, QueueLiveState>();
-    await this.#forChunks(ids, ANALYTICS_IDS_PER_QUERY, async (chunk) => {
-      const states = await this.#shared.transport.send(
-        {
-          operation: 'postAnalyticsQueuesObservationsQuery',
-          method: 'POST',
-          path,
-          json: queueObservationQuery(chunk),
-          subject: 'the queues',
-          parse: (body) => mapQueueObservations(body, chunk),
-        },
-        this.#scope,
-      );
-      for (const [id, state] of states) out.set(id, state);
+    return this.#readInChunks<string, QueueLiveState>({
+      operation,
+      noun: 'queues',
+      items: distinctIds(queueIds, operation, path),
+      idOf: (id) => id,
+      chunkSize: ANALYTICS_IDS_PER_QUERY,
+      read: async (chunk) => ({
+        values: await this.#shared.transport.send(
+          { operation, method: 'POST', path, json: queueObservationQuery(chunk), subject: 'the queues', parse: (body) => mapQueueObservations(body, chunk) },
+          this.#scope,
+        ),
+      }),
     });
-    return out;
   }
 
-  /** Windowed queue stats: one POST /api/v2/analytics/conversations/aggregates/query per 100 queues. */
+  /**
+   * Windowed queue stats: one POST /api/v2/analytics/conversations/aggregates/query per 100 queues.
+   *
+   * @throws BatchReadError naming the queues of the queries that failed
+   */
   async getQueueWindowStats(
     queues: ReadonlyArray<{ queueId: string; thresholdMs: number }>,
     interval: TimeInterval,
   ): Promise<Map<string, QueueWindowStats>> {
+    const operation = 'postAnalyticsConversationsAggregatesQuery';
     const path = '/api/v2/analytics/conversations/aggregates/query';
     checkInterval(interval, path);
     const byId = new Map<string, { queueId: string; thresholdMs: number }>();
     for (const q of queues) {
-      requireId(q.queueId, 'postAnalyticsConversationsAggregatesQuery', path);
+      requireId(q.queueId, operation, path);
       if (typeof q.thresholdMs !== 'number' || !Number.isFinite(q.thresholdMs) || q.thresholdMs <= 0) {
-        throw localBadRequest(`the service-level threshold of queue ${q.queueId} must be a positive number of ms, got ${String(q.thresholdMs)}`, 'postAnalyticsConversationsAggregatesQuery', 'POST', path, 'thresholdMs', q.thresholdMs);
+        throw localBadRequest(`the service-level threshold of queue ${q.queueId} must be a positive number of ms, got ${String(q.thresholdMs)}`, operation, 'POST', path, 'thresholdMs', q.thresholdMs);
       }
       if (!byId.has(q.queueId)) byId.set(q.queueId, { queueId: q.queueId, thresholdMs: q.thresholdMs });
     }
-    const out = new Map<string, QueueWindowStats>();
-    await this.#forChunks([...byId.values()], ANALYTICS_IDS_PER_QUERY, async (chunk) => {
-      const stats = await this.#shared.transport.send(
-        {
-          operation: 'postAnalyticsConversationsAggregatesQuery',
-          method: 'POST',
-          path,
-          json: queueAggregatesQuery(chunk, interval),
-          subject: 'the queues',
-          parse: (body) => mapQueueAggregates(body, chunk),
-        },
-        this.#scope,
-      );
-      for (const [id, s] of stats) out.set(id, s);
+    return this.#readInChunks<{ queueId: string; thresholdMs: number }, QueueWindowStats>({
+      operation,
+      noun: 'queues',
+      items: [...byId.values()],
+      idOf: (q) => q.queueId,
+      chunkSize: ANALYTICS_IDS_PER_QUERY,
+      read: async (chunk) => ({
+        values: await this.#shared.transport.send(
+          { operation, method: 'POST', path, json: queueAggregatesQuery(chunk, interval), subject: 'the queues', parse: (body) => mapQueueAggregates(body, chunk) },
+          this.#scope,
+        ),
+      }),
     });
-    return out;
   }
 
-  /** Windowed outbound stats by campaign: one aggregates query per 100 campaigns. */
+  /**
+   * Windowed outbound stats by campaign: one aggregates query per 100 campaigns.
+   *
+   * @throws BatchReadError naming the campaigns of the queries that failed
+   */
   async getCampaignWindowStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignWindowStats>> {
+    const operation = 'postAnalyticsConversationsAggregatesQuery';
     const path = '/api/v2/analytics/conversations/aggregates/query';
     checkInterval(interval, path);
-    const ids = distinctIds(campaignIds, 'postAnalyticsConversationsAggregatesQuery', path);
-    const out = new Map<string, CampaignWindowStats>();
-    await this.#forChunks(ids, ANALYTICS_IDS_PER_QUERY, async (chunk) => {
-      const stats = await this.#shared.transport.send(
-        {
-          operation: 'postAnalyticsConversationsAggregatesQuery',
-          method: 'POST',
-          path,
-          json: campaignAggregatesQuery(chunk, interval),
-          subject: 'the campaigns',
-          parse: (body) => mapCampaignAggregates(body, chunk),
-        },
-        this.#scope,
-      );
-      for (const [id, s] of stats) out.set(id, s);
+    return this.#readInChunks<string, CampaignWindowStats>({
+      operation,
+      noun: 'campaigns',
+      items: distinctIds(campaignIds, operation, path),
+      idOf: (id) => id,
+      chunkSize: ANALYTICS_IDS_PER_QUERY,
+      read: async (chunk) => ({
+        values: await this.#shared.transport.send(
+          { operation, method: 'POST', path, json: campaignAggregatesQuery(chunk, interval), subject: 'the campaigns', parse: (body) => mapCampaignAggregates(body, chunk) },
+          this.#scope,
+        ),
+      }),
     });
-    return out;
   }
 
   /**
    * Live dialer figures (connect ratio, idle agents, outstanding calls) via
    * POST /api/v2/outbound/campaigns/performance/query, 50 campaign ids per request. A campaign
    * Genesys does not report is absent from the map.
+   *
+   * @throws BatchReadError naming the campaigns of the requests that failed and those whose figures are unusable
    */
   async getCampaignPerformance(campaignIds: readonly string[]): Promise<Map<string, CampaignPerformance>> {
+    const operation = 'postOutboundCampaignsPerformanceQuery';
     const path = '/api/v2/outbound/campaigns/performance/query';
-    const ids = distinctIds(campaignIds, 'postOutboundCampaignsPerformanceQuery', path);
-    const out = new Map<string, CampaignPerformance>();
-    await this.#forChunks(ids, CAMPAIGN_IDS_PER_REQUEST, async (chunk) => {
-      const figures = await this.#shared.transport.send(
-        {
-          operation: 'postOutboundCampaignsPerformanceQuery',
-          method: 'POST',
-          path,
-          json: chunk,
-          subject: 'the campaigns',
-          parse: (body) => mapCampaignPerformance(body, chunk),
-        },
-        this.#scope,
-      );
-      for (const [id, f] of figures) out.set(id, f);
+    return this.#readInChunks<string, CampaignPerformance>({
+      operation,
+      noun: 'campaigns',
+      items: distinctIds(campaignIds, operation, path),
+      idOf: (id) => id,
+      chunkSize: CAMPAIGN_IDS_PER_REQUEST,
+      read: async (chunk) => {
+        const page = await this.#shared.transport.send(
+          { operation, method: 'POST', path, json: chunk, subject: 'the campaigns', parse: (body) => readCampaignPerformance(body, chunk) },
+          this.#scope,
+        );
+        return { values: page.usable, unusable: addUnusable(new Map(), page.unusable, { operation, method: 'POST', path }) };
+      },
     });
-    return out;
   }
 
   /**
    * One PATCH /api/v2/outbound/campaigns/{id} carrying only these knobs' fields. Refuses, before
    * sending, values Genesys cannot take (non-finite, negative, or a fractional outboundLineCount).
    *
+   * @returns the values of the knobs sent that Genesys's answer says the campaign holds; empty when
+   *   it answers 204 with no body, as its SDK documents (the next read then confirms)
    * @throws GenesysBadRequestError naming the first field and value at fault, locally or from Genesys's 400
    */
-  async patchCampaignKnobs(campaignId: string, values: Partial<Record<KnobName, number>>): Promise<void> {
+  async patchCampaignKnobs(campaignId: string, values: Partial<Record<KnobName, number>>): Promise<Partial<Record<KnobName, number>>> {
     const path = `/api/v2/outbound/campaigns/${encodeURIComponent(requireId(campaignId, 'patchOutboundCampaign', '/api/v2/outbound/campaigns/{campaignId}'))}`;
     const entries = Object.entries(values) as Array<[KnobName, number]>;
     if (entries.length === 0) throw localBadRequest(`Not sending an empty PATCH to campaign ${campaignId}: name at least one knob.`, 'patchOutboundCampaign', 'PATCH', path);
@@ -313,7 +395,7 @@ export class GenesysClientView implements GenesysSession {
     }
     // A 400 names what was sent: the one field, or every field of a multi-knob PATCH.
     const sentField = entries.length === 1 ? { field: entries[0]![0], value: entries[0]![1] } : { field: entries.map(([k]) => k).join(', '), value: values };
-    await this.#shared.transport.send(
+    return this.#shared.transport.send(
       {
         operation: 'patchOutboundCampaign',
         method: 'PATCH',
@@ -321,32 +403,29 @@ export class GenesysClientView implements GenesysSession {
         json: campaignPatchBody(values),
         subject: `campaign ${campaignId}`,
         sentField,
+        bodyOptional: true,
+        parse: (body) => knobsHeld(body, entries.map(([knob]) => knob)),
       },
       this.#scope,
     );
   }
 
-  /** Runs `task` over chunks with bounded concurrency; stops starting new chunks after a failure. */
-  async #forChunks<T>(items: readonly T[], size: number, task: (chunk: T[]) => Promise<void>): Promise<void> {
-    const chunks: T[][] = [];
-    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-      while (!failed && next < chunks.length) {
-        const chunk = chunks[next++]!;
-        try {
-          await task(chunk);
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }
-    };
-    const workers = Array.from({ length: Math.min(this.#shared.concurrency, chunks.length) }, worker);
-    const results = await Promise.allSettled(workers);
-    const rejection = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (rejection) throw rejection.reason;
+  /**
+   * A batched read over the client's shared concurrency. A chunk that failed with a 5xx, timeout
+   * or network error (the transport's retries used up: a burst) is tried once more after the
+   * others, if the deadline leaves time for an attempt. Auth, permission, bad-request, not-found,
+   * bad-body, deadline and throttling failures are not: repeating them at once would fail the
+   * same way, or add to the rate limit Genesys asked us to respect.
+   */
+  #readInChunks<I, T>(spec: Omit<ChunkedRead<I, T>, 'operation' | 'limit' | 'retryable' | 'onRetry'> & { operation: GenesysOperation }): Promise<Map<string, T>> {
+    return readInChunks({
+      ...spec,
+      limit: this.#shared.limit,
+      retryable: (error) => isGenesysApiError(error, 'unavailable') && this.deadlineEpochMs - this.#shared.now() >= this.#shared.minAttemptMs,
+      onRetry: () => {
+        for (const stats of this.#scope.stats) stats.retries += 1;
+      },
+    });
   }
 }
 
@@ -368,6 +447,7 @@ export class GenesysClient extends GenesysClientView {
     }
     if (!(options.requestTimeoutMs > 0)) throw new TypeError('requestTimeoutMs must be above 0');
     const now = options.now ?? (() => Date.now());
+    const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     const transport = new GenesysTransport({
       apiBaseUrl,
       tokens: options.tokens,
@@ -376,17 +456,27 @@ export class GenesysClient extends GenesysClientView {
       now,
       random: options.random ?? Math.random,
       sleep: options.sleep ?? realSleep,
-      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      retry,
     });
+    const ttlMs = options.configCacheTtlMs ?? 60 * 60_000;
     return {
       transport,
       now,
-      concurrency: Math.max(1, Math.floor(options.concurrency ?? 4)),
-      thresholdTtlMs: options.thresholdCacheTtlMs ?? 60 * 60_000,
-      thresholds: new Map(),
+      limit: pLimit(Math.max(1, Math.floor(options.concurrency ?? 4))),
+      minAttemptMs: retry.minAttemptMs,
+      thresholds: new TtlCache(ttlMs, now),
+      settings: new TtlCache(ttlMs, now),
       rootStats: emptyStats(),
     };
   }
+}
+
+/** Turns the records parseEntities found unusable into typed errors, so a BatchReadError's cause is a GenesysApiError too. */
+function addUnusable(into: Map<string, Error>, unusable: EntityPage<unknown>['unusable'], context: GenesysErrorContext): Map<string, Error> {
+  for (const [id, { message, field }] of unusable) {
+    into.set(id, new GenesysInvalidResponseError(`Genesys Cloud answered ${context.operation} (${context.method} ${context.path}) with a record pacing cannot use: ${message}.`, context, field));
+  }
+  return into;
 }
 
 function localBadRequest(message: string, operation: GenesysOperation, method: string, path: string, field?: string, value?: unknown): GenesysBadRequestError {

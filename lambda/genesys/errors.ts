@@ -34,6 +34,7 @@ export type GenesysOperation =
   | 'getOutboundCampaigns'
   | 'patchOutboundCampaign'
   | 'getRoutingQueue'
+  | 'getOutboundSettings'
   | 'postOutboundCampaignsPerformanceQuery'
   | 'postAnalyticsQueuesObservationsQuery'
   | 'postAnalyticsConversationsAggregatesQuery';
@@ -47,6 +48,7 @@ export const REQUIRED_PERMISSION: Readonly<Record<GenesysOperation, string | und
   getOutboundCampaigns: 'outbound:campaign:view',
   patchOutboundCampaign: 'outbound:campaign:edit',
   getRoutingQueue: 'routing:queue:view',
+  getOutboundSettings: 'outbound:settings:view',
   // Genesys accepts either outbound:performance:view or outbound:campaign:view; the controller's role already has the latter.
   postOutboundCampaignsPerformanceQuery: 'outbound:campaign:view',
   postAnalyticsQueuesObservationsQuery: 'analytics:queueObservation:view',

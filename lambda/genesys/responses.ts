@@ -53,10 +53,15 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-/** Campaign, reduced to the fields pacing reads. Optional knob fields may be absent or null. */
+/**
+ * Campaign, reduced to the fields pacing reads. Optional knob fields may be absent or null. Only
+ * these fields are checked: an unknown value anywhere else in the campaign (a new enum value of a
+ * field pacing does not read) passes. `name` is only a label, so a wrong type drops it rather than
+ * blinding the campaign.
+ */
 export const campaignSchema = z.object({
   id,
-  name: text(),
+  name: lenientText(),
   campaignStatus: z.enum(CAMPAIGN_STATUSES),
   dialingMode: z.enum(DIALING_MODES),
   /** Percent, e.g. 3.0. */
@@ -69,15 +74,49 @@ export const campaignSchema = z.object({
 });
 export type CampaignBody = z.infer<typeof campaignSchema>;
 
-/** CampaignEntityListing. Navigation URIs (nextUri, selfUri, ...) are deliberately not read. */
+/**
+ * CampaignEntityListing. Each entity is validated on its own (see {@link parseEntities}), so one
+ * campaign Genesys describes in a way pacing cannot use does not fail its page. Navigation URIs
+ * (nextUri, selfUri, ...) are deliberately not read.
+ */
 export const campaignListingSchema = z.object({
-  entities: z.nullish(z.array(campaignSchema)),
+  entities: z.nullish(z.array(z.unknown())),
   pageSize: nonNegativeInt(),
   pageNumber: nonNegativeInt(),
   pageCount: nonNegativeInt(),
   total: nonNegativeInt(),
 });
 export type CampaignListing = z.infer<typeof campaignListingSchema>;
+
+/**
+ * The knob fields of a PATCH answer, when Genesys sends one (the SDK documents none). Read
+ * leniently: the write has been applied whatever the answer holds, so a field that is not a usable
+ * number is only not confirmed, and the next read shows the value.
+ */
+export const campaignKnobsAnswerSchema = z.catch(
+  z.object({
+    abandonRate: z.catch(nonNegative(), undefined),
+    maxCallsPerAgent: z.catch(nonNegative(), undefined),
+    maxCallsPerAgentDecimal: z.catch(nonNegative(), undefined),
+    outboundLineCount: z.catch(nonNegativeInt(), undefined),
+  }),
+  {},
+);
+
+/**
+ * OutboundSettings (GET /api/v2/outbound/settings), reduced to the org's limits pacing checks.
+ * complianceAbandonRateDenominator is any string: the schema's enum (ALL_CALLS,
+ * CALLS_THAT_REACHED_QUEUE) may grow, and the caller decides what an unknown one means.
+ */
+export const outboundSettingsSchema = z.object({
+  maxCallsPerAgent: nonNegative(),
+  maxCallsPerAgentDecimal: nonNegative(),
+  maxConfigurableCallsPerAgent: nonNegative(),
+  maxLineUtilization: z.nullish(z.number().check(z.minimum(0), z.maximum(1))),
+  abandonSeconds: nonNegative(),
+  complianceAbandonRateDenominator: text(),
+});
+export type OutboundSettingsBody = z.infer<typeof outboundSettingsSchema>;
 
 /** Queue, reduced to mediaSettings.call.serviceLevel; presence of durationMs is checked by the caller so the error names the full path. */
 export const routingQueueSchema = z.object({
@@ -143,22 +182,67 @@ export const conversationAggregateResponseSchema = z.object({
 });
 export type ConversationAggregateResponse = z.infer<typeof conversationAggregateResponseSchema>;
 
-/** CampaignPerformanceDataListing, reduced to the fields pacing reads; every figure may be absent. */
-export const campaignPerformanceListingSchema = z.object({
-  entities: z.nullish(
-    z.array(
-      z.object({
-        campaign: z.object({ id }),
-        contactRate: z.nullish(z.object({ connectRatio: z.nullish(z.number().check(z.minimum(0), z.maximum(1))) })),
-        idleAgents: z.nullish(count),
-        effectiveIdleAgents: z.nullish(count),
-        adjustedCallsPerAgent: z.nullish(count),
-        outstandingCalls: z.nullish(count),
-      }),
-    ),
-  ),
+/** CampaignPerformanceData, reduced to the fields pacing reads; every figure may be absent. */
+export const campaignPerformanceSchema = z.object({
+  campaign: z.object({ id }),
+  contactRate: z.nullish(z.object({ connectRatio: z.nullish(z.number().check(z.minimum(0), z.maximum(1))) })),
+  idleAgents: z.nullish(count),
+  effectiveIdleAgents: z.nullish(count),
+  adjustedCallsPerAgent: z.nullish(count),
+  outstandingCalls: z.nullish(count),
 });
-export type CampaignPerformanceListing = z.infer<typeof campaignPerformanceListingSchema>;
+export type CampaignPerformanceBody = z.infer<typeof campaignPerformanceSchema>;
+
+/** CampaignPerformanceDataListing; each entity is validated on its own (see {@link parseEntities}). */
+export const campaignPerformanceListingSchema = z.object({ entities: z.nullish(z.array(z.unknown())) });
+
+/** The entities of one answer that were asked for: those pacing can use, and why each other one cannot be. */
+export interface EntityPage<T> {
+  usable: Map<string, T>;
+  /**
+   * Each entity asked for whose own fields are unusable: a message naming it, the field and the
+   * value, and the field's path in the answer (e.g. "entities[3].campaignStatus").
+   */
+  unusable: Map<string, { message: string; field: string | undefined }>;
+  /** Ids of every entity asked for that the answer held, usable or not. */
+  seen: Set<string>;
+}
+
+/**
+ * Validates each entity of a listing on its own, so one record pacing cannot use blinds only its
+ * own campaign. An entity whose id cannot be read fails the whole answer: which campaign it
+ * describes cannot be told, and taking the rest would pass that campaign off as deleted.
+ *
+ * @param entities - the listing's `entities`
+ * @param what - how the id is found and named, e.g. `{ idField: ['campaign', 'id'], label: 'campaign' }`
+ * @param wanted - the ids asked for; other entities are ignored
+ * @param schema - the entity's schema
+ * @throws ResponseShapeError naming the entity whose id is unreadable
+ */
+export function parseEntities<S extends z.ZodMiniType>(
+  entities: readonly unknown[],
+  what: { idField: readonly string[]; label: string },
+  wanted: ReadonlySet<string>,
+  schema: S,
+): EntityPage<z.infer<S>> {
+  const page: EntityPage<z.infer<S>> = { usable: new Map(), unusable: new Map(), seen: new Set() };
+  entities.forEach((entity, i) => {
+    const entityId = valueAt(entity, what.idField);
+    if (typeof entityId !== 'string' || entityId === '') {
+      throw new ResponseShapeError(fieldPath(['entities', i, ...what.idField]), `must be a ${what.label} id but is ${describeType(entityId)}`);
+    }
+    if (!wanted.has(entityId)) return;
+    page.seen.add(entityId);
+    try {
+      page.usable.set(entityId, parseBody(schema, entity));
+    } catch (error) {
+      if (!(error instanceof ResponseShapeError)) throw error;
+      const field = error.field === undefined ? undefined : fieldPath(['entities', i]) + (error.field.startsWith('[') ? '' : '.') + error.field;
+      page.unusable.set(entityId, { message: `${what.label} ${entityId}: ${error.message}`, field });
+    }
+  });
+  return page;
+}
 
 /**
  * Formats a path such as ["results", 0, "data", 2, "stats", "count"] as "results[0].data[2].stats.count".
@@ -200,7 +284,7 @@ const EXPECTED_WORDS: Record<string, string> = {
 
 function describeIssue(issue: z.core.$ZodIssue, body: unknown, revealValues: boolean): string {
   const actual = valueAt(body, issue.path);
-  const shown = revealValues || typeof actual !== 'string' ? describeType(actual) : 'a string';
+  const shown = revealValues && typeof actual === 'string' ? `the string ${JSON.stringify(actual.slice(0, 40))}` : describeType(actual);
   switch (issue.code) {
     case 'invalid_type': {
       const expected = EXPECTED_WORDS[issue.expected] ?? issue.expected;

@@ -77,6 +77,8 @@ export interface ApiRequest<T> {
   json?: unknown;
   /** Turns the parsed JSON body into the result; may throw ResponseShapeError. Omitted: no body is read. */
   parse?: (body: unknown) => T;
+  /** A success may come without a usable body (a PATCH's 204): `parse` then gets undefined instead of the request failing. */
+  bodyOptional?: boolean;
   /** What the request is about, for messages (e.g. "campaign 5d1e..."). */
   subject?: string;
   /** The single field a write sends, so a 400 can name it and its value. */
@@ -281,6 +283,7 @@ export class GenesysTransport {
     if (!request.parse) return undefined as T;
     const json = parseJson(response.text);
     if (!json.ok) {
+      if (request.bodyOptional) return request.parse(undefined);
       throw new GenesysInvalidResponseError(
         `Genesys Cloud answered ${describe(request)} with a body that is not valid JSON (${response.text.length} characters).`,
         context,

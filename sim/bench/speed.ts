@@ -3,9 +3,10 @@
  * 100 and 500 agents (simulation alone), and for the default 26-agent day with a controller's
  * worth of HTTP traffic (480 one-minute rounds).
  *
- * Run: npx tsx sim/bench/speed.ts
+ * Run: npm run bench:sim
  */
 import { readFileSync } from 'node:fs';
+import { defineCommand, runCommand } from '../../lambda/cli/command.js';
 import { startTwin } from '../emulator/server.js';
 import { parseScenario } from '../model/scenario.js';
 import { ContactCentreSimulation } from '../model/simulation.js';
@@ -52,4 +53,10 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+const command = defineCommand({
+  name: 'npm run bench:sim',
+  summary: 'Simulation speed: simulated hours per wall second at 20, 100 and 500 agents, and the default day with its HTTP traffic. No options.',
+  examples: ['npm run bench:sim'],
+});
+
+await runCommand(command, main);

@@ -5,44 +5,53 @@
  * centre (the twin) for a whole shift, once per simulated minute, then prints a summary and
  * writes an HTML report with charts.
  */
+import { defineCommand, integerOption, runCommand } from '../../lambda/cli/command.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
+import { ConfigError } from '../../lambda/config/config.js';
+import { loadScenarioFile } from '../model/scenario.js';
 import { renderReport } from '../run/report.js';
-import { runScenario, type ControllerMode } from '../run/run-scenario.js';
+import { loadControllerFile, runScenario, type ControllerMode } from '../run/run-scenario.js';
 import { formatSummary, summarise } from '../run/summary.js';
+import { scenarioPath } from './scenario-arg.js';
 
 const SIM_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MODES: readonly ControllerMode[] = ['on', 'off', 'dry-run'];
 
-/** A scenario name (a file in sim/scenarios) or a path. */
-function scenarioPath(arg: string): string {
-  if (existsSync(arg)) return resolve(arg);
-  const named = join(SIM_DIR, 'scenarios', `${arg.replace(/\.json$/, '')}.json`);
-  if (existsSync(named)) return named;
-  throw new Error(`--scenario ${arg}: no such file, and no sim/scenarios/${arg}.json`);
+interface StartOptions {
+  scenario: string;
+  controller: ControllerMode;
+  controllerConfig?: string;
+  seed: number;
+  out?: string;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      scenario: { type: 'string', default: 'blended-surge' },
-      controller: { type: 'string', default: 'on' },
-      'controller-config': { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      out: { type: 'string' },
-    },
-  });
-  const mode = values.controller as ControllerMode;
-  if (!MODES.includes(mode)) throw new Error(`--controller must be one of ${MODES.join(', ')}`);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed must be a whole number, e.g. --seed 7');
-  const scenarioFile = scenarioPath(values.scenario);
+const command = defineCommand({
+  name: 'npm start',
+  summary: 'Paces a simulated contact centre (the twin) for a whole shift with the real Lambda handler, once per simulated minute, then prints a summary and writes an HTML report.',
+  examples: ['npm start', 'npm start -- --controller off', 'npm start -- --scenario agentless --controller dry-run --seed 7 --out out/agentless.html', 'npm start -- --scenario my-centre.json --controller-config my-controller.json'],
+})
+  .option('--scenario <name|file>', 'a scenario in sim/scenarios by name, or a path', 'blended-surge')
+  .addOption(new Option('--controller <mode>', 'on, off (the static settings) or dry-run').choices(MODES).default('on'))
+  .option('--controller-config <file>', "the controller's campaigns, a pacing config without genesys and secretName (default: sim/controllers/<scenario>.json)")
+  .option('--seed <n>', 'all randomness; the same seed gives the same day', integerOption(0, 2_147_483_647, '--seed 7'), 1)
+  .option('--out <file.html>', 'report path (default: out/<scenario>-<mode>-seed<seed>.html)');
+
+async function main(options: StartOptions): Promise<void> {
+  const { controller: mode, seed } = options;
+  // The scenario first: a bad one fails before anything else is looked for.
+  const scenarioFile = scenarioPath(options.scenario);
+  loadScenarioFile(scenarioFile);
   const name = basename(scenarioFile, '.json');
-  const controllerFile = resolve(values['controller-config'] ?? join(SIM_DIR, 'controllers', `${name}.json`));
-  if (!existsSync(controllerFile)) throw new Error(`no controller config for ${name}: pass --controller-config <file> (see sim/controllers/)`);
-  const out = resolve(values.out ?? join('out', `${name}-${mode}-seed${seed}.html`));
+  const controllerFile = resolve(options.controllerConfig ?? join(SIM_DIR, 'controllers', `${name}.json`));
+  if (!existsSync(controllerFile)) {
+    const problem = options.controllerConfig ? 'no such file: check the --controller-config path' : `no controller config for scenario ${name}: pass --controller-config <file> (see sim/controllers/)`;
+    throw new ConfigError(controllerFile, [problem]);
+  }
+  loadControllerFile(controllerFile);
+  const out = resolve(options.out ?? join('out', `${name}-${mode}-seed${seed}.html`));
 
   process.stderr.write(`Running ${name} with the controller ${mode} (seed ${seed})\n`);
   const result = await runScenario({
@@ -58,7 +67,7 @@ async function main(): Promise<void> {
     },
   });
   const summary = summarise(result.scenario, result.timeSeries);
-  const text = formatSummary(summary, result.patches);
+  const text = formatSummary(summary, result.patches, { controller: result.mode });
   const errors = result.ticks.flatMap((t) => t.campaigns.filter((c) => c.outcome === 'error'));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderReport(result, summary, text));
@@ -68,7 +77,4 @@ async function main(): Promise<void> {
   console.log(`Report: ${out}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(`npm start failed: ${(err as Error).message}`);
-  process.exitCode = 1;
-});
+await runCommand(command, main);

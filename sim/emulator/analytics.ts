@@ -5,7 +5,7 @@
 import type { AnalyticsFact, LoggedMetric } from '../model/analytics-log.js';
 import type { ContactCentreSimulation } from '../model/simulation.js';
 import { badRequest, notFound } from './errors.js';
-import { isoAt } from './outbound.js';
+import { isoAt, positiveInt } from './outbound.js';
 
 type Json = Record<string, unknown>;
 
@@ -48,6 +48,27 @@ export function getQueue(sim: ContactCentreSimulation, queueId: string): Json {
     enableManualAssignment: false,
     suppressInQueueCallRecording: true,
     selfUri: `/api/v2/routing/queues/${spec.id}`,
+  };
+}
+
+/** GET /api/v2/routing/queues: a QueueEntityListing of every queue, `name` a prefix filter, paged like Genesys. */
+export function listQueues(sim: ContactCentreSimulation, query: URLSearchParams): Json {
+  const pageSize = Math.min(500, positiveInt(query.get('pageSize'), 25, 'pageSize'));
+  const pageNumber = positiveInt(query.get('pageNumber'), 1, 'pageNumber');
+  const name = query.get('name')?.toLowerCase();
+  const ids = sim.ids.queues.filter((id) => !name || sim.queueSpec(id)!.name.toLowerCase().startsWith(name));
+  const pageCount = Math.max(1, Math.ceil(ids.length / pageSize));
+  const uri = (n: number) => `/api/v2/routing/queues?pageSize=${pageSize}&pageNumber=${n}`;
+  return {
+    entities: ids.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((id) => getQueue(sim, id)),
+    pageSize,
+    pageNumber,
+    total: ids.length,
+    firstUri: uri(1),
+    selfUri: uri(pageNumber),
+    ...(pageNumber < pageCount ? { nextUri: uri(pageNumber + 1) } : {}),
+    lastUri: uri(pageCount),
+    pageCount,
   };
 }
 

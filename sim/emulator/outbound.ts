@@ -4,6 +4,7 @@
  */
 import type { CampaignChange, CampaignSettings, ContactCentreSimulation, DialingMode } from '../model/simulation.js';
 import { ApiError, badRequest, notFound } from './errors.js';
+import { storedValue, type KnobStorage } from './knob-storage.js';
 
 /** Fixed references a real campaign carries; the twin has one of each. */
 const DIVISION = { id: '5d1e4f3c-0000-4000-8000-00000000d001', name: 'Home', selfUri: '/api/v2/authorization/divisions/5d1e4f3c-0000-4000-8000-00000000d001' };
@@ -102,7 +103,8 @@ export function listCampaigns(sim: ContactCentreSimulation, query: URLSearchPara
   };
 }
 
-function positiveInt(raw: string | null, fallback: number, name: string): number {
+/** A paging parameter: absent gives `fallback`; anything but a positive integer is a 400 naming it. */
+export function positiveInt(raw: string | null, fallback: number, name: string): number {
   if (raw === null) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw badRequest(`${name} must be a positive integer`, name);
@@ -118,9 +120,12 @@ const PATCH_FIELDS = new Set(['outboundLineCount', 'abandonRate', 'maxCallsPerAg
 
 /**
  * PATCH /api/v2/outbound/campaigns/{id} with a CampaignPatchRequest: only its five fields, range
- * checked; applies at once and bumps the version. The caller answers 204 with no body.
+ * checked; applies at once and bumps the version. Genesys's SDK documents no answer body: the
+ * caller answers 204, or (twin option) 200 with the returned campaign.
+ * @param storage how an accepted knob value is stored (rounded, clamped); as sent by default
+ * @returns the campaign as stored
  */
-export function patchCampaign(sim: ContactCentreSimulation, id: string, body: unknown): void {
+export function patchCampaign(sim: ContactCentreSimulation, id: string, body: unknown, storage: KnobStorage = {}): Record<string, unknown> {
   campaignOr404(sim, id);
   if (!isObject(body)) throw badRequest('The request body must be a CampaignPatchRequest JSON object.');
   const unknown = Object.keys(body).filter((k) => !PATCH_FIELDS.has(k));
@@ -133,12 +138,12 @@ export function patchCampaign(sim: ContactCentreSimulation, id: string, body: un
     );
   }
   const change: CampaignChange = {};
-  if ('outboundLineCount' in body) change.outboundLineCount = lineCount(body.outboundLineCount, sim);
-  if ('abandonRate' in body) change.abandonRate = abandonRate(body.abandonRate);
-  if ('maxCallsPerAgent' in body) change.maxCallsPerAgent = callsPerAgent(body.maxCallsPerAgent);
+  if ('outboundLineCount' in body) change.outboundLineCount = storedValue(storage, 'outboundLineCount', lineCount(body.outboundLineCount, sim));
+  if ('abandonRate' in body) change.abandonRate = storedValue(storage, 'abandonRate', abandonRate(body.abandonRate));
+  if ('maxCallsPerAgent' in body) change.maxCallsPerAgent = storedValue(storage, 'maxCallsPerAgent', callsPerAgent(body.maxCallsPerAgent, sim));
   if ('dynamicLineBalancingSettings' in body) change.dynamicLineBalancing = lineBalancing(body.dynamicLineBalancingSettings, campaignOr404(sim, id));
   if ('queue' in body) change.queueId = queueId(body.queue, sim);
-  sim.updateCampaign(id, change);
+  return renderCampaign(sim, sim.updateCampaign(id, change));
 }
 
 /**
@@ -180,7 +185,7 @@ export function putCampaign(sim: ContactCentreSimulation, id: string, body: unkn
   const mcpa = useDecimal && body.maxCallsPerAgentDecimal !== undefined ? body.maxCallsPerAgentDecimal : body.maxCallsPerAgent;
   if (mcpa !== undefined) {
     if (!useDecimal && !Number.isInteger(mcpa)) throw badRequest('maxCallsPerAgent must be an integer unless useMaxCallsPerAgentDecimal=true.', 'maxCallsPerAgent');
-    change.maxCallsPerAgent = callsPerAgent(mcpa);
+    change.maxCallsPerAgent = callsPerAgent(mcpa, sim);
   }
   if (body.outboundLineCount !== undefined) change.outboundLineCount = lineCount(body.outboundLineCount, sim);
   if (body.noAnswerTimeout !== undefined) {
@@ -216,9 +221,10 @@ function abandonRate(v: unknown): number {
   return v;
 }
 
-function callsPerAgent(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 15) {
-    throw badRequest('maxCallsPerAgent must be from 1 to 15 (the organization maxConfigurableCallsPerAgent).', 'maxCallsPerAgent');
+function callsPerAgent(v: unknown, sim: ContactCentreSimulation): number {
+  const max = sim.scenario.organization.maxConfigurableCallsPerAgent;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > max) {
+    throw badRequest(`maxCallsPerAgent must be from 1 to ${max} (the organization maxConfigurableCallsPerAgent).`, 'maxCallsPerAgent');
   }
   return v;
 }
@@ -309,21 +315,26 @@ function round(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
-/** GET /api/v2/outbound/settings: the organisation limits the twin enforces. */
+/**
+ * GET /api/v2/outbound/settings: the organisation's limits, from the scenario's `organization`
+ * (Genesys's defaults unless it says otherwise).
+ */
 export function outboundSettings(sim: ContactCentreSimulation): Record<string, unknown> {
+  const org = sim.scenario.organization;
   return {
     id: '5d1e4f3c-0000-4000-8000-00000000f001',
     name: 'Outbound Settings',
     dateCreated: isoAt(sim, -CREATED_BEFORE_START_MS),
     dateModified: isoAt(sim, -CREATED_BEFORE_START_MS),
     version: 1,
-    maxCallsPerAgent: 15,
-    maxCallsPerAgentDecimal: 15,
-    maxConfigurableCallsPerAgent: 15,
-    maxLineUtilization: 1,
-    abandonSeconds: sim.scenario.organization.abandonSeconds,
-    // The twin counts abandons over every live answer (the FCC/FTC denominator).
-    complianceAbandonRateDenominator: 'ALL_CALLS',
+    // The integer field truncates the decimal one, as on campaigns [unverified: Genesys may round].
+    maxCallsPerAgent: Math.floor(org.maxCallsPerAgent),
+    maxCallsPerAgentDecimal: org.maxCallsPerAgent,
+    maxConfigurableCallsPerAgent: org.maxConfigurableCallsPerAgent,
+    maxLineUtilization: org.maxLineUtilization,
+    abandonSeconds: org.abandonSeconds,
+    // Reported as configured; the twin itself counts abandons over every live answer (the FCC/FTC denominator).
+    complianceAbandonRateDenominator: org.complianceAbandonRateDenominator,
     selfUri: '/api/v2/outbound/settings',
   };
 }

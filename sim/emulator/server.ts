@@ -11,10 +11,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { parseFaults, loadScenarioFile, parseScenario, type FaultSettings, type Scenario } from '../model/scenario.js';
 import { ContactCentreSimulation } from '../model/simulation.js';
-import { conversationAggregates, getQueue, queueObservations } from './analytics.js';
+import { conversationAggregates, getQueue, listQueues, queueObservations } from './analytics.js';
 import { RateLimiter, TokenIssuer, rateLimited } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { FaultInjector } from './faults.js';
+import { checkKnobStorage, type KnobStorage } from './knob-storage.js';
 import { campaignPerformance, campaignStats, getCampaign, lineDistribution, listCampaigns, outboundSettings, patchCampaign, putCampaign } from './outbound.js';
 
 export interface TwinOptions {
@@ -28,6 +29,15 @@ export interface TwinOptions {
   host?: string;
   /** Fault settings overriding the scenario's. */
   faults?: Partial<FaultSettings>;
+  /** Organisation settings overriding the scenario's (e.g. a lower maxConfigurableCallsPerAgent, abandonSeconds 3). */
+  organization?: Partial<Scenario['organization']>;
+  /** How a PATCHed knob is stored: rounded to a step, clamped to a ceiling (default: as sent). */
+  knobStorage?: KnobStorage;
+  /**
+   * What a successful PATCH answers: `none` (default) is 204 with no body, as Genesys's SDK
+   * documents; `campaign` is 200 with the campaign as stored.
+   */
+  patchAnswer?: 'none' | 'campaign';
 }
 
 /** One answered (or deliberately unanswered) request. */
@@ -69,7 +79,13 @@ export interface Twin {
 
 const MAX_BODY_BYTES = 1 << 20;
 
-type Handler = (ctx: { sim: ContactCentreSimulation; params: string[]; query: URLSearchParams; body: unknown }) => { status: number; body?: unknown };
+/** Twin options the handlers follow. */
+interface Behaviour {
+  knobStorage: KnobStorage;
+  patchAnswer: 'none' | 'campaign';
+}
+
+type Handler = (ctx: { sim: ContactCentreSimulation; params: string[]; query: URLSearchParams; body: unknown; behaviour: Behaviour }) => { status: number; body?: unknown };
 interface Route {
   pattern: RegExp;
   methods: Record<string, Handler>;
@@ -92,12 +108,13 @@ const ROUTES: Route[] = [
     methods: {
       GET: ({ sim, params }) => ({ status: 200, body: getCampaign(sim, params[0]!) }),
       PUT: ({ sim, params, body, query }) => ({ status: 200, body: putCampaign(sim, params[0]!, body, query.get('useMaxCallsPerAgentDecimal') === 'true') }),
-      PATCH: ({ sim, params, body }) => {
-        patchCampaign(sim, params[0]!, body);
-        return { status: 204 };
+      PATCH: ({ sim, params, body, behaviour }) => {
+        const stored = patchCampaign(sim, params[0]!, body, behaviour.knobStorage);
+        return behaviour.patchAnswer === 'campaign' ? { status: 200, body: stored } : { status: 204 };
       },
     },
   },
+  { pattern: /^\/api\/v2\/routing\/queues$/, methods: { GET: ({ sim, query }) => ({ status: 200, body: listQueues(sim, query) }) } },
   { pattern: /^\/api\/v2\/routing\/queues\/([^/]+)$/, methods: { GET: ({ sim, params }) => ({ status: 200, body: getQueue(sim, params[0]!) }) } },
   {
     pattern: /^\/api\/v2\/analytics\/queues\/observations\/query$/,
@@ -109,9 +126,9 @@ const ROUTES: Route[] = [
   },
 ];
 
-function resolveScenario(input: TwinOptions['scenario']): Scenario {
-  if (typeof input === 'string') return loadScenarioFile(input);
-  return parseScenario(input);
+function resolveScenario(input: TwinOptions['scenario'], organization: TwinOptions['organization']): Scenario {
+  const scenario = typeof input === 'string' ? loadScenarioFile(input) : parseScenario(input);
+  return organization ? parseScenario({ ...scenario, organization: { ...scenario.organization, ...organization } }, 'the scenario with the twin\'s organization option') : scenario;
 }
 
 /**
@@ -119,7 +136,10 @@ function resolveScenario(input: TwinOptions['scenario']): Scenario {
  * @throws ScenarioError when the scenario does not validate
  */
 export async function startTwin(options: TwinOptions): Promise<Twin> {
-  const scenario = resolveScenario(options.scenario);
+  const scenario = resolveScenario(options.scenario, options.organization);
+  const behaviour: Behaviour = { knobStorage: options.knobStorage ?? {}, patchAnswer: options.patchAnswer ?? 'none' };
+  checkKnobStorage(behaviour.knobStorage);
+  if (behaviour.patchAnswer !== 'none' && behaviour.patchAnswer !== 'campaign') throw new TypeError(`patchAnswer must be "none" or "campaign", got ${String(behaviour.patchAnswer)}`);
   const seed = options.seed ?? 1;
   const sim = new ContactCentreSimulation(scenario, seed);
   const virtualNow = () => sim.now;
@@ -200,7 +220,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     const params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
     let result: { status: number; body?: unknown };
     try {
-      result = handler({ sim, params, query: url.searchParams, body });
+      result = handler({ sim, params, query: url.searchParams, body, behaviour });
     } catch (err) {
       return replyError(entry, res, err);
     }

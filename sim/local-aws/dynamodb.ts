@@ -1,8 +1,11 @@
 /**
- * A local DynamoDB (dynalite) with the controller's state and audit tables, for tests and `npm start`.
+ * A local DynamoDB (dynalite) with the controller's state and audit tables, for tests, `npm start`,
+ * and the persistent store under `.local/` that `npm run try`, `invoke --local-aws` and `audit --local` share.
  */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { AUDIT_PARTITION_KEY, AUDIT_SORT_KEY } from '../../lambda/audit/dynamodb-audit-log.js';
 
@@ -15,9 +18,12 @@ export interface LocalDynamoDb {
   close(): Promise<void>;
 }
 
-/** Starts an in-memory dynalite on a free loopback port. */
-export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+/**
+ * Starts dynalite on a free loopback port: in memory, or kept in the directory `path` (LevelDB),
+ * where the tables and items outlive the process.
+ */
+export async function startLocalDynamoDb(options: { path?: string } = {}): Promise<LocalDynamoDb> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
   await new Promise<void>((resolve, reject) => server.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve())));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
@@ -27,6 +33,44 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
     close: async () => {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The table names of the persistent local store under `.local/`. */
+export const LOCAL_TABLES = { state: 'pacing-state-local', audit: 'pacing-audit-local' } as const;
+
+/**
+ * Opens the persistent local store in `dir` (default `.local`), shared by `npm run try`, `invoke
+ * --local-aws` and `audit --local`. LevelDB lets one process open a directory at a time, so the
+ * process that opens it serves it and writes its endpoint to `dir/endpoint`; a second process
+ * finding a live endpoint there uses that server instead. The state and audit tables are created
+ * on first use.
+ */
+export async function openLocalStore(dir: string): Promise<LocalDynamoDb> {
+  const endpointFile = join(dir, 'endpoint');
+  if (existsSync(endpointFile)) {
+    const endpoint = readFileSync(endpointFile, 'utf8').trim();
+    const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
+    try {
+      await client.send(new ListTablesCommand({}), { abortSignal: AbortSignal.timeout(2_000) });
+      return { endpoint, client, close: async () => client.destroy() };
+    } catch {
+      // A process that served the store was stopped without cleaning up: serve it here.
+      client.destroy();
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  const db = await startLocalDynamoDb({ path: join(dir, 'dynamodb') });
+  writeFileSync(endpointFile, `${db.endpoint}\n`);
+  const tables = new Set((await db.client.send(new ListTablesCommand({}))).TableNames ?? []);
+  if (!tables.has(LOCAL_TABLES.state)) await createStateTable(db.client, LOCAL_TABLES.state);
+  if (!tables.has(LOCAL_TABLES.audit)) await createAuditTable(db.client, LOCAL_TABLES.audit);
+  return {
+    ...db,
+    close: async () => {
+      if (existsSync(endpointFile) && readFileSync(endpointFile, 'utf8').trim() === db.endpoint) rmSync(endpointFile);
+      await db.close();
     },
   };
 }

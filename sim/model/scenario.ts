@@ -224,6 +224,17 @@ export function parseFaults(input: unknown): FaultSettings {
   return faultSchema.parse(input);
 }
 
+/** The organisation of a scenario that names none: Genesys's defaults. */
+const DEFAULT_ORGANIZATION = {
+  abandonSeconds: 2,
+  shortAbandonSeconds: 10,
+  totalOutboundLines: 300,
+  maxCallsPerAgent: 15,
+  maxConfigurableCallsPerAgent: 15,
+  maxLineUtilization: 1,
+  complianceAbandonRateDenominator: 'ALL_CALLS',
+};
+
 export const scenarioSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -240,8 +251,16 @@ export const scenarioSchema = z
         shortAbandonSeconds: z.number().min(0).default(10),
         /** Lines the org's edges can dial at once (reported in campaign stats). */
         totalOutboundLines: z.number().int().min(1).default(300),
+        /** Outbound Settings maxCallsPerAgent: the most calls per agent any campaign may place. */
+        maxCallsPerAgent: z.number().positive().default(15),
+        /** Outbound Settings maxConfigurableCallsPerAgent: a PATCH of maxCallsPerAgent above it is refused (400). */
+        maxConfigurableCallsPerAgent: z.number().int().min(1).default(15),
+        /** Outbound Settings maxLineUtilization: the share of lines outbound may use, 0..1. */
+        maxLineUtilization: z.number().min(0).max(1).default(1),
+        /** Outbound Settings complianceAbandonRateDenominator (reported only: the twin counts over every live answer). */
+        complianceAbandonRateDenominator: z.string().min(1).default('ALL_CALLS'),
       })
-      .default({ abandonSeconds: 2, shortAbandonSeconds: 10, totalOutboundLines: 300 }),
+      .default(DEFAULT_ORGANIZATION),
     /** The OAuth client-credentials client the emulator accepts. */
     auth: z
       .strictObject({

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Context } from 'aws-lambda';
-import { parsePacingConfig } from '../../lambda/config/config.js';
+import { ConfigError, parsePacingConfig, type PacingConfig } from '../../lambda/config/config.js';
 import type { TickSummary } from '../../lambda/tick.js';
 import { startTwin, type Twin } from '../emulator/server.js';
 import { createAuditTable, createStateTable, LOCAL_AWS, startLocalDynamoDb } from '../local-aws/dynamodb.js';
@@ -33,6 +33,8 @@ export interface RunResult {
   scenario: Scenario;
   seed: number;
   mode: ControllerMode;
+  /** The controller configuration the run was given (used or not): the knobs it moves. */
+  config: PacingConfig;
   timeSeries: readonly MinuteSample[];
   ticks: TickSummary[];
   /** PATCH requests the twin answered with success. */
@@ -47,10 +49,21 @@ const SECRET_NAME = 'twin/genesys-oauth-client';
 const TABLE = 'pacing-state-local';
 const AUDIT_TABLE = 'pacing-audit-local';
 
-/** Reads a controller file and checks it would make a valid pacing config. */
-export function loadControllerFile(path: string): { defaults?: Record<string, unknown>; campaigns: unknown[] } {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as { defaults?: Record<string, unknown>; campaigns: unknown[] };
+type ControllerFile = { defaults?: Record<string, unknown>; campaigns: unknown[] };
+
+/** The pacing config a controller file makes, pointed at a placeholder twin. */
+const pacingConfigOf = (raw: ControllerFile, path: string): PacingConfig =>
   parsePacingConfig({ genesys: { localBaseUrl: 'http://127.0.0.1' }, secretName: SECRET_NAME, ...raw }, path);
+
+/** Reads a controller file and checks it would make a valid pacing config. */
+export function loadControllerFile(path: string): ControllerFile {
+  let raw: ControllerFile;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as ControllerFile;
+  } catch (err) {
+    throw new ConfigError(path, [`not readable JSON: ${(err as Error).message}`]);
+  }
+  pacingConfigOf(raw, path);
   return raw;
 }
 
@@ -62,8 +75,9 @@ export function loadControllerFile(path: string): { defaults?: Record<string, un
  */
 export async function runScenario(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  const twin = await startTwin({ scenario: options.scenarioFile, seed: options.seed });
+  // Checked before the twin listens: a bad file must not leave a server keeping the process alive.
   const controller = loadControllerFile(options.controllerFile);
+  const twin = await startTwin({ scenario: options.scenarioFile, seed: options.seed });
   const totalMinutes = Math.floor(twin.sim.durationMs / MINUTE);
   const ticks: TickSummary[] = [];
   const closers: Array<() => Promise<void>> = [twin.close];
@@ -114,6 +128,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       scenario: twin.scenario,
       seed: options.seed,
       mode: options.mode,
+      config: pacingConfigOf(controller, options.controllerFile),
       timeSeries: twin.sim.timeSeries,
       ticks,
       patches: requests.filter((r) => r.method === 'PATCH' && r.status >= 200 && r.status < 300).length,

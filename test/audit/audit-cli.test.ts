@@ -57,6 +57,16 @@ describe('npm run audit', () => {
     expect(lines).toHaveLength(4);
   });
 
+  it('prints every campaign\'s entries, with the campaign, without --campaign', async () => {
+    // Act
+    const { stdout, code } = await audit(['--table', TABLE]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/^campaign +time \(UTC\) +kind/);
+    expect(stdout).toContain(`${CAMPAIGN}  2026-11-24T10:05:05.000Z`);
+  });
+
   it('selects a time range and prints JSON with --json, the table named by AUDIT_TABLE_NAME', async () => {
     // Prepare
     process.env.AUDIT_TABLE_NAME = TABLE;
@@ -73,12 +83,12 @@ describe('npm run audit', () => {
 
   it('names the option at fault and how to write it', async () => {
     // Act
-    const missing = await audit(['--table', TABLE]);
+    const missing = await audit([]);
     const badTime = await audit(['--campaign', CAMPAIGN, '--table', TABLE, '--since', 'yesterday']);
 
     // Assess
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/--campaign <id> is required, e.g. --campaign 5d1e4f3c/);
+    expect(missing.stderr).toMatch(/no audit table: pass --table <name> \(the stack output AuditTableName\), set AUDIT_TABLE_NAME, or read the local store with --local/);
     expect(badTime.code).toBe(1);
     expect(badTime.stderr).toMatch(/--since must be an ISO-8601 time such as 2026-11-24T10:00:00Z .*got "yesterday"/);
   });

@@ -1,5 +1,5 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutItemCommand, QueryCommand as RawQueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuditItemError, DynamoDbAuditLog } from '../../lambda/audit/dynamodb-audit-log.js';
@@ -78,13 +78,61 @@ describe('DynamoDbAuditLog against dynalite', () => {
     expect(await log.query('c1')).toHaveLength(60);
   });
 
-  it('stores the same campaign, time and event once, however often it is recorded', async () => {
+  it('stores an entry once, without error, however often it is recorded', async () => {
+    // Act
+    await log.record([entry('c1', 1)]);
+    await log.record([entry('c1', 1), entry('c1', 1)]);
+
+    // Assess
+    expect(await log.query('c1')).toEqual([entry('c1', 1)]);
+  });
+
+  it('keeps a manual change and the write that follows it in the same tick, on the same knob', async () => {
+    // Prepare: one tick finds the knob moved by hand, then writes it
+    const manual = entry('c1', 1, { kind: 'manual-change', reason: 'manual-change', oldValue: 2.25, newValue: 3 });
+    const written = entry('c1', 1, { oldValue: 3, newValue: 2.5 });
+
+    // Act
+    await log.record([manual, written]);
+
+    // Assess
+    expect(await log.query('c1')).toEqual(expect.arrayContaining([manual, written]));
+    expect(await log.query('c1')).toHaveLength(2);
+  });
+
+  it('never overwrites: a different entry at the same time, tick and knob is kept beside the first', async () => {
     // Act
     await log.record([entry('c1', 1)]);
     await log.record([entry('c1', 1, { newValue: 2 })]);
 
     // Assess
-    expect(await log.query('c1')).toEqual([entry('c1', 1, { newValue: 2 })]);
+    expect(await log.query('c1')).toEqual(expect.arrayContaining([entry('c1', 1), entry('c1', 1, { newValue: 2 })]));
+    expect(await log.query('c1')).toHaveLength(2);
+  });
+
+  it('leaves a stored item as it is when the same entry is recorded again (the put is conditional)', async () => {
+    // Prepare: the stored item is altered behind the adapter's back
+    await log.record([entry('c1', 1)]);
+    const [stored] = (await db.client.send(new RawQueryCommand({ TableName: tableName, KeyConditionExpression: 'campaignId = :c', ExpressionAttributeValues: { ':c': { S: 'c1' } } }))).Items!;
+    await db.client.send(new UpdateItemCommand({ TableName: tableName, Key: { campaignId: stored!.campaignId!, sk: stored!.sk! }, UpdateExpression: 'SET newValue = :v', ExpressionAttributeValues: { ':v': { N: '9' } } }));
+
+    // Act
+    await log.record([entry('c1', 1)]);
+
+    // Assess: recorded without error, and the put did not write over what is there
+    expect(await log.query('c1')).toEqual([entry('c1', 1, { newValue: 9 })]);
+  });
+
+  it('expires an entry by TTL five years (1827 days) after it was made unless told otherwise', async () => {
+    // Prepare
+    const fiveYears = new DynamoDbAuditLog(db.client, tableName);
+
+    // Act
+    await fiveYears.record([entry('c1', 0)]);
+
+    // Assess
+    const [item] = (await db.client.send(new RawQueryCommand({ TableName: tableName, KeyConditionExpression: 'campaignId = :c', ExpressionAttributeValues: { ':c': { S: 'c1' } } }))).Items!;
+    expect(Number(item!.expiresAt!.N)).toBe(T0 / 1000 + 1827 * 86_400);
   });
 
   it('refuses a range that ends before it starts, naming both ends', async () => {
@@ -104,20 +152,25 @@ describe('DynamoDbAuditLog against dynalite', () => {
 });
 
 describe('DynamoDbAuditLog failures', () => {
-  it('names only the campaigns of the batch that failed, after writing the others', async () => {
-    // Prepare: the second BatchWrite is refused
+  it('puts each entry on condition that its key is free, and names only the campaigns whose entries failed, after writing the others', async () => {
+    // Prepare: c3's put is refused; c4's entry is already stored (its condition fails)
     const mock = mockClient(DynamoDBDocumentClient);
-    mock.on(BatchWriteCommand).resolvesOnce({}).rejectsOnce(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    mock.on(PutCommand).resolves({});
+    mock.on(PutCommand, { Item: { campaignId: 'c3' } }).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    mock.on(PutCommand, { Item: { campaignId: 'c4' } }).rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
     const entries = Array.from({ length: 30 }, (_, i) => entry(`c${i}`, 1));
 
     // Act
     const error = await log.record(entries).catch((err: unknown) => err);
+    const puts = mock.commandCalls(PutCommand).map((c) => c.args[0].input);
     mock.restore();
 
     // Assess
     expect(error).toBeInstanceOf(AuditWriteError);
-    expect((error as AuditWriteError).campaignIds).toEqual(entries.slice(25).map((e) => e.campaignId));
+    expect((error as AuditWriteError).campaignIds).toEqual(['c3']);
     expect((error as Error).message).toMatch(/audit table audit-\d+: Throughput exceeds the current capacity/);
+    expect(puts).toHaveLength(30);
+    for (const put of puts) expect(put).toMatchObject({ ConditionExpression: 'attribute_not_exists(#sk)', ExpressionAttributeNames: { '#sk': 'sk' } });
   });
 
   it('refuses a retention of no days', () => {

@@ -4,16 +4,25 @@ import { AdaptLaw, toKnobValue, TutorialPid } from '../../bench/baselines.js';
 
 describe('the tutorial PID', () => {
   it('raises its output when service falls below target (its sign, not ours) and clamps it to [5, 40]', () => {
-    // Prepare
-    const pid = new TutorialPid(0.8);
-    // Act: cumulative SL of 50%, then 10%
-    const a = pid.update(50, 50)!;
-    const b = pid.update(50, 450)!;
-    // Assess: error 0.3 -> 0.5*0.3 + 0.1*0.3 + 0.2*0.3 = 0.24, clamped up to 5; then larger, still in range
-    expect(a).toBe(5);
-    expect(b).toBeGreaterThanOrEqual(5);
-    for (let i = 0; i < 2000; i += 1) pid.update(1, 999);
-    expect(pid.update(1, 999)).toBe(40);
+    // Prepare: two copies lifted off the lower clamp by a cycle at 50% service (error 0.3), then 100
+    // at 0% (error 0.8): 0.5 * 0.8 + 0.1 * 80.3 + 0.2 * 0 = 8.43, inside [5, 40], so no clamp acts
+    const [below, above] = [new TutorialPid(0.8), new TutorialPid(0.8)];
+    const first = below.update(50, 50);
+    above.update(50, 50);
+    for (let i = 0; i < 100; i += 1) [below, above].forEach((pid) => pid.update(0, 100));
+
+    // Act: the same next cycle but for service: 10% (below the 80% target) or 90% (above it)
+    const whenBelow = below.update(10, 90)!;
+    const whenAbove = above.update(90, 10)!;
+
+    // Assess: error 0.7 -> 0.35 + 8.10 - 0.02 = 8.43; error -0.1 -> -0.05 + 8.02 - 0.18 = 7.79
+    expect(whenBelow).toBeCloseTo(8.43, 9);
+    expect(whenAbove).toBeCloseTo(7.79, 9);
+    expect(whenBelow).toBeGreaterThan(whenAbove);
+    // ...and clamped: the first cycle's 0.24 is lifted to 5, a long deficit is held at 40
+    expect(first).toBe(5);
+    for (let i = 0; i < 2000; i += 1) below.update(1, 999);
+    expect(below.update(1, 999)).toBe(40);
   });
 
   it('clamps its integral to +-1000: a long surplus does not hold it at 5 for ever', () => {

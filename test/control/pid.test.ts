@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blindWithoutCampaign, quantise, step, type StepDecision, type StepInput } from '../../lambda/control/pid.js';
+import { quantise } from '../../lambda/control/grid.js';
+import { blindWithoutCampaign, step, type StepDecision, type StepInput } from '../../lambda/control/pid.js';
 import type { ControllerState } from '../../lambda/ports.js';
 import { campaignWith } from '../support/config.js';
 
@@ -154,6 +155,22 @@ describe('limits and dead-band', () => {
     expect(quantise(2.337, 0.05, 1, 3)).toBe(2.35);
     expect(quantise(17.6, 1, 1, 17.5)).toBe(17);
     expect(quantise(0.96, 0.05, 0.97, 1.02)).toBe(1);
+  });
+
+  it('writes grid values as Genesys takes them, with the resolution\'s decimals', () => {
+    // The PATCH once sent as {"maxCallsPerAgent":1.5499999999999998}: rounding crossed an unrounded ceiling
+    expect(JSON.stringify({ maxCallsPerAgent: quantise(1.56, 0.05, 1, 1.5499999999999998) })).toBe('{"maxCallsPerAgent":1.5}');
+    expect(JSON.stringify({ maxCallsPerAgent: quantise(1.56, 0.05, 1, 3) })).toBe('{"maxCallsPerAgent":1.55}');
+    expect(String(quantise(0.7, 0.1, 0, 1))).toBe('0.7');
+    expect(String(quantise(1.15, 0.05, 1.15, 1.15))).toBe('1.15');
+    // A lower bound of knob - maxStep carries dust (1.3 - 0.1 = 1.2000000000000002): the cut still reaches 1.2
+    expect(quantise(1, 0.05, 1.3 - 0.1, 3)).toBe(1.2);
+  });
+
+  it('rounds down at an upper bound off the grid, up at a lower one, and below the upper one when no grid value lies between', () => {
+    expect(quantise(0.8, 0.25, 0.501, 0.8)).toBe(0.75);
+    expect(quantise(0.4, 0.25, 0.501, 0.8)).toBe(0.75);
+    expect(quantise(1.6, 0.05, 1.53, 1.53)).toBe(1.5);
   });
 });
 

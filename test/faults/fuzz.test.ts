@@ -9,10 +9,10 @@ import { ConfigError, parsePacingConfig, type PacingConfig } from '../../lambda/
 import { GENESYS_REGION_HOSTS } from '../../lambda/config/schema.js';
 import { EventError, parseEvent, toTickRequest } from '../../lambda/events.js';
 import { mapCampaignAggregates, mapQueueAggregates, mapQueueObservations } from '../../lambda/genesys/analytics.js';
-import { parseCampaignListing, toCampaignSnapshot } from '../../lambda/genesys/campaigns.js';
+import { readCampaignPage } from '../../lambda/genesys/campaigns.js';
 import { GenesysApiError, GenesysClient, TokenProvider } from '../../lambda/genesys/index.js';
 import { errorBodySchema, parseBody, ResponseShapeError, routingQueueSchema, tokenResponseSchema } from '../../lambda/genesys/responses.js';
-import type { ControllerState, GenesysPort, StateStore } from '../../lambda/ports.js';
+import { BatchReadError, type ControllerState, type GenesysPort, type StateStore } from '../../lambda/ports.js';
 import { runTick } from '../../lambda/tick.js';
 import { CAMPAIGN_ID, QUEUE_ID, configWith } from '../support/config.js';
 
@@ -244,15 +244,15 @@ describe('the Genesys response parsers', () => {
     );
   });
 
-  it('reads campaign listings into snapshots with finite knobs and known statuses, or names the field', () => {
+  it('reads campaign listings into snapshots with finite knobs and known statuses, or names the campaign or the field', () => {
     fc.assert(
       fc.property(listing, (body) => {
-        const parsed = typedOrResult(() => parseCampaignListing(body), ResponseShapeError);
-        for (const entity of parsed?.entities ?? []) {
-          const snapshot = toCampaignSnapshot(entity);
+        const page = typedOrResult(() => readCampaignPage(body, new Set([CAMPAIGN_ID])), ResponseShapeError);
+        for (const snapshot of page?.usable.values() ?? []) {
           expect(['on', 'stopping', 'off', 'complete', 'invalid', 'forced_off', 'forced_stopping']).toContain(snapshot.status);
           for (const v of Object.values(snapshot.knobs)) expect(Number.isFinite(v) && v >= 0).toBe(true);
         }
+        for (const { message } of page?.unusable.values() ?? []) expect(message).toMatch(new RegExp(`^campaign ${CAMPAIGN_ID}: field "`));
       }),
       { seed: 5005, ...RUNS },
     );
@@ -307,6 +307,7 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
     if (url.pathname === '/api/v2/outbound/campaigns') {
       return { entities: url.searchParams.getAll('id').map((id) => ({ id: value('id', id), campaignStatus: value('status', 'on'), dialingMode: 'predictive', maxCallsPerAgent: value('knob', 2), abandonRate: value('knob', 2.5) })), pageCount: 1 };
     }
+    if (url.pathname === '/api/v2/outbound/settings') return { maxCallsPerAgentDecimal: value('knob', 15), maxConfigurableCallsPerAgent: 15, abandonSeconds: value('count', 2), complianceAbandonRateDenominator: value('status', 'ALL_CALLS') };
     if (url.pathname.startsWith('/api/v2/routing/queues/')) return { mediaSettings: { call: { serviceLevel: { durationMs: value('count', 20_000) } } } };
     if (url.pathname.endsWith('/observations/query')) return { results: [{ group: { queueId: QUEUE_ID }, data: [{ metric: 'oOnQueueUsers', qualifier: 'IDLE', stats: { count: value('count', 2) } }] }] };
     if (json?.groupBy?.includes('queueId')) {
@@ -336,7 +337,8 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
         const patches: Array<{ id: string; value: number }> = [];
         const port: GenesysPort = {
           getCampaigns: (x) => observe(api.getCampaigns(x)),
-          getServiceLevelThresholdMs: (x) => observe(api.getServiceLevelThresholdMs(x)),
+          getServiceLevelThresholdsMs: (x) => observe(api.getServiceLevelThresholdsMs(x)),
+          getOutboundSettings: () => observe(api.getOutboundSettings()),
           getQueueLiveStates: (x) => observe(api.getQueueLiveStates(x)),
           getQueueWindowStats: (x, i) => observe(api.getQueueWindowStats(x, i)),
           getCampaignWindowStats: (x, i) => observe(api.getCampaignWindowStats(x, i)),
@@ -369,7 +371,9 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
 
         // Assess
         for (const error of failures) {
-          if (!(error instanceof GenesysApiError)) throw new Error(`crashed with ${String((error as Error)?.stack ?? error)}`);
+          // A batched read names the ids it could not read; its cause is the first typed failure.
+          const typed = error instanceof BatchReadError && error.failedIds.size > 0 ? error.cause : error;
+          if (!(typed instanceof GenesysApiError)) throw new Error(`crashed with ${String((error as Error)?.stack ?? error)}`);
         }
         for (const r of summary.campaigns) {
           if (r.outcome === 'error') expect(r.message?.length).toBeGreaterThan(10);

@@ -5,8 +5,9 @@
  * from a live org.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mapCampaignPerformance } from '../../lambda/genesys/campaigns.js';
+import { readCampaignPerformance } from '../../lambda/genesys/campaigns.js';
 import { GenesysBadRequestError, GenesysInvalidResponseError } from '../../lambda/genesys/errors.js';
+import { BatchReadError } from '../../lambda/ports.js';
 import { schemaErrors } from '../sim/genesys-schemas.js';
 import { caught, CAMPAIGN_1, CAMPAIGN_2, example, startHarness, type Harness } from './harness.js';
 
@@ -61,7 +62,7 @@ describe('GenesysClient.getCampaignPerformance', () => {
     expect(figures.size).toBe(0);
   });
 
-  it('names the field when a figure is not a number', async () => {
+  it('when one campaign\'s figure is not a number, names that campaign, the field and the value, and returns the others', async () => {
     // Prepare
     h = await startHarness();
     const bad = example(EXAMPLE);
@@ -69,18 +70,38 @@ describe('GenesysClient.getCampaignPerformance', () => {
     h.server.on('POST', PERFORMANCE, { body: bad });
 
     // Act
-    const error = await caught(() => h!.client.getCampaignPerformance([CAMPAIGN_1]));
+    const error = await caught(() => h!.client.getCampaignPerformance([CAMPAIGN_1, CAMPAIGN_2]));
 
     // Assess
-    expect(error).toBeInstanceOf(GenesysInvalidResponseError);
-    expect(error.message).toMatch(/entities\[0\]\.idleAgents/);
+    expect(error).toBeInstanceOf(BatchReadError);
+    expect([...error.failedIds]).toEqual([CAMPAIGN_1]);
+    expect([...error.partial.keys()]).toEqual([CAMPAIGN_2]);
+    expect(error.message).toContain(`campaign ${CAMPAIGN_1}: field "idleAgents" must be a finite number but is the string "three"`);
+    expect(error.cause).toBeInstanceOf(GenesysInvalidResponseError);
+    expect(error.cause.field).toBe('entities[0].idleAgents');
+  });
+
+  it('fails the whole answer when an entity\'s campaign id cannot be read: which campaign it is cannot be told', async () => {
+    // Prepare
+    h = await startHarness();
+    const bad = example(EXAMPLE);
+    delete bad.entities[1].campaign.id;
+    h.server.on('POST', PERFORMANCE, { body: bad });
+
+    // Act
+    const error = await caught(() => h!.client.getCampaignPerformance([CAMPAIGN_1, CAMPAIGN_2]));
+
+    // Assess
+    expect([...error.failedIds]).toEqual([CAMPAIGN_1, CAMPAIGN_2]);
+    expect(error.partial.size).toBe(0);
+    expect(error.cause.field).toBe('entities[1].campaign.id');
   });
 });
 
-describe('mapCampaignPerformance', () => {
+describe('readCampaignPerformance', () => {
   it('ignores campaigns that were not asked for, and an answer with no entities', () => {
-    expect([...mapCampaignPerformance(example(EXAMPLE), [CAMPAIGN_2]).keys()]).toEqual([CAMPAIGN_2]);
-    expect(mapCampaignPerformance({}, [CAMPAIGN_1]).size).toBe(0);
+    expect([...readCampaignPerformance(example(EXAMPLE), [CAMPAIGN_2]).usable.keys()]).toEqual([CAMPAIGN_2]);
+    expect(readCampaignPerformance({}, [CAMPAIGN_1]).usable.size).toBe(0);
   });
 });
 
@@ -97,6 +118,34 @@ describe('GenesysClient.patchCampaignKnobs', () => {
     const reqs = h.server.requests.filter((r) => r.method === 'PATCH');
     expect(reqs).toHaveLength(1);
     expect(reqs[0]!.json).toEqual({ outboundLineCount: 12, abandonRate: 2.4 });
+  });
+
+  it('returns the values an answering Campaign says it holds, for the knobs sent, the decimal field first', async () => {
+    // Prepare: Genesys rounded maxCallsPerAgent and clamped outboundLineCount
+    h = await startHarness();
+    const campaign = { ...example('constructed-campaign-get-response.json'), maxCallsPerAgent: 2, maxCallsPerAgentDecimal: 2.3, outboundLineCount: 30, abandonRate: 3 };
+    h.server.on('PATCH', `/api/v2/outbound/campaigns/${CAMPAIGN_1}`, { status: 200, body: campaign });
+
+    // Act
+    const held = await h.client.patchCampaignKnobs(CAMPAIGN_1, { maxCallsPerAgent: 2.25, outboundLineCount: 45 });
+
+    // Assess
+    expect(held).toEqual({ maxCallsPerAgent: 2.3, outboundLineCount: 30 });
+  });
+
+  it('confirms nothing from an answer that is not JSON, or whose knob fields are unusable: the write was applied', async () => {
+    // Prepare
+    h = await startHarness();
+    h.server.on('PATCH', `/api/v2/outbound/campaigns/${CAMPAIGN_1}`, { status: 200, body: 'OK' }, { status: 200, body: { maxCallsPerAgentDecimal: 'two', maxCallsPerAgent: 2, abandonRate: -1 } });
+
+    // Act
+    const notJson = await h.client.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2 });
+    const unusable = await h.client.patchCampaignKnobs(CAMPAIGN_1, { maxCallsPerAgent: 2, abandonRate: 2 });
+
+    // Assess
+    expect(notJson).toEqual({});
+    expect(unusable).toEqual({ maxCallsPerAgent: 2 });
+    expect(h.client.stats).toEqual({ requests: 2, retries: 0, throttled: 0, errors: 0 });
   });
 
   it('refuses an empty PATCH, or any bad value, before sending', async () => {

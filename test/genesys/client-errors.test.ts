@@ -16,9 +16,9 @@ import {
   GenesysThrottledError,
   GenesysUnavailableError,
 } from '../../lambda/genesys/errors.js';
-import type { GenesysPort } from '../../lambda/ports.js';
+import { BatchReadError, type GenesysPort } from '../../lambda/ports.js';
 import {
-  caught,
+  caught as caughtAny,
   CAMPAIGN_1,
   CLIENT_ID,
   CLIENT_SECRET,
@@ -44,6 +44,15 @@ const OBSERVATIONS = '/api/v2/analytics/queues/observations/query';
 const AGGREGATES = '/api/v2/analytics/conversations/aggregates/query';
 const INTERVAL = { start: new Date('2026-05-14T09:45:00.000Z'), end: new Date('2026-05-14T10:00:00.000Z') };
 const OK_OBSERVATIONS = { status: 200, body: { results: [] } };
+
+/**
+ * What `fn` threw, as the adapter's typed error: a batched read's BatchReadError is unwrapped to
+ * its cause (batched-reads.test.ts checks the BatchReadError itself).
+ */
+async function caught(fn: () => Promise<unknown>): Promise<any> {
+  const error = await caughtAny(fn);
+  return error instanceof BatchReadError ? error.cause : error;
+}
 
 function apiRequests(harness: Harness) {
   return harness.server.requests.filter((r) => r.path !== '/oauth/token');
@@ -97,7 +106,8 @@ describe('403 names the permission the operation needs', () => {
     ['analytics:queueObservation:view', 'POST', OBSERVATIONS, (p) => p.getQueueLiveStates([QUEUE_1])],
     ['analytics:conversationAggregate:view', 'POST', AGGREGATES, (p) => p.getCampaignWindowStats([CAMPAIGN_1], INTERVAL)],
     ['analytics:conversationAggregate:view', 'POST', AGGREGATES, (p) => p.getQueueWindowStats([{ queueId: QUEUE_1, thresholdMs: 20_000 }], INTERVAL)],
-    ['routing:queue:view', 'GET', `/api/v2/routing/queues/${QUEUE_1}`, (p) => p.getServiceLevelThresholdMs(QUEUE_1)],
+    ['routing:queue:view', 'GET', `/api/v2/routing/queues/${QUEUE_1}`, (p) => p.getServiceLevelThresholdsMs([QUEUE_1])],
+    ['outbound:settings:view', 'GET', '/api/v2/outbound/settings', (p) => p.getOutboundSettings()],
   ];
   it.each(cases)('%s for %s %s', async (permission, method, path, call) => {
     // Prepare
@@ -141,7 +151,7 @@ describe('other 4xx', () => {
     h.server.on('PATCH', CAMPAIGN_PATH, errorReply(409, 'conflict', 'Conflict'));
 
     // Act
-    const notFound = await caught(() => h!.client.getServiceLevelThresholdMs(QUEUE_1));
+    const notFound = await caught(() => h!.client.getServiceLevelThresholdsMs([QUEUE_1]));
     const rejected = await caught(() => h!.client.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2 }));
 
     // Assess
@@ -245,11 +255,12 @@ describe('5xx, timeouts and network errors', () => {
     expect(error).toBeInstanceOf(GenesysUnavailableError);
     expect(error).toMatchObject({ kind: 'unavailable', status: 503, attempts: 4 });
     expect(error.message).toMatch(/gave up after 4 attempts/);
-    expect(apiRequests(h)).toHaveLength(4);
+    // Four attempts, then the batch's one more try of the chunk, four attempts again.
+    expect(apiRequests(h)).toHaveLength(8);
     expectNoSecrets(error);
   });
 
-  it('does not retry a 500', async () => {
+  it('does not retry a 500 within a request (the batch tries its chunk once more)', async () => {
     // Prepare
     h = await startHarness();
     h.server.on('POST', AGGREGATES, errorReply(500, 'internal.server.error', 'boom'));
@@ -259,7 +270,8 @@ describe('5xx, timeouts and network errors', () => {
 
     // Assess
     expect(error).toBeInstanceOf(GenesysUnavailableError);
-    expect(apiRequests(h)).toHaveLength(1);
+    expect(apiRequests(h)).toHaveLength(2);
+    expect(h.sleeps).toEqual([]);
   });
 
   it('times out a server that never answers, retries, then reports unavailable', async () => {
@@ -268,7 +280,7 @@ describe('5xx, timeouts and network errors', () => {
     h.server.on('GET', `/api/v2/routing/queues/${QUEUE_1}`, { hang: true });
 
     // Act
-    const error = await caught(() => h!.client.getServiceLevelThresholdMs(QUEUE_1));
+    const error = await caught(() => h!.client.getServiceLevelThresholdsMs([QUEUE_1]));
 
     // Assess
     expect(error).toBeInstanceOf(GenesysUnavailableError);
@@ -278,7 +290,8 @@ describe('5xx, timeouts and network errors', () => {
     // the server even logs it, so the server's count is only a lower bound.
     expect((error as GenesysUnavailableError).attempts).toBe(2);
     expect(apiRequests(h).length).toBeGreaterThanOrEqual(1);
-    expect(h.sleeps).toHaveLength(1);
+    // One backoff in each of the two tries of the chunk.
+    expect(h.sleeps).toHaveLength(2);
   });
 
   it('retries a failed token request inside the API call', async () => {
@@ -310,7 +323,8 @@ describe('5xx, timeouts and network errors', () => {
     // Assess
     expect(error).toBeInstanceOf(GenesysUnavailableError);
     expect(error.message).toMatch(/network error \(ECONNREFUSED\)/);
-    expect(client.stats).toEqual({ requests: 2, retries: 1, throttled: 0, errors: 1 });
+    // Two attempts, then the batch's one more try of the chunk: two attempts again.
+    expect(client.stats).toEqual({ requests: 4, retries: 3, throttled: 0, errors: 2 });
   });
 });
 
@@ -343,7 +357,7 @@ describe('unusable answers', () => {
     // Assess
     expect(error).toBeInstanceOf(GenesysInvalidResponseError);
     expect(error.field).toBe('results[0].data[2].stats.count');
-    expect(error.message).toContain('field "results[0].data[2].stats.count" must be a finite number but is a string');
+    expect(error.message).toContain('field "results[0].data[2].stats.count" must be a finite number but is the string "3"');
   });
 
   it('a number too large for a double (1e999) is invalidResponse, not Infinity', async () => {
@@ -427,11 +441,11 @@ describe('deadline', () => {
   it('does not retry when the backoff would pass the deadline', async () => {
     // Prepare
     h = await startHarness({ retry: { baseDelayMs: 4_000 } });
-    h.server.on('POST', OBSERVATIONS, errorReply(503, 'service.unavailable', 'later'), OK_OBSERVATIONS);
+    h.server.on('PATCH', CAMPAIGN_PATH, errorReply(503, 'service.unavailable', 'later'), { status: 204 });
     const view = h.client.withDeadline(h.clock.now + 2_000);
 
     // Act
-    const error = await caught(() => view.getQueueLiveStates([QUEUE_1]));
+    const error = await caught(() => view.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2 }));
 
     // Assess
     expect(error).toBeInstanceOf(GenesysUnavailableError);
@@ -443,12 +457,12 @@ describe('deadline', () => {
   it('cuts a request\'s timeout to the time left', async () => {
     // Prepare
     h = await startHarness({ requestTimeoutMs: 10_000 });
-    h.server.on('GET', `/api/v2/routing/queues/${QUEUE_1}`, { hang: true });
+    h.server.on('GET', '/api/v2/outbound/settings', { hang: true });
     await h.tokens.getToken();
     const view = h.client.withDeadline(h.clock.now + 150);
 
     // Act
-    const error = await caught(() => view.getServiceLevelThresholdMs(QUEUE_1));
+    const error = await caught(() => view.getOutboundSettings());
 
     // Assess
     expect(error.kind).toBe('unavailable');

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { GenesysBadRequestError } from '../../lambda/genesys/errors.js';
+import { BatchReadError } from '../../lambda/ports.js';
 import {
   caught,
   CAMPAIGN_1,
@@ -153,7 +154,7 @@ describe('GenesysClient.getCampaigns', () => {
   });
 });
 
-describe('GenesysClient.getServiceLevelThresholdMs', () => {
+describe('GenesysClient.getServiceLevelThresholdsMs', () => {
   it('reads mediaSettings.call.serviceLevel.durationMs and caches it for an hour', async () => {
     // Prepare
     h = await startHarness();
@@ -163,30 +164,53 @@ describe('GenesysClient.getServiceLevelThresholdMs', () => {
     });
 
     // Act
-    const first = await h.client.getServiceLevelThresholdMs(odd);
+    const first = await h.client.getServiceLevelThresholdsMs([odd]);
     h.advance(59 * 60_000);
-    const cached = await h.client.withDeadline(h.clock.now + 10_000).getServiceLevelThresholdMs(odd);
+    const cached = await h.client.withDeadline(h.clock.now + 10_000).getServiceLevelThresholdsMs([odd]);
     h.advance(2 * 60_000);
-    const refetched = await h.client.getServiceLevelThresholdMs(odd);
+    const refetched = await h.client.getServiceLevelThresholdsMs([odd]);
 
     // Assess
-    expect([first, cached, refetched]).toEqual([20_000, 20_000, 20_000]);
+    expect([first, cached, refetched]).toEqual([new Map([[odd, 20_000]]), new Map([[odd, 20_000]]), new Map([[odd, 20_000]])]);
     const requests = h.server.requests.filter((r) => r.path !== '/oauth/token');
     expect(requests.map((r) => r.url)).toEqual([`/api/v2/routing/queues/${encodeURIComponent(odd)}`, `/api/v2/routing/queues/${encodeURIComponent(odd)}`]);
   });
 
-  it('names the field when the queue has no call service level', async () => {
+  it('reads each queue once, however often it is named, and only the queues not cached', async () => {
+    // Prepare
+    h = await startHarness();
+    h.server.on('GET', /^\/api\/v2\/routing\/queues\//, (req) => ({
+      body: { mediaSettings: { call: { serviceLevel: { durationMs: req.path.endsWith(QUEUE_1) ? 20_000 : 30_000 } } } },
+    }));
+    await h.client.getServiceLevelThresholdsMs([QUEUE_1]);
+
+    // Act
+    const thresholds = await h.client.getServiceLevelThresholdsMs([QUEUE_1, QUEUE_2, QUEUE_2]);
+
+    // Assess
+    expect(thresholds).toEqual(new Map([[QUEUE_1, 20_000], [QUEUE_2, 30_000]]));
+    expect(h.server.requests.filter((r) => r.path !== '/oauth/token').map((r) => r.path)).toEqual([`/api/v2/routing/queues/${QUEUE_1}`, `/api/v2/routing/queues/${QUEUE_2}`]);
+  });
+
+  it('names the queue and the field when a queue has no call service level, and returns the others', async () => {
     // Prepare
     h = await startHarness();
     h.server.on('GET', `/api/v2/routing/queues/${QUEUE_1}`, { body: { id: QUEUE_1, mediaSettings: { chat: {} } } });
+    h.server.on('GET', `/api/v2/routing/queues/${QUEUE_2}`, { body: { id: QUEUE_2, mediaSettings: { call: { serviceLevel: { durationMs: 30_000 } } } } });
+    h.server.on('GET', '/api/v2/routing/queues/q-cached', { body: { mediaSettings: { call: { serviceLevel: { durationMs: 10_000 } } } } });
+    await h.client.getServiceLevelThresholdsMs(['q-cached']);
 
     // Act
-    const error = await caught(() => h!.client.getServiceLevelThresholdMs(QUEUE_1));
+    const error = await caught(() => h!.client.getServiceLevelThresholdsMs([QUEUE_1, QUEUE_2, 'q-cached']));
 
     // Assess
-    expect(error.kind).toBe('invalidResponse');
-    expect(error.field).toBe('mediaSettings.call.serviceLevel.durationMs');
-    expect(error.message).toContain('mediaSettings.call.serviceLevel.durationMs');
+    expect(error).toBeInstanceOf(BatchReadError);
+    expect([...error.failedIds]).toEqual([QUEUE_1]);
+    expect(error.partial).toEqual(new Map([['q-cached', 10_000], [QUEUE_2, 30_000]]));
+    expect(error.cause.kind).toBe('invalidResponse');
+    expect(error.cause.field).toBe('mediaSettings.call.serviceLevel.durationMs');
+    expect(error.message).toMatch(/^getRoutingQueue: 1 of 3 queues could not be read; first: .*mediaSettings\.call\.serviceLevel\.durationMs.*set a call service level on queue /);
+    expect(error.reasons.get(QUEUE_1)).toContain(`queue ${QUEUE_1}`);
   });
 });
 
@@ -387,15 +411,16 @@ describe('GenesysClient.getCampaignWindowStats', () => {
 });
 
 describe('GenesysClient.patchCampaignKnobs with one knob', () => {
-  it('PATCHes exactly one field and accepts a 204 with no body', async () => {
+  it('PATCHes exactly one field and accepts a 204 with no body, which confirms no value', async () => {
     // Prepare
     h = await startHarness();
     h.server.on('PATCH', `${CAMPAIGNS}/${CAMPAIGN_1}`, { status: 204 });
 
     // Act
-    await h.client.patchCampaignKnobs(CAMPAIGN_1, { maxCallsPerAgent: 2.5 });
+    const held = await h.client.patchCampaignKnobs(CAMPAIGN_1, { maxCallsPerAgent: 2.5 });
 
     // Assess
+    expect(held).toEqual({});
     const [req] = h.server.to(`${CAMPAIGNS}/${CAMPAIGN_1}`, 'PATCH');
     expect(req!.body).toBe('{"maxCallsPerAgent":2.5}');
     expect(Object.keys(req!.json as object)).toEqual(['maxCallsPerAgent']);
@@ -403,16 +428,16 @@ describe('GenesysClient.patchCampaignKnobs with one knob', () => {
     expect(req!.headers['content-type']).toMatch(/^application\/json/);
   });
 
-  it('accepts a 200, even one with a body, and encodes the id in the path', async () => {
+  it('accepts a 200, even one with a body holding no knob, and encodes the id in the path', async () => {
     // Prepare
     h = await startHarness();
     h.server.on('PATCH', /^\/api\/v2\/outbound\/campaigns\//, { status: 200, body: { anything: true } });
 
     // Act
-    await h.client.patchCampaignKnobs('a/b', { outboundLineCount: 30 });
-    await h.client.patchCampaignKnobs('c', { abandonRate: 2.75 });
+    const held = [await h.client.patchCampaignKnobs('a/b', { outboundLineCount: 30 }), await h.client.patchCampaignKnobs('c', { abandonRate: 2.75 })];
 
     // Assess
+    expect(held).toEqual([{}, {}]);
     const patches = h.server.requests.filter((r) => r.method === 'PATCH');
     expect(patches.map((r) => [r.url, r.body])).toEqual([
       [`${CAMPAIGNS}/a%2Fb`, '{"outboundLineCount":30}'],

@@ -45,7 +45,7 @@ describe('npx cdk synth', () => {
     expect(JSON.stringify(report.pluginReports)).not.toMatch(/AwsSolutions-/);
   }, 180_000);
 
-  it('runs a tick from the Lambda asset alone: the AWS SDK and every other dependency are inside the bundle', async () => {
+  it('runs a tick from the Lambda asset alone, reading the secret the stack names: the AWS SDK and every other dependency are inside the bundle', async () => {
     // Prepare: the asset of the synth above, outside the repository (no node_modules to fall back on)
     const asset = readdirSync(outdir).find((d) => d.startsWith('asset.') && existsSync(join(outdir, d, 'index.mjs')));
     expect(asset, 'the synth test above must have produced the asset').toBeDefined();
@@ -57,7 +57,8 @@ describe('npx cdk synth', () => {
       genesys.campaigns.set(CAMPAIGN_ID, { id: CAMPAIGN_ID, campaignStatus: 'on', dialingMode: 'predictive', maxCallsPerAgent: 2, abandonRate: 2.5, outboundLineCount: 40, version: 1 });
       genesys.campaignStats.set(CAMPAIGN_ID, { connected: 200, abandoned: 4 });
       const configFile = join(mkdtempSync(join(tmpdir(), 'pacing-asset-')), 'pacing.config.json');
-      writeFileSync(configFile, JSON.stringify({ genesys: { localBaseUrl: genesys.baseUrl }, secretName: 'genesys-pacing/asset', campaigns: [{ campaignId: CAMPAIGN_ID, objective: { kind: 'abandonRate' }, setpoint: 0.025 }] }));
+      // No secretName: as deployed, the function reads the secret the stack names in GENESYS_SECRET_ID.
+      writeFileSync(configFile, JSON.stringify({ genesys: { localBaseUrl: genesys.baseUrl }, campaigns: [{ campaignId: CAMPAIGN_ID, objective: { kind: 'abandonRate' }, setpoint: 0.025 }] }));
       const code = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(outdir, asset!, 'index.mjs')).href)});
         const summary = await handler({ dryRun: true }, { awsRequestId: 'asset-test', getRemainingTimeInMillis: () => 50000 });
         process.stdout.write(JSON.stringify(summary));`;
@@ -68,6 +69,7 @@ describe('npx cdk synth', () => {
         PACING_CONFIG_FILE: configFile,
         STATE_TABLE_NAME: 'pacing-state',
         AUDIT_TABLE_NAME: 'pacing-audit',
+        GENESYS_SECRET_ID: 'genesys-pacing/asset',
         AWS_REGION: LOCAL_AWS.region,
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',

@@ -1,9 +1,12 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
+import { BLIND_OR_FAILED_QUERY, campaignOverTimeQuery } from '../../infra/log-queries.js';
 import { PacingController, type PacingControllerProps } from '../../infra/pacing-controller.js';
+import { CAMPAIGN_METRICS, FLEET_METRICS } from '../../lambda/observability.js';
 import { asArray, exampleConfig, iamStatements, newApp } from './support.js';
 
 function synth(props: Partial<PacingControllerProps> = {}, withTopic = false) {
@@ -172,22 +175,72 @@ describe('PacingController state table', () => {
 });
 
 describe('PacingController secret', () => {
-  it('is named from the config and holds an empty template, not a generated value, with the fill-in command as an output', () => {
+  /** The function's environment variables. */
+  const environmentOf = (template: Template) => Object.values(template.findResources('AWS::Lambda::Function'))[0]!.Properties.Environment.Variables;
+  /** The function's secretsmanager statements. */
+  const secretStatements = (template: Template) =>
+    iamStatements(template.toJSON().Resources).filter((s) => asArray(s.Action).some((a) => a.startsWith('secretsmanager:')));
+
+  it('is created without a value or a fixed name, kept when the stack goes, and handed to the function by ARN', () => {
     // Prepare / Act
     const { template } = synth();
 
-    // Assess
-    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
-    expect(secrets).toHaveLength(1);
-    const props = secrets[0]?.Properties;
-    expect(props.Name).toBe('genesys-pacing/oauth-client');
-    expect(props.GenerateSecretString).toBeUndefined();
-    expect(JSON.parse(props.SecretString)).toEqual({ clientId: '', clientSecret: '' });
+    // Assess: no value CloudFormation could ever write over the operator's, no name a redeploy could collide with
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(1);
+    const [id, secret] = Object.entries(secrets)[0]!;
+    expect(secret).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(Object.keys(secret.Properties)).toEqual(['Description']);
+    expect(environmentOf(template).GENESYS_SECRET_ID).toEqual({ Ref: id });
+    expect(secretStatements(template)).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: id } }]);
     const outputs = JSON.stringify(template.findOutputs('*'));
-    expect(outputs).toContain(
-      `--secret-id genesys-pacing/oauth-client --secret-string '{\\"clientId\\":\\"...\\",\\"clientSecret\\":\\"...\\"}'`,
-    );
     expect(outputs).toContain('aws secretsmanager put-secret-value');
+    expect(outputs).toContain(`--secret-id \",{\"Ref\":\"${id}\"},\" --secret-string '{\\\"clientId\\\":\\\"...\\\",\\\"clientSecret\\\":\\\"...\\\"}'`);
+  });
+
+  it.each([
+    ['the existingSecret prop', (stack: Stack) => ({ existingSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Kept', 'genesys-pacing/kept') }), {}],
+    ['the configuration\'s secretName', () => ({}), { secretName: 'genesys-pacing/kept' }],
+  ])('uses an existing secret given by %s: creates none, and the function reads that one', (_how, props, configFields) => {
+    // Prepare
+    const stack = new Stack(newApp(), 'TestStack');
+
+    // Act
+    new PacingController(stack, 'Controller', { config: { ...exampleConfig(), ...configFields }, ...props(stack) });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(environmentOf(template).GENESYS_SECRET_ID).toBe('genesys-pacing/kept');
+    const [statement] = secretStatements(template);
+    expect(statement!.Action).toBe('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(statement!.Resource)).toMatch(/:secretsmanager:.*:secret:genesys-pacing\/kept-\?\?\?\?\?\?"/);
+  });
+
+  it('uses a secret given by its complete ARN under that ARN', () => {
+    // Prepare
+    const stack = new Stack(newApp(), 'TestStack');
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:genesys-pacing/kept-AbC123';
+
+    // Act
+    new PacingController(stack, 'Controller', { config: exampleConfig(), existingSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Kept', arn) });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    expect(environmentOf(template).GENESYS_SECRET_ID).toBe(arn);
+    expect(secretStatements(template)).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn }]);
+  });
+
+  it('refuses a secret given twice, naming both places', () => {
+    // Prepare
+    const stack = new Stack(newApp(), 'TestStack');
+    const config = { ...exampleConfig(), secretName: 'genesys-pacing/a' };
+
+    // Act
+    const act = () => new PacingController(stack, 'Controller', { config, configSource: 'my.config.json', existingSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'B', 'genesys-pacing/b') });
+
+    // Assess
+    expect(act).toThrow(/The Genesys secret is given twice: secretName "genesys-pacing\/a" in my\.config\.json, and as a secret passed in .*: keep one/);
   });
 });
 
@@ -195,7 +248,7 @@ describe('PacingController IAM', () => {
   it('reads only its secret, writes only its tables and its log group, and has no wildcard resource', () => {
     // Prepare
     const { stack, controller, template } = synth();
-    const secretRef = { Ref: logicalId(stack, controller.secret) };
+    const secretRef = { Ref: Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0] };
     const tableArn = { 'Fn::GetAtt': [logicalId(stack, controller.table), 'Arn'] };
     const auditTableArn = { 'Fn::GetAtt': [logicalId(stack, controller.auditTable), 'Arn'] };
     const logGroupArn = { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Logs::LogGroup'))[0], 'Arn'] };
@@ -213,7 +266,7 @@ describe('PacingController IAM', () => {
         const service = action.split(':')[0];
         const allowed =
           service === 'secretsmanager' ? [secretRef]
-          : action === 'dynamodb:BatchWriteItem' ? [auditTableArn]
+          : action === 'dynamodb:PutItem' ? [tableArn, auditTableArn]
           : service === 'dynamodb' ? [tableArn]
           : service === 'logs' ? [logGroupArn]
           : [];
@@ -223,9 +276,9 @@ describe('PacingController IAM', () => {
     }
     const actionsOf = (service: string) => new Set(statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith(`${service}:`)));
     // Exactly what the handler calls: Powertools getSecret, the store's BatchGet and conditional Put/Update,
-    // the audit trail's BatchWrite, its own log stream.
+    // the audit trail's conditional Put, its own log stream.
     expect(actionsOf('secretsmanager')).toEqual(new Set(['secretsmanager:GetSecretValue']));
-    expect(actionsOf('dynamodb')).toEqual(new Set(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']));
+    expect(actionsOf('dynamodb')).toEqual(new Set(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
     expect(actionsOf('logs')).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents']));
   });
 
@@ -392,7 +445,7 @@ describe('PacingController configuration', () => {
     ['a setpoint written as a percentage', (c: any) => { c.campaigns[0].setpoint = 80; }, /campaigns\[0\]\.setpoint: must be below 1.*0\.8/],
     ['an unknown field', (c: any) => { c.campaigns[1].gain = { kp: 1 }; }, /campaigns\[1\]: unknown field\(s\) "gain"/],
     ['a region that is not a Genesys host', (c: any) => { c.genesys.region = 'api.mypurecloud.com'; }, /genesys\.region: must be one of mypurecloud\.com/],
-    ['a missing secret name', (c: any) => { delete c.secretName; }, /secretName: is required/],
+    ['a secret name Secrets Manager would refuse', (c: any) => { c.secretName = 'genesys pacing'; }, /secretName: must be a Secrets Manager name/],
   ])('fails synth on %s, naming the field', (_what, breakIt, message) => {
     // Prepare
     const config = exampleConfig();
@@ -441,16 +494,18 @@ describe('PacingController audit table', () => {
     });
   });
 
-  it('lets the function append to it and nothing else, and names it in the outputs', () => {
+  it('lets the function put entries and nothing else (no batch write, update, delete or read), and names it in the outputs', () => {
     // Prepare
     const { stack, controller, template } = synth();
     const auditTableArn = { 'Fn::GetAtt': [logicalId(stack, controller.auditTable), 'Arn'] };
 
-    // Act
+    // Act: every action of every statement naming the audit table
     const onAudit = iamStatements(template.toJSON().Resources).filter((s) => JSON.stringify(s.Resource).includes(logicalId(stack, controller.auditTable)));
+    const actions = new Set(onAudit.flatMap((s) => asArray(s.Action)));
 
-    // Assess
-    expect(onAudit).toEqual([{ Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: auditTableArn }]);
+    // Assess: PutItem only, which the adapter makes conditional on the key being free (IAM cannot require that)
+    expect(actions).toEqual(new Set(['dynamodb:PutItem']));
+    for (const s of onAudit) expect(asArray(s.Resource)).toContainEqual(auditTableArn);
     expect(JSON.stringify(template.findOutputs('*'))).toContain('npm run audit -- --table');
   });
 });
@@ -474,10 +529,60 @@ function manyCampaigns(n: number) {
   return config;
 }
 
+/** The example configuration with per-campaign metrics turned on. */
+function perCampaignConfig() {
+  return { ...exampleConfig(), metrics: { perCampaign: true } };
+}
+
+/** The GenesysPacing metric names a dashboard body's graphs read. */
+function dashboardMetricNames(template: Template): Set<string> {
+  const names = new Set<string>();
+  for (const w of dashboardBody(template).widgets) {
+    for (const m of w.properties.metrics ?? []) if (m[0] === 'GenesysPacing') names.add(m[1]);
+  }
+  return names;
+}
+
 describe('PacingController dashboard', () => {
-  it('graphs each campaign\'s measured value against setpoint and its knob, with the compliance limit and warning level on abandon-rate campaigns', () => {
+  it('by default reads only the fleet-level metrics the handler publishes, and each campaign from its log lines', () => {
     // Prepare / Act
     const { template } = synth();
+
+    // Assess: nothing the dashboard or an alarm reads is a metric the handler no longer publishes
+    const published = new Set<string>([...FLEET_METRICS, 'TickFailures']);
+    for (const name of dashboardMetricNames(template)) expect(published, `dashboard metric ${name}`).toContain(name);
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      if (alarm.Properties.Namespace === 'GenesysPacing') expect(published, `alarm metric ${alarm.Properties.MetricName}`).toContain(alarm.Properties.MetricName);
+    }
+    const body = JSON.stringify(dashboardBody(template));
+    expect(body).not.toContain('SEARCH(');
+    expect(body).not.toContain('"campaignId"');
+    const logWidgets = dashboardBody(template).widgets.filter((w) => w.type === 'log');
+    for (const c of exampleConfig().campaigns as Array<{ campaignId: string }>) {
+      expect(logWidgets.some((w) => w.properties.query.includes(campaignOverTimeQuery(c.campaignId)))).toBe(true);
+    }
+    expect(logWidgets.some((w) => w.properties.query.includes(BLIND_OR_FAILED_QUERY))).toBe(true);
+    for (const w of logWidgets) expect(w.properties.query).toMatch(/^SOURCE 'TOKEN' \| /);
+  });
+
+  it('draws the fleet: worst window abandon rate against the limits, least budget, and campaigns written, held, blind and warned', () => {
+    // Prepare / Act
+    const { template } = synth();
+
+    // Assess
+    const graphs = dashboardBody(template).widgets.filter((w) => w.type === 'metric');
+    const worst = graphs.find((w) => JSON.stringify(w.properties.metrics).includes('WorstComplianceWindowAbandonRate'))!;
+    expect(worst.properties.annotations.horizontal).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: 0.03, label: 'limit 3%' }), expect.objectContaining({ value: 0.027, label: 'warning 2.7%' })]),
+    );
+    for (const name of ['LeastComplianceBudgetRemaining', 'CampaignsWritten', 'CampaignsHeld', 'CampaignsBlind', 'BlindCampaigns', 'ComplianceWarnings', 'ComplianceGuardTrips']) {
+      expect(dashboardMetricNames(template)).toContain(name);
+    }
+  });
+
+  it('with per-campaign metrics, graphs each campaign\'s measured value against setpoint and its knob, with the compliance limit and warning level on abandon-rate campaigns', () => {
+    // Prepare / Act
+    const { template } = synth({ config: perCampaignConfig() });
 
     // Assess
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -496,11 +601,13 @@ describe('PacingController dashboard', () => {
     );
     expect(sl.properties.annotations).toBeUndefined();
     expect(sl.properties.title).toContain('EXAMPLE blended sales');
+    const published = new Set<string>([...FLEET_METRICS, ...CAMPAIGN_METRICS, 'TickFailures']);
+    for (const name of dashboardMetricNames(template)) expect(published, `dashboard metric ${name}`).toContain(name);
   });
 
-  it('shows every campaign through SEARCH, the loop\'s errors, throttles and tick duration, and the alarms', () => {
+  it('with per-campaign metrics, shows every campaign through SEARCH; always the loop\'s errors, throttles and tick duration, and the alarms', () => {
     // Prepare / Act
-    const { template } = synth();
+    const { template } = synth({ config: perCampaignConfig() });
 
     // Assess
     const body = JSON.stringify(dashboardBody(template));
@@ -514,16 +621,16 @@ describe('PacingController dashboard', () => {
     expect(alarmWidget.properties.alarms).toHaveLength(8);
   });
 
-  it('gives the first 24 campaigns their own graph and leaves the rest to the all-campaign graphs', () => {
+  it('gives the first 24 campaigns their own graph and leaves the rest to the fleet graphs', () => {
     // Prepare / Act
     const { template } = synth({ config: manyCampaigns(500) });
 
     // Assess
     const widgets = dashboardBody(template).widgets;
-    const perCampaign = widgets.filter((w) => w.type === 'metric' && JSON.stringify(w.properties.metrics).includes('"campaignId","0000'));
+    const perCampaign = widgets.filter((w) => w.type === 'log' && w.properties.query.includes('campaignId = "0000'));
     expect(perCampaign).toHaveLength(24);
     expect(widgets.length).toBeLessThanOrEqual(500);
-    expect(JSON.stringify(widgets)).toContain('Per-campaign graphs for the first 24');
+    expect(JSON.stringify(widgets)).toContain('per-campaign graphs from the logs (Logs Insights) for the first 24.');
   });
 
   it('refuses a number of per-campaign graphs a dashboard cannot hold', () => {

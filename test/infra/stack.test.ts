@@ -38,7 +38,8 @@ describe('PacingControllerStack', () => {
 
     // Assess
     const template = Template.fromStack(stack);
-    expect(stack.controller.config.secretName).toBe('genesys-pacing/oauth-client');
+    expect(stack.controller.config.secretName).toBeUndefined();
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
     expect(stack.resolve(stack.account)).toEqual({ Ref: 'AWS::AccountId' }); // environment-agnostic
@@ -55,6 +56,34 @@ describe('PacingControllerStack', () => {
     expect(reservation(reserved)).toBe(1);
     expect(reservation(unreserved)).toBeUndefined();
     expect(bad).toThrow('Context reserveConcurrency must be true or false (got "no"): pass -c reserveConcurrency=false or leave it out');
+  });
+
+  it.each([
+    ['genesysSecretName', 'genesys-pacing/kept', 'genesys-pacing/kept'],
+    ['genesysSecretArn', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:genesys-pacing/kept-AbC123', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:genesys-pacing/kept-AbC123'],
+  ])('with -c %s, uses that secret (a redeploy after cdk destroy) and creates none', (context, value, secretId) => {
+    // Prepare
+    const app = newApp({ [context]: value });
+
+    // Act
+    const stack = new PacingControllerStack(app, 'Pacing');
+
+    // Assess
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GENESYS_SECRET_ID: secretId }) } });
+  });
+
+  it.each([
+    [{ genesysSecretName: 'a', genesysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:a-AbC123' }, 'Give the existing Genesys secret once: -c genesysSecretArn=... or -c genesysSecretName=..., not both'],
+    [{ genesysSecretArn: 'genesys-pacing/kept' }, /genesysSecretArn must be a secret's complete ARN, .* \(got "genesys-pacing\/kept"\): copy it from the SecretId output/],
+    [{ genesysSecretName: true }, 'Context genesysSecretName must be a non-empty string (got true): pass -c genesysSecretName=<value> or leave it out'],
+  ])('refuses the secret context %j, saying what to pass', (context, message) => {
+    // Act
+    const act = () => new PacingControllerStack(newApp(context), 'Pacing');
+
+    // Assess
+    expect(act).toThrow(message);
   });
 
   it('with an alarm email, creates an encrypted SSL-only topic CloudWatch can publish to, wired to every alarm', () => {
@@ -104,7 +133,7 @@ describe('PacingControllerStack', () => {
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('uses that file', () => {
+    it('uses that file, and the existing secret it names', () => {
       // Prepare
       const file = join(dir, 'other.json');
       const config = exampleConfig();
@@ -115,7 +144,21 @@ describe('PacingControllerStack', () => {
       const stack = new PacingControllerStack(newApp({ pacingConfigFile: file }), 'Pacing');
 
       // Assess
-      Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'other/secret' });
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GENESYS_SECRET_ID: 'other/secret' }) } });
+    });
+
+    it('refuses a secret named both in that file and on the command line', () => {
+      // Prepare
+      const file = join(dir, 'named.json');
+      writeFileSync(file, JSON.stringify({ ...exampleConfig(), secretName: 'other/secret' }));
+
+      // Act
+      const act = () => new PacingControllerStack(newApp({ pacingConfigFile: file, genesysSecretName: 'genesys-pacing/kept' }), 'Pacing');
+
+      // Assess
+      expect(act).toThrow(`The Genesys secret is given twice: secretName "other/secret" in ${file}`);
     });
 
     it('fails naming the file and the field when the file does not validate', () => {
@@ -157,6 +200,7 @@ describe('cdk-nag AwsSolutions', () => {
   it.each([
     ['without an alarm topic', {}],
     ['with an alarm topic', { alarmEmail: 'pacing-oncall@example.com' }],
+    ['with an existing secret (its ARN a wildcard on the name)', { genesysSecretName: 'genesys-pacing/kept' }],
   ])('finds no unacknowledged error or warning %s', (_what, context) => {
     // Prepare
     const { app, stack } = nagApp(context);

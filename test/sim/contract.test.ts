@@ -118,7 +118,7 @@ describe('the official SDK against the twin', () => {
     expect(schemaErrors(OUTBOUND, 'CampaignOutboundLinesDistribution', lines)).toEqual([]);
     expect(schemaErrors(OUTBOUND, 'OutboundSettings', settings)).toEqual([]);
     expect(lines).toMatchObject({ maxOutboundLineCount: 300, reservedLines: 40 });
-    expect(settings).toMatchObject({ maxConfigurableCallsPerAgent: 15, abandonSeconds: 2 });
+    expect(settings).toMatchObject({ maxConfigurableCallsPerAgent: 15, abandonSeconds: 2, maxLineUtilization: 1, complianceAbandonRateDenominator: 'ALL_CALLS' });
   });
 
   it('gets a routing queue with its call service level', async () => {

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTwin, type Twin } from '../../sim/emulator/server.js';
+import { GenesysClient, TokenProvider } from '../../lambda/genesys/index.js';
+import { startTwin, type Twin, type TwinOptions } from '../../sim/emulator/server.js';
 import { fixtureExample, schemaErrors } from './genesys-schemas.js';
 
 const CAMPAIGN = '5d1e4f3c-0000-4000-8000-00000000c001';
@@ -19,10 +20,16 @@ afterEach(async () => {
   twin = undefined;
 });
 
-async function start(name = 'blended-surge', overrides: Record<string, unknown> = {}): Promise<Twin> {
+async function start(name = 'blended-surge', overrides: Record<string, unknown> = {}, options: Omit<TwinOptions, 'scenario'> = {}): Promise<Twin> {
   const scenario = { ...(JSON.parse(readFileSync(scenarioFile(name), 'utf8')) as object), ...overrides };
-  twin = await startTwin({ scenario, seed: 3 });
+  twin = await startTwin({ scenario, seed: 3, ...options });
   return twin;
+}
+
+/** The controller's own Genesys adapter, logged in to the twin. */
+function adapterFor(t: Twin): GenesysClient {
+  const tokens = new TokenProvider({ loginBaseUrl: t.baseUrl, credentials: async () => ({ clientId: t.clientId, clientSecret: t.clientSecret }), requestTimeoutMs: 5_000 });
+  return new GenesysClient({ apiBaseUrl: t.baseUrl, loginBaseUrl: t.baseUrl, requestTimeoutMs: 5_000, tokens });
 }
 
 async function login(t: Twin): Promise<string> {
@@ -272,6 +279,106 @@ describe('campaign changes', () => {
     expect(answered.campaignStatus).toBe('stopping');
     expect(later.campaignStatus).toBe('off');
     expect(later.dialed).toBe(0);
+  });
+});
+
+describe('the organisation\'s outbound settings', () => {
+  it('serves Genesys\'s defaults when the scenario names none', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+
+    // Act
+    const res = await api(t, token, '/api/v2/outbound/settings');
+    const settings = await res.json();
+
+    // Assess
+    expect(schemaErrors('outbound-campaigns.schema.json', 'OutboundSettings', settings)).toEqual([]);
+    expect(settings).toMatchObject({ maxCallsPerAgent: 15, maxCallsPerAgentDecimal: 15, maxConfigurableCallsPerAgent: 15, maxLineUtilization: 1, abandonSeconds: 2, complianceAbandonRateDenominator: 'ALL_CALLS' });
+  });
+
+  it('serves the scenario\'s organisation, with the twin\'s options over it, and refuses a PATCH above its maximum', async () => {
+    // Prepare
+    const t = await start('blended-surge', { organization: { abandonSeconds: 3, maxCallsPerAgent: 4.5 } }, { organization: { maxConfigurableCallsPerAgent: 4, complianceAbandonRateDenominator: 'CALLS_THAT_REACHED_QUEUE' } });
+    const token = await login(t);
+
+    // Act
+    const settings = await adapterFor(t).getOutboundSettings();
+    const tooHigh = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`, { method: 'PATCH', body: { maxCallsPerAgent: 5 } });
+
+    // Assess
+    expect(settings).toEqual({ abandonSeconds: 3, maxCallsPerAgent: 4.5, maxConfigurableCallsPerAgent: 4, maxLineUtilization: 1, complianceAbandonRateDenominator: 'CALLS_THAT_REACHED_QUEUE' });
+    expect(t.scenario.organization.abandonSeconds).toBe(3);
+    expect(tooHigh.status).toBe(400);
+    expect(((await tooHigh.json()) as { message: string }).message).toContain('from 1 to 4');
+  });
+
+  it('refuses organisation options that are not valid, naming the field', async () => {
+    // Act
+    const error = await start('blended-surge', {}, { organization: { maxLineUtilization: 2 } }).catch((e: unknown) => e as Error);
+
+    // Assess
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/organization\.maxLineUtilization/);
+  });
+});
+
+describe('how a PATCHed knob is stored', () => {
+  it('stores what was sent and answers 204 with no body, by default', async () => {
+    // Prepare
+    const t = await start();
+    const genesys = adapterFor(t);
+
+    // Act
+    const held = await genesys.patchCampaignKnobs(CAMPAIGN, { maxCallsPerAgent: 2.37 });
+    const read = await genesys.getCampaigns([CAMPAIGN]);
+
+    // Assess
+    expect(held).toEqual({});
+    expect(read.get(CAMPAIGN)!.knobs.maxCallsPerAgent).toBe(2.37);
+    expect(t.requestLog.filter((r) => r.method === 'PATCH').map((r) => r.status)).toEqual([204]);
+  });
+
+  it('rounds to a step and clamps to a ceiling when told to, as a Genesys that did would', async () => {
+    // Prepare
+    const t = await start('blended-surge', {}, { knobStorage: { maxCallsPerAgent: { step: 0.25, max: 2 }, abandonRate: { step: 0.1 } } });
+    const genesys = adapterFor(t);
+
+    // Act
+    await genesys.patchCampaignKnobs(CAMPAIGN, { maxCallsPerAgent: 1.62, abandonRate: 2.37 });
+    const rounded = (await genesys.getCampaigns([CAMPAIGN])).get(CAMPAIGN)!.knobs;
+    await genesys.patchCampaignKnobs(CAMPAIGN, { maxCallsPerAgent: 2.5 });
+    const clamped = (await genesys.getCampaigns([CAMPAIGN])).get(CAMPAIGN)!.knobs;
+
+    // Assess
+    expect(rounded).toMatchObject({ maxCallsPerAgent: 1.5, abandonRate: 2.4 });
+    expect(clamped.maxCallsPerAgent).toBe(2);
+  });
+
+  it('answers 200 with the campaign as stored when told to, and the adapter returns the values it holds', async () => {
+    // Prepare
+    const t = await start('blended-surge', {}, { knobStorage: { maxCallsPerAgent: { max: 2 } }, patchAnswer: 'campaign' });
+    const token = await login(t);
+
+    // Act
+    const held = await adapterFor(t).patchCampaignKnobs(CAMPAIGN, { maxCallsPerAgent: 2.5 });
+    const res = await api(t, token, `/api/v2/outbound/campaigns/${CAMPAIGN}`, { method: 'PATCH', body: { abandonRate: 2.5 } });
+
+    // Assess
+    expect(held).toEqual({ maxCallsPerAgent: 2 });
+    expect(res.status).toBe(200);
+    const campaign = await res.json();
+    expect(schemaErrors('outbound-campaigns.schema.json', 'Campaign', campaign)).toEqual([]);
+    expect(campaign).toMatchObject({ id: CAMPAIGN, abandonRate: 2.5, maxCallsPerAgentDecimal: 2 });
+  });
+
+  it('refuses a knob storage rule that is not valid, naming the knob and the field', async () => {
+    // Act
+    const error = await start('blended-surge', {}, { knobStorage: { maxCallsPerAgent: { step: 0 } } }).catch((e: unknown) => e as Error);
+
+    // Assess
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe('knobStorage.maxCallsPerAgent.step must be a number above 0, got 0');
   });
 });
 

@@ -8,8 +8,19 @@ import { chromium, type Browser } from 'playwright-core';
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export async function launchChromium(): Promise<Browser> {
+/** Where the browser's language comes from: its process's `LANG`, or the `--lang` flag. */
+export interface BrowserLocale {
+  /** The process's LANG, e.g. 'C.UTF-8' (navigator.language is then 'en-US@posix'). */
+  LANG?: string;
+  /** Chromium's --lang flag, e.g. 'de-DE'. */
+  lang?: string;
+}
+
+export async function launchChromium(locale: BrowserLocale = {}): Promise<Browser> {
   const system = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (existsSync(system)) return chromium.launch({ executablePath: system, args: FLAGS });
-  return chromium.launch({ executablePath: await chromiumPackage.executablePath(), args: [...chromiumPackage.args, ...FLAGS] });
+  const flags = [...FLAGS, ...(locale.lang ? [`--lang=${locale.lang}`] : [])];
+  // LC_ALL and LANGUAGE would override LANG: cleared so the test sees the locale it asked for.
+  const env = locale.LANG ? { ...process.env, LANG: locale.LANG, LC_ALL: '', LANGUAGE: '' } : undefined;
+  if (existsSync(system)) return chromium.launch({ executablePath: system, args: flags, ...(env ? { env } : {}) });
+  return chromium.launch({ executablePath: await chromiumPackage.executablePath(), args: [...chromiumPackage.args, ...flags], ...(env ? { env } : {}) });
 }

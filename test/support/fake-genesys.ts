@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { storedValue, type KnobStorage, type StoredKnob } from '../../sim/emulator/knob-storage.js';
 
 export interface FakeCampaign {
   id: string;
@@ -32,11 +33,15 @@ export interface FakeGenesys {
   campaignStats: Map<string, { connected: number; abandoned: number }>;
   /** Per campaign: live connects and abandons per minute, scaled to the window asked (wins over campaignStats). */
   campaignStatsPerMinute: Map<string, { connected: number; abandoned: number }>;
+  /** The OutboundSettings body GET /api/v2/outbound/settings answers; change its fields freely. */
+  outboundSettings: Record<string, unknown>;
+  /** How a PATCHed knob is stored (rounded, clamped), as in the twin; as sent by default. */
+  knobStorage: KnobStorage;
   requests: RecordedRequest[];
   patches(): RecordedRequest[];
   /** Answers the next n requests to paths matching `pattern` with this status. */
   failNext(pattern: RegExp, status: number, n?: number): void;
-  /** Forgets campaigns, statistics, recorded requests and pending failures. */
+  /** Forgets campaigns, statistics, recorded requests and pending failures, and restores the settings and knob storage. */
   reset(): void;
   /** Holds PATCH answers until `release()` is called (to overlap invocations). */
   holdPatches(): { release: () => void };
@@ -56,6 +61,7 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
   const campaignStats = new Map<string, { connected: number; abandoned: number }>();
   const campaignStatsPerMinute = new Map<string, { connected: number; abandoned: number }>();
   const requests: RecordedRequest[] = [];
+  const defaultSettings = () => ({ maxCallsPerAgent: 15, maxCallsPerAgentDecimal: 15, maxConfigurableCallsPerAgent: 15, maxLineUtilization: 1, abandonSeconds: 2, complianceAbandonRateDenominator: 'ALL_CALLS' });
   const failures: Array<{ pattern: RegExp; status: number; left: number }> = [];
   let patchGate: Promise<void> | undefined;
   const clientId = 'fake-client';
@@ -93,6 +99,7 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
       });
       return json(200, { entities, pageSize: 100, pageNumber: 1, total: entities.length, pageCount: 1 });
     }
+    if (req.method === 'GET' && url.pathname === '/api/v2/outbound/settings') return json(200, fake.outboundSettings);
     const routing = url.pathname.match(/^\/api\/v2\/routing\/queues\/([^/]+)$/);
     if (req.method === 'GET' && routing) {
       return json(200, { id: routing[1], name: 'Inbound', mediaSettings: { call: { serviceLevel: { percentage: 0.8, durationMs: 20_000 } } } });
@@ -142,14 +149,16 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
       if (patchGate) await patchGate;
       const c = campaigns.get(decodeURIComponent(patch[1]!));
       if (!c) return json(404, { message: 'not found', code: 'not.found', status: 404 });
-      Object.assign(c, body as object);
+      for (const [field, value] of Object.entries(body as Record<string, number>)) {
+        Object.assign(c, { [field]: field in fake.knobStorage ? storedValue(fake.knobStorage, field as StoredKnob, value) : value });
+      }
       c.version += 1;
       return json(204);
     }
     json(404, { message: `no route ${req.method} ${url.pathname}`, code: 'not.found', status: 404 });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
+  const fake: FakeGenesys = {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     clientId,
     clientSecret,
@@ -157,6 +166,8 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
     queueStats,
     campaignStats,
     campaignStatsPerMinute,
+    outboundSettings: defaultSettings(),
+    knobStorage: {},
     requests,
     patches: () => requests.filter((r) => r.method === 'PATCH'),
     failNext: (pattern, status, n = 1) => failures.push({ pattern, status, left: n }),
@@ -165,6 +176,8 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
       queueStats.clear();
       campaignStats.clear();
       campaignStatsPerMinute.clear();
+      fake.outboundSettings = defaultSettings();
+      fake.knobStorage = {};
       requests.length = 0;
       failures.length = 0;
     },
@@ -175,4 +188,5 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
     },
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
+  return fake;
 }

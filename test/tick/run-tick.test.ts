@@ -2,19 +2,38 @@
  * runTick with in-memory ports, for behaviour that needs exact control over what each read returns.
  */
 import { describe, expect, it } from 'vitest';
-import type { CampaignSnapshot, ControllerState, GenesysPort, QueueWindowStats, StateStore, TimeInterval } from '../../lambda/ports.js';
+import { StateConflictError, type CampaignSnapshot, type ControllerState, type GenesysPort, type Lease, type QueueWindowStats, type StateStore, type TimeInterval } from '../../lambda/ports.js';
 import { runTick } from '../../lambda/tick.js';
 import { QUEUE_ID, configWith } from '../support/config.js';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 
-function memoryStore(): StateStore & { states: Map<string, ControllerState> } {
+/**
+ * The state store in memory, on the DynamoDB store's conditions: a lease or a save succeeds only on
+ * the version read (none yet: no version stored) and when no other invocation holds a live lease
+ * (one whose `until` is not yet past); a save clears the lease.
+ */
+function memoryStore(): StateStore & { states: Map<string, ControllerState>; leases: Map<string, Lease> } {
   const states = new Map<string, ControllerState>();
+  const leases = new Map<string, Lease>();
+  const claim = (campaignId: string, expectedVersion: number | undefined, owner: string, now: number) => {
+    const lease = leases.get(campaignId);
+    const leaseFree = !lease || lease.until < now || lease.owner === owner;
+    if (states.get(campaignId)?.version !== expectedVersion || !leaseFree) throw new StateConflictError(campaignId);
+  };
   return {
     states,
+    leases,
     loadMany: async (ids) => new Map(ids.flatMap((id) => (states.has(id) ? [[id, states.get(id)!] as const] : []))),
-    acquireLease: async () => undefined,
-    save: async (state, expected) => void states.set(state.campaignId, { ...state, version: (expected ?? 0) + 1 }),
+    acquireLease: async (campaignId, expectedVersion, lease, now) => {
+      claim(campaignId, expectedVersion, lease.owner, now);
+      leases.set(campaignId, lease);
+    },
+    save: async (state, expectedVersion, leaseOwner, now) => {
+      claim(state.campaignId, expectedVersion, leaseOwner, now);
+      leases.delete(state.campaignId);
+      states.set(state.campaignId, { ...state, version: (expectedVersion ?? 0) + 1 });
+    },
   };
 }
 
@@ -25,7 +44,8 @@ function genesysBy(windowLevels: Record<number, number>, campaigns: string[]): G
     intervals,
     getCampaigns: async (ids) =>
       new Map(ids.filter((id) => campaigns.includes(id)).map((id): [string, CampaignSnapshot] => [id, { campaignId: id, status: 'on', dialingMode: 'predictive', knobs: { maxCallsPerAgent: 2 } }])),
-    getServiceLevelThresholdMs: async () => 20_000,
+    getServiceLevelThresholdsMs: async (queueIds) => new Map(queueIds.map((id) => [id, 20_000])),
+    getOutboundSettings: async () => ({}),
     getQueueLiveStates: async () => new Map(),
     getQueueWindowStats: async (queues, interval) => {
       intervals.push(interval);
@@ -34,7 +54,7 @@ function genesysBy(windowLevels: Record<number, number>, campaigns: string[]): G
     },
     getCampaignWindowStats: async () => new Map(),
     getCampaignPerformance: async () => new Map(),
-    patchCampaignKnobs: async () => undefined,
+    patchCampaignKnobs: async () => ({}),
   };
 }
 
@@ -50,5 +70,65 @@ describe('runTick', () => {
     expect(summary.campaigns.map((c) => c.measured)).toEqual([0.7, 0.9]);
     expect(genesys.intervals.map((i) => i.end.getTime() - i.start.getTime()).sort((a, b) => a - b)).toEqual([15 * 60_000, 30 * 60_000]);
     expect(genesys.intervals.every((i) => i.end.getTime() === T0)).toBe(true);
+  });
+});
+
+describe('the memory store keeps to the DynamoDB store\'s conditions', () => {
+  const state = (campaignId: string, lastEventId: string): Omit<ControllerState, 'version'> => ({ campaignId, integral: 2, previousError: 0, lastOutput: 2, lastWritten: 2, lastTickTime: T0, lastEventId, blindTicks: 0 });
+
+  it('saves only on the version read', async () => {
+    // Prepare
+    const store = memoryStore();
+    await store.save(state('c1', 'e1'), undefined, 'A', T0);
+    // Act / Assess: a second first save, and a save on a version already moved past, lose
+    await expect(store.save(state('c1', 'dup'), undefined, 'B', T0)).rejects.toBeInstanceOf(StateConflictError);
+    await store.save(state('c1', 'e2'), 1, 'A', T0);
+    await expect(store.save(state('c1', 'late'), 1, 'B', T0)).rejects.toBeInstanceOf(StateConflictError);
+    expect(store.states.get('c1')).toMatchObject({ lastEventId: 'e2', version: 2 });
+  });
+
+  it('lets no other invocation take or save past a live lease; its owner saves and frees it; it lapses after `until`', async () => {
+    // Prepare
+    const store = memoryStore();
+    await store.save(state('c1', 'e1'), undefined, 'A', T0);
+    await store.acquireLease('c1', 1, { owner: 'A', until: T0 + 5_000 }, T0);
+    // Act / Assess
+    await expect(store.acquireLease('c1', 1, { owner: 'B', until: T0 + 5_000 }, T0 + 1_000)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(store.save(state('c1', 'B'), 1, 'B', T0 + 1_000)).rejects.toBeInstanceOf(StateConflictError);
+    await store.acquireLease('c1', 1, { owner: 'C', until: T0 + 9_000 }, T0 + 6_000);
+    await store.save(state('c1', 'C'), 1, 'C', T0 + 7_000);
+    expect(store.leases.has('c1')).toBe(false);
+    await store.acquireLease('c1', 2, { owner: 'D', until: T0 + 9_000 }, T0 + 7_000);
+  });
+});
+
+describe('runTick under the PATCH lease', () => {
+  it('lets no second invocation of a tick write a campaign whose PATCH failed (Genesys may have applied it)', async () => {
+    // Prepare: a started campaign; at the next tick service is down, so the knob should move
+    const config = configWith([{}]);
+    const id = config.campaigns[0]!.campaignId;
+    const store = memoryStore();
+    const deps = (genesys: GenesysPort, now: number) => ({ genesys, store, audit: { record: async () => undefined, query: async () => [] }, now: () => now });
+    await runTick(config, { eventId: 'e1', invocationId: 'i1', eventTime: T0, dryRun: false, saveState: true }, deps(genesysBy({ 15: 0.8 }, [id]), T0));
+    const patches: string[] = [];
+    const failing = {
+      ...genesysBy({ 15: 0.5 }, [id]),
+      patchCampaignKnobs: async () => {
+        patches.push('first');
+        throw new Error('socket hang up');
+      },
+    };
+    const working = { ...genesysBy({ 15: 0.5 }, [id]), patchCampaignKnobs: async () => (patches.push('second'), {}) };
+    const tick2 = { eventId: 'e2', eventTime: T0 + 60_000, dryRun: false, saveState: true };
+
+    // Act: the PATCH fails; the same event delivered again to a second invocation 2 s later
+    const first = await runTick(config, { ...tick2, invocationId: 'i2' }, deps(failing, T0 + 60_000));
+    const second = await runTick(config, { ...tick2, invocationId: 'i3' }, deps(working, T0 + 62_000));
+
+    // Assess
+    expect(first.campaigns[0]).toMatchObject({ outcome: 'error', reason: 'write-failed' });
+    expect(second.campaigns[0]).toMatchObject({ outcome: 'skipped', reason: 'concurrent-invocation' });
+    expect(patches).toEqual(['first']);
+    expect(store.leases.get(id)?.owner).toBe('i2');
   });
 });

@@ -320,7 +320,7 @@ describe('audit trail of whole ticks', () => {
     ]);
     const raw = await db.client.send(new ScanCommand({ TableName: auditTable }));
     const expiresAt = Number(raw.Items![0]!.expiresAt!.N);
-    expect(expiresAt).toBe(Math.floor((now + 5_000) / 1000) + 730 * 86_400);
+    expect(expiresAt).toBe(Math.floor((now + 5_000) / 1000) + 1827 * 86_400); // the default retention: five years
     expect(await audit.query(ABANDON_CAMPAIGN)).toEqual([]);
   });
 

@@ -1,0 +1,94 @@
+/**
+ * The starting configuration rule: one function of a campaign's dialing mode, the size of the team
+ * on its queue and the abandonment rule it is under, giving its entry of pacing.config.json. It is
+ * the README's tuning guidance made into a rule a user could apply by hand, and the one
+ * `npm run discover -- --write` and the random-centre benchmark use. Every campaign starts in dry run.
+ */
+import { parsePacingConfig } from './config.js';
+import type { PacingConfigInput } from './schema.js';
+
+/** Genesys dialing modes the controller paces (preview and external campaigns are not paced). */
+export type PacedDialingMode = 'predictive' | 'power' | 'progressive' | 'agentless';
+
+/** The abandonment rule: US (3% over each 30 days) or UK (3% over any 24 hours). */
+export type ComplianceRule = 'us' | 'uk';
+
+export interface StartingCampaignInput {
+  campaignId: string;
+  name?: string;
+  dialingMode: PacedDialingMode;
+  /** The campaign's queue: its agents (agent-based modes) or the queue it feeds (agentless). */
+  queueId: string;
+  /** Agents on that queue. */
+  agents: number;
+  complianceRule: ComplianceRule;
+}
+
+/** A campaign entry of pacing.config.json. */
+export type CampaignEntry = PacingConfigInput['campaigns'][number];
+
+/** Input the rule cannot make a campaign of; the message names the field. */
+export class StartingConfigError extends Error {
+  override readonly name = 'StartingConfigError';
+}
+
+/** Below this many agents a team is small: its rates are noisy, so it gets a longer window and tighter bounds. */
+export const SMALL_TEAM_AGENTS = 20;
+
+/** The abandon rate the rule aims at (the compliance aim, half a point under the 3% cap). */
+const ABANDON_SETPOINT = 0.025;
+
+/**
+ * The rule:
+ * - agentless: hold the service level of the queue it feeds at 80% with `outboundLineCount`,
+ *   1 to 2 lines per agent on that queue, a fifth of the range per step;
+ * - predictive: hold the campaign's abandon rate at 2.5% through Genesys's `abandonRate` target,
+ *   its `max` under the cap: 2.5% under the US rule; under the UK rule, where the knob's `max` must
+ *   be a pace that stays under 3% even when held all day, 2% (1.5% for a small team);
+ * - power: the same objective on `maxCallsPerAgent`, 1 to 3 (US), 1 to 1.5 (UK), 1 to 1.25 (UK,
+ *   small team: the held pace `npm run bench:static-days` measured under 3% for 12 agents);
+ * - progressive (one call per idle agent, its pace capped by lines): the same objective on
+ *   `outboundLineCount`, 1 to one line per agent (at least 2);
+ * - agent-based modes: gains scheduled by team size (reference 20 agents, at least a quarter), and
+ *   a small team measures over 30 minutes instead of 15;
+ * - UK rule: the 24-hour rolling window; every campaign in dry run.
+ *
+ * @throws StartingConfigError for a non-positive or fractional agent count
+ * @throws ConfigError if the entry would not validate (a malformed id)
+ */
+export function startingCampaignConfig(input: StartingCampaignInput): CampaignEntry {
+  if (!Number.isInteger(input.agents) || input.agents < 1) {
+    throw new StartingConfigError(`agents for campaign ${input.campaignId} must be a whole number of at least 1 (the agents on its queue), got ${input.agents}`);
+  }
+  const small = input.agents < SMALL_TEAM_AGENTS;
+  const uk = input.complianceRule === 'uk';
+  const common = {
+    campaignId: input.campaignId,
+    ...(input.name ? { name: input.name.slice(0, 200) } : {}),
+    dryRun: true,
+    ...(uk ? { compliance: { window: { type: 'rolling' as const, hours: 24 } } } : {}),
+  };
+  let entry: CampaignEntry;
+  if (input.dialingMode === 'agentless') {
+    const max = Math.max(2, 2 * input.agents);
+    entry = { ...common, objective: { kind: 'queueServiceLevel', queueId: input.queueId }, setpoint: 0.8, knob: { name: 'outboundLineCount', min: 1, max, maxStep: Math.max(1, Math.round(max / 5)) } };
+  } else {
+    const knob =
+      input.dialingMode === 'predictive'
+        ? { name: 'abandonRate' as const, min: 0.5, max: uk ? (small ? 1.5 : 2) : 2.5 }
+        : input.dialingMode === 'power'
+          ? { name: 'maxCallsPerAgent' as const, min: 1, max: uk ? (small ? 1.25 : 1.5) : 3 }
+          : { name: 'outboundLineCount' as const, min: 1, max: Math.max(2, input.agents), maxStep: Math.max(1, Math.ceil(input.agents / 5)) };
+    entry = {
+      ...common,
+      objective: { kind: 'abandonRate' },
+      setpoint: ABANDON_SETPOINT,
+      knob,
+      gainSchedule: { referenceAgents: SMALL_TEAM_AGENTS, minScale: 0.25 },
+      ...(small ? { windowMinutes: 30 } : {}),
+    };
+  }
+  // Validated as the deployment would: a rule that made a bad entry must fail here, not at synth.
+  parsePacingConfig({ genesys: { region: 'mypurecloud.com' }, secretName: 'starting-config/check', campaigns: [entry] }, `the starting configuration of campaign ${input.campaignId}`);
+  return entry;
+}

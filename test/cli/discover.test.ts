@@ -1,0 +1,67 @@
+/** `npm run discover` as a real process against the twin: listing, a starting configuration, errors. */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPacingConfigFile } from '../../lambda/config/config.js';
+import { startTwin, type Twin } from '../../sim/emulator/server.js';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pacing-discover-'));
+let twin: Twin;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  twin = await startTwin({ scenario: 'sim/scenarios/blended-surge.json', seed: 1 });
+  env = { GENESYS_CLIENT_ID: twin.clientId, GENESYS_CLIENT_SECRET: twin.clientSecret, GENESYS_BASE_URL: twin.baseUrl, GENESYS_REGION: '' };
+});
+afterAll(async () => twin?.close());
+
+describe('npm run discover', () => {
+  it('lists the campaigns with their knobs and the queues with their members', async () => {
+    // Act
+    const r = await runCli('lambda/cli/discover.ts', [], { env });
+
+    // Assess
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/5d1e4f3c-0000-4000-8000-00000000c001 +Collections Predictive +predictive +on +Outbound Coll/);
+    expect(r.stdout).toMatch(/Collections Predictive +3 +[\d.]+ +\d+\n/);
+    expect(r.stdout).toMatch(/5d1e4f3c-0000-4000-8000-00000000a002 +Inbound Service +26/);
+    expect(r.stdout.split('\n').every((l) => l.length <= 100)).toBe(true);
+    expect(twin.requestLog.some((e) => e.method === 'GET' && e.path === '/api/v2/routing/queues' && e.status === 200)).toBe(true);
+  });
+
+  it('writes a starting configuration for the campaigns chosen by name, every one in dry run', async () => {
+    // Prepare
+    const file = join(dir, 'my.pacing.json');
+
+    // Act
+    const r = await runCli('lambda/cli/discover.ts', ['--write', file, '--campaigns', 'collections predictive', '--rule', 'uk'], { env });
+
+    // Assess
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"Collections Predictive" has abandonRate 3, outside its starting bounds [0.5, 2]');
+    const config = loadPacingConfigFile(file);
+    expect(config.genesys.apiBaseUrl).toBe(twin.baseUrl);
+    expect(config.campaigns).toHaveLength(1);
+    expect(config.campaigns[0]).toMatchObject({ campaignId: '5d1e4f3c-0000-4000-8000-00000000c001', dryRun: true, knob: { name: 'abandonRate', max: 2 } });
+    expect(JSON.parse(readFileSync(file, 'utf8')).defaults).toEqual({ dryRun: true });
+  });
+
+  it('names what is missing or wrong, and how to fix it', async () => {
+    // Act
+    const noClient = await runCli('lambda/cli/discover.ts', [], { env: { ...env, GENESYS_CLIENT_ID: '' } });
+    const unknown = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'x.json'), '--campaigns', 'Sales'], { env });
+    const noList = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'y.json')], { env });
+    const refused = await runCli('lambda/cli/discover.ts', [], { env: { ...env, GENESYS_CLIENT_SECRET: 'wrong' } });
+
+    // Assess
+    expect(noClient.stderr).toBe('npm run discover: no OAuth client: set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET, or give --secret-name <the deployed secret>\n');
+    expect(unknown.stderr).toBe('npm run discover: --campaigns: no campaign with id or name "Sales"; the org has "Collections Predictive"\n');
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
+    expect(noList.stderr).toMatch(/^npm run discover: --write needs --campaigns <ids or names>/);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^npm run discover failed: .*refused the OAuth client credentials \(HTTP 401/);
+    expect(refused.stderr).not.toContain('wrong');
+  });
+});

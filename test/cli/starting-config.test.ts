@@ -1,0 +1,46 @@
+/** The starting configuration rule: one function of mode, team size and rule, validated by the schema. */
+import { describe, expect, it } from 'vitest';
+import { parsePacingConfig } from '../../lambda/config/config.js';
+import { startingCampaignConfig, StartingConfigError, type PacedDialingMode } from '../../lambda/config/starting-config.js';
+
+const base = { campaignId: '5d1e4f3c-0000-4000-8000-00000000c001', queueId: '5d1e4f3c-0000-4000-8000-00000000a001' };
+
+describe('startingCampaignConfig', () => {
+  it('gives a valid dry-run entry for every mode, size and rule', () => {
+    for (const dialingMode of ['predictive', 'power', 'progressive', 'agentless'] satisfies PacedDialingMode[]) {
+      for (const agents of [1, 3, 12, 19, 20, 150, 300]) {
+        for (const complianceRule of ['us', 'uk'] as const) {
+          // Act
+          const entry = startingCampaignConfig({ ...base, dialingMode, agents, complianceRule });
+
+          // Assess
+          const config = parsePacingConfig({ genesys: { region: 'mypurecloud.ie' }, secretName: 's', campaigns: [entry] });
+          expect(config.campaigns[0]!.dryRun).toBe(true);
+          expect(config.campaigns[0]!.compliance.window.type).toBe(complianceRule === 'uk' ? 'rolling' : 'periods');
+        }
+      }
+    }
+  });
+
+  it('follows the README guidance: knob by mode, UK small teams bounded low', () => {
+    // Act
+    const pick = (dialingMode: PacedDialingMode, agents: number, complianceRule: 'us' | 'uk') => startingCampaignConfig({ ...base, dialingMode, agents, complianceRule });
+
+    // Assess
+    expect(pick('predictive', 50, 'us')).toMatchObject({ objective: { kind: 'abandonRate' }, setpoint: 0.025, knob: { name: 'abandonRate', min: 0.5, max: 2.5 } });
+    expect(pick('predictive', 50, 'uk').knob).toMatchObject({ name: 'abandonRate', max: 2 });
+    expect(pick('predictive', 10, 'uk').knob).toMatchObject({ name: 'abandonRate', max: 1.5 });
+    expect(pick('power', 50, 'us').knob).toMatchObject({ name: 'maxCallsPerAgent', min: 1, max: 3 });
+    expect(pick('power', 12, 'uk').knob).toMatchObject({ name: 'maxCallsPerAgent', max: 1.25 });
+    expect(pick('progressive', 8, 'us').knob).toMatchObject({ name: 'outboundLineCount', min: 1, max: 8, maxStep: 2 });
+    expect(pick('agentless', 10, 'us')).toMatchObject({ objective: { kind: 'queueServiceLevel', queueId: base.queueId }, setpoint: 0.8, knob: { name: 'outboundLineCount', min: 1, max: 20, maxStep: 4 } });
+    expect(pick('power', 10, 'us')).toMatchObject({ windowMinutes: 30, gainSchedule: { referenceAgents: 20, minScale: 0.25 } });
+    expect(pick('power', 40, 'us')).not.toHaveProperty('windowMinutes');
+  });
+
+  it('refuses a team size that is not a whole number of agents', () => {
+    // Act / Assess
+    expect(() => startingCampaignConfig({ ...base, dialingMode: 'power', agents: 0, complianceRule: 'us' })).toThrow(StartingConfigError);
+    expect(() => startingCampaignConfig({ ...base, dialingMode: 'power', agents: 2.5, complianceRule: 'us' })).toThrow(/agents for campaign .* must be a whole number of at least 1/);
+  });
+});
