@@ -16,8 +16,6 @@ export interface Job {
   queueId: string;
   /** Return per-minute series for the charts. */
   series: boolean;
-  /** Return the campaign's per-minute compliance counts. */
-  minuteCounts?: boolean;
 }
 
 /** The figures of one run (null where the run has nothing to measure). */
@@ -51,18 +49,9 @@ export interface RunSeries {
   outboundLineCount: Array<number | null>;
 }
 
-/** The campaign's counts per simulated minute. */
-export interface MinuteCounts {
-  liveAnswers: number[];
-  complianceAbandons: number[];
-  /** Live people hung up on by answering-machine detection (the UK rule counts them as abandons). */
-  amdFalsePositives: number[];
-}
-
 export interface JobResult {
   job: Job & { scenario: string };
   figures: RunFigures;
   series?: RunSeries;
-  minuteCounts?: MinuteCounts;
   wallMs: number;
 }

@@ -18,7 +18,7 @@ import { startTwin, type Twin } from '../sim/emulator/server.js';
 import type { MinuteSample } from '../sim/model/time-series.js';
 import type { Scenario } from '../sim/model/scenario.js';
 import { AdaptLaw, toKnobValue, TutorialPid, type DropStats } from './baselines.js';
-import type { Job, JobResult, MinuteCounts, RunFigures, RunSeries } from './jobs.js';
+import type { Job, JobResult, RunFigures, RunSeries } from './jobs.js';
 
 const MINUTE = 60_000;
 
@@ -191,17 +191,6 @@ const RUNNERS: Record<Job['controller'], (job: Job) => Promise<Drive>> = {
   ours: runOurs,
 };
 
-/** The campaign's compliance counts per minute, for measures over windows of any length. */
-export function minuteCountsOf(scenario: Scenario, series: readonly MinuteSample[]): MinuteCounts {
-  const campaign = scenario.campaigns[0]!;
-  const c = series.map((s) => s.campaigns[campaign.id]);
-  return {
-    liveAnswers: c.map((m) => m?.liveAnswers ?? 0),
-    complianceAbandons: c.map((m) => m?.complianceAbandons ?? 0),
-    amdFalsePositives: c.map((m) => m?.amdFalsePositives ?? 0),
-  };
-}
-
 /** Runs one job and returns what the comparison needs. */
 export async function runJob(job: Job): Promise<JobResult> {
   const started = performance.now();
@@ -210,7 +199,6 @@ export async function runJob(job: Job): Promise<JobResult> {
     job: { ...job, scenario: basename(job.scenarioFile, '.json') },
     figures: figuresOf(run.scenario, run.timeSeries, run.patches),
     ...(job.series ? { series: seriesOf(run.scenario, run.timeSeries, job.queueId) } : {}),
-    ...(job.minuteCounts ? { minuteCounts: minuteCountsOf(run.scenario, run.timeSeries) } : {}),
     wallMs: performance.now() - started,
   };
 }

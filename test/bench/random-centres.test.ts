@@ -1,12 +1,18 @@
 /** The random centres of `npm run bench:random`: their draw, the rule that configures them, and how they are judged. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../lambda/cli/command.js';
 import { parsePacingConfig } from '../../lambda/config/config.js';
-import type { MinuteCounts } from '../../bench/jobs.js';
-import { CHANCES, DIALING_MODES, drawCentres, RANGES, scenarioOf, type Centre } from '../../bench/random-centres.js';
+import { startingCampaignConfig } from '../../lambda/config/starting-config.js';
+import { GRID } from '../../bench/grid.js';
+import type { Job, JobResult } from '../../bench/jobs.js';
+import { figuresOf } from '../../bench/run-one.js';
+import { CAMPAIGN_ID, CHANCES, DIALING_MODES, drawCentres, QUEUE_IDS, RANGES, scenarioOf, type Centre } from '../../bench/random-centres.js';
 import { campaignStartOf, controllerConfigOf, linesMax } from '../../bench/random-config.js';
-import { summarise, type CentreResult } from '../../bench/random-summary.js';
-import { gridOf, parseOptions, UsageError, windowRates } from '../../bench/random.js';
+import { centreResult, summarise, type CentreResult } from '../../bench/random-summary.js';
+import { gridOf, optionsOf } from '../../bench/random.js';
+import { ContactCentreSimulation } from '../../sim/model/simulation.js';
+import { DAY_MINUTES, epochMinute, genesysCounts, HOUR_MINUTES, PERIOD_MINUTES, ukRuleCounts, worstPeriodRate, worstWindowRate } from '../../sim/run/windows.js';
 
 const within = (v: number, r: { min: number; max: number }) => v >= r.min && v <= r.max;
 
@@ -87,34 +93,70 @@ describe('the centre generator', () => {
   });
 });
 
-describe('strict windows (placeholder until the shared function lands)', () => {
-  const counts = (live: number[], abandons: number[], fps: number[] = live.map(() => 0)): MinuteCounts => ({ liveAnswers: live, complianceAbandons: abandons, amdFalsePositives: fps });
-
-  it('judges every window ending at any minute, the time before the run silent: a bad first ten minutes count on their own', () => {
-    // Prepare: 10 minutes of 10 live answers with one abandon each, then 290 clean minutes
-    const live = Array.from({ length: 300 }, () => 10);
-    const abandons = live.map((_, i) => (i < 10 ? 1 : 0));
-    // Act
-    const w = windowRates(counts(live, abandons), 'US');
-    // Assess: the day is at 10 / 3000 = 0.33%, its first minutes at 10%
-    expect(w.worst30d).toBeCloseTo(10 / 3000, 10);
-    expect(w.worstRolling24h).toBeCloseTo(0.1, 10);
-    expect(w.worst60min).toBeCloseTo(0.1, 10);
+describe('the rule that configures every centre', () => {
+  it('is the starting configuration rule of npm run discover, switched on, for every mode, size and rule', () => {
+    for (const c of drawCentres(40, 5)) {
+      // Act
+      const entry = controllerConfigOf(c).campaigns[0]!;
+      // Assess: the very entry the rule gives a user for what the user knows of the centre
+      const byRule = startingCampaignConfig({
+        campaignId: CAMPAIGN_ID,
+        name: `${c.id} ${c.mode}`,
+        dialingMode: c.mode,
+        queueId: QUEUE_IDS.campaign,
+        agents: c.agents,
+        complianceRule: c.regime === 'UK' ? 'uk' : 'us',
+        ...(c.inboundLoad === undefined ? {} : { inboundQueueId: QUEUE_IDS.inbound }),
+        serviceLevelTarget: c.serviceLevel.target,
+      });
+      expect(entry).toEqual({ ...byRule, dryRun: false });
+    }
   });
 
-  it('counts AMD false positives as abandons and live calls under the UK rule only', () => {
-    const m = counts([100, 100], [1, 1], [2, 2]);
-    expect(windowRates(m, 'UK').worstRolling24h).toBeCloseTo(6 / 204, 10);
-    expect(windowRates(m, 'US').worstRolling24h).toBeCloseTo(2 / 200, 10);
-    expect(windowRates(m, 'UK').worst30d).toBeCloseTo(2 / 200, 10);
+  it("sweeps the grid on the knob the rule's compliance loop moves", () => {
+    const [predictive, power] = ['predictive', 'power'].map((mode) => drawCentres(8, 2).find((c) => c.mode === mode)!);
+    expect(gridOf(predictive!)).toEqual({ knob: 'abandonRate', values: GRID.abandonRate });
+    expect(gridOf(power!)).toEqual({ knob: 'maxCallsPerAgent', values: GRID.maxCallsPerAgent });
   });
+});
 
-  it('slides the 60-minute window: an hour later the early abandons are out of it', () => {
-    const live = Array.from({ length: 200 }, () => 10);
-    const abandons = live.map((_, i) => (i === 0 || i === 150 ? 3 : 0));
-    expect(windowRates(counts(live, abandons), 'US').worst60min).toBeCloseTo(3 / 10, 10);
-    const late = live.map((_, i) => (i === 150 ? 3 : 0));
-    expect(windowRates(counts(live, late), 'US').worst60min).toBeCloseTo(3 / 600, 10);
+describe("a centre's figures are the strict windows of sim/run/windows.ts", () => {
+  /** A centre's day without a controller (its static start), as a run's result. */
+  const runOf = (c: Centre, controller: Job['controller'], value?: number): JobResult => {
+    const scenario = scenarioOf(c, 90, campaignStartOf(c));
+    const sim = new ContactCentreSimulation(scenario, 7);
+    sim.advanceTo(90 * 60_000);
+    const figures = figuresOf(scenario, sim.timeSeries, 0);
+    const job = { scenarioFile: `${c.id}.json`, scenario: c.id, controllerFile: '', controller, knob: 'abandonRate' as const, seed: 7, queueId: QUEUE_IDS.campaign, series: false, ...(value === undefined ? {} : { value }) };
+    return { job, figures, wallMs: 0 };
+  };
+  const countsOf = (c: Centre, of: typeof ukRuleCounts | typeof genesysCounts) => {
+    const scenario = scenarioOf(c, 90, campaignStartOf(c));
+    const sim = new ContactCentreSimulation(scenario, 7);
+    sim.advanceTo(90 * 60_000);
+    return sim.timeSeries.map((s) => ({ minute: epochMinute(s.start), ...of(s.campaigns[CAMPAIGN_ID]!) }));
+  };
+
+  it('reports the worst 24 hours and 60 minutes ending at any minute, AMD false positives counted, and judges the breach by the rule', () => {
+    // Prepare: an outbound predictive centre that abandons calls, once under each rule
+    const base = drawCentres(12, 4).find((c) => c.mode === 'predictive' && c.inboundLoad === undefined)!;
+    for (const regime of ['UK', 'US'] as const) {
+      const c: Centre = { ...base, regime, amdFalsePositive: 0.02 };
+      // Act
+      const r = centreResult({ centre: c, gridKnob: 'abandonRate', ours: runOf(c, 'ours'), grid: [runOf(c, 'grid', 2)] });
+      // Assess
+      const uk = countsOf(c, ukRuleCounts);
+      const w24 = worstWindowRate(uk, DAY_MINUTES)!;
+      const us = worstPeriodRate(countsOf(c, genesysCounts), PERIOD_MINUTES, uk[0]!.minute)!;
+      expect(w24.liveCalls).toBeGreaterThan(0);
+      expect(r.worstRolling24h).toBe(w24.rate);
+      expect(r.worst60min).toBe(worstWindowRate(uk, HOUR_MINUTES)!.rate);
+      // Strict: the worst window (the first hour) is above the day's own rate, false positives counted.
+      const day = uk.reduce((t, m) => ({ a: t.a + m.abandons, l: t.l + m.live }), { a: 0, l: 0 });
+      expect(w24.rate).toBeGreaterThan(day.a / day.l);
+      expect(r.worstWindowRate).toBe(regime === 'UK' ? w24.rate : us.rate);
+      expect(r.breach).toBe((regime === 'UK' ? w24.rate : us.rate) > 0.03);
+    }
   });
 });
 
@@ -172,15 +214,11 @@ describe('the summary of the targets', () => {
 
 describe('the command line', () => {
   it('reads the options, the day in hours', () => {
-    expect(parseOptions(['--centres', '3', '--seed', '2', '--hours', '0.5'])).toMatchObject({ centres: 3, seed: 2, jobs: 2, minutes: 30 });
-    expect(parseOptions(['--centres', '1'])).toMatchObject({ centres: 1, seed: 1, jobs: 2, minutes: 120 });
-    expect(parseOptions(['--help'])).toBe('help');
+    expect(optionsOf({ centres: 3, seed: 2, jobs: 2, hours: 0.5, log: 'runs.log' })).toMatchObject({ centres: 3, seed: 2, jobs: 2, minutes: 30 });
   });
 
-  it('names the bad option and the fix', () => {
-    expect(() => parseOptions(['--seed', '1'])).toThrow(/--centres must be a whole number of at least 1, e\.g\. --centres 100/);
-    expect(() => parseOptions(['--centres', '2', '--centers', '3'])).toThrow(UsageError);
-    expect(() => parseOptions(['--centres', '2', '--centers', '3'])).toThrow(/valid options: --centres, --seed, --json, --jobs, --hours/);
-    expect(() => parseOptions(['--centres', '2', '--hours', '0'])).toThrow(/--hours must be simulated hours/);
+  it('names --centres and the fix when it is missing', () => {
+    expect(() => optionsOf({ seed: 1, jobs: 2, hours: 2, log: 'runs.log' })).toThrow(UsageError);
+    expect(() => optionsOf({ seed: 1, jobs: 2, hours: 2, log: 'runs.log' })).toThrow(/--centres is required: .* e\.g\. --centres 100/);
   });
 });
