@@ -6,7 +6,7 @@
  * the controller (connect rate, handle time, events). The only change is the same for every centre:
  * the campaign is switched from dry run to on, as a user does once the dry run looks right.
  */
-import { startingCampaignConfig, type CampaignEntry } from '../lambda/config/starting-config.js';
+import { startingCampaignConfig, type CampaignEntry, type StartingCampaignInput } from '../lambda/config/starting-config.js';
 import type { KnobName } from '../lambda/config/schema.js';
 import { CAMPAIGN_ID, QUEUE_IDS, type CampaignStart, type Centre } from './random-centres.js';
 
@@ -28,9 +28,9 @@ export function linesMax(c: Pick<Centre, 'agents'>): number {
   return Math.min(ORG_LINES, Math.max(4, Math.ceil(1.5 * c.agents)));
 }
 
-/** The centre's campaign entry, by the starting rule, switched on. */
-export function campaignEntryOf(c: Centre): CampaignEntry {
-  const entry = startingCampaignConfig({
+/** What a user knows of the centre, as the starting rule takes it. */
+export function ruleInputOf(c: Centre): StartingCampaignInput {
+  return {
     campaignId: CAMPAIGN_ID,
     name: `${c.id} ${c.mode}`,
     dialingMode: c.mode,
@@ -39,8 +39,12 @@ export function campaignEntryOf(c: Centre): CampaignEntry {
     complianceRule: c.regime === 'UK' ? 'uk' : 'us',
     ...(c.inboundLoad === undefined ? {} : { inboundQueueId: QUEUE_IDS.inbound }),
     serviceLevelTarget: c.serviceLevel.target,
-  });
-  return { ...entry, dryRun: false };
+  };
+}
+
+/** The centre's campaign entry, by the starting rule, switched on. */
+export function campaignEntryOf(c: Centre): CampaignEntry {
+  return { ...startingCampaignConfig(ruleInputOf(c)), dryRun: false };
 }
 
 /** The controller configuration of a centre: its one campaign, by the starting rule. */

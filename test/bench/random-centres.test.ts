@@ -8,7 +8,7 @@ import { GRID } from '../../bench/grid.js';
 import type { Job, JobResult } from '../../bench/jobs.js';
 import { figuresOf } from '../../bench/run-one.js';
 import { CAMPAIGN_ID, CHANCES, DIALING_MODES, drawCentres, QUEUE_IDS, RANGES, scenarioOf, type Centre } from '../../bench/random-centres.js';
-import { campaignStartOf, controllerConfigOf, linesMax } from '../../bench/random-config.js';
+import { campaignStartOf, controllerConfigOf, linesMax, ruleInputOf } from '../../bench/random-config.js';
 import { centreResult, summarise, type CentreResult } from '../../bench/random-summary.js';
 import { gridOf, optionsOf } from '../../bench/random.js';
 import { ContactCentreSimulation } from '../../sim/model/simulation.js';
@@ -99,16 +99,10 @@ describe('the rule that configures every centre', () => {
       // Act
       const entry = controllerConfigOf(c).campaigns[0]!;
       // Assess: the very entry the rule gives a user for what the user knows of the centre
-      const byRule = startingCampaignConfig({
-        campaignId: CAMPAIGN_ID,
-        name: `${c.id} ${c.mode}`,
-        dialingMode: c.mode,
-        queueId: QUEUE_IDS.campaign,
-        agents: c.agents,
-        complianceRule: c.regime === 'UK' ? 'uk' : 'us',
-        ...(c.inboundLoad === undefined ? {} : { inboundQueueId: QUEUE_IDS.inbound }),
-        serviceLevelTarget: c.serviceLevel.target,
-      });
+      const input = ruleInputOf(c);
+      expect(input).toMatchObject({ dialingMode: c.mode, agents: c.agents, complianceRule: c.regime === 'UK' ? 'uk' : 'us', serviceLevelTarget: c.serviceLevel.target, queueId: QUEUE_IDS.campaign });
+      expect(input.inboundQueueId).toBe(c.inboundLoad === undefined ? undefined : QUEUE_IDS.inbound);
+      const byRule = startingCampaignConfig(input);
       expect(entry).toEqual({ ...byRule, dryRun: false });
     }
   });
