@@ -17,7 +17,7 @@ export function readmeCommands(text = readme()): string[] {
   return blocks
     .flatMap((block) => block.replace(/ \\\n\s+/g, ' ').split('\n'))
     .map((line) => line.replace(/\s+#.*$/, '').trim())
-    .filter((line) => /^([A-Z_]+=\S+ )*(npm|npx) /.test(line));
+    .filter((line) => /^([A-Z_]+=(<[^>]*>|\S+) )*(npm|npx) /.test(line));
 }
 
 /** The first column of the first table under `## <heading>` whose first header cell is `header`, code ticks removed. */
