@@ -141,7 +141,7 @@ describe('the README commands', () => {
     for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(REPO_ROOT, file), join(dir, file));
 
     // Act
-    const r = await runTool('npm', [...NPM_CI.split(' ').slice(1), '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], dir, 120_000);
+    const r = await runTool('npm', [...NPM_CI.split(' ').slice(1), '--dry-run', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], dir, 120_000);
 
     // Assess
     expect(r.stderr).not.toMatch(/npm error/);
