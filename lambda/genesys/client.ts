@@ -37,7 +37,7 @@ import {
   readCampaignPerformance,
 } from './campaigns.js';
 import { GenesysBadRequestError, GenesysInvalidResponseError, isGenesysApiError, type GenesysErrorContext, type GenesysOperation } from './errors.js';
-import { normalizeBaseUrl, realSleep } from './http.js';
+import { normalizeBaseUrl } from './http.js';
 import { parseBody, ResponseShapeError, routingQueueSchema, type EntityPage } from './responses.js';
 import { readOutboundSettings } from './settings.js';
 import type { TokenProvider } from './token.js';
@@ -68,8 +68,6 @@ export interface GenesysClientOptions {
   now?: () => number;
   /** [0, 1) for backoff jitter. Default Math.random. */
   random?: () => number;
-  /** Waits between retries. Default setTimeout. */
-  sleep?: (ms: number) => Promise<void>;
   retry?: Partial<RetryPolicy>;
   /**
    * Requests of batched reads in flight at once, across every view and read of the client.
@@ -455,7 +453,6 @@ export class GenesysClient extends GenesysClientView {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       now,
       random: options.random ?? Math.random,
-      sleep: options.sleep ?? realSleep,
       retry,
     });
     const ttlMs = options.configCacheTtlMs ?? 60 * 60_000;

@@ -320,7 +320,7 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
     const seen = { patches: 0, errors: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(answer, { minLength: 1, maxLength: 12 }), async (answers) => {
-        // Prepare: a client over a fetch that answers from the list, in turn
+        // Prepare: a client over a fetch that answers from the list, in turn; ky waits on real timers, so no backoff and no Retry-After is waited
         let n = 0;
         const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
           const request = input instanceof Request ? input : new Request(input, init);
@@ -331,7 +331,7 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
           return new Response(a.status === 204 ? null : text, { status: a.status, headers: a.retryAfter === undefined ? {} : { 'retry-after': a.retryAfter } });
         };
         const tokens = new TokenProvider({ loginBaseUrl: 'http://127.0.0.1:1', credentials: async () => ({ clientId: 'fuzz-client', clientSecret: 'fuzz-secret-000' }), fetch, now: () => T });
-        const client = new GenesysClient({ apiBaseUrl: 'http://127.0.0.1:1', loginBaseUrl: 'http://127.0.0.1:1', requestTimeoutMs: 1_000, tokens, fetch, now: () => T, random: () => 0.5, sleep: async () => undefined });
+        const client = new GenesysClient({ apiBaseUrl: 'http://127.0.0.1:1', loginBaseUrl: 'http://127.0.0.1:1', requestTimeoutMs: 1_000, tokens, fetch, now: () => T, random: () => 0.5, retry: { baseDelayMs: 0, maxRetryAfterSeconds: 0 } });
         const api = client.withDeadline(T + 45_000);
         const failures: unknown[] = [];
         const patches: Array<{ id: string; value: number }> = [];
@@ -359,7 +359,7 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
         const saved: Array<Omit<ControllerState, 'version'>> = [];
         const previous = (id: string): ControllerState => ({ campaignId: id, integral: 2, previousError: 0, lastOutput: 2, lastWritten: id === CAMPAIGN_ID ? 2 : 2.5, lastTickTime: T - 60_000, lastEventId: 'e0', blindTicks: 0, version: 1 });
         const store: StateStore = {
-          loadMany: async () => new Map(ids.map((id) => [id, previous(id)])),
+          loadMany: async () => ({ states: new Map(ids.map((id) => [id, previous(id)])), firstWrites: new Map(), unreadable: new Map() }),
           acquireLease: async () => undefined,
           save: async (s) => {
             saved.push(s);

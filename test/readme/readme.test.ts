@@ -1,24 +1,20 @@
 /**
  * The README states what the code does: every `reason` a tick report can carry is explained in its
  * troubleshooting table (and nothing else is), the OAuth role's permissions are the ones the
- * Genesys calls need, and the Node versions are package.json's and the Lambda's.
+ * Genesys calls need, the knobs by dialing mode are the ones the tick enforces, and the Node
+ * versions are package.json's and the Lambda's.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { KNOBS_BY_DIALING_MODE } from '../../lambda/config/dialing-modes.js';
 import { REQUIRED_PERMISSION } from '../../lambda/genesys/errors.js';
-import { CAMPAIGN_REASONS, type CampaignReason } from '../../lambda/report-reasons.js';
-import type { CampaignReport } from '../../lambda/tick.js';
+import type { DialingMode } from '../../lambda/ports.js';
+import { CAMPAIGN_REASONS } from '../../lambda/tick.js';
 import { REPO_ROOT } from '../infra/support.js';
-import { readme, tableColumn } from '../support/readme.js';
+import { readme, tableColumn, tableRows } from '../support/readme.js';
 
 describe('the README troubleshooting table', () => {
-  it('lists the reasons CAMPAIGN_REASONS holds, which are exactly the report type\'s', () => {
-    // Assess: tsc fails here when tick.ts's union and the array drift apart, either way.
-    expectTypeOf<CampaignReason>().toEqualTypeOf<CampaignReport['reason']>();
-    expect(new Set(CAMPAIGN_REASONS).size).toBe(CAMPAIGN_REASONS.length);
-  });
-
   it('explains every reason, and no reason the code does not have', () => {
     // Act
     const rows = tableColumn('Troubleshooting', 'reason');
@@ -46,6 +42,22 @@ describe('the README permission table', () => {
 
     // Assess
     for (const permission of tableColumn('Deploying', 'permission')) expect(docs, permission).toContain(`* ${permission}`);
+  });
+});
+
+describe('the README dialing-mode table', () => {
+  it('gives each mode the knobs the tick lets act in it', () => {
+    // Act: "predictive, power" -> the knobs named in its second cell
+    const shown = new Map<string, string[]>();
+    for (const [modes, knobs] of tableRows('Deploying', 'dialing mode')) {
+      const named = [...knobs!.matchAll(/`(\w+)`/g)].map((m) => m[1]!).sort();
+      for (const mode of modes!.replace(/\s*\(.*?\)/g, '').split(', ')) shown.set(mode, named);
+    }
+
+    // Assess
+    const modes = Object.keys(KNOBS_BY_DIALING_MODE) as DialingMode[];
+    expect([...shown.keys()].sort()).toEqual([...modes].sort());
+    for (const mode of modes) expect(shown.get(mode), mode).toEqual([...KNOBS_BY_DIALING_MODE[mode]].sort());
   });
 });
 

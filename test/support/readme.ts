@@ -20,18 +20,26 @@ export function readmeCommands(text = readme()): string[] {
     .filter((line) => /^([A-Z_]+=(<[^>]*>|\S+) )*(npm|npx) /.test(line));
 }
 
-/** The first column of the first table under `## <heading>` whose first header cell is `header`, code ticks removed. */
-export function tableColumn(heading: string, header: string, text = readme()): string[] {
+/**
+ * The rows of the first table under `## <heading>` whose first header cell is `header` (indented
+ * tables in a list item too), each as its cells, trimmed.
+ */
+export function tableRows(heading: string, header: string, text = readme()): string[][] {
   const start = text.indexOf(`\n## ${heading}\n`);
   if (start < 0) throw new Error(`README has no section "## ${heading}"`);
   const end = text.indexOf('\n## ', start + 1);
-  const lines = text.slice(start, end < 0 ? undefined : end).split('\n');
+  const lines = text.slice(start, end < 0 ? undefined : end).split('\n').map((l) => l.trim());
   const first = lines.findIndex((l) => l.startsWith(`| ${header} |`));
   if (first < 0) throw new Error(`README section "${heading}" has no table headed "${header}"`);
-  const rows: string[] = [];
+  const rows: string[][] = [];
   for (const line of lines.slice(first + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split('|')[1]!.trim().replace(/^`|`$/g, ''));
+    rows.push(line.slice(1, -1).split(' | ').map((cell) => cell.trim()));
   }
   return rows;
+}
+
+/** The first column of {@link tableRows}, code ticks removed. */
+export function tableColumn(heading: string, header: string, text = readme()): string[] {
+  return tableRows(heading, header, text).map(([first]) => first!.replace(/^`|`$/g, ''));
 }

@@ -118,7 +118,7 @@ describe('whole ticks through the handler', () => {
     expect(patches).toHaveLength(1);
     expect(patches[0]!.path).toBe(`/api/v2/outbound/campaigns/${CAMPAIGN_ID}`);
     expect(patches[0]!.body).toEqual({ maxCallsPerAgent: report.newValue });
-    const state = (await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!;
+    const state = (await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!;
     expect(state).toMatchObject({ version: 2, lastWritten: report.newValue, lastEventId: second.eventId });
   });
 
@@ -144,7 +144,7 @@ describe('whole ticks through the handler', () => {
     const again = await tick(id, now);
     expect(again.campaigns.every((c) => c.outcome === 'skipped' && c.reason === 'duplicate-event')).toBe(true);
     expect(genesys.patches()).toHaveLength(1);
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!.version).toBe(2);
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!.version).toBe(2);
   });
 
   it('lets only one of two overlapping invocations PATCH', async () => {
@@ -162,7 +162,7 @@ describe('whole ticks through the handler', () => {
     expect(first.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!.outcome).toBe('written');
     expect(b.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)).toMatchObject({ outcome: 'skipped', reason: 'concurrent-invocation' });
     expect(genesys.patches()).toHaveLength(1);
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastEventId: 'evt-a' });
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastEventId: 'evt-a' });
   });
 
   it('answers a console dry run with the terms, writing nothing and saving nothing', async () => {
@@ -178,7 +178,7 @@ describe('whole ticks through the handler', () => {
     expect(typeof report.i).toBe('number');
     expect(typeof report.d).toBe('number');
     expect(genesys.patches()).toHaveLength(0);
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!.version).toBe(1);
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!.version).toBe(1);
   });
 
   it('rejects a console event with an unknown field, naming it', async () => {
@@ -193,7 +193,7 @@ describe('whole ticks through the handler', () => {
     const summary = await tick();
     expect(summary.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)).toMatchObject({ outcome: 'error', reason: 'write-failed' });
     expect(genesys.campaigns.get(CAMPAIGN_ID)!.maxCallsPerAgent).toBe(2);
-    const state = (await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!;
+    const state = (await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!;
     expect(state).toMatchObject({ version: 1, lastWritten: 2 });
     // Another invocation of the same tick may not write it again (Genesys may have applied a PATCH
     // whose answer was lost); the next tick can, once the lease has run out.
@@ -228,7 +228,7 @@ describe('whole ticks through the handler', () => {
     genesys.campaigns.get(CAMPAIGN_ID)!.maxCallsPerAgent = 2.6;
     const summary = await tick();
     expect(summary.campaigns[0]).toMatchObject({ outcome: 'held', reason: 'manual-change', newValue: 2.6 });
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!.lastWritten).toBe(2.6);
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!.lastWritten).toBe(2.6);
   });
 
   it('holds as stale a tick delivered long after its time', async () => {
@@ -245,7 +245,7 @@ describe('whole ticks through the handler', () => {
 describe('compliance counts in the state item', () => {
   /** Window totals as stored. */
   async function stored(id: string) {
-    const compliance = (await store.loadMany([id])).get(id)!.compliance!;
+    const compliance = (await store.loadMany([id])).states.get(id)!.compliance!;
     return { countedUntil: compliance.countedUntil, ...compliance.buckets.reduce((a, b) => ({ live: a.live + b.live, abandoned: a.abandoned + b.abandoned }), { live: 0, abandoned: 0 }) };
   }
 
@@ -400,7 +400,7 @@ describe('audit trail of whole ticks', () => {
     expect(report).toMatchObject({ outcome: 'written', reason: 'pid', auditFailed: true });
     expect(report.message).toMatch(/audit entry not recorded: audit table state-tick-\d+-audit: Requested resource not found/);
     expect(genesys.patches()).toHaveLength(1);
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastWritten: report.newValue });
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastWritten: report.newValue });
   });
 
   it('answers a query by campaign and time range from the entries of several ticks', async () => {
