@@ -7,9 +7,8 @@
  * One run per child process (the handler caches its configuration), `--jobs` at a time. Prints a
  * table per scenario, writes results.json, table.md and report.html (charts of the first seed).
  */
-import { fork } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand, integerOption, runCommand, UsageError } from '../lambda/cli/command.js';
 import { parsePacingConfig } from '../lambda/config/config.js';
@@ -17,24 +16,12 @@ import type { KnobName } from '../lambda/config/schema.js';
 import { asPercent, escapeHtml, renderChartPage, type Chart } from '../sim/run/report.js';
 import { loadScenarioFile } from '../sim/model/scenario.js';
 import { loadControllerFile } from '../sim/run/run-scenario.js';
-import { ABANDON_CAP, servedQueueIds } from '../sim/run/summary.js';
-import type { ControllerName, Job, JobResult, RunFigures } from './jobs.js';
+import { servedQueueIds } from '../sim/run/summary.js';
+import { ATTAINMENT_TARGET, CAP, chooseBound, GRID, OCCUPANCY_SHARE, rowOf, runAll, type Figure, type Row, type Spread } from './grid.js';
+import type { ControllerName, Job, JobResult } from './jobs.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SIM = resolve(HERE, '..', 'sim');
-/** The legal cap the benchmark judges every controller by (US and UK: 3%). */
-const CAP = ABANDON_CAP;
-/** Service-level attainment the bound must reach to make it a target for ours. */
-const ATTAINMENT_TARGET = 0.95;
-const OCCUPANCY_SHARE = 0.97;
-
-/** The static values the grid tries, per knob. */
-const GRID: Record<KnobName, number[]> = {
-  abandonRate: [0.5, 1, 1.5, 2, 2.25, 2.5, 2.75, 3],
-  maxCallsPerAgent: [1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.75, 2, 2.5],
-  outboundLineCount: [1, 2, 3, 4, 5, 6, 8, 10],
-};
-
 const BASELINES: ControllerName[] = ['static', 'tutorial-pid', 'adapt'];
 const LABEL: Record<ControllerName, string> = { static: 'no controller', 'tutorial-pid': 'tutorial PID', adapt: 'VICIdial ADAPT', ours: 'ours', grid: 'grid' };
 
@@ -72,104 +59,6 @@ function jobsOf(p: ScenarioPlan, seeds: number[]): Job[] {
     for (const value of GRID[p.gridKnob]) jobs.push({ ...base, controller: 'grid', seed, knob: p.gridKnob, value, series });
   }
   return jobs;
-}
-
-/** Runs jobs in child processes, `parallel` at a time, in order of submission. */
-async function runAll(jobs: Job[], parallel: number): Promise<JobResult[]> {
-  const results: JobResult[] = new Array(jobs.length);
-  const child = join(HERE, 'run-one.ts');
-  let next = 0;
-  let done = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      const job = jobs[i]!;
-      results[i] = await new Promise<JobResult>((resolveJob, reject) => {
-        // The child's stderr (SDK notices, warnings) is shown only when the run fails.
-        const proc = fork(child, [JSON.stringify(job)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-        let stderr = '';
-        proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        let answered = false;
-        proc.on('message', (m: { ok: boolean; result?: JobResult; message?: string }) => {
-          answered = true;
-          if (m.ok) resolveJob(m.result!);
-          else reject(new Error(`${describeJob(job)} failed: ${m.message}\n${stderr}`));
-        });
-        proc.on('exit', (code) => {
-          if (!answered) reject(new Error(`${describeJob(job)} exited with code ${code} before answering\n${stderr}`));
-        });
-      });
-      done += 1;
-      process.stderr.write(`  [${done}/${jobs.length}] ${describeJob(job)} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
-  return results;
-}
-
-function describeJob(job: Job): string {
-  return `${basename(job.scenarioFile, '.json')} ${job.controller}${job.value === undefined ? '' : ` ${job.knob}=${job.value}`} seed ${job.seed}`;
-}
-
-/** Mean and spread of one figure over seeds. */
-interface Spread {
-  mean: number | null;
-  min: number | null;
-  max: number | null;
-}
-
-type Figure = Exclude<keyof RunFigures, never>;
-const FIGURES: Figure[] = ['slAttainment', 'worstIntervalSl', 'maxAbandon24h', 'maxAbandon24hLiveCalls', 'maxAbandon60min', 'maxAbandonWindow', 'occupancy', 'connectsPerAgentHour', 'patches'];
-
-interface Row {
-  controller: ControllerName | 'bound';
-  label: string;
-  value?: number;
-  figures: Record<Figure, Spread>;
-  /** Seeds whose abandon rate passed the cap over some window. */
-  breaches: number;
-  /** The highest 24-hour window rate of any seed, and the live calls it was measured on. */
-  worstWindow: { rate: number | null; liveCalls: number | null };
-  seeds: number;
-}
-
-function spread(values: Array<number | null>): Spread {
-  const xs = values.filter((v): v is number => v !== null);
-  if (!xs.length) return { mean: null, min: null, max: null };
-  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
-}
-
-const worstAbandon = (f: RunFigures) => Math.max(f.maxAbandon24h ?? 0, f.maxAbandonWindow ?? 0);
-
-function rowOf(controller: Row['controller'], label: string, runs: JobResult[], value?: number): Row {
-  const figures = Object.fromEntries(FIGURES.map((k) => [k, spread(runs.map((r) => r.figures[k]))])) as Record<Figure, Spread>;
-  const worst = runs.reduce<RunFigures | undefined>((w, r) => ((r.figures.maxAbandon24h ?? -1) > (w?.maxAbandon24h ?? -1) ? r.figures : w), undefined);
-  return {
-    controller,
-    label,
-    ...(value === undefined ? {} : { value }),
-    figures,
-    breaches: runs.filter((r) => worstAbandon(r.figures) > CAP + 1e-12).length,
-    worstWindow: { rate: worst?.maxAbandon24h ?? null, liveCalls: worst?.maxAbandon24hLiveCalls ?? null },
-    seeds: runs.length,
-  };
-}
-
-/** The highest abandon rate of a row over both rules' windows, any seed. */
-const rowWorstAbandon = (row: Row) => Math.max(row.figures.maxAbandon24h.max ?? 0, row.figures.maxAbandonWindow.max ?? 0);
-
-/**
- * The hindsight-best static setting: among grid values with no breach on any seed, those whose mean
- * service-level attainment reaches 95% if any do; of them, the highest mean occupancy. With no
- * compliant value, the one with the lowest abandon rate.
- */
-function chooseBound(grid: Row[]): Row {
-  const compliant = grid.filter((r) => r.breaches === 0);
-  if (!compliant.length) return [...grid].sort((a, b) => rowWorstAbandon(a) - rowWorstAbandon(b))[0]!;
-  const serving = compliant.filter((r) => (r.figures.slAttainment.mean ?? 1) >= ATTAINMENT_TARGET);
-  const pool = serving.length ? serving : compliant;
-  return [...pool].sort((a, b) => (b.figures.occupancy.mean ?? 0) - (a.figures.occupancy.mean ?? 0))[0]!;
 }
 
 /** How a figure compares: +1 higher is better, -1 lower is better; and its scale for a shortfall. */
@@ -211,7 +100,7 @@ const onLive = (row: Row) => (row.worstWindow.rate === null ? 'n/a' : `${pct(row
 
 function checkTargets(ours: Row, bound: Row, baselines: Row[]): TargetCheck[] {
   const checks: TargetCheck[] = [
-    { target: 'no compliance breach', met: ours.breaches === 0, detail: `${ours.breaches} of ${ours.seeds} seeds over 3% (strict windows); highest ${pct(rowWorstAbandon(ours), 2)}; worst 24-hour window ${onLive(ours)}` },
+    { target: 'no compliance breach', met: ours.breaches === 0, detail: `${ours.breaches} of ${ours.seeds} seeds over 3% (strict windows); highest ${pct(ours.worstAbandon, 2)}; worst 24-hour window ${onLive(ours)}` },
   ];
   const boundAtt = bound.figures.slAttainment.mean;
   if (boundAtt !== null && boundAtt >= ATTAINMENT_TARGET) {
@@ -346,7 +235,7 @@ async function main(values: BenchOptions): Promise<void> {
   const command = `npm run bench -- --seeds ${seedCount}${values.scenarios ? ` --scenarios ${names.join(',')}` : ''}`;
   process.stderr.write(`Benchmark: ${plans.length} scenarios x ${seedCount} seeds, ${jobs.length} runs, ${values.jobs} at a time\n`);
   const started = performance.now();
-  const results = await runAll(jobs, values.jobs);
+  const results = (await runAll(jobs.map((j) => [j]), values.jobs)).flat();
 
   const outcomes: ScenarioOutcome[] = plans.map((p) => {
     const of = (c: ControllerName, value?: number) => results.filter((r) => r.job.scenario === p.name && r.job.controller === c && r.job.value === value);

@@ -1,7 +1,7 @@
 /**
- * One benchmark run, in its own process (the handler caches its configuration per process):
- * a scenario, a seed and a controller. Started by bench/compare.ts with the job as JSON in
- * argv[2]; answers with the run's figures over IPC.
+ * Benchmark runs in their own process (the handler caches its configuration per process): each
+ * a scenario, a seed and a controller. Started by bench/grid.ts's pool with a batch of jobs as JSON
+ * in argv[2] (a run of ours alone in its batch); answers with the runs' figures over IPC.
  *
  * Baselines drive the twin through the same Genesys API as ours, with the project's Genesys
  * adapter (the GenesysPort) against the twin's HTTP server, once per simulated minute (ADAPT
@@ -18,7 +18,7 @@ import { startTwin, type Twin } from '../sim/emulator/server.js';
 import type { MinuteSample } from '../sim/model/time-series.js';
 import type { Scenario } from '../sim/model/scenario.js';
 import { AdaptLaw, toKnobValue, TutorialPid, type DropStats } from './baselines.js';
-import type { Job, RunFigures, RunSeries } from './jobs.js';
+import type { Job, JobResult, RunFigures, RunSeries } from './jobs.js';
 
 const MINUTE = 60_000;
 
@@ -192,7 +192,7 @@ const RUNNERS: Record<Job['controller'], (job: Job) => Promise<Drive>> = {
 };
 
 /** Runs one job and returns what the comparison needs. */
-export async function runJob(job: Job) {
+export async function runJob(job: Job): Promise<JobResult> {
   const started = performance.now();
   const run = await RUNNERS[job.controller](job);
   return {
@@ -203,11 +203,18 @@ export async function runJob(job: Job) {
   };
 }
 
+/** Runs a batch's jobs one after the other. */
+async function runBatch(batch: Job[]): Promise<JobResult[]> {
+  const results: JobResult[] = [];
+  for (const job of batch) results.push(await runJob(job));
+  return results;
+}
+
 // Run only as a forked child, never on import.
 if (process.send && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const job = JSON.parse(process.argv[2]!) as Job;
-  runJob(job).then(
-    (result) => process.send!({ ok: true, result }, () => process.exit(0)),
+  const batch = JSON.parse(process.argv[2]!) as Job[];
+  runBatch(batch).then(
+    (results) => process.send!({ ok: true, results }, () => process.exit(0)),
     (err: unknown) => process.send!({ ok: false, message: (err as Error).stack ?? String(err) }, () => process.exit(1)),
   );
 }

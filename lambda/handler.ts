@@ -21,8 +21,10 @@ const logger = new Logger();
 const metrics = new Metrics();
 const dynamodb = new DynamoDBClient({});
 
-/** Time kept back from the Lambda timeout to save state and publish metrics. */
-const SAFETY_MARGIN_MS = 5_000;
+/** Time the Genesys calls leave before the Lambda timeout, to save state and publish metrics. */
+const GENESYS_MARGIN_MS = 5_000;
+/** Time the DynamoDB calls leave before it, to return the summary and publish metrics. */
+const STORE_MARGIN_MS = 1_000;
 
 interface Controller {
   config: PacingConfig;
@@ -78,20 +80,22 @@ export const handler = async (event: unknown, context: Context): Promise<TickSum
   const shard = shardOf(parsed, container.config.shards, process.env[SHARD_VARIABLE] || undefined);
   const { config, genesys } = shardController(container, shard);
   const request = toTickRequest(parsed, shard.campaignIds, context.awsRequestId, Date.now());
-  const api = genesys.withDeadline(Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
+  const end = Date.now() + context.getRemainingTimeInMillis();
+  const api = genesys.withDeadline(end - GENESYS_MARGIN_MS);
   try {
     const requestBudget = tickRequestBudget(config.genesys.requestsPerMinute);
     const summary = await runTick(config, request, {
       genesys: api,
-      store,
-      audit,
+      store: store.withDeadline(end - STORE_MARGIN_MS),
+      audit: audit.withDeadline(end - STORE_MARGIN_MS),
       now: Date.now,
+      deadline: end,
       writeBudget: () => requestBudget - api.stats.requests,
     });
     reportTick(logger, metrics, summary, api.stats, config.metrics);
     return summary;
   } catch (err) {
-    logger.error('tick failed before any write', { eventId: request.eventId, error: err as Error });
+    logger.error('tick failed', { eventId: request.eventId, error: err as Error });
     metrics.addMetric('TickFailures', 'Count', 1);
     metrics.publishStoredMetrics();
     throw err;

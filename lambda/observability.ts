@@ -102,6 +102,7 @@ export function reportTick(logger: Logger, metrics: Metrics, summary: TickSummar
   metrics.addMetric('ApiErrors', MetricUnit.Count, api.errors);
   metrics.addMetric('GenesysThrottles', MetricUnit.Count, api.throttled);
   metrics.publishStoredMetrics();
+  for (const warning of summary.warnings ?? []) logger.warn('tick warning', { eventId: summary.eventId, tickTime: summary.tickTime, warning });
   logger.info('tick done', { eventId: summary.eventId, tickTime: summary.tickTime, durationMs: summary.durationMs, counts: summary.counts });
 }
 

@@ -64,6 +64,12 @@ export interface CampaignWindowStats {
   abandoned: number;
 }
 
+/** One campaign's outbound stats minute by minute: each minute with calls, keyed by its start (epoch ms). */
+export interface CampaignMinuteStats {
+  campaignId: string;
+  minutes: Map<number, Omit<CampaignWindowStats, 'campaignId'>>;
+}
+
 /** A campaign's live dialer figures from POST /api/v2/outbound/campaigns/performance/query. */
 export interface CampaignPerformance {
   campaignId: string;
@@ -160,6 +166,13 @@ export interface GenesysPort {
    */
   getCampaignWindowStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignWindowStats>>;
   /**
+   * Outbound statistics minute by minute (granularity PT1M), one aggregates query per 100 campaigns:
+   * one read serves every window a tick needs within the interval. The interval starts and ends on
+   * a minute.
+   * @throws BatchReadError naming the campaigns of the chunks that failed
+   */
+  getCampaignMinuteStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignMinuteStats>>;
+  /**
    * Live dialer figures of up to any number of campaigns, 50 per request.
    * @throws BatchReadError naming the campaigns of the requests that failed, or whose figures were unusable
    */
@@ -197,6 +210,25 @@ export interface ComplianceState {
 }
 
 /**
+ * A PATCH the controller sent (or is about to send) whose outcome is not yet confirmed. It is stored
+ * with the lease before the PATCH, so a lost answer or a failed state save never leaves the next
+ * tick guessing: it reconciles the knob it reads against these values (applied, not applied, or
+ * changed by someone since) instead of taking its own write for a person's.
+ */
+export interface PendingWrite {
+  /** The tick that sent it. */
+  eventId: string;
+  /** When it was sent, epoch ms. */
+  at: number;
+  /** The values sent. */
+  values: Partial<Record<KnobName, number>>;
+  /** Genesys's values of the same knobs before it. */
+  before: Partial<Record<KnobName, number>>;
+  /** The audit entries the write calls for, recorded (idempotently) once it is known to have landed. */
+  audit: AuditEntry[];
+}
+
+/**
  * The PID state the design card keeps in DynamoDB, one item per campaign, with the campaign's
  * compliance counts alongside: one conditional write saves both, so they never disagree.
  */
@@ -209,6 +241,20 @@ export interface ControllerState extends LoopState {
   version: number;
   /** Absent in items written before compliance counting existed. */
   compliance?: ComplianceState;
+  /** A write whose landing the next read must confirm (its answer was lost, or carried no values). */
+  pending?: PendingWrite;
+}
+
+/** What a state read found: each campaign's state, or why its item could not be read. */
+export interface LoadedStates {
+  states: Map<string, ControllerState>;
+  /**
+   * Writes in flight for campaigns that have no saved state yet (a first write whose answer was
+   * lost); a campaign with saved state carries its pending write in the state.
+   */
+  firstWrites: Map<string, PendingWrite>;
+  /** Campaigns whose item is corrupt or whose read failed, with the reason; the others are unaffected. */
+  unreadable: Map<string, string>;
 }
 
 /** A lease that lets exactly one invocation PATCH a campaign for a given tick. */
@@ -232,16 +278,21 @@ export class StateConflictError extends Error {
 
 /** Persistence of per-campaign controller state with optimistic concurrency. */
 export interface StateStore {
-  /** Strongly consistent reads, batched; campaigns with no state are absent. */
-  loadMany(campaignIds: readonly string[]): Promise<Map<string, ControllerState>>;
   /**
-   * Takes the campaign's lease for this tick. Succeeds only if the stored version is still
-   * `expectedVersion` (undefined: no item yet) and no other live lease exists.
+   * Strongly consistent reads, batched; campaigns with no state are absent. Never throws for one
+   * campaign's sake: a corrupt item or a failed batch lands in `unreadable` for its campaigns only.
+   */
+  loadMany(campaignIds: readonly string[]): Promise<LoadedStates>;
+  /**
+   * Takes the campaign's lease for this tick and records the write about to be sent. Succeeds only
+   * if the stored version is still `expectedVersion` (undefined: no item yet) and no other live
+   * lease exists.
    * @throws StateConflictError otherwise
    */
-  acquireLease(campaignId: string, expectedVersion: number | undefined, lease: Lease, now: number): Promise<void>;
+  acquireLease(campaignId: string, expectedVersion: number | undefined, lease: Lease, now: number, pending: PendingWrite): Promise<void>;
   /**
-   * Writes the new state (version = expectedVersion + 1) and clears any lease `leaseOwner` holds.
+   * Writes the new state (version = expectedVersion + 1), replacing any pending write with the
+   * state's own, and clears any lease `leaseOwner` holds.
    * @throws StateConflictError when the version moved or another invocation holds a live lease
    */
   save(state: Omit<ControllerState, 'version'>, expectedVersion: number | undefined, leaseOwner: string, now: number): Promise<void>;
@@ -270,6 +321,8 @@ export interface AuditEntry {
   reason: string;
   /** For a manual change: the previous tick's time; the person changed the knob after it. */
   changedAfter?: string;
+  /** For a change Genesys rounded or clamped: the value the controller sent (`newValue` is what Genesys holds). */
+  requested?: number;
 }
 
 /** A time range of audit entries; either end may be open. `until` is exclusive. */

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInpu
 import pLimit from 'p-limit';
 import * as z from 'zod/mini';
 import '../zod-messages.js';
+import { untilDeadline } from '../aws/deadline.js';
 import { DEFAULT_AUDIT_RETENTION_DAYS } from '../config/config.js';
 import { KNOBS, OBJECTIVES } from '../config/schema.js';
 import { AuditWriteError, type AuditEntry, type AuditLog, type AuditRange } from '../ports.js';
@@ -45,6 +46,7 @@ const itemSchema = z.object({
   objective: z.enum(OBJECTIVES),
   reason: z.string(),
   changedAfter: z.optional(z.iso.datetime()),
+  requested: z.optional(finite),
 });
 
 /** Raised when a stored audit item cannot be read back as an entry. */
@@ -79,14 +81,25 @@ function entryDigest(entry: AuditEntry): string {
 export class DynamoDbAuditLog implements AuditLog {
   private readonly doc: DynamoDBDocumentClient;
 
+  /**
+   * @param client - the DynamoDB client (one per container), or the document client of a view
+   * @param deadlineEpochMs - writes are abandoned at this instant; Infinity outside a view
+   */
   constructor(
-    client: DynamoDBClient,
+    client: DynamoDBClient | DynamoDBDocumentClient,
     private readonly tableName: string,
     /** Days an entry is kept before DynamoDB's TTL deletes it. */
     private readonly retentionDays: number = DEFAULT_AUDIT_RETENTION_DAYS,
+    private readonly deadlineEpochMs = Number.POSITIVE_INFINITY,
+    private readonly now: () => number = Date.now,
   ) {
     if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new RangeError(`retentionDays must be a whole number of days above 0, got ${retentionDays}`);
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = client instanceof DynamoDBDocumentClient ? client : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  /** A view whose writes are abandoned at `deadlineEpochMs`, so a slow table cannot run the Lambda into its timeout. */
+  withDeadline(deadlineEpochMs: number): DynamoDbAuditLog {
+    return new DynamoDbAuditLog(this.doc, this.tableName, this.retentionDays, deadlineEpochMs, this.now);
   }
 
   /**
@@ -133,6 +146,7 @@ export class DynamoDbAuditLog implements AuditLog {
           ConditionExpression: 'attribute_not_exists(#sk)',
           ExpressionAttributeNames: { '#sk': AUDIT_SORT_KEY },
         }),
+        untilDeadline(this.deadlineEpochMs, this.now(), `audit table ${this.tableName}`),
       );
     } catch (err) {
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;

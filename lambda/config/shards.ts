@@ -9,6 +9,7 @@
  */
 import { CAMPAIGN_IDS_PER_REQUEST } from '../genesys/campaigns.js';
 import { ANALYTICS_IDS_PER_QUERY } from '../genesys/client.js';
+import { DEFAULT_MINUTE_READ_SPAN_MINUTES } from '../tick/read.js';
 import type { CampaignConfig } from './config.js';
 
 /** One shard with its campaigns resolved. */
@@ -45,23 +46,23 @@ export function tickRequestBudget(requestsPerMinute: number): number {
 const requestsFor = (ids: number, perRequest: number) => Math.ceil(ids / perRequest);
 
 /**
- * Genesys reads of a steady-state tick over these campaigns, as lambda/tick.ts batches them (its
- * `readGenesys`): campaigns and their dialer figures by pages of 50; an aggregates query per 100
- * campaigns for each distinct window length (objective, compliance and guard windows all end at the
- * tick) and one for the settled minutes counted into the budget; per 100 queues, one aggregates
- * query per window length and one observations query. Service-level thresholds are read on a
- * container's first tick only (then cached for an hour), so they are not counted: that tick may
- * defer writes to the next. bench/scale.ts measures the same count (41 reads at 500 campaigns).
+ * Genesys reads of a steady-state tick over these campaigns, as lambda/tick/read.ts batches them:
+ * campaigns and their dialer figures by pages of 50; one per-minute aggregates query per 100
+ * campaigns for every outbound window within the last `minuteReadSpanMinutes` (objective,
+ * compliance and guard windows, the settled minutes counted into the budget), and one query per
+ * 100 campaigns for each longer window length; per 100 queues, one aggregates query per window
+ * length and one observations query. Service-level thresholds are read on a container's first tick
+ * only (then cached for an hour), so they are not counted: that tick may defer writes to the next.
  */
-export function steadyReadsPerTick(campaigns: readonly CampaignConfig[]): number {
+export function steadyReadsPerTick(campaigns: readonly CampaignConfig[], minuteReadSpanMinutes = DEFAULT_MINUTE_READ_SPAN_MINUTES): number {
   if (campaigns.length === 0) return 0;
-  const campaignsByLength = new Map<number, number>();
+  const campaignsByLongLength = new Map<number, number>();
   const queuesByLength = new Map<number, Set<string>>();
   const liveQueues = new Set<string>();
   for (const c of campaigns) {
     const lengths = new Set([c.compliance.windowMinutes, c.compliance.guard.minutes]);
     if (c.objective.kind === 'abandonRate') lengths.add(c.windowMinutes);
-    for (const m of lengths) campaignsByLength.set(m, (campaignsByLength.get(m) ?? 0) + 1);
+    for (const m of lengths) if (m > minuteReadSpanMinutes) campaignsByLongLength.set(m, (campaignsByLongLength.get(m) ?? 0) + 1);
     if (c.objective.kind === 'abandonRate') continue;
     const queueId = c.objective.queueId;
     liveQueues.add(queueId);
@@ -73,7 +74,8 @@ export function steadyReadsPerTick(campaigns: readonly CampaignConfig[]): number
   const ownQueues = campaigns.filter((c) => c.gainSchedule).length;
   const n = campaigns.length;
   const campaignPages = 2 * requestsFor(n, CAMPAIGN_IDS_PER_REQUEST);
-  const outbound = [...campaignsByLength.values()].reduce((sum, k) => sum + requestsFor(k, ANALYTICS_IDS_PER_QUERY), requestsFor(n, ANALYTICS_IDS_PER_QUERY));
+  // The settled minutes of a steady tick are recent, so every campaign is in the per-minute query.
+  const outbound = [...campaignsByLongLength.values()].reduce((sum, k) => sum + requestsFor(k, ANALYTICS_IDS_PER_QUERY), requestsFor(n, ANALYTICS_IDS_PER_QUERY));
   const queueWindows = [...queuesByLength.values()].reduce((sum, ids) => sum + requestsFor(ids.size, ANALYTICS_IDS_PER_QUERY), 0);
   const live = requestsFor(liveQueues.size + ownQueues, ANALYTICS_IDS_PER_QUERY);
   return campaignPages + outbound + queueWindows + live;

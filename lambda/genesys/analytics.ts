@@ -2,7 +2,7 @@
  * Bodies of the analytics queries and the mapping of their answers to the port's types.
  * Pure functions: the client sends, these build and read.
  */
-import type { CampaignWindowStats, QueueLiveState, QueueWindowStats, TimeInterval } from '../ports.js';
+import type { CampaignMinuteStats, CampaignWindowStats, QueueLiveState, QueueWindowStats, TimeInterval } from '../ports.js';
 import {
   conversationAggregateResponseSchema,
   parseBody,
@@ -169,9 +169,10 @@ export function mapQueueAggregates(
  *
  * @param campaignIds - at most 100 distinct campaign ids
  */
-export function campaignAggregatesQuery(campaignIds: readonly string[], interval: TimeInterval) {
+export function campaignAggregatesQuery(campaignIds: readonly string[], interval: TimeInterval, granularity?: 'PT1M') {
   return {
     interval: intervalString(interval),
+    ...(granularity ? { granularity } : {}),
     groupBy: ['outboundCampaignId'],
     filter: { type: 'or' as const, predicates: campaignIds.map((id) => matches('outboundCampaignId', id)) },
     metrics: [...CAMPAIGN_AGGREGATE_METRICS],
@@ -185,21 +186,61 @@ export function campaignAggregatesQuery(campaignIds: readonly string[], interval
  * @throws ResponseShapeError naming the field at fault
  */
 export function mapCampaignAggregates(body: unknown, campaignIds: readonly string[]): Map<string, CampaignWindowStats> {
-  const parsed = parseBody(conversationAggregateResponseSchema, body);
   const out = new Map<string, CampaignWindowStats>();
   for (const id of campaignIds) out.set(id, { campaignId: id, attempted: 0, connected: 0, abandoned: 0 });
-  (parsed.results ?? []).forEach((result, i) => {
-    const id = result.group?.outboundCampaignId;
-    const stats = id ? out.get(id) : undefined;
-    if (!stats) return;
-    (result.data ?? []).forEach((bucket, j) => {
-      (bucket.metrics ?? []).forEach((m, k) => {
-        const path = `results[${i}].data[${j}].metrics[${k}]`;
-        if (m.metric === 'nOutboundAttempted') stats.attempted += countAt(m.stats, path);
-        else if (m.metric === 'nOutboundConnected') stats.connected += countAt(m.stats, path);
-        else if (m.metric === 'nOutboundAbandoned') stats.abandoned += countAt(m.stats, path);
-      });
-    });
+  forEachCampaignBucket(body, out, (stats, counts) => addOutbound(stats, counts));
+  return out;
+}
+
+/**
+ * Reads a conversation aggregates answer of granularity PT1M for campaigns: each campaign's counts
+ * minute by minute (only minutes with calls; groups of one campaign summed).
+ *
+ * @throws ResponseShapeError naming the field at fault
+ */
+export function mapCampaignMinuteAggregates(body: unknown, campaignIds: readonly string[]): Map<string, CampaignMinuteStats> {
+  const out = new Map<string, CampaignMinuteStats>();
+  for (const id of campaignIds) out.set(id, { campaignId: id, minutes: new Map() });
+  forEachCampaignBucket(body, out, (series, counts, interval, path) => {
+    const start = bucketStart(interval, `${path}.interval`);
+    const minute = series.minutes.get(start) ?? { attempted: 0, connected: 0, abandoned: 0 };
+    series.minutes.set(start, addOutbound(minute, counts));
   });
   return out;
+}
+
+type OutboundCounts = Omit<CampaignWindowStats, 'campaignId'>;
+
+function addOutbound<T extends OutboundCounts>(to: T, counts: OutboundCounts): T {
+  to.attempted += counts.attempted;
+  to.connected += counts.connected;
+  to.abandoned += counts.abandoned;
+  return to;
+}
+
+/** Calls `take` with each bucket's counts, its interval and its path, for each requested campaign's group. */
+function forEachCampaignBucket<T>(body: unknown, byId: ReadonlyMap<string, T>, take: (entry: T, counts: OutboundCounts, interval: string | null | undefined, path: string) => void): void {
+  const parsed = parseBody(conversationAggregateResponseSchema, body);
+  (parsed.results ?? []).forEach((result, i) => {
+    const id = result.group?.outboundCampaignId;
+    const entry = id ? byId.get(id) : undefined;
+    if (entry === undefined) return;
+    (result.data ?? []).forEach((bucket, j) => {
+      const counts = { attempted: 0, connected: 0, abandoned: 0 };
+      (bucket.metrics ?? []).forEach((m, k) => {
+        const path = `results[${i}].data[${j}].metrics[${k}]`;
+        if (m.metric === 'nOutboundAttempted') counts.attempted += countAt(m.stats, path);
+        else if (m.metric === 'nOutboundConnected') counts.connected += countAt(m.stats, path);
+        else if (m.metric === 'nOutboundAbandoned') counts.abandoned += countAt(m.stats, path);
+      });
+      take(entry, counts, bucket.interval, `results[${i}].data[${j}]`);
+    });
+  });
+}
+
+/** The start of a bucket's `"start/end"` interval, epoch ms. */
+function bucketStart(interval: string | null | undefined, path: string): number {
+  const start = interval ? Date.parse(interval.split('/')[0]!) : Number.NaN;
+  if (!Number.isFinite(start)) throw new ResponseShapeError(path, `is ${JSON.stringify(interval)} (expected "start/end" ISO-8601 instants)`);
+  return start;
 }

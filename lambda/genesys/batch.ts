@@ -3,6 +3,9 @@
  * request failed in a way worth repeating gets one more try while the deadline allows, and the
  * ids of the chunks that still failed, or of records that could not be used, are named in a
  * BatchReadError beside everything that was read. One bad chunk blinds only the ids it held.
+ *
+ * Not ky's retry: ky repeats one request at once, within its backoff; this repeats a whole chunk
+ * (pages included) after ky has given up on it and after every other chunk has had its first try.
  */
 import type { LimitFunction } from 'p-limit';
 import { BatchReadError } from '../ports.js';

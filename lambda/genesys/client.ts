@@ -9,6 +9,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { KnobName } from '../config/schema.js';
 import type {
+  CampaignMinuteStats,
   CampaignPerformance,
   CampaignSnapshot,
   CampaignWindowStats,
@@ -21,6 +22,7 @@ import type {
 import {
   campaignAggregatesQuery,
   mapCampaignAggregates,
+  mapCampaignMinuteAggregates,
   mapQueueAggregates,
   mapQueueObservations,
   queueAggregatesQuery,
@@ -37,7 +39,7 @@ import {
   readCampaignPerformance,
 } from './campaigns.js';
 import { GenesysBadRequestError, GenesysInvalidResponseError, isGenesysApiError, type GenesysErrorContext, type GenesysOperation } from './errors.js';
-import { normalizeBaseUrl, realSleep } from './http.js';
+import { normalizeBaseUrl } from './http.js';
 import { parseBody, ResponseShapeError, routingQueueSchema, type EntityPage } from './responses.js';
 import { readOutboundSettings } from './settings.js';
 import type { TokenProvider } from './token.js';
@@ -52,6 +54,7 @@ import {
 
 /** Genesys's limit on predicates per analytics filter clause. */
 export const ANALYTICS_IDS_PER_QUERY = 100;
+const MINUTE_MS = 60_000;
 /** Pages followed per chunk of ids before the listing is declared broken (one page is normal). */
 const MAX_LISTING_PAGES = 5;
 
@@ -68,8 +71,6 @@ export interface GenesysClientOptions {
   now?: () => number;
   /** [0, 1) for backoff jitter. Default Math.random. */
   random?: () => number;
-  /** Waits between retries. Default setTimeout. */
-  sleep?: (ms: number) => Promise<void>;
   retry?: Partial<RetryPolicy>;
   /**
    * Requests of batched reads in flight at once, across every view and read of the client.
@@ -331,10 +332,32 @@ export class GenesysClientView implements GenesysSession {
    * @throws BatchReadError naming the campaigns of the queries that failed
    */
   async getCampaignWindowStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignWindowStats>> {
+    return this.#campaignAggregates(campaignIds, interval, undefined, (body, chunk) => mapCampaignAggregates(body, chunk));
+  }
+
+  /**
+   * Outbound stats by campaign and minute (granularity PT1M): one aggregates query per 100 campaigns.
+   *
+   * @throws BatchReadError naming the campaigns of the queries that failed
+   */
+  async getCampaignMinuteStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignMinuteStats>> {
+    const path = '/api/v2/analytics/conversations/aggregates/query';
+    if (interval?.start?.getTime?.() % MINUTE_MS !== 0 || interval?.end?.getTime?.() % MINUTE_MS !== 0) {
+      throw localBadRequest('Not querying aggregates by minute: the interval must start and end on a minute.', 'postAnalyticsConversationsAggregatesQuery', 'POST', path, 'interval', undefined);
+    }
+    return this.#campaignAggregates(campaignIds, interval, 'PT1M', (body, chunk) => mapCampaignMinuteAggregates(body, chunk));
+  }
+
+  async #campaignAggregates<V>(
+    campaignIds: readonly string[],
+    interval: TimeInterval,
+    granularity: 'PT1M' | undefined,
+    parse: (body: unknown, chunk: readonly string[]) => Map<string, V>,
+  ): Promise<Map<string, V>> {
     const operation = 'postAnalyticsConversationsAggregatesQuery';
     const path = '/api/v2/analytics/conversations/aggregates/query';
     checkInterval(interval, path);
-    return this.#readInChunks<string, CampaignWindowStats>({
+    return this.#readInChunks<string, V>({
       operation,
       noun: 'campaigns',
       items: distinctIds(campaignIds, operation, path),
@@ -342,7 +365,7 @@ export class GenesysClientView implements GenesysSession {
       chunkSize: ANALYTICS_IDS_PER_QUERY,
       read: async (chunk) => ({
         values: await this.#shared.transport.send(
-          { operation, method: 'POST', path, json: campaignAggregatesQuery(chunk, interval), subject: 'the campaigns', parse: (body) => mapCampaignAggregates(body, chunk) },
+          { operation, method: 'POST', path, json: campaignAggregatesQuery(chunk, interval, granularity), subject: 'the campaigns', parse: (body) => parse(body, chunk) },
           this.#scope,
         ),
       }),
@@ -455,7 +478,6 @@ export class GenesysClient extends GenesysClientView {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       now,
       random: options.random ?? Math.random,
-      sleep: options.sleep ?? realSleep,
       retry,
     });
     const ttlMs = options.configCacheTtlMs ?? 60 * 60_000;

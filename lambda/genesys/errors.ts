@@ -221,6 +221,54 @@ export function isGenesysApiError(error: unknown, ...kinds: GenesysErrorKind[]):
   return error instanceof GenesysApiError && (kinds.length === 0 || kinds.includes(error.kind));
 }
 
+/**
+ * The error for an API answer that is not retried: what its status means, and what to do about it.
+ *
+ * @param request - what was sent: its subject ("campaign 5d1e..."), and the field a write sent
+ * @param context - the operation, and what Genesys answered (status, code, message, correlation id)
+ * @param freshTokenTried - for a 401: whether it came after a retry with a fresh token
+ */
+export function refusalError(
+  request: { subject?: string | undefined; sentField?: { field: string; value: unknown } | undefined },
+  context: GenesysErrorContext,
+  freshTokenTried: boolean,
+): GenesysApiError {
+  const status = context.status ?? 0;
+  const what = `${context.operation} (${context.method} ${context.path})`;
+  const code = context.genesysCode ? ` ${context.genesysCode}` : '';
+  const said = context.genesysMessage ? ` Genesys said: "${context.genesysMessage}".` : '';
+  const ref = context.correlationId ? ` (correlation id ${context.correlationId})` : '';
+  switch (true) {
+    case status === 400: {
+      const sent = request.sentField;
+      const detail = sent ? ` The value sent was ${sent.field}=${JSON.stringify(sent.value)}${request.subject ? ` for ${request.subject}` : ''}.` : '';
+      return new GenesysBadRequestError(`Genesys Cloud refused ${what} as a bad request (HTTP 400${code}).${detail}${said}${ref}`, context, sent?.field, sent?.value);
+    }
+    case status === 401:
+      return new GenesysAuthError(
+        `Genesys Cloud rejected the access token for ${what} (HTTP 401)${freshTokenTried ? ' even after a fresh token was fetched' : ', with no retry left to try a fresh one'}: ` +
+          `check that the OAuth client is active, and that apiBaseUrl and loginBaseUrl are in the same region.${said}${ref}`,
+        context,
+      );
+    case status === 403: {
+      const permission = REQUIRED_PERMISSION[context.operation];
+      const need = permission
+        ? ` The OAuth client needs the permission ${permission}: add ${permission} to the role assigned to the OAuth client (Admin > OAuth > the client > Roles), in the division that holds ${request.subject ?? 'the object'}.`
+        : '';
+      return new GenesysPermissionError(`Genesys Cloud denied ${what} (HTTP 403${code}).${need}${said}${ref}`, context, permission);
+    }
+    case status === 404:
+      return new GenesysNotFoundError(
+        `Genesys Cloud found no ${request.subject ?? 'object'} for ${what} (HTTP 404${code}): check the id in the configuration, and that the OAuth client's role covers its division.${said}${ref}`,
+        context,
+      );
+    case status >= 400 && status < 500:
+      return new GenesysRejectedError(`Genesys Cloud rejected ${what} (HTTP ${status}${code}).${said}${ref}`, context);
+    default:
+      return new GenesysUnavailableError(`Genesys Cloud failed ${what} (HTTP ${status}${code}).${said}${ref}`, context);
+  }
+}
+
 const MAX_GENESYS_TEXT = 300;
 
 /**

@@ -1,18 +1,22 @@
 /**
- * One HTTP attempt through ky, bounded in time from the first byte sent to the last byte read.
+ * The HTTP layer both Genesys hosts share: a ky instance that contacts one origin only, and
+ * attempts bounded in time from the first byte sent to the last byte read.
  *
- * ky's own `timeout` stops at the response headers, so the body read is bounded too, by an abort
- * signal on the same budget. ky never retries here (`retry: 0`): the callers' retry loops own the
- * delays, which must be injectable and deadline-aware. `redirect: 'error'` means a 3xx can never
- * send a request, or our bearer header, to another host.
+ * ky's own `timeout` stops at the response headers and stays the same for every retry of a call,
+ * so it is off: each attempt carries an abort signal of its own budget ({@link boundAttempt}), and
+ * its body is read inside the attempt ({@link readBody}), so a body that stalls or breaks fails the
+ * attempt like any other failure ky's retry sees. `redirect: 'error'` means a 3xx can never send a
+ * request, or our bearer header, to another host.
  */
-import ky, { type BeforeRequestHook, type KyInstance } from 'ky';
+import ky, { type AfterResponseHook, type KyInstance, type NormalizedOptions } from 'ky';
+import type { GenesysErrorContext } from './errors.js';
+import { errorBodySchema } from './responses.js';
 
 /** What one attempt produced when the server answered. */
 export interface AttemptResponse {
   status: number;
   headers: Headers;
-  /** The body as text; '' when not read (success without a body expected) or empty. */
+  /** The whole body as text ('' when empty). */
   text: string;
 }
 
@@ -21,50 +25,87 @@ export class AttemptFailure extends Error {
   override readonly name = 'AttemptFailure';
   constructor(
     readonly reason: 'timeout' | 'network' | 'redirect',
-    /** A short, secret-free description (e.g. "ECONNRESET", "no answer within 50 ms"). */
+    /** A short, secret-free description (e.g. "ECONNRESET", "no complete answer within 50 ms"). */
     readonly detail: string,
   ) {
     super(detail);
   }
 }
 
-/** The options of one attempt. */
+/** The options of one attempt without retries ({@link attempt}). */
 export interface AttemptOptions {
   method: 'GET' | 'POST' | 'PATCH';
   /** Path relative to the instance's prefixUrl, without a leading slash. */
   path: string;
-  searchParams?: URLSearchParams;
-  json?: unknown;
   body?: URLSearchParams;
   headers?: Record<string, string>;
   /** Hard budget for the whole attempt, in ms. */
   timeoutMs: number;
-  /** Passed to ky hooks (e.g. the bearer token for the beforeRequest hook). */
-  context?: Record<string, unknown>;
-  /** Read the body of 2xx answers (error bodies are always read). */
-  readSuccessBody: boolean;
 }
 
 /**
- * A ky instance for one base URL, with the settings every Genesys call shares.
+ * A ky instance for one base URL, with the settings every Genesys call shares. It does not retry:
+ * callers that do pass their `retry` options per call.
  *
  * @param baseUrl - scheme, host and optional port; the only origin this instance will contact
  * @param fetchImpl - fetch to use (tests may inject one); the global fetch otherwise
- * @param beforeRequest - hooks, e.g. the one that attaches the bearer header
  */
-export function createHttp(
-  baseUrl: string,
-  fetchImpl: typeof fetch | undefined,
-  beforeRequest: BeforeRequestHook[] = [],
-): KyInstance {
-  return ky.create({
-    prefixUrl: baseUrl,
-    retry: 0,
-    throwHttpErrors: false,
-    redirect: 'error',
-    ...(fetchImpl ? { fetch: fetchImpl } : {}),
-    hooks: { beforeRequest },
-  });
+export function createHttp(baseUrl: string, fetchImpl: typeof fetch | undefined): KyInstance {
+  return ky.create({ prefixUrl: baseUrl, redirect: 'error', timeout: false, retry: 0, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+}
+
+/**
+ * The request of a beforeRequest hook with an abort signal that ends the attempt after
+ * `budgetMs`, body read included. ky's own signal stays in force.
+ *
+ * @param budgetMs - whole milliseconds, at least 1
+ */
+export function boundAttempt(request: Request, options: NormalizedOptions, budgetMs: number): Request {
+  const timeout = AbortSignal.timeout(budgetMs);
+  return new Request(request, { signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout });
+}
+
+/** An afterResponse hook that reads the whole body inside the attempt and hands ky a copy, so later reads cannot stall. */
+export const readBody: AfterResponseHook = async (_request, _options, response) => {
+  const text = await response.text();
+  return new Response(text === '' ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+};
+
+/**
+ * What a failed attempt's error means, when it is a timeout, a network failure or a redirect.
+ *
+ * @param budgetMs - the attempt's budget, for the message
+ * @returns undefined for any other error (a bug, or an error a hook threw on purpose)
+ */
+export function attemptFailure(error: unknown, budgetMs: number): AttemptFailure | undefined {
+  // AbortSignal.timeout aborts with a TimeoutError, whether the headers or the body were late.
+  if (error instanceof Error && error.name === 'TimeoutError') return new AttemptFailure('timeout', `no complete answer within ${budgetMs} ms`);
+  // fetch reports every network failure, a redirect refused included, as a TypeError.
+  if (!(error instanceof TypeError)) return undefined;
+  const detail = describeNetworkError(error);
+  if (/redirect/i.test(detail)) return new AttemptFailure('redirect', 'answered with a redirect, which is never followed');
+  return new AttemptFailure('network', `network error (${detail})`);
+}
+
+/**
+ * Sends one request, without retries, and reads its answer within `timeoutMs`.
+ *
+ * @throws AttemptFailure on timeout, network failure or a redirect
+ */
+export async function attempt(http: KyInstance, options: AttemptOptions): Promise<AttemptResponse> {
+  const budget = Math.max(1, Math.floor(options.timeoutMs));
+  try {
+    const response = await http(options.path, {
+      method: options.method,
+      throwHttpErrors: false,
+      ...(options.body ? { body: options.body } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+      hooks: { beforeRequest: [(request, kyOptions) => boundAttempt(request, kyOptions, budget)], afterResponse: [readBody] },
+    });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  } catch (error) {
+    throw attemptFailure(error, budget) ?? error;
+  }
 }
 
 /**
@@ -93,54 +134,29 @@ function describeNetworkError(error: unknown): string {
 }
 
 /**
- * Sends one request and reads its answer within `timeoutMs`.
+ * What a Genesys host said about an answer, for messages: its correlation id and, for a failure,
+ * the code and message of its error body (the API's ErrorBody or the login host's OAuth error).
  *
- * @throws AttemptFailure on timeout, network failure or a redirect
+ * @param redact - scrubs secrets and tokens from the server's text
  */
-export async function attempt(http: KyInstance, options: AttemptOptions): Promise<AttemptResponse> {
-  const budget = Math.max(1, Math.floor(options.timeoutMs));
-  // A plain AbortController + setTimeout (not AbortSignal.timeout) so fake timers in the local runner govern it too.
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, budget);
-  try {
-    const response = await http(options.path, {
-      method: options.method,
-      timeout: budget,
-      signal: controller.signal,
-      ...(options.searchParams ? { searchParams: options.searchParams } : {}),
-      ...(options.json !== undefined ? { json: options.json } : {}),
-      ...(options.body ? { body: options.body } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.context ? { context: options.context } : {}),
-    });
-    const read = !response.ok || options.readSuccessBody;
-    let text = '';
-    if (read) {
-      text = await response.text();
-    } else {
-      await response.body?.cancel().catch(() => undefined);
-    }
-    return { status: response.status, headers: response.headers, text };
-  } catch (error) {
-    if (timedOut || (error instanceof Error && error.name === 'TimeoutError')) {
-      throw new AttemptFailure('timeout', `no complete answer within ${budget} ms`);
-    }
-    const detail = describeNetworkError(error);
-    if (/redirect/i.test(detail)) {
-      throw new AttemptFailure('redirect', 'answered with a redirect, which is never followed');
-    }
-    throw new AttemptFailure('network', `network error (${detail})`);
-  } finally {
-    clearTimeout(timer);
-  }
+export function answerDetails(answer: AttemptResponse, redact: (text: string) => string): Partial<GenesysErrorContext> {
+  const header = answer.headers.get('inin-correlation-id') ?? undefined;
+  if (answer.status < 300 || answer.text === '') return header ? { correlationId: redact(header) } : {};
+  const json = parseJson(answer.text);
+  const parsed = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
+  const body = parsed?.success ? parsed.data : {};
+  const message = body.error_description ?? body.description ?? body.message;
+  const code = body.error ?? body.code;
+  const correlationId = header ?? body.contextId;
+  return {
+    ...(message ? { genesysMessage: redact(message) } : {}),
+    ...(code ? { genesysCode: redact(code) } : {}),
+    ...(correlationId ? { correlationId: redact(correlationId) } : {}),
+  };
 }
 
 /**
- * Parses a Retry-After header given in integer seconds (the form Genesys uses).
+ * Parses a Retry-After header given in seconds (the form Genesys uses).
  *
  * @returns seconds, or undefined when absent or not a non-negative number
  */
@@ -162,9 +178,4 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
   } catch {
     return { ok: false };
   }
-}
-
-/** A promise that resolves after `ms` (the default sleep; tests inject their own). */
-export function realSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

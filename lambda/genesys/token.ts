@@ -15,8 +15,8 @@ import {
   redact,
   type GenesysErrorContext,
 } from './errors.js';
-import { attempt, AttemptFailure, createHttp, normalizeBaseUrl, parseJson, parseRetryAfterSeconds } from './http.js';
-import { errorBodySchema, parseBody, ResponseShapeError, tokenResponseSchema } from './responses.js';
+import { answerDetails, attempt, AttemptFailure, createHttp, normalizeBaseUrl, parseJson, parseRetryAfterSeconds } from './http.js';
+import { parseBody, ResponseShapeError, tokenResponseSchema } from './responses.js';
 
 /** The OAuth client's id and secret, as stored in Secrets Manager. */
 export interface ClientCredentials {
@@ -209,7 +209,6 @@ export class TokenProvider {
         headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
         body: new URLSearchParams({ grant_type: 'client_credentials' }),
         timeoutMs,
-        readSuccessBody: true,
       });
     } catch (error) {
       if (error instanceof AttemptFailure) {
@@ -220,7 +219,7 @@ export class TokenProvider {
       throw error;
     }
     const status = response.status;
-    const answered: GenesysErrorContext = { ...context, status, ...this.#errorDetails(response) };
+    const answered: GenesysErrorContext = { ...context, status, ...answerDetails(response, (text) => this.redact(text)) };
     if (status >= 200 && status < 300) {
       const json = parseJson(response.text);
       if (!json.ok) {
@@ -255,21 +254,6 @@ export class TokenProvider {
       throw new GenesysUnavailableError(`${this.loginBaseUrl} failed the token request (HTTP ${status}).${said}`, { ...answered, attempts: 1 });
     }
     throw new GenesysAuthError(`${this.loginBaseUrl} answered the token request with HTTP ${status}.${said}`, answered);
-  }
-
-  #errorDetails(response: { status: number; headers: Headers; text: string }): Partial<GenesysErrorContext> {
-    const correlation = response.headers.get('inin-correlation-id') ?? undefined;
-    if (response.status < 300 || response.text === '') return correlation ? { correlationId: this.redact(correlation) } : {};
-    const json = parseJson(response.text);
-    const body = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
-    const b = body?.success ? body.data : {};
-    const message = b.error_description ?? b.description ?? b.message;
-    const code = b.error ?? b.code;
-    return {
-      ...(message ? { genesysMessage: this.redact(message) } : {}),
-      ...(code ? { genesysCode: this.redact(code) } : {}),
-      ...(correlation ?? b.contextId ? { correlationId: this.redact((correlation ?? b.contextId)!) } : {}),
-    };
   }
 }
 

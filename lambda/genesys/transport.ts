@@ -1,31 +1,32 @@
 /**
- * Authenticated, deadline-aware requests to the Genesys Cloud API with retries.
+ * Authenticated, deadline-aware requests to the Genesys Cloud API, retried by ky.
  *
- * Policy (matches Genesys's own SDKs, bounded by the invocation's deadline):
- * - 429: wait Retry-After (integer seconds), unless it exceeds 180 s or the time left.
- * - 502/503/504, timeouts and network errors: exponential backoff with full jitter.
- * - 401: one retry with a fresh token. Other 4xx: no retry.
- * Every request the adapter sends is safe to repeat: reads, analytics queries, and a PATCH that
- * sets an absolute value.
+ * The retry policy, as Genesys's own SDKs apply it, is ky's `retry` options ({@link kyRetryOptions})
+ * and hooks: 429 and 502/503/504, timeouts and network errors are retried with exponential backoff
+ * and full jitter, or after the Retry-After of a 429 or 503 (over 180 s: give up at once); a 401 is
+ * retried once, at once, with a fresh token; other 4xx and 500 are final here (a batched read
+ * tries a chunk that ended in a 5xx or a timeout once more: batch.ts). Every request the adapter
+ * sends is safe to repeat: reads, analytics queries (POSTs that only read), and a PATCH that sets
+ * absolute values.
+ *
+ * Kept here because ky cannot do it: the invocation's deadline. ky knows none, so each attempt's
+ * budget is cut to the time left (beforeRequest), and each wait is checked before ky starts it
+ * (`waitFor`, through ky's `jitter`): a retry that would end past the deadline gives up now.
  */
-import type { KyInstance } from 'ky';
+import ky, { isHTTPError, type KyInstance, type KyResponse, type NormalizedOptions, type RetryOptions } from 'ky';
 import {
-  GenesysApiError,
-  GenesysAuthError,
-  GenesysBadRequestError,
   GenesysDeadlineError,
   GenesysInvalidResponseError,
-  GenesysNotFoundError,
-  GenesysPermissionError,
-  GenesysRejectedError,
   GenesysThrottledError,
   GenesysUnavailableError,
-  REQUIRED_PERMISSION,
+  isGenesysApiError,
+  refusalError,
+  type GenesysApiError,
   type GenesysErrorContext,
   type GenesysOperation,
 } from './errors.js';
-import { attempt, AttemptFailure, createHttp, parseJson, parseRetryAfterSeconds, type AttemptResponse } from './http.js';
-import { errorBodySchema, ResponseShapeError } from './responses.js';
+import { answerDetails, attemptFailure, boundAttempt, createHttp, parseJson, parseRetryAfterSeconds, readBody } from './http.js';
+import { ResponseShapeError } from './responses.js';
 import type { TokenProvider } from './token.js';
 
 /** Counters for metrics. A view counts its own calls; the client counts all of them. */
@@ -47,7 +48,7 @@ export function emptyStats(): GenesysCallStats {
 
 /** Retry tuning. The defaults suit a once-a-minute Lambda. */
 export interface RetryPolicy {
-  /** Retries after 429/5xx/timeouts/network errors (the one retry after a 401 is extra). Default 3. */
+  /** Retries of one request, whatever the cause (the one after a 401 included). Default 3. */
   maxRetries: number;
   /** First backoff ceiling; doubles per retry. Default 250 ms. */
   baseDelayMs: number;
@@ -67,6 +68,40 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
   minAttemptMs: 100,
 };
 
+/** Statuses retried; of those, the ones whose Retry-After is waited. */
+const RETRIED_STATUSES = [429, 502, 503, 504];
+const RETRY_AFTER_STATUSES = [429, 503];
+
+/**
+ * The retry policy as ky `retry` options.
+ *
+ * @param random - [0, 1), for the jitter
+ * @param checks - what ky cannot decide: `shouldRetry` (ky's), and `waitFor`, which turns ky's
+ *   jittered backoff into the wait to use (the server's Retry-After when it sent one), or throws to
+ *   give up instead
+ */
+export function kyRetryOptions(
+  policy: RetryPolicy,
+  random: () => number,
+  checks: { shouldRetry: NonNullable<RetryOptions['shouldRetry']>; waitFor: (backoffMs: number) => number },
+): RetryOptions {
+  return {
+    limit: policy.maxRetries,
+    methods: ['get', 'post', 'patch'],
+    statusCodes: RETRIED_STATUSES,
+    // Retry-After is waitFor's, not ky's: ky also reads four other headers and dates, so the deadline could
+    // not be checked against its wait, and above maxRetryAfter it waits the cap where Genesys's SDKs give up.
+    afterStatusCodes: [],
+    // The ceiling is capped here, not with backoffLimit: ky applies that after the jitter, which would pile retries at the cap.
+    delay: (retry) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1)),
+    // Full jitter: spreads the retries of concurrent invocations instead of synchronising them. ky calls
+    // it with the backoff right before it waits: the one place the wait can still be changed or refused.
+    jitter: (ceiling) => checks.waitFor(random() * ceiling),
+    retryOnTimeout: true,
+    shouldRetry: checks.shouldRetry,
+  };
+}
+
 /** One API request as the client describes it. */
 export interface ApiRequest<T> {
   operation: GenesysOperation;
@@ -75,7 +110,7 @@ export interface ApiRequest<T> {
   path: string;
   searchParams?: URLSearchParams;
   json?: unknown;
-  /** Turns the parsed JSON body into the result; may throw ResponseShapeError. Omitted: no body is read. */
+  /** Turns the parsed JSON body into the result; may throw ResponseShapeError. Omitted: the body is not parsed. */
   parse?: (body: unknown) => T;
   /** A success may come without a usable body (a PATCH's 204): `parse` then gets undefined instead of the request failing. */
   bodyOptional?: boolean;
@@ -98,34 +133,44 @@ export interface TransportOptions {
   fetch?: typeof fetch;
   now: () => number;
   random: () => number;
-  sleep: (ms: number) => Promise<void>;
   retry: RetryPolicy;
 }
 
-/** A reason to wait and try again. */
-interface Retryable {
-  throttled: boolean;
-  /** Server-mandated wait, in seconds. */
-  retryAfterSeconds?: number;
-  /** Secret-free description of the last failure. */
+/** Why the latest attempt failed (`detail` is secret-free, e.g. "HTTP 503 service.unavailable"), and the wait the server asked for. */
+interface Failure {
   detail: string;
   context: GenesysErrorContext;
+  throttled: boolean;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * One request through all its attempts, as the hooks see it: HTTP requests sent, retries begun
+ * (after a token failure too), the latest attempt's budget (ms) and token, whether the retry with
+ * a fresh token after a 401 was taken, and the latest failure.
+ */
+interface Call {
+  request: ApiRequest<unknown>;
+  scope: CallScope;
+  base: GenesysErrorContext;
+  attempts: number;
+  retries: number;
+  budgetMs: number;
+  token?: string;
+  refreshed: boolean;
+  last?: Failure;
 }
 
 /** Sends API requests with the bearer token, retries and deadline. Shared by the client and its views. */
 export class GenesysTransport {
   readonly #http: KyInstance;
   readonly #options: TransportOptions;
+  readonly #redact: (text: string) => string;
 
   constructor(options: TransportOptions) {
     this.#options = options;
-    // The one place the bearer header is attached: from the token the retry loop obtained for this attempt.
-    this.#http = createHttp(options.apiBaseUrl, options.fetch, [
-      (request, kyOptions) => {
-        const token = (kyOptions.context as { token?: unknown } | undefined)?.token;
-        if (typeof token === 'string') request.headers.set('authorization', `Bearer ${token}`);
-      },
-    ]);
+    this.#redact = (text) => options.tokens.redact(text);
+    this.#http = createHttp(options.apiBaseUrl, options.fetch);
   }
 
   /**
@@ -135,166 +180,152 @@ export class GenesysTransport {
    * @throws GenesysApiError of the kind that describes the failure
    */
   async send<T>(request: ApiRequest<T>, scope: CallScope): Promise<T> {
+    const call: Call = { request, scope, base: { operation: request.operation, method: request.method, path: request.path }, attempts: 0, retries: 0, budgetMs: 0, refreshed: false };
     try {
-      return await this.#loop(request, scope);
+      const response = await this.#http(request.path.replace(/^\//, ''), {
+        method: request.method,
+        ...(request.searchParams ? { searchParams: request.searchParams } : {}),
+        ...(request.json !== undefined ? { json: request.json } : {}),
+        headers: { accept: 'application/json' },
+        retry: kyRetryOptions(this.#options.retry, this.#options.random, {
+          shouldRetry: ({ error }) => (this.#failure(call, error) ? undefined : false),
+          waitFor: (backoffMs) => this.#waitFor(call, backoffMs),
+        }),
+        hooks: {
+          beforeRequest: [(kyRequest, options) => this.#startAttempt(call, kyRequest, options)],
+          afterResponse: [readBody, (_request, _options, response, state) => this.#answered(call, response, state.retryCount < this.#options.retry.maxRetries)],
+          beforeRetry: [
+            () => {
+              call.retries += 1;
+              bump(scope, 'retries');
+            },
+          ],
+        },
+      });
+      const text = await response.text();
+      return this.#parse(request, text, { ...call.base, status: response.status, attempts: call.attempts, ...answerDetails({ status: response.status, headers: response.headers, text }, this.#redact) });
     } catch (error) {
       bump(scope, 'errors');
+      throw this.#finalError(call, error);
+    }
+  }
+
+  /** beforeRequest: no attempt past the deadline; the bearer header; the attempt's budget. */
+  async #startAttempt(call: Call, request: Request, options: NormalizedOptions): Promise<Request> {
+    const token = await this.#options.tokens.getToken({ timeoutMs: this.#budget(call) }).catch((error: unknown) => {
+      if (isGenesysApiError(error, 'throttled')) bump(call.scope, 'throttled');
       throw error;
-    }
+    });
+    call.budgetMs = this.#budget(call);
+    call.attempts += 1;
+    call.token = token;
+    bump(call.scope, 'requests');
+    request.headers.set('authorization', `Bearer ${token}`);
+    return boundAttempt(request, options, call.budgetMs);
   }
 
-  async #loop<T>(request: ApiRequest<T>, scope: CallScope): Promise<T> {
-    const { now, retry, tokens } = this.#options;
-    const base: GenesysErrorContext = { operation: request.operation, method: request.method, path: request.path };
-    let attempts = 0;
-    let retries = 0;
-    let refreshedAfter401 = false;
-    let lastProblem: string | undefined;
-
-    for (;;) {
-      const budget = this.#budget(scope, base, attempts, lastProblem);
-      let pending: Retryable;
-      let token: string;
-      try {
-        token = await tokens.getToken({ timeoutMs: budget });
-      } catch (error) {
-        if (!(error instanceof GenesysThrottledError || error instanceof GenesysUnavailableError)) throw error;
-        if (error instanceof GenesysThrottledError) bump(scope, 'throttled');
-        pending = {
-          throttled: error instanceof GenesysThrottledError,
-          ...(error instanceof GenesysThrottledError && error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
-          detail: `getting an access token failed: ${error.message}`,
-          context: { ...base, attempts },
-        };
-        lastProblem = pending.detail;
-        await this.#waitBeforeRetry(pending, retries, scope);
-        retries += 1;
-        bump(scope, 'retries');
-        continue;
-      }
-
-      const timeoutMs = this.#budget(scope, base, attempts, lastProblem);
-      attempts += 1;
-      bump(scope, 'requests');
-      let response: AttemptResponse;
-      try {
-        response = await attempt(this.#http, {
-          method: request.method,
-          path: request.path.replace(/^\//, ''),
-          ...(request.searchParams ? { searchParams: request.searchParams } : {}),
-          ...(request.json !== undefined ? { json: request.json } : {}),
-          headers: { accept: 'application/json' },
-          timeoutMs,
-          context: { token },
-          readSuccessBody: request.parse !== undefined,
-        });
-      } catch (error) {
-        if (!(error instanceof AttemptFailure)) throw error;
-        if (error.reason === 'redirect') {
-          throw new GenesysInvalidResponseError(
-            `Genesys Cloud ${describe(request)} ${error.detail}; only ${this.#options.apiBaseUrl} is contacted.`,
-            { ...base, attempts },
-          );
-        }
-        pending = { throttled: false, detail: error.detail, context: { ...base, attempts } };
-        lastProblem = pending.detail;
-        await this.#waitBeforeRetry(pending, retries, scope);
-        retries += 1;
-        bump(scope, 'retries');
-        continue;
-      }
-
-      const context: GenesysErrorContext = { ...base, status: response.status, attempts, ...this.#errorDetails(response) };
-      if (response.status >= 200 && response.status < 300) return this.#parse(request, response, context);
-
-      if (response.status === 401 && !refreshedAfter401) {
-        // Tokens can be revoked early (client deleted, secret reset): one fresh token, then give up.
-        tokens.invalidate(token);
-        refreshedAfter401 = true;
-        bump(scope, 'retries');
-        continue;
-      }
-      if (response.status === 429 || response.status === 502 || response.status === 503 || response.status === 504) {
-        const throttled = response.status === 429;
-        if (throttled) bump(scope, 'throttled');
-        const retryAfterSeconds = parseRetryAfterSeconds(response.headers);
-        pending = {
-          throttled,
-          ...(retryAfterSeconds !== undefined && (throttled || response.status === 503) ? { retryAfterSeconds } : {}),
-          detail: `HTTP ${response.status}${context.genesysCode ? ` ${context.genesysCode}` : ''}`,
-          context,
-        };
-        lastProblem = pending.detail;
-        await this.#waitBeforeRetry(pending, retries, scope);
-        retries += 1;
-        bump(scope, 'retries');
-        continue;
-      }
-      throw this.#finalError(request, context);
-    }
+  /** afterResponse: remembers a failed answer; retries a first 401 at once with a fresh token. */
+  async #answered(call: Call, response: KyResponse, retryLeft: boolean) {
+    if (response.ok) return undefined;
+    const { status, headers } = response;
+    const text = await response.text();
+    const context: GenesysErrorContext = { ...call.base, status, attempts: call.attempts, ...answerDetails({ status, headers, text }, this.#redact) };
+    if (status === 429) bump(call.scope, 'throttled');
+    const retryAfterSeconds = RETRY_AFTER_STATUSES.includes(status) ? parseRetryAfterSeconds(headers) : undefined;
+    call.last = { detail: `HTTP ${status}${context.genesysCode ? ` ${context.genesysCode}` : ''}`, context, throttled: status === 429, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+    if (status !== 401 || call.refreshed || !retryLeft) return undefined;
+    // Tokens can be revoked early (client deleted, secret reset): one fresh token, at once, then give up.
+    this.#options.tokens.invalidate(call.token);
+    call.refreshed = true;
+    return ky.retry({ delay: 0, code: 'TOKEN_REJECTED' });
   }
 
-  /** Time this attempt may take: the request timeout, or less if the deadline is nearer. */
-  #budget(scope: CallScope, base: GenesysErrorContext, attempts: number, lastProblem: string | undefined): number {
-    const left = scope.deadlineEpochMs - this.#options.now();
+  /**
+   * The wait before the next retry: the Retry-After of the last failure, else ky's backoff.
+   *
+   * @throws GenesysThrottledError / GenesysUnavailableError to give up instead, when a Retry-After
+   *   exceeds the cap or the retry would end past the deadline
+   */
+  #waitFor(call: Call, backoffMs: number): number {
+    const { retry, now } = this.#options;
+    const failure = call.last!;
+    const retryAfterSeconds = failure.retryAfterSeconds;
+    const waitMs = retryAfterSeconds === undefined ? backoffMs : retryAfterSeconds * 1000;
+    if (retryAfterSeconds !== undefined && retryAfterSeconds > retry.maxRetryAfterSeconds) {
+      throw giveUp(failure, `Retry-After ${retryAfterSeconds} s exceeds the ${retry.maxRetryAfterSeconds} s the adapter waits`);
+    }
+    const left = call.scope.deadlineEpochMs - now();
+    if (waitMs + retry.minAttemptMs > left) {
+      throw giveUp(
+        failure,
+        retryAfterSeconds !== undefined
+          ? `Retry-After ${retryAfterSeconds} s exceeds the ${Math.max(0, Math.round(left / 100) / 10)} s left before the invocation deadline`
+          : `a retry in ${Math.round(waitMs)} ms would pass the invocation deadline`,
+      );
+    }
+    return waitMs;
+  }
+
+  /** Time the next attempt may take: the request timeout, or less if the deadline is nearer. */
+  #budget(call: Call): number {
+    const left = call.scope.deadlineEpochMs - this.#options.now();
     if (left < this.#options.retry.minAttemptMs) {
+      const { operation, method, path } = call.base;
       throw new GenesysDeadlineError(
-        `Not sending ${base.operation} (${base.method} ${base.path}): only ${Math.max(0, Math.round(left))} ms remain before the invocation deadline` +
-          (lastProblem ? ` (last attempt: ${lastProblem}).` : '.'),
-        { ...base, attempts },
-        scope.deadlineEpochMs,
+        `Not sending ${operation} (${method} ${path}): only ${Math.max(0, Math.round(left))} ms remain before the invocation deadline` +
+          (call.last ? ` (last attempt: ${call.last.detail}).` : '.'),
+        { ...call.base, attempts: call.attempts },
+        call.scope.deadlineEpochMs,
       );
     }
-    return Math.min(this.#options.requestTimeoutMs, left);
+    return Math.max(1, Math.floor(Math.min(this.#options.requestTimeoutMs, left)));
   }
 
-  /** Sleeps before a retry, or throws when the policy or the deadline does not allow one. */
-  async #waitBeforeRetry(pending: Retryable, retries: number, scope: CallScope): Promise<void> {
-    const { retry, now, random, sleep } = this.#options;
-    const { operation, method, path } = pending.context;
-    const what = `${operation} (${method} ${path})`;
-    const giveUp = (reason: string): never => {
-      if (pending.throttled) {
-        throw new GenesysThrottledError(`Genesys Cloud rate-limited ${what} (${pending.detail}); ${reason}.`, pending.context, pending.retryAfterSeconds);
-      }
-      throw new GenesysUnavailableError(`Genesys Cloud did not serve ${what} (${pending.detail}); ${reason}.`, pending.context);
-    };
-    if (retries >= retry.maxRetries) giveUp(`gave up after ${retries + 1} attempts`);
-    if (pending.retryAfterSeconds !== undefined && pending.retryAfterSeconds > retry.maxRetryAfterSeconds) {
-      giveUp(`Retry-After ${pending.retryAfterSeconds} s exceeds the ${retry.maxRetryAfterSeconds} s the adapter waits`);
+  /**
+   * The failure a retry would follow, remembered for the give-up message: an answer, a timeout, a
+   * network error, or no token for now. Undefined for what is never retried: a deadline, a refused
+   * token or credentials, a redirect, a bug.
+   */
+  #failure(call: Call, error: unknown): Failure | undefined {
+    if (isHTTPError(error)) return call.last;
+    const context = { ...call.base, attempts: call.attempts };
+    if (isGenesysApiError(error, 'throttled', 'unavailable') && error.operation === 'postOauthToken') {
+      const throttled = error instanceof GenesysThrottledError;
+      const retryAfterSeconds = throttled ? error.retryAfterSeconds : undefined;
+      return (call.last = { detail: `getting an access token failed: ${error.message}`, context, throttled, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
     }
-    const delayMs =
-      pending.retryAfterSeconds !== undefined
-        ? pending.retryAfterSeconds * 1000
-        : // Full jitter: spreads the retries of concurrent invocations instead of synchronising them.
-          random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** retries);
-    const left = scope.deadlineEpochMs - now();
-    if (delayMs + retry.minAttemptMs > left) {
-      giveUp(
-        pending.retryAfterSeconds !== undefined
-          ? `Retry-After ${pending.retryAfterSeconds} s exceeds the ${Math.max(0, Math.round(left / 100) / 10)} s left before the invocation deadline`
-          : `a retry in ${Math.round(delayMs)} ms would pass the invocation deadline`,
+    const failure = attemptFailure(error, call.budgetMs);
+    if (!failure || failure.reason === 'redirect') return undefined;
+    return (call.last = { detail: failure.detail, context, throttled: false });
+  }
+
+  /** The typed error for what ended the call. */
+  #finalError(call: Call, error: unknown): unknown {
+    if (isHTTPError(error) && !RETRIED_STATUSES.includes(error.response.status)) return refusalError(call.request, call.last!.context, call.refreshed);
+    const failure = this.#failure(call, error);
+    if (failure) return giveUp(failure, `gave up after ${call.retries + 1} attempts`);
+    if (attemptFailure(error, call.budgetMs)?.reason === 'redirect') {
+      return new GenesysInvalidResponseError(
+        `Genesys Cloud ${describe(call.request)} answered with a redirect, which is never followed; only ${this.#options.apiBaseUrl} is contacted.`,
+        { ...call.base, attempts: call.attempts },
       );
     }
-    await sleep(delayMs);
+    return error;
   }
 
-  #parse<T>(request: ApiRequest<T>, response: AttemptResponse, context: GenesysErrorContext): T {
+  #parse<T>(request: ApiRequest<T>, text: string, context: GenesysErrorContext): T {
     if (!request.parse) return undefined as T;
-    const json = parseJson(response.text);
+    const json = parseJson(text);
     if (!json.ok) {
       if (request.bodyOptional) return request.parse(undefined);
-      throw new GenesysInvalidResponseError(
-        `Genesys Cloud answered ${describe(request)} with a body that is not valid JSON (${response.text.length} characters).`,
-        context,
-      );
+      throw new GenesysInvalidResponseError(`Genesys Cloud answered ${describe(request)} with a body that is not valid JSON (${text.length} characters).`, context);
     }
     try {
       return request.parse(json.value);
     } catch (error) {
       if (error instanceof ResponseShapeError) {
         throw new GenesysInvalidResponseError(
-          `Genesys Cloud answered ${describe(request)} with a body the adapter cannot use: ${this.#options.tokens.redact(error.message)}.`,
+          `Genesys Cloud answered ${describe(request)} with a body the adapter cannot use: ${this.#redact(error.message)}.`,
           context,
           error.field,
         );
@@ -302,58 +333,15 @@ export class GenesysTransport {
       throw error;
     }
   }
+}
 
-  #errorDetails(response: AttemptResponse): Partial<GenesysErrorContext> {
-    const redact = (s: string) => this.#options.tokens.redact(s);
-    const header = response.headers.get('inin-correlation-id') ?? undefined;
-    if (response.status < 300 || response.text === '') return header ? { correlationId: redact(header) } : {};
-    const json = parseJson(response.text);
-    const parsed = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
-    const body = parsed?.success ? parsed.data : {};
-    const correlationId = header ?? body.contextId;
-    return {
-      ...(body.message ? { genesysMessage: redact(body.message) } : {}),
-      ...(body.code ? { genesysCode: redact(body.code) } : {}),
-      ...(correlationId ? { correlationId: redact(correlationId) } : {}),
-    };
-  }
-
-  #finalError(request: ApiRequest<unknown>, context: GenesysErrorContext): GenesysApiError {
-    const status = context.status ?? 0;
-    const what = describe(request);
-    const code = context.genesysCode ? ` ${context.genesysCode}` : '';
-    const said = context.genesysMessage ? ` Genesys said: "${context.genesysMessage}".` : '';
-    const ref = context.correlationId ? ` (correlation id ${context.correlationId})` : '';
-    switch (true) {
-      case status === 400: {
-        const sent = request.sentField;
-        const detail = sent ? ` The value sent was ${sent.field}=${JSON.stringify(sent.value)}${request.subject ? ` for ${request.subject}` : ''}.` : '';
-        return new GenesysBadRequestError(`Genesys Cloud refused ${what} as a bad request (HTTP 400${code}).${detail}${said}${ref}`, context, sent?.field, sent?.value);
-      }
-      case status === 401:
-        return new GenesysAuthError(
-          `Genesys Cloud rejected the access token for ${what} (HTTP 401) even after a fresh token was fetched: ` +
-            `check that the OAuth client is active, and that apiBaseUrl and loginBaseUrl are in the same region.${said}${ref}`,
-          context,
-        );
-      case status === 403: {
-        const permission = REQUIRED_PERMISSION[request.operation];
-        const need = permission
-          ? ` The OAuth client needs the permission ${permission}: add ${permission} to the role assigned to the OAuth client (Admin > OAuth > the client > Roles), in the division that holds ${request.subject ?? 'the object'}.`
-          : '';
-        return new GenesysPermissionError(`Genesys Cloud denied ${what} (HTTP 403${code}).${need}${said}${ref}`, context, permission);
-      }
-      case status === 404:
-        return new GenesysNotFoundError(
-          `Genesys Cloud found no ${request.subject ?? 'object'} for ${what} (HTTP 404${code}): check the id in the configuration, and that the OAuth client's role covers its division.${said}${ref}`,
-          context,
-        );
-      case status >= 400 && status < 500:
-        return new GenesysRejectedError(`Genesys Cloud rejected ${what} (HTTP ${status}${code}).${said}${ref}`, context);
-      default:
-        return new GenesysUnavailableError(`Genesys Cloud failed ${what} (HTTP ${status}${code}).${said}${ref}`, context);
-    }
-  }
+/** The error when retrying stops before the policy's retries are used up, or when they are. */
+function giveUp(failure: Failure, reason: string): GenesysApiError {
+  const { operation, method, path } = failure.context;
+  const what = `${operation} (${method} ${path})`;
+  return failure.throttled
+    ? new GenesysThrottledError(`Genesys Cloud rate-limited ${what} (${failure.detail}); ${reason}.`, failure.context, failure.retryAfterSeconds)
+    : new GenesysUnavailableError(`Genesys Cloud did not serve ${what} (${failure.detail}); ${reason}.`, failure.context);
 }
 
 function describe(request: ApiRequest<unknown>): string {

@@ -222,7 +222,7 @@ export class FaultRig {
 
   /** The stored state of every configured campaign, read directly from dynalite (no faults). */
   async states(): Promise<Map<string, ControllerState>> {
-    return this.#store.loadMany(this.campaignIds);
+    return (await this.#store.loadMany(this.campaignIds)).states;
   }
 
   /**

@@ -173,6 +173,18 @@ describe('DynamoDbAuditLog failures', () => {
     for (const put of puts) expect(put).toMatchObject({ ConditionExpression: 'attribute_not_exists(#sk)', ExpressionAttributeNames: { '#sk': 'sk' } });
   });
 
+  it("stores nothing once its view's deadline has passed, naming the campaigns whose entries are missing", async () => {
+    // Prepare: a view whose deadline is already past
+    const late = log.withDeadline(Date.now() - 1);
+    // Act
+    const error = await late.record([entry('c9', 1)]).catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(AuditWriteError);
+    expect((error as AuditWriteError).campaignIds).toEqual(['c9']);
+    expect((error as Error).message).toMatch(/no time left before the invocation's deadline/);
+    expect(await log.query('c9')).toEqual([]);
+  });
+
   it('refuses a retention of no days', () => {
     expect(() => new DynamoDbAuditLog(db.client, 'audit', 0)).toThrow(/retentionDays must be a whole number of days above 0, got 0/);
   });

@@ -38,6 +38,35 @@ describe('startingCampaignConfig', () => {
     expect(pick('power', 40, 'us')).not.toHaveProperty('windowMinutes');
   });
 
+  it('paces a blended team for its inbound queue, keeps the abandon budget on the mode\'s knob, and holds the queue\'s own SL target', () => {
+    // Prepare
+    const inboundQueueId = '5d1e4f3c-0000-4000-8000-00000000a002';
+    const blended = (dialingMode: PacedDialingMode, agents: number) => startingCampaignConfig({ ...base, dialingMode, agents, complianceRule: 'us', inboundQueueId, serviceLevelTarget: 0.9 });
+
+    // Act
+    const predictive = blended('predictive', 40);
+    const power = blended('power', 40);
+    const progressive = blended('progressive', 40);
+    const agentless = startingCampaignConfig({ ...base, dialingMode: 'agentless', agents: 40, complianceRule: 'uk', inboundQueueId, serviceLevelTarget: 0.7 });
+
+    // Assess
+    expect(predictive).toMatchObject({
+      objective: { kind: 'inboundServiceLevel', queueId: inboundQueueId },
+      setpoint: 0.9,
+      knob: { name: 'outboundLineCount', min: 1, max: 60, maxStep: 15 },
+      blending: { reserveShare: 0.5 },
+      compliance: { knob: { name: 'abandonRate', min: 0.5, max: 2.5 }, aim: 0.025 },
+    });
+    expect(power.compliance).toMatchObject({ knob: { name: 'maxCallsPerAgent', max: 3 } });
+    expect(progressive).toMatchObject({ objective: { kind: 'inboundServiceLevel' }, knob: { name: 'outboundLineCount', max: 40 } });
+    expect(progressive.compliance?.knob).toBeUndefined();
+    // Agentless feeds its own transfer queue whatever else the agents answer.
+    expect(agentless).toMatchObject({ objective: { kind: 'queueServiceLevel', queueId: base.queueId }, setpoint: 0.7, knob: { max: 80 }, compliance: { window: { type: 'rolling', hours: 24 } } });
+    // Without a target given, 80%; a US campaign without a line knob has no compliance block (the schema's 30-day periods).
+    expect(startingCampaignConfig({ ...base, dialingMode: 'agentless', agents: 5, complianceRule: 'us' }).setpoint).toBe(0.8);
+    expect(startingCampaignConfig({ ...base, dialingMode: 'predictive', agents: 50, complianceRule: 'us' })).not.toHaveProperty('compliance');
+  });
+
   it('refuses a team size that is not a whole number of agents', () => {
     // Act / Assess
     expect(() => startingCampaignConfig({ ...base, dialingMode: 'power', agents: 0, complianceRule: 'us' })).toThrow(StartingConfigError);

@@ -30,7 +30,7 @@ const stored: number[] = [];
 
 async function storedTickTime(): Promise<number> {
   const db = await openLocalStore(store);
-  const state = await new DynamoDbStateStore(db.client, LOCAL_TABLES.state).loadMany([CAMPAIGN]).finally(() => db.close());
+  const state = await new DynamoDbStateStore(db.client, LOCAL_TABLES.state).loadMany([CAMPAIGN]).then((loaded) => loaded.states).finally(() => db.close());
   return state.get(CAMPAIGN)!.lastTickTime;
 }
 

@@ -102,8 +102,8 @@ describe('shards in the configuration', () => {
     ]);
   });
 
-  it('counts a tick\'s reads as the scale benchmark measured them: 41 at 500 campaigns on 20 queues', () => {
-    // Prepare: the benchmark's own configuration (docs/scale.md, "Figures": reads later max 41)
+  it('counts a tick\'s reads as the scale benchmark measured them: 27 at 500 campaigns on 20 queues', () => {
+    // Prepare: the benchmark's own configuration (docs/scale.md, "Shards": reads later max 27 after the per-minute reads)
     const config = parsePacingConfig({
       genesys: { localBaseUrl: 'http://127.0.0.1:1' },
       defaults: { windowMinutes: 15, minSample: 10, deadBand: 0.002 },
@@ -111,14 +111,16 @@ describe('shards in the configuration', () => {
     });
 
     // Act / Assess
-    expect(steadyReadsPerTick(config.campaigns)).toBe(41);
-    expect(steadyReadsPerTick(config.campaigns.slice(0, 100))).toBe(10);
+    expect(steadyReadsPerTick(config.campaigns)).toBe(27);
+    expect(steadyReadsPerTick(config.campaigns.slice(0, 100))).toBe(7);
+    // With no per-minute query, one query per window length per 100 campaigns, as before it: 41
+    expect(steadyReadsPerTick(config.campaigns, 0)).toBe(41);
   });
 
   it('refuses a shard whose reads and a PATCH per campaign exceed one client\'s tick budget, naming the shard and how many it serves', () => {
-    // Prepare: 300 requests a minute leave 270 a tick; 248 abandon-rate campaigns need 22 reads, 248 + 22 = 270
-    const fits = sharded(250, [{ name: 'big', campaignIds: ids(0, 248) }, { name: 'rest', campaignIds: ids(248, 250) }]);
-    const over = sharded(250, [{ name: 'rest', campaignIds: ids(249, 250) }, { name: 'big', campaignIds: ids(0, 249) }]);
+    // Prepare: 300 requests a minute leave 270 a tick; 255 abandon-rate campaigns need 15 reads, 255 + 15 = 270
+    const fits = sharded(257, [{ name: 'big', campaignIds: ids(0, 255) }, { name: 'rest', campaignIds: ids(255, 257) }]);
+    const over = sharded(257, [{ name: 'rest', campaignIds: ids(256, 257) }, { name: 'big', campaignIds: ids(0, 256) }]);
 
     // Act
     const accepted = parsePacingConfig(fits);
@@ -126,10 +128,10 @@ describe('shards in the configuration', () => {
 
     // Assess
     expect(tickRequestBudget(300)).toBe(270);
-    expect(shardCapacity(accepted.campaigns, 300)).toBe(248);
+    expect(shardCapacity(accepted.campaigns, 300)).toBe(255);
     expect(found).toEqual([
-      'shards[1] ("big"): 249 campaigns need 22 reads and up to 249 PATCHes a tick, over the 270 requests one OAuth client may send a tick ' +
-        '(90% of genesys.requestsPerMinute, 300): one shard serves at most 248 of them; move 1 to another shard with its own OAuth client (docs/scale.md, "Shards")',
+      'shards[1] ("big"): 256 campaigns need 15 reads and up to 256 PATCHes a tick, over the 270 requests one OAuth client may send a tick ' +
+        '(90% of genesys.requestsPerMinute, 300): one shard serves at most 255 of them; move 1 to another shard with its own OAuth client (docs/scale.md, "Shards")',
     ]);
   });
 

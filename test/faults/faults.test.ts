@@ -259,7 +259,7 @@ describe('DynamoDB faults', () => {
     expect(all(t).map((r) => r.reason)).toContain('concurrent-invocation');
   });
 
-  it('fails the tick before any write, with a clear error, while the table is unreachable', async () => {
+  it('holds every campaign as an error, writing nothing, while the table is unreachable', async () => {
     // Prepare
     rig.dynamo.faults = { unavailable: true };
     const mark = rig.genesys.log.length;
@@ -269,9 +269,10 @@ describe('DynamoDB faults', () => {
 
     // Assess
     expect(t.violations).toEqual([]);
-    expect(t.invocations[0]!.error).toBeInstanceOf(Error);
-    expect((t.invocations[0]!.error as Error).message).toMatch(/cannot read the controller state/);
-    expect(t.logs.some((l) => l.json?.level === 'ERROR' && l.json.message === 'tick failed before any write')).toBe(true);
+    for (const id of [ABANDON, SERVICE, AGENTLESS]) {
+      expect(reportOf(t, id)).toMatchObject({ outcome: 'error', reason: 'state-unreadable', message: expect.stringMatching(/cannot read the controller state/) });
+    }
+    expect(t.logs.some((l) => l.json?.level === 'ERROR' && l.json.message === 'campaign tick failed')).toBe(true);
     expect(rig.genesys.log.slice(mark)).toEqual([]);
   });
 });

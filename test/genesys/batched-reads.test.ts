@@ -126,6 +126,23 @@ describe('a batched read with a failed chunk', () => {
     expect(apiRequests(h)).toHaveLength(1);
   });
 
+  it('does not try again a chunk still rate-limited (429) or whose fresh token was refused too (401)', async () => {
+    // Prepare: a Retry-After above the 180 s cap ends the 429 at once; a 401 gets one fresh token, then ends
+    h = await startHarness();
+    h.server.on('POST', AGGREGATES, errorReply(429, 'too.many.requests.retry.after', 'Rate limit exceeded', { 'retry-after': '181' }));
+    h.server.on('POST', PERFORMANCE, errorReply(401, 'bad.credentials', 'Invalid login credentials.'));
+
+    // Act
+    const throttled = await caught(() => h!.client.getCampaignWindowStats(IDS.slice(0, 3), INTERVAL));
+    const rejected = await caught(() => h!.client.getCampaignPerformance(IDS.slice(0, 3)));
+
+    // Assess
+    expect(throttled.cause.kind).toBe('throttled');
+    expect(rejected.cause.kind).toBe('auth');
+    expect(h.server.to(AGGREGATES)).toHaveLength(1);
+    expect(h.server.to(PERFORMANCE)).toHaveLength(2);
+  });
+
   it('raises a BatchReadError with nothing read when every chunk failed, its cause the first chunk\'s error', async () => {
     // Prepare
     h = await startHarness({ retry: { maxRetries: 0 } });

@@ -1,8 +1,11 @@
 /**
- * Failures: status codes to typed errors, retries and their delays (through the injected sleep),
- * timeouts, bad bodies, redirects, the deadline, and that no secret or token ever leaks.
+ * Failures: status codes to typed errors, retries and their delays, timeouts, bad bodies,
+ * redirects, the deadline, and that no secret or token ever leaks. ky waits on its own timers, so
+ * delays are proven by the policy's options, by the deadline refusing them, or by short real waits.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GenesysClient } from '../../lambda/genesys/client.js';
 import {
@@ -16,6 +19,7 @@ import {
   GenesysThrottledError,
   GenesysUnavailableError,
 } from '../../lambda/genesys/errors.js';
+import { DEFAULT_RETRY_POLICY, kyRetryOptions } from '../../lambda/genesys/transport.js';
 import { BatchReadError, type GenesysPort } from '../../lambda/ports.js';
 import {
   caught as caughtAny,
@@ -58,6 +62,21 @@ function apiRequests(harness: Harness) {
   return harness.server.requests.filter((r) => r.path !== '/oauth/token');
 }
 
+/** A fetch that notes when each API request leaves (performance.now), for tests of real waits. */
+function timedFetch(): { fetch: typeof fetch; sentAt: number[] } {
+  const sentAt: number[] = [];
+  return {
+    sentAt,
+    fetch: (input, init) => {
+      sentAt.push(performance.now());
+      return fetch(input, init);
+    },
+  };
+}
+
+/** Milliseconds between consecutive sends. */
+const gaps = (sentAt: number[]) => sentAt.slice(1).map((t, i) => t - sentAt[i]!);
+
 function expectNoSecrets(error: unknown) {
   const text = renderings(error);
   expect(text).not.toContain(CLIENT_SECRET);
@@ -66,19 +85,19 @@ function expectNoSecrets(error: unknown) {
 }
 
 describe('401', () => {
-  it('retries once with a fresh token', async () => {
-    // Prepare
-    h = await startHarness();
+  it('retries once with a fresh token, at once', async () => {
+    // Prepare: a backoff (10 s) would not fit before the deadline, so only an immediate retry succeeds
+    h = await startHarness({ retry: { baseDelayMs: 20_000, maxDelayMs: 20_000 } });
     h.server.on('POST', '/oauth/token', tokenReply('first-token-xxxxxxxx'), tokenReply('second-token-xxxxxxx'));
     h.server.on('PATCH', CAMPAIGN_PATH, errorReply(401, 'bad.credentials', 'Invalid login credentials.'), { status: 204 });
+    const view = h.client.withDeadline(h.clock.now + 5_000);
 
     // Act
-    await h.client.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2.5 });
+    await view.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2.5 });
 
     // Assess
     expect(apiRequests(h).map((r) => r.headers.authorization)).toEqual(['Bearer first-token-xxxxxxxx', 'Bearer second-token-xxxxxxx']);
     expect(h.server.to('/oauth/token')).toHaveLength(2);
-    expect(h.sleeps).toEqual([]);
     expect(h.client.stats).toEqual({ requests: 2, retries: 1, throttled: 0, errors: 0 });
   });
 
@@ -93,9 +112,25 @@ describe('401', () => {
     // Assess
     expect(error).toBeInstanceOf(GenesysAuthError);
     expect(error).toMatchObject({ kind: 'auth', status: 401, operation: 'patchOutboundCampaign', path: CAMPAIGN_PATH, genesysCode: 'bad.credentials', correlationId: 'corr-401', attempts: 2 });
+    expect(error.message).toContain('even after a fresh token was fetched');
     expect(apiRequests(h)).toHaveLength(2);
     expect(h.client.stats.errors).toBe(1);
     expectNoSecrets(error);
+  });
+
+  it('says so when no retry is left for a fresh token', async () => {
+    // Prepare
+    h = await startHarness({ retry: { maxRetries: 0 } });
+    h.server.on('PATCH', CAMPAIGN_PATH, errorReply(401, 'bad.credentials', 'Invalid login credentials.'));
+
+    // Act
+    const error = await caught(() => h!.client.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2.5 }));
+
+    // Assess
+    expect(error).toBeInstanceOf(GenesysAuthError);
+    expect(error).toMatchObject({ status: 401, attempts: 1 });
+    expect(error.message).toContain('with no retry left to try a fresh one');
+    expect(apiRequests(h)).toHaveLength(1);
   });
 });
 
@@ -159,7 +194,6 @@ describe('other 4xx', () => {
     expect(notFound.message).toContain(`queue ${QUEUE_1}`);
     expect(rejected).toBeInstanceOf(GenesysRejectedError);
     expect(apiRequests(h)).toHaveLength(2);
-    expect(h.sleeps).toEqual([]);
   });
 
   it('redacts a token or secret that a server echoes into its error message', async () => {
@@ -178,18 +212,18 @@ describe('other 4xx', () => {
 });
 
 describe('429', () => {
-  it('waits the Retry-After seconds of the Genesys 429 example, then succeeds', async () => {
-    // Prepare
-    h = await startHarness();
-    const { retryAfter, body } = genesys429Example();
-    h.server.on('POST', OBSERVATIONS, { status: 429, headers: { 'retry-after': retryAfter }, body }, OK_OBSERVATIONS);
+  it('waits the Retry-After seconds, not the backoff, then succeeds', async () => {
+    // Prepare: a short Retry-After, so the wait is real; the harness's backoff is 1 ms
+    const timed = timedFetch();
+    h = await startHarness({ fetch: timed.fetch });
+    const { body } = genesys429Example();
+    h.server.on('POST', OBSERVATIONS, { status: 429, headers: { 'retry-after': '0.3' }, body }, OK_OBSERVATIONS);
 
     // Act
     await h.client.getQueueLiveStates([QUEUE_1]);
 
     // Assess
-    expect(retryAfter).toBe('42');
-    expect(h.sleeps).toEqual([42_000]);
+    expect(gaps(timed.sentAt)[0]).toBeGreaterThanOrEqual(295);
     expect(apiRequests(h)).toHaveLength(2);
     expect(h.client.stats).toEqual({ requests: 2, retries: 1, throttled: 1, errors: 0 });
   });
@@ -206,14 +240,35 @@ describe('429', () => {
     expect(error).toBeInstanceOf(GenesysThrottledError);
     expect(error).toMatchObject({ kind: 'throttled', retryAfterSeconds: 181, status: 429 });
     expect(error.message).toMatch(/Retry-After 181 s exceeds the 180 s/);
-    expect(h.sleeps).toEqual([]);
     expect(apiRequests(h)).toHaveLength(1);
   });
 
-  it('gives up at once when Retry-After exceeds the time left before the deadline', async () => {
+  it('gives up at once when the Retry-After of the Genesys 429 example exceeds the time left before the deadline', async () => {
     // Prepare
     h = await startHarness();
-    h.server.on('POST', OBSERVATIONS, errorReply(429, 'too.many.requests.retry.after', 'Rate limit exceeded', { 'retry-after': '42' }));
+    const { retryAfter, body } = genesys429Example();
+    h.server.on('POST', OBSERVATIONS, { status: 429, headers: { 'retry-after': retryAfter }, body });
+    const view = h.client.withDeadline(h.clock.now + 10_000);
+
+    // Act
+    const error = await caught(() => view.getQueueLiveStates([QUEUE_1]));
+
+    // Assess
+    expect(retryAfter).toBe('42');
+    expect(error).toBeInstanceOf(GenesysThrottledError);
+    expect(error).toMatchObject({ retryAfterSeconds: 42, genesysCode: 'too.many.requests.retry.after' });
+    expect(error.message).toMatch(/Retry-After 42 s exceeds the 10 s left before the invocation deadline/);
+    expect(view.stats).toEqual({ requests: 1, retries: 0, throttled: 1, errors: 1 });
+    expect(h.client.stats).toEqual({ requests: 1, retries: 0, throttled: 1, errors: 1 });
+  });
+});
+
+describe('the login host', () => {
+  it('is waited for as its 429 asks: too long for the deadline gives up at once', async () => {
+    // Prepare: the harness's backoff (1 ms) would retry at once; the Retry-After does not fit
+    h = await startHarness();
+    h.server.on('POST', '/oauth/token', { status: 429, headers: { 'retry-after': '42' }, body: { message: 'slow down' } }, tokenReply(TOKEN));
+    h.server.on('POST', OBSERVATIONS, OK_OBSERVATIONS);
     const view = h.client.withDeadline(h.clock.now + 10_000);
 
     // Act
@@ -221,26 +276,58 @@ describe('429', () => {
 
     // Assess
     expect(error).toBeInstanceOf(GenesysThrottledError);
-    expect(error.message).toMatch(/Retry-After 42 s exceeds the 10 s left before the invocation deadline/);
-    expect(h.sleeps).toEqual([]);
-    expect(view.stats).toEqual({ requests: 1, retries: 0, throttled: 1, errors: 1 });
-    expect(h.client.stats).toEqual({ requests: 1, retries: 0, throttled: 1, errors: 1 });
+    expect(error).toMatchObject({ operation: 'postAnalyticsQueuesObservationsQuery', retryAfterSeconds: 42, attempts: 0 });
+    expect(error.message).toMatch(/getting an access token failed: .*Retry-After 42 s exceeds the 10 s left before the invocation deadline/);
+    expect(h.server.to('/oauth/token')).toHaveLength(1);
+    expect(view.stats).toEqual({ requests: 0, retries: 0, throttled: 1, errors: 1 });
   });
 });
 
 describe('5xx, timeouts and network errors', () => {
-  it('retries 502, 503 and 504 with exponential backoff and full jitter', async () => {
+  it('backs off exponentially with full jitter, the ceiling capped before the jitter', () => {
     // Prepare
-    h = await startHarness();
+    const waits: number[] = [];
+    const retry = kyRetryOptions({ ...DEFAULT_RETRY_POLICY, maxRetries: 6 }, () => 0.5, {
+      shouldRetry: () => undefined,
+      waitFor: (backoffMs) => (waits.push(backoffMs), backoffMs),
+    });
+    const jitter = retry.jitter as (ceiling: number) => number;
+
+    // Act
+    const chosen = [1, 2, 3, 7].map((n) => jitter(retry.delay!(n)));
+
+    // Assess: random() = 0.5 of the 250, 500, 1000 ms ceilings, and of the 8 000 ms cap (not of 16 000)
+    expect(chosen).toEqual([125, 250, 500, 4_000]);
+    expect(waits).toEqual(chosen);
+    expect(retry).toMatchObject({ limit: 6, methods: ['get', 'post', 'patch'], statusCodes: [429, 502, 503, 504], retryOnTimeout: true });
+  });
+
+  it('retries 502, 503 and 504, waiting the jittered backoff', async () => {
+    // Prepare
+    const timed = timedFetch();
+    h = await startHarness({ fetch: timed.fetch, retry: { baseDelayMs: 40 } });
     h.server.on('POST', OBSERVATIONS, { status: 502, body: 'Bad Gateway' }, errorReply(503, 'service.unavailable', 'try later'), { status: 504, body: '' }, OK_OBSERVATIONS);
 
     // Act
     await h.client.getQueueLiveStates([QUEUE_1]);
 
-    // Assess: random() = 0.5 of the 250, 500, 1000 ms ceilings
-    expect(h.sleeps).toEqual([125, 250, 500]);
+    // Assess: random() = 0.5 of the 40, 80, 160 ms ceilings
+    gaps(timed.sentAt).forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual([20, 40, 80][i]! - 2));
     expect(apiRequests(h)).toHaveLength(4);
     expect(h.client.stats).toEqual({ requests: 4, retries: 3, throttled: 0, errors: 0 });
+  });
+
+  it('retries a PATCH too: it sets absolute values, so sending it again is safe', async () => {
+    // Prepare
+    h = await startHarness();
+    h.server.on('PATCH', CAMPAIGN_PATH, errorReply(503, 'service.unavailable', 'try later'), { status: 204 });
+
+    // Act
+    await h.client.patchCampaignKnobs(CAMPAIGN_1, { abandonRate: 2.5 });
+
+    // Assess
+    expect(apiRequests(h).map((r) => r.json)).toEqual([{ abandonRate: 2.5 }, { abandonRate: 2.5 }]);
+    expect(h.client.stats).toEqual({ requests: 2, retries: 1, throttled: 0, errors: 0 });
   });
 
   it('gives up as unavailable when the retries are used up', async () => {
@@ -271,7 +358,8 @@ describe('5xx, timeouts and network errors', () => {
     // Assess
     expect(error).toBeInstanceOf(GenesysUnavailableError);
     expect(apiRequests(h)).toHaveLength(2);
-    expect(h.sleeps).toEqual([]);
+    // The chunk's second try is the only retry: none within a request.
+    expect(h.client.stats).toMatchObject({ requests: 2, retries: 1 });
   });
 
   it('times out a server that never answers, retries, then reports unavailable', async () => {
@@ -290,8 +378,8 @@ describe('5xx, timeouts and network errors', () => {
     // the server even logs it, so the server's count is only a lower bound.
     expect((error as GenesysUnavailableError).attempts).toBe(2);
     expect(apiRequests(h).length).toBeGreaterThanOrEqual(1);
-    // One backoff in each of the two tries of the chunk.
-    expect(h.sleeps).toHaveLength(2);
+    // Two attempts (one backoff) in each of the two tries of the chunk.
+    expect(h.client.stats).toMatchObject({ requests: 4, retries: 3 });
   });
 
   it('retries a failed token request inside the API call', async () => {
@@ -305,8 +393,33 @@ describe('5xx, timeouts and network errors', () => {
 
     // Assess
     expect(h.server.to('/oauth/token')).toHaveLength(2);
-    expect(h.sleeps).toEqual([125]);
     expect(apiRequests(h)).toHaveLength(1);
+    expect(h.client.stats).toEqual({ requests: 1, retries: 1, throttled: 0, errors: 0 });
+  });
+
+  it('times out a body that stalls after the headers, as a failed attempt that is retried', async () => {
+    // Prepare: an API host that sends the headers and the start of the body, then nothing
+    h = await startHarness();
+    const stalling = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"results": [');
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(stalling.address() as AddressInfo).port}`;
+    const client = new GenesysClient({ apiBaseUrl: url, loginBaseUrl: h.server.url, requestTimeoutMs: 50, tokens: h.tokens, now: () => h!.clock.now, retry: { maxRetries: 1, baseDelayMs: 2 } });
+
+    // Act
+    const error = await caught(() => client.getQueueLiveStates([QUEUE_1])).finally(() => {
+      stalling.closeAllConnections();
+      stalling.close();
+    });
+
+    // Assess
+    expect(error).toBeInstanceOf(GenesysUnavailableError);
+    expect(error).toMatchObject({ attempts: 2 });
+    expect(error.message).toMatch(/no complete answer within 50 ms\); gave up after 2 attempts/);
+    // Two attempts in each of the batch's two tries of the chunk.
+    expect(client.stats).toEqual({ requests: 4, retries: 3, throttled: 0, errors: 2 });
   });
 
   it('reports a network failure (connection refused) as unavailable', async () => {
@@ -315,7 +428,7 @@ describe('5xx, timeouts and network errors', () => {
     const dead = await LocalGenesys.start();
     const url = dead.url;
     await dead.close();
-    const client = new GenesysClient({ apiBaseUrl: url, loginBaseUrl: h.server.url, requestTimeoutMs: 1_000, tokens: h.tokens, sleep: async () => {}, retry: { maxRetries: 1 } });
+    const client = new GenesysClient({ apiBaseUrl: url, loginBaseUrl: h.server.url, requestTimeoutMs: 1_000, tokens: h.tokens, retry: { maxRetries: 1, baseDelayMs: 2 } });
 
     // Act
     const error = await caught(() => client.getQueueLiveStates([QUEUE_1]));
@@ -450,13 +563,12 @@ describe('deadline', () => {
     // Assess
     expect(error).toBeInstanceOf(GenesysUnavailableError);
     expect(error.message).toMatch(/a retry in 2000 ms would pass the invocation deadline/);
-    expect(h.sleeps).toEqual([]);
     expect(apiRequests(h)).toHaveLength(1);
   });
 
   it('cuts a request\'s timeout to the time left', async () => {
-    // Prepare
-    h = await startHarness({ requestTimeoutMs: 10_000 });
+    // Prepare: the default backoff (125 ms) plus the shortest attempt does not fit in the 150 ms left, so one attempt only
+    h = await startHarness({ requestTimeoutMs: 10_000, retry: { baseDelayMs: DEFAULT_RETRY_POLICY.baseDelayMs } });
     h.server.on('GET', '/api/v2/outbound/settings', { hang: true });
     await h.tokens.getToken();
     const view = h.client.withDeadline(h.clock.now + 150);

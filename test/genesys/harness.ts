@@ -1,6 +1,7 @@
 /**
  * Test wiring for the Genesys adapter: a local server, a TokenProvider and a GenesysClient with an
- * injected clock, jitter and sleep, so no test waits on the wall clock for retries.
+ * injected clock and jitter. ky waits between retries on its own timers, so the harness's backoff
+ * waits 1, 2, 4 ms unless a test asks for more; deadlines follow the injected clock only.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,11 +31,9 @@ export interface Harness {
   server: LocalGenesys;
   tokens: TokenProvider;
   client: GenesysClient;
-  /** The injected clock, epoch ms; advance it with `advance` or through `sleep`. */
+  /** The injected clock, epoch ms; advance it with `advance`. */
   clock: { now: number };
   advance(ms: number): void;
-  /** Every delay the client asked the injected sleep for. */
-  sleeps: number[];
   credentials: ClientCredentials;
   close(): Promise<void>;
 }
@@ -42,13 +41,12 @@ export interface Harness {
 /**
  * Starts a server that answers tokens, and a client against it.
  *
- * @param overrides - client options to change (e.g. requestTimeoutMs, retry)
+ * @param overrides - client options to change (e.g. requestTimeoutMs); `retry` is merged into the harness's
  */
 export async function startHarness(overrides: Partial<GenesysClientOptions> = {}): Promise<Harness> {
   const server = await LocalGenesys.start();
   server.on('POST', '/oauth/token', tokenReply(TOKEN));
   const clock = { now: START };
-  const sleeps: number[] = [];
   const credentials: ClientCredentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
   const tokens = new TokenProvider({
     loginBaseUrl: server.url,
@@ -63,11 +61,8 @@ export async function startHarness(overrides: Partial<GenesysClientOptions> = {}
     tokens,
     now: () => clock.now,
     random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock.now += ms;
-    },
     ...overrides,
+    retry: { baseDelayMs: 2, ...overrides.retry },
   });
   return {
     server,
@@ -77,7 +72,6 @@ export async function startHarness(overrides: Partial<GenesysClientOptions> = {}
     advance: (ms) => {
       clock.now += ms;
     },
-    sleeps,
     credentials,
     close: () => server.close(),
   };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GenesysAuthError, GenesysInvalidResponseError } from '../../lambda/genesys/errors.js';
+import { GenesysAuthError, GenesysInvalidResponseError, GenesysUnavailableError } from '../../lambda/genesys/errors.js';
 import { renewalMarginMs, TokenProvider, type ClientCredentials } from '../../lambda/genesys/token.js';
 import { caught, CLIENT_ID, CLIENT_SECRET, renderings, START } from './harness.js';
 import { LocalGenesys, tokenReply } from './local-genesys.js';
@@ -169,6 +169,19 @@ describe('TokenProvider', () => {
     expect(error.field).toBe('expires_in');
     expect(error.message).toMatch(/"expires_in" must be a finite number but is a string/);
     expect(renderings(error)).not.toContain('leaky-token-value-123');
+  });
+
+  it('gives up on a login host that never answers within the budget, as unavailable', async () => {
+    // Prepare
+    const { tokens } = await setup({ hang: true });
+
+    // Act
+    const error = await caught(() => tokens.getToken({ timeoutMs: 50 }));
+
+    // Assess
+    expect(error).toBeInstanceOf(GenesysUnavailableError);
+    expect(error.message).toMatch(/no complete answer within 50 ms/);
+    expect(tokens.stats).toEqual({ requests: 1, failures: 1 });
   });
 
   it('refuses incomplete credentials without calling the login host', async () => {

@@ -44,7 +44,6 @@ async function loadHandler(config: unknown, arrange: (m: Mocks) => void = () => 
   mocks.dynamo.on(ddb.BatchGetCommand).resolves({ Responses: { 'pacing-state': [] } });
   mocks.dynamo.on(ddb.PutCommand).resolves({});
   mocks.dynamo.on(ddb.UpdateCommand).resolves({});
-  mocks.dynamo.on(ddb.BatchWriteCommand).resolves({});
   arrange(mocks);
   const { handler } = await import('../../lambda/handler.js');
   return { handler: handler as (event: unknown, context: Context) => Promise<TickSummary>, ...mocks };
@@ -126,11 +125,15 @@ describe('handler', () => {
     expect(text).not.toContain('hunter2');
   });
 
-  it('fails the tick, writing nothing, when the state table cannot be read', async () => {
+  it('reports each campaign whose state cannot be read as an error, writing nothing to Genesys or the table', async () => {
+    // Prepare
     const { handler, dynamo, ddb } = await loadHandler(goodConfig(), ({ dynamo, ddb }) => {
       dynamo.on(ddb.BatchGetCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
     });
-    await expect(handler(scheduled, context)).rejects.toThrow(/Rate exceeded/);
+    // Act
+    const summary = await handler(scheduled, context);
+    // Assess
+    expect(summary.campaigns.every((c) => c.outcome === 'error' && c.reason === 'state-unreadable' && /Rate exceeded/.test(c.message ?? ''))).toBe(true);
     expect(genesys.requests).toHaveLength(0);
     expect(dynamo).not.toHaveReceivedCommand(ddb.PutCommand);
   });

@@ -101,11 +101,11 @@ describe('PacingController with shards', () => {
   });
 
   it('refuses at synth a shard over what its client\'s budget serves, naming the shard and how many to move', () => {
-    // Prepare: 249 abandon-rate campaigns need 22 reads and 249 PATCHes, 271 > 270
-    const config = shardedConfig(250, [{ name: 'small', campaignIds: [id(249)] }, { name: 'big', campaignIds: ids(0, 249) }]);
+    // Prepare: 256 abandon-rate campaigns need 15 reads and 256 PATCHes, 271 > 270
+    const config = shardedConfig(257, [{ name: 'small', campaignIds: [id(256)] }, { name: 'big', campaignIds: ids(0, 256) }]);
 
     // Act / Assess
-    expect(() => synth(config)).toThrow(/shards\[1\] \("big"\): 249 campaigns need 22 reads and up to 249 PATCHes a tick, over the 270 requests .* serves at most 248 of them; move 1 to another shard/);
+    expect(() => synth(config)).toThrow(/shards\[1\] \("big"\): 256 campaigns need 15 reads and up to 256 PATCHes a tick, over the 270 requests .* serves at most 255 of them; move 1 to another shard/);
   });
 
   it('refuses one secret passed in for several shards', () => {
@@ -129,7 +129,7 @@ describe('PacingController with shards', () => {
 
     // Assess: the same single function as before shards; the warning says how many one client serves
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(1);
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('campaigns: 300 campaigns need .* serves at most 248 of them'));
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('campaigns: 300 campaigns need .* serves at most 255 of them'));
     expect(warnings).toHaveLength(1);
   });
 });

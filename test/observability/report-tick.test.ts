@@ -14,7 +14,7 @@ interface EmfRecord {
 }
 
 /** Runs reportTick with real Powertools; the EMF records and the log lines it printed. */
-function report(campaigns: CampaignReport[], options?: ReportOptions): { emf: EmfRecord[]; logs: Array<Record<string, unknown>> } {
+function report(campaigns: CampaignReport[], options?: ReportOptions, warnings?: string[]): { emf: EmfRecord[]; logs: Array<Record<string, unknown>> } {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
   const printed: string[] = [];
@@ -28,6 +28,7 @@ function report(campaigns: CampaignReport[], options?: ReportOptions): { emf: Em
     durationMs: 1234,
     counts: { written: 1, 'would-write': 0, held: 1, skipped: 0, error: 0 },
     campaigns,
+    ...(warnings ? { warnings } : {}),
   };
   reportTick(new Logger(), new Metrics(), summary, { errors: 2, throttled: 1 }, options);
   return {
@@ -123,6 +124,13 @@ describe('tick metrics', () => {
 
     // Assess
     expect(metrics.size).toBe(expected);
+  });
+
+  it("logs each of the tick's warnings at warn level", () => {
+    // Act
+    const { logs } = report([service], undefined, ['the org\'s outbound settings could not be read']);
+    // Assess
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'tick warning', warning: "the org's outbound settings could not be read" }));
   });
 
   it('publishes the tick\'s totals with the service dimension only', () => {

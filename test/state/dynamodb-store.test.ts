@@ -1,12 +1,15 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { StateConflictError, type ControllerState } from '../../lambda/ports.js';
+import { StateConflictError, type ControllerState, type PendingWrite } from '../../lambda/ports.js';
 import { DynamoDbStateStore } from '../../lambda/state/dynamodb-store.js';
 import { createStateTable, startLocalDynamoDb, type LocalDynamoDb } from '../../sim/local-aws/dynamodb.js';
 
 let db: LocalDynamoDb;
 let store: DynamoDbStateStore;
 let table = 0;
+
+/** A write about to be sent, as the tick records it with the lease. */
+const PENDING: PendingWrite = { eventId: 'e2', at: 1_000, values: { maxCallsPerAgent: 2.5 }, before: { maxCallsPerAgent: 2 }, audit: [] };
 
 const state = (campaignId: string, eventId: string, integral = 1): Omit<ControllerState, 'version'> => ({
   campaignId,
@@ -36,59 +39,90 @@ describe('DynamoDbStateStore against dynalite', () => {
     await store.save(state('c1', 'e1'), undefined, 'e1', 0);
     const loaded = await store.loadMany(['c1', 'absent']);
     // Assess
-    expect(loaded.get('c1')).toEqual({ ...state('c1', 'e1'), version: 1 });
-    expect(loaded.has('absent')).toBe(false);
+    expect(loaded.states.get('c1')).toEqual({ ...state('c1', 'e1'), version: 1 });
+    expect(loaded.states.has('absent')).toBe(false);
   });
 
   it('advances the version once: a second save from the same read loses', async () => {
     await store.save(state('c1', 'e1'), undefined, 'e1', 0);
     await store.save(state('c1', 'e2', 2), 1, 'e2', 0);
     await expect(store.save(state('c1', 'e2-dup', 3), 1, 'e2-dup', 0)).rejects.toBeInstanceOf(StateConflictError);
-    expect((await store.loadMany(['c1'])).get('c1')).toMatchObject({ integral: 2, version: 2, lastEventId: 'e2' });
+    expect((await store.loadMany(['c1'])).states.get('c1')).toMatchObject({ integral: 2, version: 2, lastEventId: 'e2' });
   });
 
   it('lets one invocation hold the lease; the other cannot lease or save until it expires', async () => {
     await store.save(state('c1', 'e1'), undefined, 'e1', 0);
-    await store.acquireLease('c1', 1, { owner: 'A', until: 5_000 }, 1_000);
-    await expect(store.acquireLease('c1', 1, { owner: 'B', until: 5_000 }, 1_000)).rejects.toBeInstanceOf(StateConflictError);
+    await store.acquireLease('c1', 1, { owner: 'A', until: 5_000 }, 1_000, PENDING);
+    await expect(store.acquireLease('c1', 1, { owner: 'B', until: 5_000 }, 1_000, PENDING)).rejects.toBeInstanceOf(StateConflictError);
     await expect(store.save(state('c1', 'B'), 1, 'B', 1_000)).rejects.toBeInstanceOf(StateConflictError);
     // The holder saves and clears its lease.
     await store.save(state('c1', 'A', 5), 1, 'A', 1_000);
     const after = await store.loadMany(['c1']);
-    expect(after.get('c1')).toMatchObject({ integral: 5, version: 2 });
-    await store.acquireLease('c1', 2, { owner: 'C', until: 9_000 }, 2_000);
+    expect(after.states.get('c1')).toMatchObject({ integral: 5, version: 2 });
+    await store.acquireLease('c1', 2, { owner: 'C', until: 9_000 }, 2_000, PENDING);
   });
 
   it('takes over an expired lease', async () => {
     await store.save(state('c1', 'e1'), undefined, 'e1', 0);
-    await store.acquireLease('c1', 1, { owner: 'crashed', until: 5_000 }, 1_000);
-    await store.acquireLease('c1', 1, { owner: 'next', until: 70_000 }, 6_000);
+    await store.acquireLease('c1', 1, { owner: 'crashed', until: 5_000 }, 1_000, PENDING);
+    await store.acquireLease('c1', 1, { owner: 'next', until: 70_000 }, 6_000, PENDING);
     await store.save(state('c1', 'next'), 1, 'next', 6_000);
   });
 
-  it('taking a lease leaves the state exactly as it was', async () => {
+  it('taking a lease records the pending write and leaves the state as it was; the next save replaces it', async () => {
+    // Prepare
     await store.save(state('c1', 'e1'), undefined, 'e1', 0);
-    await store.acquireLease('c1', 1, { owner: 'A', until: 5_000 }, 1_000);
-    expect((await store.loadMany(['c1'])).get('c1')).toEqual({ ...state('c1', 'e1'), version: 1 });
+    // Act
+    await store.acquireLease('c1', 1, { owner: 'A', until: 5_000 }, 1_000, PENDING);
+    // Assess
+    expect((await store.loadMany(['c1'])).states.get('c1')).toEqual({ ...state('c1', 'e1'), version: 1, pending: PENDING });
+    await store.save(state('c1', 'e2'), 1, 'A', 2_000);
+    expect((await store.loadMany(['c1'])).states.get('c1')).toEqual({ ...state('c1', 'e2'), version: 2 });
+  });
+
+  it('reads the pending write of a campaign whose first write is under way', async () => {
+    // Act
+    await store.acquireLease('new', undefined, { owner: 'A', until: 5_000 }, 1_000, PENDING);
+    const loaded = await store.loadMany(['new']);
+    // Assess
+    expect(loaded.states.has('new')).toBe(false);
+    expect(loaded.firstWrites.get('new')).toEqual(PENDING);
   });
 
   it('leases a campaign that has no state yet, and its first save needs that lease', async () => {
-    await store.acquireLease('new', undefined, { owner: 'A', until: 5_000 }, 1_000);
-    expect((await store.loadMany(['new'])).has('new')).toBe(false);
+    await store.acquireLease('new', undefined, { owner: 'A', until: 5_000 }, 1_000, PENDING);
+    expect((await store.loadMany(['new'])).states.has('new')).toBe(false);
     await expect(store.save(state('new', 'B'), undefined, 'B', 1_000)).rejects.toBeInstanceOf(StateConflictError);
     await store.save(state('new', 'A'), undefined, 'A', 1_000);
-    expect((await store.loadMany(['new'])).get('new')?.version).toBe(1);
+    expect((await store.loadMany(['new'])).states.get('new')?.version).toBe(1);
   });
 
   it('reads more than one batch of 100 campaigns', async () => {
     const ids = Array.from({ length: 230 }, (_, i) => `c${i}`);
     await Promise.all(ids.map((id) => store.save(state(id, 'e'), undefined, 'e', 0)));
-    expect((await store.loadMany(ids)).size).toBe(230);
+    expect((await store.loadMany(ids)).states.size).toBe(230);
   });
 
-  it('reports a corrupt item by field instead of returning NaN', async () => {
+  it('reports a corrupt item by field, for its campaign only, instead of returning NaN or failing the others', async () => {
+    // Prepare
+    await store.save(state('good', 'e1'), undefined, 'e1', 0);
     await db.client.send(new PutItemCommand({ TableName: `state-${table}`, Item: { campaignId: { S: 'bad' }, version: { N: '1' }, integral: { S: 'x' } } }));
-    await expect(store.loadMany(['bad'])).rejects.toThrow(/campaign bad is corrupt: integral/);
+    // Act
+    const loaded = await store.loadMany(['good', 'bad']);
+    // Assess
+    expect(loaded.states.get('good')).toMatchObject({ version: 1 });
+    expect(loaded.states.has('bad')).toBe(false);
+    expect(loaded.unreadable.get('bad')).toMatch(/campaign bad is corrupt: integral .*delete the item in table state-\d+/);
+  });
+
+  it('abandons a call at the deadline of its view, naming the table', async () => {
+    // Prepare: a view whose deadline has passed
+    const late = store.withDeadline(Date.now() - 1);
+    // Act
+    const loaded = await late.loadMany(['c1']);
+    // Assess
+    expect(loaded.unreadable.get('c1')).toMatch(/no time left before the invocation's deadline/);
+    await expect(late.save(state('c1', 'e1'), undefined, 'e1', 0)).rejects.toThrow(/no time left/);
   });
 
   it('keeps the compliance counts and the compliance loop in the same item, saved by the same conditional write', async () => {
@@ -102,14 +136,14 @@ describe('DynamoDbStateStore against dynalite', () => {
     // Act
     await store.save({ ...state('c1', 'e1'), compliance }, undefined, 'e1', 0);
     // Assess: read back whole, and a save from a stale read cannot overwrite the counts
-    expect((await store.loadMany(['c1'])).get('c1')).toEqual({ ...state('c1', 'e1'), compliance, version: 1 });
+    expect((await store.loadMany(['c1'])).states.get('c1')).toEqual({ ...state('c1', 'e1'), compliance, version: 1 });
     await store.save({ ...state('c1', 'e2'), compliance: { ...compliance, buckets: [{ start: 0, abandoned: 4, live: 150 }] } }, 1, 'e2', 0);
     await expect(store.save({ ...state('c1', 'e2-dup'), compliance: { ...compliance, buckets: [{ start: 0, abandoned: 5, live: 160 }] } }, 1, 'e2-dup', 0)).rejects.toBeInstanceOf(StateConflictError);
-    expect((await store.loadMany(['c1'])).get('c1')!.compliance!.buckets).toEqual([{ start: 0, abandoned: 4, live: 150 }]);
+    expect((await store.loadMany(['c1'])).states.get('c1')!.compliance!.buckets).toEqual([{ start: 0, abandoned: 4, live: 150 }]);
   });
 
   it('reports corrupt compliance counts by field', async () => {
     await store.save({ ...state('c1', 'e1'), compliance: { anchor: 0, countedUntil: 0, buckets: [{ start: 0, abandoned: -1, live: 2 }] } }, undefined, 'e1', 0);
-    await expect(store.loadMany(['c1'])).rejects.toThrow(/campaign c1 is corrupt: compliance\.buckets\.0\.abandoned/);
+    expect((await store.loadMany(['c1'])).unreadable.get('c1')).toMatch(/campaign c1 is corrupt: compliance\.buckets\.0\.abandoned/);
   });
 });

@@ -29,7 +29,7 @@ export interface FakeGenesys {
   campaigns: Map<string, FakeCampaign>;
   /** Per queue: offered and answered within threshold over any window asked. */
   queueStats: Map<string, { offered: number; within: number }>;
-  /** Per campaign: live connects and abandons over any window asked. */
+  /** Per campaign: live connects and abandons over any window asked (by minute: all in the last minute). */
   campaignStats: Map<string, { connected: number; abandoned: number }>;
   /** Per campaign: live connects and abandons per minute, scaled to the window asked (wins over campaignStats). */
   campaignStatsPerMinute: Map<string, { connected: number; abandoned: number }>;
@@ -126,18 +126,30 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
           })),
         });
       }
-      const [from, to] = (body as { interval: string }).interval.split('/').map((t) => Date.parse(t));
-      const minutes = (to! - from!) / 60_000;
-      const scaled = [...campaignStatsPerMinute].map(([id, s]) => [id, { connected: s.connected * minutes, abandoned: s.abandoned * minutes }] as const);
+      const q2 = body as { interval: string; granularity?: string };
+      const [from, to] = q2.interval.split('/').map((t) => Date.parse(t)) as [number, number];
+      const minutes = (to - from) / 60_000;
+      const iso = (t: number) => new Date(t).toISOString();
+      const bucket = (start: number, end: number, s: { connected: number; abandoned: number }) => ({
+        interval: `${iso(start)}/${iso(end)}`,
+        metrics: [
+          { metric: 'nOutboundAttempted', stats: { count: s.connected * 4 } },
+          { metric: 'nOutboundConnected', stats: { count: s.connected } },
+          { metric: 'nOutboundAbandoned', stats: { count: s.abandoned } },
+        ],
+      });
+      // By minute: per-minute counts in every minute; window counts in the last minute, so every
+      // window ending at the query's end holds them, as an interval query of any length does.
+      const perMinute = q2.granularity === 'PT1M';
+      const byMinute = (s: { connected: number; abandoned: number }) => Array.from({ length: minutes }, (_, i) => bucket(from + i * 60_000, from + (i + 1) * 60_000, s));
       return json(200, {
-        results: [...campaignStats, ...scaled].map(([outboundCampaignId, s]) => ({
-          group: { outboundCampaignId },
-          data: [{ interval: 'x', metrics: [
-            { metric: 'nOutboundAttempted', stats: { count: s.connected * 4 } },
-            { metric: 'nOutboundConnected', stats: { count: s.connected } },
-            { metric: 'nOutboundAbandoned', stats: { count: s.abandoned } },
-          ] }],
-        })),
+        results: [
+          ...[...campaignStats].map(([outboundCampaignId, s]) => ({ group: { outboundCampaignId }, data: [perMinute ? bucket(to - 60_000, to, s) : bucket(from, to, s)] })),
+          ...[...campaignStatsPerMinute].map(([outboundCampaignId, s]) => ({
+            group: { outboundCampaignId },
+            data: perMinute ? byMinute(s) : [bucket(from, to, { connected: s.connected * minutes, abandoned: s.abandoned * minutes })],
+          })),
+        ],
       });
     }
     if (req.method === 'POST' && url.pathname === '/api/v2/outbound/campaigns/performance/query') {

@@ -2,40 +2,15 @@
  * runTick with in-memory ports, for behaviour that needs exact control over what each read returns.
  */
 import { describe, expect, it } from 'vitest';
-import { StateConflictError, type CampaignSnapshot, type ControllerState, type GenesysPort, type Lease, type QueueWindowStats, type StateStore, type TimeInterval } from '../../lambda/ports.js';
+import { StateConflictError, type CampaignSnapshot, type ControllerState, type GenesysPort, type PendingWrite, type QueueWindowStats, type TimeInterval } from '../../lambda/ports.js';
 import { runTick } from '../../lambda/tick.js';
 import { QUEUE_ID, configWith } from '../support/config.js';
+import { memoryStore } from '../support/memory-store.js';
+
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
-
-/**
- * The state store in memory, on the DynamoDB store's conditions: a lease or a save succeeds only on
- * the version read (none yet: no version stored) and when no other invocation holds a live lease
- * (one whose `until` is not yet past); a save clears the lease.
- */
-function memoryStore(): StateStore & { states: Map<string, ControllerState>; leases: Map<string, Lease> } {
-  const states = new Map<string, ControllerState>();
-  const leases = new Map<string, Lease>();
-  const claim = (campaignId: string, expectedVersion: number | undefined, owner: string, now: number) => {
-    const lease = leases.get(campaignId);
-    const leaseFree = !lease || lease.until < now || lease.owner === owner;
-    if (states.get(campaignId)?.version !== expectedVersion || !leaseFree) throw new StateConflictError(campaignId);
-  };
-  return {
-    states,
-    leases,
-    loadMany: async (ids) => new Map(ids.flatMap((id) => (states.has(id) ? [[id, states.get(id)!] as const] : []))),
-    acquireLease: async (campaignId, expectedVersion, lease, now) => {
-      claim(campaignId, expectedVersion, lease.owner, now);
-      leases.set(campaignId, lease);
-    },
-    save: async (state, expectedVersion, leaseOwner, now) => {
-      claim(state.campaignId, expectedVersion, leaseOwner, now);
-      leases.delete(state.campaignId);
-      states.set(state.campaignId, { ...state, version: (expectedVersion ?? 0) + 1 });
-    },
-  };
-}
+/** A write as the tick records it with a lease. */
+const PENDING: PendingWrite = { eventId: 'e', at: T0, values: {}, before: {}, audit: [] };
 
 /** A Genesys whose queue service level depends on the window length asked for. */
 function genesysBy(windowLevels: Record<number, number>, campaigns: string[]): GenesysPort & { intervals: TimeInterval[] } {
@@ -53,6 +28,7 @@ function genesysBy(windowLevels: Record<number, number>, campaigns: string[]): G
       return new Map(queues.map((q): [string, QueueWindowStats] => [q.queueId, { queueId: q.queueId, offered: 100, answered: 100, answeredWithinThreshold: 100 * windowLevels[minutes]!, abandoned: 0, handled: 100, handleMs: 100 * 180_000 }]));
     },
     getCampaignWindowStats: async () => new Map(),
+    getCampaignMinuteStats: async () => new Map(),
     getCampaignPerformance: async () => new Map(),
     patchCampaignKnobs: async () => ({}),
   };
@@ -91,14 +67,14 @@ describe('the memory store keeps to the DynamoDB store\'s conditions', () => {
     // Prepare
     const store = memoryStore();
     await store.save(state('c1', 'e1'), undefined, 'A', T0);
-    await store.acquireLease('c1', 1, { owner: 'A', until: T0 + 5_000 }, T0);
+    await store.acquireLease('c1', 1, { owner: 'A', until: T0 + 5_000 }, T0, PENDING);
     // Act / Assess
-    await expect(store.acquireLease('c1', 1, { owner: 'B', until: T0 + 5_000 }, T0 + 1_000)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(store.acquireLease('c1', 1, { owner: 'B', until: T0 + 5_000 }, T0 + 1_000, PENDING)).rejects.toBeInstanceOf(StateConflictError);
     await expect(store.save(state('c1', 'B'), 1, 'B', T0 + 1_000)).rejects.toBeInstanceOf(StateConflictError);
-    await store.acquireLease('c1', 1, { owner: 'C', until: T0 + 9_000 }, T0 + 6_000);
+    await store.acquireLease('c1', 1, { owner: 'C', until: T0 + 9_000 }, T0 + 6_000, PENDING);
     await store.save(state('c1', 'C'), 1, 'C', T0 + 7_000);
     expect(store.leases.has('c1')).toBe(false);
-    await store.acquireLease('c1', 2, { owner: 'D', until: T0 + 9_000 }, T0 + 7_000);
+    await store.acquireLease('c1', 2, { owner: 'D', until: T0 + 9_000 }, T0 + 7_000, PENDING);
   });
 });
 

@@ -118,22 +118,25 @@ describe('whole ticks through the handler', () => {
     expect(patches).toHaveLength(1);
     expect(patches[0]!.path).toBe(`/api/v2/outbound/campaigns/${CAMPAIGN_ID}`);
     expect(patches[0]!.body).toEqual({ maxCallsPerAgent: report.newValue });
-    const state = (await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!;
+    const state = (await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!;
     expect(state).toMatchObject({ version: 2, lastWritten: report.newValue, lastEventId: second.eventId });
   });
 
-  it('reads every campaign and queue in batched queries, one per distinct window, not one request per campaign', async () => {
+  it('reads every campaign and queue in batched queries, the outbound windows in one per-minute query, not one request per campaign', async () => {
     await tick();
     const paths = genesys.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`);
     expect(paths.filter((p) => p === 'GET /api/v2/outbound/campaigns')).toHaveLength(1);
     expect(paths.filter((p) => p === 'POST /api/v2/outbound/campaigns/performance/query')).toHaveLength(1);
     expect(paths.filter((p) => p === 'POST /api/v2/analytics/queues/observations/query')).toHaveLength(1);
     // The queue's 15 minutes; outbound: the abandon objective's 15 minutes, the compliance loop's
-    // 30 and the guard's 10, the last two for both campaigns in one query each.
+    // 30 and the guard's 10 for both campaigns, all from one query by minute over the last 30.
     const aggregates = genesys.requests.filter((r) => r.path === '/api/v2/analytics/conversations/aggregates/query');
-    expect(aggregates).toHaveLength(4);
-    const outbound = aggregates.map((r) => r.body as { groupBy: string[]; filter: { predicates: unknown[] } }).filter((b) => b.groupBy.includes('outboundCampaignId'));
-    expect(outbound.map((b) => b.filter.predicates.length).sort()).toEqual([1, 2, 2]);
+    expect(aggregates).toHaveLength(2);
+    const outbound = aggregates.map((r) => r.body as { groupBy: string[]; interval: string; granularity?: string; filter: { predicates: unknown[] } }).filter((b) => b.groupBy.includes('outboundCampaignId'));
+    expect(outbound).toEqual([expect.objectContaining({ granularity: 'PT1M' })]);
+    const [from, to] = outbound[0]!.interval.split('/').map((t) => Date.parse(t));
+    expect((to! - from!) / 60_000).toBe(30);
+    expect(outbound[0]!.filter.predicates).toHaveLength(2);
   });
 
   it('runs a duplicate delivery of the same event once', async () => {
@@ -144,7 +147,7 @@ describe('whole ticks through the handler', () => {
     const again = await tick(id, now);
     expect(again.campaigns.every((c) => c.outcome === 'skipped' && c.reason === 'duplicate-event')).toBe(true);
     expect(genesys.patches()).toHaveLength(1);
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!.version).toBe(2);
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!.version).toBe(2);
   });
 
   it('lets only one of two overlapping invocations PATCH', async () => {
@@ -162,7 +165,7 @@ describe('whole ticks through the handler', () => {
     expect(first.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!.outcome).toBe('written');
     expect(b.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)).toMatchObject({ outcome: 'skipped', reason: 'concurrent-invocation' });
     expect(genesys.patches()).toHaveLength(1);
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastEventId: 'evt-a' });
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastEventId: 'evt-a' });
   });
 
   it('answers a console dry run with the terms, writing nothing and saving nothing', async () => {
@@ -178,7 +181,7 @@ describe('whole ticks through the handler', () => {
     expect(typeof report.i).toBe('number');
     expect(typeof report.d).toBe('number');
     expect(genesys.patches()).toHaveLength(0);
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!.version).toBe(1);
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!.version).toBe(1);
   });
 
   it('rejects a console event with an unknown field, naming it', async () => {
@@ -193,7 +196,7 @@ describe('whole ticks through the handler', () => {
     const summary = await tick();
     expect(summary.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)).toMatchObject({ outcome: 'error', reason: 'write-failed' });
     expect(genesys.campaigns.get(CAMPAIGN_ID)!.maxCallsPerAgent).toBe(2);
-    const state = (await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!;
+    const state = (await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!;
     expect(state).toMatchObject({ version: 1, lastWritten: 2 });
     // Another invocation of the same tick may not write it again (Genesys may have applied a PATCH
     // whose answer was lost); the next tick can, once the lease has run out.
@@ -228,7 +231,7 @@ describe('whole ticks through the handler', () => {
     genesys.campaigns.get(CAMPAIGN_ID)!.maxCallsPerAgent = 2.6;
     const summary = await tick();
     expect(summary.campaigns[0]).toMatchObject({ outcome: 'held', reason: 'manual-change', newValue: 2.6 });
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)!.lastWritten).toBe(2.6);
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)!.lastWritten).toBe(2.6);
   });
 
   it('holds as stale a tick delivered long after its time', async () => {
@@ -245,7 +248,7 @@ describe('whole ticks through the handler', () => {
 describe('compliance counts in the state item', () => {
   /** Window totals as stored. */
   async function stored(id: string) {
-    const compliance = (await store.loadMany([id])).get(id)!.compliance!;
+    const compliance = (await store.loadMany([id])).states.get(id)!.compliance!;
     return { countedUntil: compliance.countedUntil, ...compliance.buckets.reduce((a, b) => ({ live: a.live + b.live, abandoned: a.abandoned + b.abandoned }), { live: 0, abandoned: 0 }) };
   }
 
@@ -400,7 +403,7 @@ describe('audit trail of whole ticks', () => {
     expect(report).toMatchObject({ outcome: 'written', reason: 'pid', auditFailed: true });
     expect(report.message).toMatch(/audit entry not recorded: audit table state-tick-\d+-audit: Requested resource not found/);
     expect(genesys.patches()).toHaveLength(1);
-    expect((await store.loadMany([CAMPAIGN_ID])).get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastWritten: report.newValue });
+    expect((await store.loadMany([CAMPAIGN_ID])).states.get(CAMPAIGN_ID)).toMatchObject({ version: 2, lastWritten: report.newValue });
   });
 
   it('answers a query by campaign and time range from the entries of several ticks', async () => {

@@ -1,0 +1,183 @@
+/**
+ * What `npm run bench:random` reports: each centre's figures for ours and the hindsight-best static
+ * setting, and the issue's targets over all centres, each met or missed.
+ */
+import { ATTAINMENT_TARGET, CAP, chooseBound, OCCUPANCY_SHARE, rowOf, type AbandonJudge } from './grid.js';
+import type { JobResult } from './jobs.js';
+import type { Centre, DialingMode, Regime } from './random-centres.js';
+
+/** One centre's line of the JSON (rates and shares as fractions; null where there is nothing to measure). */
+export interface CentreResult {
+  id: string;
+  agents: number;
+  mode: DialingMode;
+  blended: boolean;
+  regime: Regime;
+  /** Ours passed the cap over a window of the centre's rule (UK: any 24 hours; US: each 30-day period). */
+  breach: boolean;
+  /** No static setting on the grid keeps under the cap. */
+  boundBreach: boolean;
+  /** Ours's highest abandon rate over the rule's windows (the UK's any 24 hours, or the US's 30-day period). */
+  worstWindowRate: number | null;
+  /** The lowest of the grid's highest rates: where every static breaches, ours should be at or below it. */
+  bestStaticWindowRate: number | null;
+  /** Ours's worst 24-hour window ending at any minute, AMD false positives counted (sim/run/windows.ts). */
+  worstRolling24h: number | null;
+  /** Ours's worst 60 minutes on the same counts. */
+  worst60min: number | null;
+  slAttainment: number | null;
+  boundSlAttainment: number | null;
+  occupancy: number | null;
+  boundOccupancy: number | null;
+  /** The bound's static value of the grid knob. */
+  gridKnob: string;
+  boundValue: number | null;
+  /** Seconds the centre's runs took inside their processes: ours, and the whole grid. */
+  runSeconds: { ours: number; grid: number };
+}
+
+/** Ours's run and the grid's runs of one centre. */
+export interface CentreRuns {
+  centre: Centre;
+  gridKnob: string;
+  ours: JobResult;
+  grid: JobResult[];
+}
+
+/**
+ * A run's abandon rate under the centre's rule, over the strict windows the run's figures hold
+ * (sim/run/windows.ts through the summary): UK, the worst 24 hours ending at any minute with AMD
+ * false positives counted; US, the worst 30-day period on Genesys's counts.
+ */
+export function ruleJudge(regime: Regime): AbandonJudge {
+  return regime === 'UK' ? (f) => f.maxAbandon24h ?? 0 : (f) => f.maxAbandonWindow ?? 0;
+}
+
+/** A centre's result: ours against the bound chosen by the benchmark's rule (bench/grid.ts). */
+export function centreResult(runs: CentreRuns): CentreResult {
+  const c = runs.centre;
+  const judge = ruleJudge(c.regime);
+  const grid = runs.grid.map((r) => rowOf('grid', `${runs.gridKnob}=${r.job.value}`, [r], r.job.value, judge));
+  const bound = chooseBound(grid);
+  const o = runs.ours.figures;
+  // The issue's fields first, in its order; then what explains them.
+  return {
+    id: c.id,
+    agents: c.agents,
+    mode: c.mode,
+    breach: judge(o) > CAP + 1e-12,
+    boundBreach: grid.every((r) => r.breaches > 0),
+    worstRolling24h: o.maxAbandon24h,
+    worst60min: o.maxAbandon60min,
+    slAttainment: o.slAttainment,
+    boundSlAttainment: bound.figures.slAttainment.mean,
+    occupancy: o.occupancy,
+    boundOccupancy: bound.figures.occupancy.mean,
+    blended: c.inboundLoad !== undefined,
+    regime: c.regime,
+    worstWindowRate: judge(o),
+    bestStaticWindowRate: grid.length ? Math.min(...grid.map((r) => r.worstAbandon)) : null,
+    gridKnob: runs.gridKnob,
+    boundValue: bound.value ?? null,
+    runSeconds: { ours: +(runs.ours.wallMs / 1000).toFixed(1), grid: +(runs.grid.reduce((t, r) => t + r.wallMs, 0) / 1000).toFixed(1) },
+  };
+}
+
+export interface TargetCheck {
+  target: string;
+  met: boolean;
+  detail: string;
+}
+
+export interface Summary {
+  centres: number;
+  /** Centres where some static setting complies, and of them those where ours breached. */
+  compliantBound: number;
+  breachesWhereBoundComplies: number;
+  /** Centres where no static setting complies, and of them those where ours is above the best static's rate. */
+  boundBreaches: number;
+  aboveBestStaticWhereNoneComplies: number;
+  /** Centres where the bound attains 95% SL, and of them those where ours does not. */
+  slApplicable: number;
+  slMissed: number;
+  /** Centres with an occupancy for both, the share of them at 97% of the bound or more, and the mean ratio. */
+  occupancyCompared: number;
+  occupancyShareAt97: number | null;
+  occupancyMeanRatio: number | null;
+  targets: TargetCheck[];
+}
+
+const pct = (v: number | null, d = 1) => (v === null ? 'n/a' : `${(100 * v).toFixed(d)}%`);
+/** At least this share of centres must reach 97% of the bound's occupancy. */
+const OCCUPANCY_CENTRE_SHARE = 0.95;
+
+/** The issue's targets over the centres. */
+export function summarise(results: CentreResult[]): Summary {
+  const compliant = results.filter((r) => !r.boundBreach);
+  const breached = compliant.filter((r) => r.breach);
+  const none = results.filter((r) => r.boundBreach);
+  const above = none.filter((r) => (r.worstWindowRate ?? 0) > (r.bestStaticWindowRate ?? 0) + 1e-12);
+  const slApplicable = results.filter((r) => r.boundSlAttainment !== null && r.boundSlAttainment >= ATTAINMENT_TARGET);
+  const slMissed = slApplicable.filter((r) => (r.slAttainment ?? 0) < ATTAINMENT_TARGET);
+  const ratios = results.filter((r) => r.occupancy !== null && r.boundOccupancy !== null && r.boundOccupancy > 0).map((r) => r.occupancy! / r.boundOccupancy!);
+  const shareAt97 = ratios.length ? ratios.filter((x) => x >= OCCUPANCY_SHARE - 1e-12).length / ratios.length : null;
+  const meanRatio = ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : null;
+  const ids = (rs: CentreResult[]) => (rs.length ? `: ${rs.slice(0, 5).map((r) => r.id).join(', ')}${rs.length > 5 ? ', ...' : ''}` : '');
+  return {
+    centres: results.length,
+    compliantBound: compliant.length,
+    breachesWhereBoundComplies: breached.length,
+    boundBreaches: none.length,
+    aboveBestStaticWhereNoneComplies: above.length,
+    slApplicable: slApplicable.length,
+    slMissed: slMissed.length,
+    occupancyCompared: ratios.length,
+    occupancyShareAt97: shareAt97,
+    occupancyMeanRatio: meanRatio,
+    targets: [
+      { target: '0 breaches where some static setting complies', met: breached.length === 0, detail: `${breached.length} of ${compliant.length} centres${ids(breached)}` },
+      {
+        target: 'where none complies, ours at or below the best static rate',
+        met: above.length === 0,
+        detail: `${above.length} of ${none.length} centres above it${ids(above)}`,
+      },
+      { target: 'SL attainment >= 95% where the bound attains it', met: slMissed.length === 0, detail: `${slMissed.length} of ${slApplicable.length} centres below${ids(slMissed)}` },
+      {
+        target: 'occupancy >= 97% of the bound on 95% of centres',
+        met: shareAt97 !== null && shareAt97 >= OCCUPANCY_CENTRE_SHARE,
+        detail: `${pct(shareAt97)} of ${ratios.length} centres`,
+      },
+      { target: 'occupancy >= 100% of the bound on the mean', met: meanRatio !== null && meanRatio >= 1 - 1e-12, detail: `mean ${pct(meanRatio)} of the bound` },
+    ],
+  };
+}
+
+/** The per-centre table and the targets, in at most 100 columns. */
+export function formatReport(results: CentreResult[], summary: Summary): string {
+  const header = ['centre', 'agents', 'mode', 'inb', 'rule', 'abandon', 'best static', 'SL', 'SL bound', 'occupancy', 'occ bound', 'ratio'];
+  const rows = results.map((r) => [
+    r.id,
+    String(r.agents),
+    r.mode,
+    r.blended ? 'yes' : 'no',
+    r.regime,
+    `${pct(r.worstWindowRate, 2)}${r.breach ? '!' : ''}`,
+    `${pct(r.bestStaticWindowRate, 2)}${r.boundBreach ? '!' : ''}`,
+    pct(r.slAttainment, 0),
+    pct(r.boundSlAttainment, 0),
+    pct(r.occupancy, 1),
+    pct(r.boundOccupancy, 1),
+    r.occupancy !== null && r.boundOccupancy ? pct(r.occupancy / r.boundOccupancy, 0) : 'n/a',
+  ]);
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
+  const table = all.map((row) => row.map((cell, i) => (i <= 4 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' ').trimEnd());
+  const lines = [
+    ...table,
+    "abandon: ours's worst rate over the rule's windows ('!' over 3%); best static: the grid's lowest;",
+    "inb: blended with inbound; SL, occupancy: ours; ratio: ours's occupancy over the bound's",
+    '',
+    ...summary.targets.map((t) => `${t.met ? 'met   ' : 'MISSED'}  ${t.target} (${t.detail})`),
+  ];
+  return lines.join('\n');
+}

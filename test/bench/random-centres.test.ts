@@ -1,0 +1,218 @@
+/** The random centres of `npm run bench:random`: their draw, the rule that configures them, and how they are judged. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../lambda/cli/command.js';
+import { parsePacingConfig } from '../../lambda/config/config.js';
+import { startingCampaignConfig } from '../../lambda/config/starting-config.js';
+import { GRID } from '../../bench/grid.js';
+import type { Job, JobResult } from '../../bench/jobs.js';
+import { figuresOf } from '../../bench/run-one.js';
+import { CAMPAIGN_ID, CHANCES, DIALING_MODES, drawCentres, QUEUE_IDS, RANGES, scenarioOf, type Centre } from '../../bench/random-centres.js';
+import { campaignStartOf, controllerConfigOf, linesMax, ruleInputOf } from '../../bench/random-config.js';
+import { centreResult, summarise, type CentreResult } from '../../bench/random-summary.js';
+import { gridOf, optionsOf } from '../../bench/random.js';
+import { ContactCentreSimulation } from '../../sim/model/simulation.js';
+import { DAY_MINUTES, epochMinute, genesysCounts, HOUR_MINUTES, PERIOD_MINUTES, ukRuleCounts, worstPeriodRate, worstWindowRate } from '../../sim/run/windows.js';
+
+const within = (v: number, r: { min: number; max: number }) => v >= r.min && v <= r.max;
+
+describe('the centre generator', () => {
+  it('draws the same centres for the same seed, other centres for another, and the i-th centre whatever the count', () => {
+    // Prepare / Act
+    const a = drawCentres(40, 7);
+    const b = drawCentres(40, 7);
+    const other = drawCentres(40, 8);
+    const fewer = drawCentres(10, 7);
+    // Assess
+    expect(b).toEqual(a);
+    expect(other).not.toEqual(a);
+    expect(fewer).toEqual(a.slice(0, 10));
+  });
+
+  it('keeps every figure and event inside its documented range', () => {
+    // Prepare / Act
+    const centres = [1, 2, 3].flatMap((seed) => drawCentres(150, seed));
+    // Assess
+    for (const c of centres) {
+      expect(Number.isInteger(c.agents) && within(c.agents, RANGES.agents), `${c.id} agents ${c.agents}`).toBe(true);
+      if (c.inboundLoad !== undefined) expect(within(c.inboundLoad, RANGES.inboundLoad)).toBe(true);
+      for (const k of ['liveAnswer', 'busySit', 'talkSeconds', 'talkCv', 'acwSeconds', 'patienceSeconds', 'amdFalsePositive'] as const) {
+        expect(within(c[k], RANGES[k]), `${c.id} ${k} ${c[k]}`).toBe(true);
+      }
+      expect(c.machine).toBeLessThanOrEqual(RANGES.machine.max);
+      expect(c.machine).toBeGreaterThan(0);
+      for (const s of [c.surge, c.dip]) if (s) expect(within(s.at, RANGES.eventAt) && within(s.length, RANGES.eventLength)).toBe(true);
+      if (c.surge) expect(within(c.surge.factor, RANGES.surgeFactor)).toBe(true);
+      if (c.dip) expect(within(c.dip.factor, RANGES.dipFactor)).toBe(true);
+      if (c.staffLeaving) expect(c.staffLeaving.agents >= 1 && c.staffLeaving.agents < c.agents).toBe(true);
+      if (c.handleTimeDrift) expect(within(c.handleTimeDrift.factor, RANGES.driftFactor)).toBe(true);
+      if (c.connectRateJump) expect(within(c.connectRateJump.factor, RANGES.connectJumpFactor)).toBe(true);
+      // Surges and dips change inbound traffic: only blended centres have them.
+      if (c.inboundLoad === undefined) expect(c.surge ?? c.dip).toBeUndefined();
+    }
+    // Both ends of the size range are reached, and every yes/no draw goes both ways.
+    expect(Math.min(...centres.map((c) => c.agents))).toBeLessThan(6);
+    expect(Math.max(...centres.map((c) => c.agents))).toBeGreaterThan(200);
+    const share = (f: (c: Centre) => boolean) => centres.filter(f).length / centres.length;
+    expect(share((c) => c.inboundLoad !== undefined)).toBeCloseTo(CHANCES.blended.p, 1);
+    expect(share((c) => c.regime === 'UK')).toBeCloseTo(CHANCES.uk.p, 1);
+    for (const f of [(c: Centre) => !!c.surge, (c: Centre) => !!c.dip, (c: Centre) => !!c.staffLeaving, (c: Centre) => !!c.handleTimeDrift, (c: Centre) => !!c.connectRateJump]) {
+      expect(share(f)).toBeGreaterThan(0.1);
+    }
+  });
+
+  it('is the table docs/benchmark.md shows', () => {
+    const docs = readFileSync('docs/benchmark.md', 'utf8');
+    for (const [name, r] of Object.entries(RANGES)) expect(docs).toContain(`| \`${name}\` | ${r.min} | ${r.max} | ${r.scale} | ${r.meaning} |`);
+  });
+
+  it('covers every dialing mode in any four centres in a row', () => {
+    const centres = drawCentres(12, 5);
+    for (let i = 0; i + 4 <= centres.length; i += 1) expect(new Set(centres.slice(i, i + 4).map((c) => c.mode))).toEqual(new Set(DIALING_MODES));
+  });
+
+  it('writes every centre as a valid scenario and a valid controller configuration, its campaign inside the rule bounds', () => {
+    for (const c of drawCentres(120, 11)) {
+      // Act: both validate (scenarioOf parses what it builds)
+      const start = campaignStartOf(c);
+      const scenario = scenarioOf(c, 180, start);
+      const config = parsePacingConfig({ genesys: { localBaseUrl: 'http://127.0.0.1' }, secretName: 'bench', ...controllerConfigOf(c) }, c.id);
+      // Assess
+      const campaign = config.campaigns[0]!;
+      const knobValue = start[campaign.knob.name];
+      expect(knobValue, `${c.id} starts inside its knob's bounds`).toBeGreaterThanOrEqual(campaign.knob.min);
+      expect(knobValue).toBeLessThanOrEqual(campaign.knob.max);
+      expect(scenario.duration).toBe('03:00');
+      expect(scenario.agentGroups.reduce((n, g) => n + g.count, 0)).toBe(c.agents);
+      expect(campaign.compliance.window.type).toBe(c.regime === 'UK' ? 'rolling' : 'periods');
+      const grid = gridOf(c);
+      expect(grid.values.length).toBeGreaterThan(0);
+      if (grid.knob === 'outboundLineCount') expect(grid.values.every((v) => Number.isInteger(v) && v >= 1 && v <= 300)).toBe(true);
+      expect(linesMax(c)).toBeLessThanOrEqual(300);
+    }
+  });
+});
+
+describe('the rule that configures every centre', () => {
+  it('is the starting configuration rule of npm run discover, switched on, for every mode, size and rule', () => {
+    for (const c of drawCentres(40, 5)) {
+      // Act
+      const entry = controllerConfigOf(c).campaigns[0]!;
+      // Assess: the very entry the rule gives a user for what the user knows of the centre
+      const input = ruleInputOf(c);
+      expect(input).toMatchObject({ dialingMode: c.mode, agents: c.agents, complianceRule: c.regime === 'UK' ? 'uk' : 'us', serviceLevelTarget: c.serviceLevel.target, queueId: QUEUE_IDS.campaign });
+      expect(input.inboundQueueId).toBe(c.inboundLoad === undefined ? undefined : QUEUE_IDS.inbound);
+      const byRule = startingCampaignConfig(input);
+      expect(entry).toEqual({ ...byRule, dryRun: false });
+    }
+  });
+
+  it("sweeps the grid on the knob the rule's compliance loop moves", () => {
+    const [predictive, power] = ['predictive', 'power'].map((mode) => drawCentres(8, 2).find((c) => c.mode === mode)!);
+    expect(gridOf(predictive!)).toEqual({ knob: 'abandonRate', values: GRID.abandonRate });
+    expect(gridOf(power!)).toEqual({ knob: 'maxCallsPerAgent', values: GRID.maxCallsPerAgent });
+  });
+});
+
+describe("a centre's figures are the strict windows of sim/run/windows.ts", () => {
+  /** A centre's day without a controller (its static start), as a run's result. */
+  const runOf = (c: Centre, controller: Job['controller'], value?: number): JobResult => {
+    const scenario = scenarioOf(c, 90, campaignStartOf(c));
+    const sim = new ContactCentreSimulation(scenario, 7);
+    sim.advanceTo(90 * 60_000);
+    const figures = figuresOf(scenario, sim.timeSeries, 0);
+    const job = { scenarioFile: `${c.id}.json`, scenario: c.id, controllerFile: '', controller, knob: 'abandonRate' as const, seed: 7, queueId: QUEUE_IDS.campaign, series: false, ...(value === undefined ? {} : { value }) };
+    return { job, figures, wallMs: 0 };
+  };
+  const countsOf = (c: Centre, of: typeof ukRuleCounts | typeof genesysCounts) => {
+    const scenario = scenarioOf(c, 90, campaignStartOf(c));
+    const sim = new ContactCentreSimulation(scenario, 7);
+    sim.advanceTo(90 * 60_000);
+    return sim.timeSeries.map((s) => ({ minute: epochMinute(s.start), ...of(s.campaigns[CAMPAIGN_ID]!) }));
+  };
+
+  it('reports the worst 24 hours and 60 minutes ending at any minute, AMD false positives counted, and judges the breach by the rule', () => {
+    // Prepare: an outbound predictive centre that abandons calls, once under each rule
+    const base = drawCentres(12, 4).find((c) => c.mode === 'predictive' && c.inboundLoad === undefined)!;
+    for (const regime of ['UK', 'US'] as const) {
+      const c: Centre = { ...base, regime, amdFalsePositive: 0.02 };
+      // Act
+      const r = centreResult({ centre: c, gridKnob: 'abandonRate', ours: runOf(c, 'ours'), grid: [runOf(c, 'grid', 2)] });
+      // Assess
+      const uk = countsOf(c, ukRuleCounts);
+      const w24 = worstWindowRate(uk, DAY_MINUTES)!;
+      const us = worstPeriodRate(countsOf(c, genesysCounts), PERIOD_MINUTES, uk[0]!.minute)!;
+      expect(w24.liveCalls).toBeGreaterThan(0);
+      expect(r.worstRolling24h).toBe(w24.rate);
+      expect(r.worst60min).toBe(worstWindowRate(uk, HOUR_MINUTES)!.rate);
+      // Strict: the worst window (the first hour) is above the day's own rate, false positives counted.
+      const day = uk.reduce((t, m) => ({ a: t.a + m.abandons, l: t.l + m.live }), { a: 0, l: 0 });
+      expect(w24.rate).toBeGreaterThan(day.a / day.l);
+      expect(r.worstWindowRate).toBe(regime === 'UK' ? w24.rate : us.rate);
+      expect(r.breach).toBe((regime === 'UK' ? w24.rate : us.rate) > 0.03);
+    }
+  });
+});
+
+describe('the summary of the targets', () => {
+  const result = (over: Partial<CentreResult>): CentreResult => ({
+    id: 'c001',
+    agents: 10,
+    mode: 'predictive',
+    blended: true,
+    regime: 'US',
+    breach: false,
+    boundBreach: false,
+    worstWindowRate: 0.02,
+    bestStaticWindowRate: 0.02,
+    worstRolling24h: 0.02,
+    worst60min: 0.03,
+    slAttainment: 1,
+    boundSlAttainment: 1,
+    occupancy: 0.8,
+    boundOccupancy: 0.8,
+    gridKnob: 'abandonRate',
+    boundValue: 2,
+    runSeconds: { ours: 1, grid: 1 },
+    ...over,
+  });
+
+  it('meets every target when ours matches the bound everywhere', () => {
+    const s = summarise([result({}), result({ id: 'c002' })]);
+    expect(s.targets.every((t) => t.met)).toBe(true);
+  });
+
+  it('misses each target on the centre that breaks it, and ignores breaches where no static complies', () => {
+    // Prepare
+    const results = [
+      result({ id: 'c001', breach: true }),
+      result({ id: 'c002', breach: true, boundBreach: true, worstWindowRate: 0.05, bestStaticWindowRate: 0.04 }),
+      result({ id: 'c003', slAttainment: 0.9 }),
+      result({ id: 'c004', slAttainment: 0.5, boundSlAttainment: 0.6 }),
+      result({ id: 'c005', occupancy: 0.7 }),
+    ];
+    // Act
+    const s = summarise(results);
+    // Assess
+    const met = Object.fromEntries(s.targets.map((t) => [t.target, t]));
+    expect(s.breachesWhereBoundComplies).toBe(1);
+    expect(met['0 breaches where some static setting complies']!.detail).toContain('c001');
+    expect(s.aboveBestStaticWhereNoneComplies).toBe(1);
+    expect(s.slApplicable).toBe(4);
+    expect(s.slMissed).toBe(1);
+    expect(s.occupancyShareAt97).toBeCloseTo(0.8, 10);
+    expect(s.occupancyMeanRatio).toBeCloseTo((4 + 0.7 / 0.8) / 5, 10);
+    expect(s.targets.map((t) => t.met)).toEqual([false, false, false, false, false]);
+  });
+});
+
+describe('the command line', () => {
+  it('reads the options, the day in hours', () => {
+    expect(optionsOf({ centres: 3, seed: 2, jobs: 2, hours: 0.5, log: 'runs.log' })).toMatchObject({ centres: 3, seed: 2, jobs: 2, minutes: 30 });
+  });
+
+  it('names --centres and the fix when it is missing', () => {
+    expect(() => optionsOf({ seed: 1, jobs: 2, hours: 2, log: 'runs.log' })).toThrow(UsageError);
+    expect(() => optionsOf({ seed: 1, jobs: 2, hours: 2, log: 'runs.log' })).toThrow(/--centres is required: .* e\.g\. --centres 100/);
+  });
+});
