@@ -240,6 +240,8 @@ interface Reads {
   live: Settled<Map<string, QueueLiveState>>;
   performance: Settled<Map<string, CampaignPerformance>>;
   thresholdErrors: Map<string, string>;
+  /** Service-level threshold of each objective queue that could be read, ms. */
+  thresholds: Map<string, number>;
   /** What each campaign counts toward its abandon budget this tick. */
   plans: Map<string, CountingPlan>;
 }
@@ -336,7 +338,7 @@ async function readGenesys(campaigns: CampaignConfig[], states: Map<string, Cont
     settle(liveIds.size ? genesys.getQueueLiveStates([...liveIds]) : Promise.resolve(new Map<string, QueueLiveState>())),
     settle(ids.length ? genesys.getCampaignPerformance(ids) : Promise.resolve(new Map<string, CampaignPerformance>())),
   ]);
-  return { campaigns: campaignSnapshots, queueStats, arrivals, outbound, live, performance, thresholdErrors, plans };
+  return { campaigns: campaignSnapshots, queueStats, arrivals, outbound, live, performance, thresholdErrors, thresholds, plans };
 }
 
 function queueIdOf(c: CampaignConfig): string | undefined {
@@ -455,7 +457,11 @@ function plan(c: CampaignConfig, state: ControllerState | undefined, reads: Read
     complianceMeasurement: failure ? undefined : abandonRate(outboundOf(reads, c.campaignId, lastMinutes(tickTime, c.compliance.windowMinutes))),
     compliance,
     // Without the live state the threshold cannot be judged: the other loops still act.
-    reserveViolated: live !== undefined && load !== undefined && c.blending !== undefined && reserveViolated(c.blending, live, load),
+    reserveViolated:
+      live !== undefined &&
+      load !== undefined &&
+      c.blending !== undefined &&
+      reserveViolated(c.blending, live, { load, handle: queueStats.get(queueId!), target: c.setpoint, thresholdMs: reads.thresholds.get(queueId!) }),
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
     ...(blind ? { blind } : {}),

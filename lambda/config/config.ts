@@ -66,9 +66,7 @@ export interface ComplianceConfig {
 
 /** The threshold policy for blended agents: outbound only while enough agents stay free for inbound. */
 export interface BlendingConfig {
-  /** Share of on-queue agents to keep free for inbound. */
-  reserveShare: number;
-  /** At least this many agents kept free for inbound. */
+  /** At least this many agents kept free above the inbound load (the Erlang C reserve may ask for more). */
   reserveAgents: number;
   /** Inbound calls waiting above this hold outbound at once. */
   waitingLimit: number;
@@ -173,7 +171,7 @@ export interface FeedforwardConfig {
 }
 
 /** Defaults of the blending threshold policy. */
-export const BLENDING_DEFAULTS: BlendingConfig = { reserveShare: 0.5, reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 };
+export const BLENDING_DEFAULTS: BlendingConfig = { reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 };
 
 /** Defaults for the loop's tunables when neither the campaign nor `defaults` sets them. */
 export const TUNING_DEFAULTS: Pick<

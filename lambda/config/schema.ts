@@ -184,15 +184,18 @@ const complianceShape = z.strictObject({
 export type ComplianceInput = z.input<typeof complianceShape>;
 
 /**
- * The threshold policy (pacing.md section 3): outbound only while enough agents of the objective's
- * queue stay free for it (blended agents and their inbound queue, or an agentless campaign's
- * transfer queue) and no more than `waitingLimit` calls wait there.
+ * The threshold policy (pacing.md section 3): outbound only while the objective's queue keeps the
+ * agents it needs for its service-level target (Erlang C on its load; blended agents and their
+ * inbound queue, or an agentless campaign's transfer queue), at least the load plus
+ * `reserveAgents`, and no more than `waitingLimit` calls wait there.
  */
 const blendingShape = z.strictObject({
+  // Replaced by the Erlang C reserve; kept only to name the fix for a configuration that still has it.
   reserveShare: z.optional(
-    z
-      .number()
-      .check(z.minimum(0), z.maximum(1, { error: 'must be at most 1: a share of the on-queue agents (0.5 keeps half of them for inbound)' })),
+    z.never({
+      error:
+        'was removed: the reserve is now the agents the inbound queue needs for its service-level target (Erlang C on the measured load and handle time), not a share of the team; delete "reserveShare" (use "reserveAgents" for agents kept free above the load)',
+    }),
   ),
   reserveAgents: z.optional(z.int().check(z.minimum(0))),
   waitingLimit: z.optional(z.int().check(z.minimum(0))),
