@@ -464,6 +464,8 @@ function plan(c: CampaignConfig, state: ControllerState | undefined, reads: Read
       reserveViolated(c.blending, live, { load, handle: queueStats.get(queueId!), target: c.setpoint, thresholdMs: reads.thresholds.get(queueId!) }),
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
+    dialer: performance,
+    team,
     ...(blind ? { blind } : {}),
     state,
     now: tickTime,

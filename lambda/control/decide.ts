@@ -1,7 +1,8 @@
 /**
  * Everything one campaign decides at a tick, as a pure function: the campaign's own PID loop, the
  * compliance loop beside it, and the overrides that cap the knob (the compliance loop when it
- * shares the knob, the short-window guard, the blending threshold).
+ * shares the knob, the short-window guard, the blending threshold, and in danger the safe value,
+ * reached at once: fast-cut.ts).
  *
  * Override control with external reset: the knob takes the lower of the two loops' outputs; the
  * loop that loses tracks the value written, so that neither winds up while the other rules and
@@ -10,11 +11,15 @@
 import type { CampaignConfig, KnobConfig } from '../config/config.js';
 import type { KnobName } from '../config/schema.js';
 import { complianceLoopCampaign, type ComplianceAssessment } from '../compliance/assess.js';
-import type { CampaignSnapshot, ComplianceState, ControllerState, LoopState } from '../ports.js';
+import type { CampaignPerformance, CampaignSnapshot, ComplianceState, ControllerState, LoopState, QueueLiveState } from '../ports.js';
+import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger } from './fast-cut.js';
 import { step, type BlindReason, type Measurement, type StepDecision } from './pid.js';
 
-/** Which overrides held the knob below where the campaign's loop alone would have put it. */
-export type Override = 'compliance' | 'guard' | 'blending';
+/**
+ * Which overrides held the knob below where the campaign's loop alone would have put it
+ * (`service-level`: the queue's service level in danger cut it at once to the safe value).
+ */
+export type Override = 'compliance' | 'guard' | 'blending' | 'service-level';
 
 export interface DecideInput {
   campaign: CampaignConfig;
@@ -28,6 +33,10 @@ export interface DecideInput {
   reserveViolated: boolean;
   /** Gain scheduling factor for this tick. */
   gainScale: number;
+  /** The dialer's own figures (idle agents, connect ratio), for the safe value of a fast cut. */
+  dialer?: CampaignPerformance | undefined;
+  /** Live state of the campaign's queue (its team), for idle agents when the dialer has none. */
+  team?: QueueLiveState | undefined;
   /** Feedforward on the campaign's own knob this tick, knob units. */
   feedforward: number;
   /** Set when this tick cannot see the campaign's metrics: both loops hold, and count it. */
@@ -94,14 +103,27 @@ export function decide(input: DecideInput): CampaignDecision {
   // to abandon too much: over, it cuts one largest step at once, as the guard does.
   const restarting = over && RESTARTS.has(complianceLoop.reason);
   const overCeiling = over ? loopNow! - (restarting ? loopKnob.maxStep : 0) : undefined;
-  if (!sharedKnob && overCeiling !== undefined) complianceLoop = step({ ...loopInput, ceiling: Math.min(guardCeiling ?? Infinity, overCeiling) });
+  // Cut fast, rise slowly (fast-cut.ts): in danger, cuts go at once to the safe value.
+  const free = freeAgents(input.dialer, input.team);
+  const abandonDanger = !input.blind && abandonsInDanger(campaign, compliance, m);
+  const slDanger = !input.blind && serviceLevelInDanger(campaign, input.measurement);
+  const loopSafe = abandonDanger ? safeValue(loopInput.campaign.knob, free.idleAgents, free.liveAnswerRate) : undefined;
+  const loopCeilings = [guardCeiling, overCeiling, loopSafe].filter((v): v is number => v !== undefined);
+  if (!sharedKnob && (overCeiling !== undefined || loopSafe !== undefined)) {
+    complianceLoop = step({ ...loopInput, ceiling: Math.min(...loopCeilings), ...(loopSafe === undefined ? {} : { cutFloor: loopSafe }) });
+  }
 
+  const mainSafe = abandonDanger || slDanger ? safeValue(mainKnob, free.idleAgents, free.liveAnswerRate) : undefined;
   const ceilings: Array<{ by: Override; value: number }> = [];
   if (sharedKnob && COMPUTED.has(complianceLoop.reason) && complianceLoop.next) ceilings.push({ by: 'compliance', value: complianceLoop.next.lastOutput });
   if (sharedKnob && overCeiling !== undefined) ceilings.push({ by: 'compliance', value: overCeiling });
   if (sharedKnob && guardCeiling !== undefined) ceilings.push({ by: 'guard', value: guardCeiling });
+  if (abandonDanger) ceilings.push({ by: compliance.guardTripped ? 'guard' : 'compliance', value: mainSafe! });
+  if (slDanger) ceilings.push({ by: 'service-level', value: mainSafe! });
   if (input.reserveViolated) ceilings.push({ by: 'blending', value: mainKnob.min });
   const ceiling = ceilings.length ? Math.min(...ceilings.map((c) => c.value)) : undefined;
+  // The threshold policy's value is the knob's min; the others' the safe value.
+  const cutFloor = input.reserveViolated ? mainKnob.min : mainSafe;
 
   const main = step({
     campaign,
@@ -115,6 +137,7 @@ export function decide(input: DecideInput): CampaignDecision {
     gainScale: input.gainScale,
     ...(input.feedforward ? { feedforward: input.feedforward } : {}),
     ...(ceiling === undefined ? {} : { ceiling }),
+    ...(cutFloor === undefined ? {} : { cutFloor }),
   });
 
   const writes: Partial<Record<KnobName, number>> = {};
@@ -122,7 +145,7 @@ export function decide(input: DecideInput): CampaignDecision {
   if (!sharedKnob && complianceLoop.action === 'change' && complianceLoop.value !== undefined) writes[loopKnob.name] = complianceLoop.value;
 
   const overrides = whichOverrides(ceilings, main, mainNow, mainKnob);
-  if (!sharedKnob && complianceLoop.reason === 'override') overrides.push(restarting ? 'compliance' : 'guard');
+  if (!sharedKnob && complianceLoop.reason === 'override') overrides.push(compliance.guardTripped && !restarting ? 'guard' : 'compliance');
 
   const loopNext = sharedKnob ? trackSelected(complianceLoop, main) : complianceLoop.next;
   const countsOf = (loop: LoopState | undefined): ComplianceState => ({

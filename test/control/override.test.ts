@@ -235,12 +235,12 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
       { sl: 0.95, abandons: 0.02 },
       { sl: 0.95, abandons: 0.02, reserveViolated: true },
     ]);
-    // One largest step (10 lines) a tick toward the minimum: no PATCH moves further.
-    expect(decisions[1]!.writes.outboundLineCount).toBe(30);
+    // Cut fast: at once to the minimum, not one largest step (10 lines) a tick.
+    expect(decisions[1]!.writes.outboundLineCount).toBe(1);
     expect(decisions[1]!.overrides).toEqual(['blending']);
   });
 
-  it('the short-window guard cuts one full step on the compliance knob at once', () => {
+  it('the short-window guard cuts the compliance knob at once to its safe value (cut fast)', () => {
     const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
     const first = runDecide(campaign, { maxCallsPerAgent: 2 }, [{ sl: 0.8, abandons: 0.02 }]);
     const now = T0 + MIN;
@@ -260,7 +260,8 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
       now,
       eventId: 'e1',
     });
-    expect(d.writes.maxCallsPerAgent).toBe(1.75);
+    // One largest step would have been 1.75; the safe value of calls per agent is its min
+    expect(d.writes.maxCallsPerAgent).toBe(1);
     expect(d.overrides).toContain('guard');
   });
 
@@ -290,8 +291,8 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
     // Prepare: a campaign paced at 2 calls per agent, then a three-hour gap
     const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
     const { state } = runDecide(campaign, { maxCallsPerAgent: 2 }, [{ sl: 0.8, abandons: 0.02 }]);
-    // Act: the first tick after the gap sees 6% abandons, or 1%
-    const over = afterGap(campaign, { maxCallsPerAgent: 2 }, state, 0.06);
+    // Act: the first tick after the gap sees 2.7% abandons (over the allowed 2.5%, not in danger), or 1%
+    const over = afterGap(campaign, { maxCallsPerAgent: 2 }, state, 0.027);
     const under = afterGap(campaign, { maxCallsPerAgent: 2 }, state, 0.01);
     // Assess: the loops restart; over the allowed rate the knob is cut one largest step, by compliance
     expect(over.complianceLoop.reason).toBe('restart-after-gap');
@@ -311,8 +312,8 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
     });
     const knobs = { outboundLineCount: 20, abandonRate: 3 };
     const { state } = runDecide(campaign, knobs, [{ sl: 0.95, abandons: 0.02 }]);
-    const over = afterGap(campaign, knobs, state, 0.06);
-    const blind = afterGap(campaign, knobs, state, 0.06, 'read-failed');
+    const over = afterGap(campaign, knobs, state, 0.027);
+    const blind = afterGap(campaign, knobs, state, 0.027, 'read-failed');
     expect(over.writes).toEqual({ abandonRate: 2.75 });
     expect(over.overrides).toEqual(['compliance']);
     expect(blind.writes).toEqual({});
