@@ -5,13 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { assessCompliance, countingPlan } from '../../lambda/compliance/assess.js';
 import type { CampaignConfig } from '../../lambda/config/config.js';
-import { decide, type CampaignDecision } from '../../lambda/control/decide.js';
 import { abandonsInDanger, safeValue, serviceLevelInDanger } from '../../lambda/control/fast-cut.js';
-import type { CampaignPerformance, CampaignSnapshot, ControllerState } from '../../lambda/ports.js';
+import type { CampaignPerformance } from '../../lambda/ports.js';
 import { campaignWith } from '../support/config.js';
+import { runDecide, T0, type DecideTick } from '../support/decide-run.js';
 
-const T0 = Date.parse('2026-11-24T10:00:00Z');
-const MIN = 60_000;
 
 describe('the safe value', () => {
   const lines = { name: 'outboundLineCount' as const, min: 1, max: 40, maxStep: 5, resolution: 1, safeValue: 1 };
@@ -54,40 +52,8 @@ describe('danger', () => {
 });
 
 describe('decide: cut fast, rise slowly', () => {
-  const snapshot = (knobs: CampaignSnapshot['knobs']): CampaignSnapshot => ({ campaignId: 'c', status: 'on', dialingMode: 'progressive', knobs });
   const dialer: CampaignPerformance = { campaignId: 'c', idleAgents: 2, connectRatio: 0.25 };
-
-  /** One decide() per minute on lines; `abandons` over the compliance window on 200 live answers, `sl` the objective. */
-  function run(campaign: CampaignConfig, lines0: number, ticks: Array<{ abandons: number; sl?: number }>) {
-    const knobs: CampaignSnapshot['knobs'] = { outboundLineCount: lines0 };
-    let state: ControllerState | undefined;
-    const decisions: CampaignDecision[] = [];
-    ticks.forEach((t, i) => {
-      const now = T0 + i * MIN;
-      const measured = { abandoned: Math.round(t.abandons * 200), live: 200 };
-      const plan = countingPlan(campaign.compliance, state?.compliance, now);
-      const compliance = assessCompliance(campaign.compliance, plan, plan.intervals.map(() => ({ abandoned: 0, live: 0 })), measured, undefined, now);
-      const rate = { value: measured.abandoned / measured.live, sample: measured.live };
-      const d = decide({
-        campaign,
-        snapshot: snapshot(knobs),
-        measurement: t.sl === undefined ? rate : { value: t.sl, sample: 100 },
-        complianceMeasurement: rate,
-        compliance,
-        reserveViolated: false,
-        gainScale: 1,
-        feedforward: 0,
-        dialer,
-        state,
-        now,
-        eventId: `e${i}`,
-      });
-      decisions.push(d);
-      Object.assign(knobs, d.writes);
-      if (d.next) state = { ...d.next, version: i + 1 };
-    });
-    return { decisions, lines: knobs.outboundLineCount! };
-  }
+  const run = (campaign: CampaignConfig, lines0: number, ticks: DecideTick[]) => runDecide(campaign, { outboundLineCount: lines0 }, ticks, { dialer });
 
   it('abandons over the limit: 40 lines go at once to the 8 that 2 idle agents can answer, then rise at most one step a tick', () => {
     // Prepare: a progressive campaign on lines at 40, abandons at 2% then 5% (long talk, short patience)

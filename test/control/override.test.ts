@@ -10,9 +10,8 @@ import { decide, type CampaignDecision, type DecideInput } from '../../lambda/co
 import { step, type StepDecision, type StepInput } from '../../lambda/control/pid.js';
 import type { CampaignSnapshot, ControllerState } from '../../lambda/ports.js';
 import { campaignWith } from '../support/config.js';
+import { MIN, runDecide, T0 } from '../support/decide-run.js';
 
-const T0 = Date.parse('2026-11-24T10:00:00Z');
-const MIN = 60_000;
 
 const stateOf = (d: StepDecision | CampaignDecision, version: number): ControllerState => ({ ...('next' in d && d.next ? d.next : (undefined as never)), version });
 
@@ -143,37 +142,6 @@ describe('a ceiling on the PID', () => {
 
 describe('decide: the campaign loop with the compliance loop beside it', () => {
   const snapshot = (knobs: CampaignSnapshot['knobs']): CampaignSnapshot => ({ campaignId: 'c', status: 'on', dialingMode: 'predictive', knobs });
-
-  /** One decide() per minute; `abandons` is the abandon rate over the compliance window at each tick, on 200 live answers. */
-  function runDecide(campaign: CampaignConfig, knobs0: CampaignSnapshot['knobs'], ticks: Array<{ sl: number; abandons: number; reserveViolated?: boolean }>) {
-    const knobs = { ...knobs0 };
-    let state: ControllerState | undefined;
-    const decisions: CampaignDecision[] = [];
-    ticks.forEach((t, i) => {
-      const now = T0 + i * MIN;
-      const measured = { abandoned: Math.round(t.abandons * 200), live: 200 };
-      const plan = countingPlan(campaign.compliance, state?.compliance, now);
-      const compliance = assessCompliance(campaign.compliance, plan, plan.intervals.map(() => ({ abandoned: 0, live: 0 })), measured, undefined, now);
-      const input: DecideInput = {
-        campaign,
-        snapshot: snapshot(knobs),
-        measurement: { value: t.sl, sample: 100 },
-        complianceMeasurement: { value: measured.abandoned / measured.live, sample: measured.live },
-        compliance,
-        reserveViolated: t.reserveViolated ?? false,
-        gainScale: 1,
-        feedforward: 0,
-        state,
-        now,
-        eventId: `e${i}`,
-      };
-      const d = decide(input);
-      decisions.push(d);
-      Object.assign(knobs, d.writes);
-      if (d.next) state = stateOf(d, i + 1);
-    });
-    return { decisions, knobs, state: state! };
-  }
 
   it('shared knob: the compliance loop caps the campaign loop when abandons run over the allowed rate', () => {
     // Prepare: service far above target wants more calls per agent; abandons at 6% for 10 minutes
