@@ -83,6 +83,7 @@ export interface CampaignReport {
     | 'pid'
     | 'blind-safe-value'
     | 'override'
+    | 'compliance-override'
     // Only the compliance loop's own knob moved.
     | 'compliance'
     | 'duplicate-event'
@@ -550,7 +551,7 @@ function auditEntriesOf(c: CampaignConfig, state: ControllerState | undefined, r
       ...(loop.measuredRate === undefined ? {} : { measured: loop.measuredRate }),
       setpoint: loop.allowedRate,
       objective: 'abandonRate',
-      reason: 'compliance',
+      reason: loop.reason === 'compliance-override' ? loop.reason : 'compliance',
       oldValue: loop.previousValue,
       newValue: loop.newValue,
     });

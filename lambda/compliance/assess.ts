@@ -19,6 +19,7 @@ import {
   type BudgetView,
   type ComplianceCounts,
 } from './budget.js';
+import { withAmdFalsePositives } from './amd.js';
 
 /** Catch-up after a long gap, or the first backfill of a rolling window, is spread over ticks beyond this. */
 export const MAX_COUNTING_INTERVALS_PER_TICK = 30;
@@ -55,7 +56,8 @@ export interface ComplianceAssessment extends BudgetView {
 }
 
 /**
- * Adds this tick's counted facts and reads the window against the limit.
+ * Adds this tick's counted facts and reads the window against the limit. The counted intervals
+ * and the loop's window include the estimated AMD false positives (amd.ts); the guard's does not.
  *
  * @param counted - the facts of each planned interval, in plan order
  * @param measured - abandons and live answers over the last `windowMinutes`
@@ -77,17 +79,19 @@ export function assessCompliance(
       heldBack = { interval, live: counted[i]!.live };
       break;
     }
-    counts = addCounts(config.window, counts, interval, counted[i]!);
+    counts = addCounts(config.window, counts, interval, withAmdFalsePositives(config.amdFalsePositiveRate, counted[i]!));
   }
+  // The guard judges the abandons Genesys saw: an estimate added pro rata is no spike.
+  const loopWindow = measured && withAmdFalsePositives(config.amdFalsePositiveRate, measured);
   const window = windowTotals(config.window, counts, now);
-  const expectedLive = measured ? (measured.live * config.horizonMinutes) / config.windowMinutes : 0;
+  const expectedLive = loopWindow ? (loopWindow.live * config.horizonMinutes) / config.windowMinutes : 0;
   const view = budgetView(config, window, expectedLive);
   const allowedRate = config.window.type === 'rolling' ? rollingAllowedRate(config, counts, now, expectedLive) : view.allowedRate;
   return {
     ...view,
     allowedRate,
     counts,
-    ...(measured && measured.live > 0 ? { measuredRate: measured.abandoned / measured.live } : {}),
+    ...(loopWindow && loopWindow.live > 0 ? { measuredRate: loopWindow.abandoned / loopWindow.live } : {}),
     ...(recent && recent.live > 0 ? { recentRate: recent.abandoned / recent.live } : {}),
     guardTripped: guardTripped(config, recent),
     warning: view.windowRate !== undefined && window.live >= config.minSample && view.windowRate >= config.warningRate,

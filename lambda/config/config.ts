@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DEFAULT_AMD_FALSE_POSITIVE_RATE } from '../compliance/amd.js';
 import type * as z from 'zod/mini';
 import {
   COMPLIANCE_GAINS,
@@ -62,6 +63,17 @@ export interface ComplianceConfig {
   /** The knob the compliance loop moves; when it is the campaign's own knob, it caps the PID's output. */
   knob: KnobConfig;
   gains: Gains;
+  /**
+   * Share of live answers the answering-machine detector hangs up on, counted as abandoned live
+   * calls (the UK rule counts them; Genesys reports none): 0.005 under a rolling (UK) window, 0
+   * under periods (US) unless set (lambda/compliance/amd.ts).
+   */
+  amdFalsePositiveRate: number;
+  /**
+   * When the budget is spent, the compliance limit applies even to a value a person set above the
+   * knob's bounds (false, the default); true leaves manual values alone, as before.
+   */
+  respectManualValues: boolean;
 }
 
 /** The threshold policy for blended agents: outbound only while enough agents stay free for inbound. */
@@ -312,6 +324,8 @@ function resolveCompliance(input: ComplianceInput, campaignKnob: KnobConfig): Co
     },
     knob,
     gains: input.gains ?? COMPLIANCE_GAINS[knobName],
+    amdFalsePositiveRate: input.amdFalsePositiveRate ?? (window.type === 'rolling' ? DEFAULT_AMD_FALSE_POSITIVE_RATE : 0),
+    respectManualValues: input.respectManualValues ?? false,
   };
 }
 

@@ -180,6 +180,17 @@ const complianceShape = z.strictObject({
     }),
   ),
   gains: z.optional(gainsSchema),
+  amdFalsePositiveRate: z.optional(
+    z
+      .number({ error: 'must be a number: the share of live answers the answering-machine detector hangs up on (0.005 for 0.5%)' })
+      .check(
+        z.minimum(0, { error: 'must be 0 or more: the share of live answers hung up on as machines (0 without AMD)' }),
+        z.maximum(0.5, { error: 'must be at most 0.5: a share of live answers such as 0.005 for 0.5% (write 0.005, not 0.5)' }),
+      ),
+  ),
+  respectManualValues: z.optional(
+    z.boolean({ error: 'must be true (leave a value a person set outside the bounds alone) or false (the compliance limit overrides it once the budget is spent)' }),
+  ),
 });
 export type ComplianceInput = z.input<typeof complianceShape>;
 

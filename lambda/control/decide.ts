@@ -10,7 +10,9 @@
  */
 import type { CampaignConfig, KnobConfig } from '../config/config.js';
 import type { KnobName } from '../config/schema.js';
+import { rateWithAmdFalsePositives } from '../compliance/amd.js';
 import { complianceLoopCampaign, type ComplianceAssessment } from '../compliance/assess.js';
+import { budgetSpent, overrideManualValue } from '../compliance/manual-override.js';
 import type { CampaignPerformance, CampaignSnapshot, ComplianceState, ControllerState, LoopState, QueueLiveState } from '../ports.js';
 import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger } from './fast-cut.js';
 import { step, type BlindReason, type Measurement, type StepDecision } from './pid.js';
@@ -78,12 +80,16 @@ export function decide(input: DecideInput): CampaignDecision {
   const mainNow = snapshot.knobs[mainKnob.name];
   const loopNow = snapshot.knobs[loopKnob.name];
   const guardCeiling = compliance.guardTripped && loopNow !== undefined ? loopNow - loopKnob.maxStep : undefined;
+  // Abandon rates as the rule counts them: with the estimated AMD false positives (UK rule).
+  const amdRate = campaign.compliance.amdFalsePositiveRate;
+  const m = input.complianceMeasurement && rateWithAmdFalsePositives(amdRate, input.complianceMeasurement);
+  const measurement = input.measurement && campaign.objective.kind === 'abandonRate' ? rateWithAmdFalsePositives(amdRate, input.measurement) : input.measurement;
 
   const loopInput = {
     campaign: complianceLoopCampaign(campaign, compliance.allowedRate),
     campaignOn: on,
     knobNow: loopNow,
-    measurement: input.complianceMeasurement,
+    measurement: m,
     ...(input.blind ? { blind: input.blind } : {}),
     // The blind count is the campaign's: both loops read the same metrics.
     previous: state?.compliance?.loop
@@ -95,7 +101,6 @@ export function decide(input: DecideInput): CampaignDecision {
   };
   let complianceLoop = step({ ...loopInput, ...(sharedKnob || guardCeiling === undefined ? {} : { ceiling: guardCeiling }) });
   // The loop's own window shows abandons above the allowed rate (on enough live answers to act on).
-  const m = input.complianceMeasurement;
   const over = !input.blind && loopNow !== undefined && m !== undefined && m.sample >= campaign.compliance.minSample && m.value > compliance.allowedRate;
   // While over, the knob never rises: the 30-minute rate is noisy, and a dip in it (one quiet
   // quarter of an hour) swings the proportional term up while the window still runs too high.
@@ -106,7 +111,7 @@ export function decide(input: DecideInput): CampaignDecision {
   // Cut fast, rise slowly (fast-cut.ts): in danger, cuts go at once to the safe value.
   const free = freeAgents(input.dialer, input.team);
   const abandonDanger = !input.blind && abandonsInDanger(campaign, compliance, m);
-  const slDanger = !input.blind && serviceLevelInDanger(campaign, input.measurement);
+  const slDanger = !input.blind && serviceLevelInDanger(campaign, measurement);
   const loopSafe = abandonDanger ? safeValue(loopInput.campaign.knob, free.idleAgents, free.liveAnswerRate) : undefined;
   const loopCeilings = [guardCeiling, overCeiling, loopSafe].filter((v): v is number => v !== undefined);
   if (!sharedKnob && (overCeiling !== undefined || loopSafe !== undefined)) {
@@ -125,11 +130,11 @@ export function decide(input: DecideInput): CampaignDecision {
   // The threshold policy's value is the knob's min; the others' the safe value.
   const cutFloor = input.reserveViolated ? mainKnob.min : mainSafe;
 
-  const main = step({
+  let main = step({
     campaign,
     campaignOn: on,
     knobNow: mainNow,
-    measurement: input.measurement,
+    measurement,
     ...(input.blind ? { blind: input.blind } : {}),
     previous: state,
     now,
@@ -140,12 +145,21 @@ export function decide(input: DecideInput): CampaignDecision {
     ...(cutFloor === undefined ? {} : { cutFloor }),
   });
 
+  // The law outranks the pace: a hand-set value above the bounds is cut once the budget is spent.
+  const manual = { campaignId: campaign.campaignId, compliance: campaign.compliance, spent: budgetSpent(campaign.compliance, compliance), canAct: on && !input.blind, now, eventId };
+  main = overrideManualValue(main, { ...manual, knob: mainKnob, knobNow: mainNow, safe: safeValue(mainKnob, free.idleAgents, free.liveAnswerRate), previous: state });
+  if (!sharedKnob) {
+    const knob = loopInput.campaign.knob;
+    complianceLoop = overrideManualValue(complianceLoop, { ...manual, knob, knobNow: loopNow, safe: safeValue(knob, free.idleAgents, free.liveAnswerRate), previous: loopInput.previous });
+  }
+
   const writes: Partial<Record<KnobName, number>> = {};
   if (main.action === 'change' && main.value !== undefined) writes[mainKnob.name] = main.value;
   if (!sharedKnob && complianceLoop.action === 'change' && complianceLoop.value !== undefined) writes[loopKnob.name] = complianceLoop.value;
 
   const overrides = whichOverrides(ceilings, main, mainNow, mainKnob);
   if (!sharedKnob && complianceLoop.reason === 'override') overrides.push(compliance.guardTripped && !restarting ? 'guard' : 'compliance');
+  if (main.reason === 'compliance-override' || (!sharedKnob && complianceLoop.reason === 'compliance-override')) overrides.push('compliance');
 
   const loopNext = sharedKnob ? trackSelected(complianceLoop, main) : complianceLoop.next;
   const countsOf = (loop: LoopState | undefined): ComplianceState => ({

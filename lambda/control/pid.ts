@@ -97,8 +97,10 @@ export interface StepDecision {
   /**
    * `blind-safe-value`: the change is a step toward the safe value after too many blind ticks.
    * `override`: a ceiling cut the knob where the law alone would have held or moved less.
+   * `compliance-override`: the budget is spent and a value set by hand above the bounds was cut
+   * to the safe value (compliance/manual-override.ts).
    */
-  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override';
+  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override';
   /** The knob value after this tick (new when changing, the current one when holding). */
   value: number | undefined;
   error: number | undefined;

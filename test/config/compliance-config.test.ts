@@ -106,6 +106,12 @@ describe('compliance errors name the field and the fix', () => {
     expect(problems({ compliance: { window: { type: 'monthly' } as never } })).toEqual([expect.stringMatching(/compliance\.window\.type: must be \{"type": "periods"/)]);
   });
 
+  it('an AMD false-positive rate written as a percentage, and a manual-values switch that is not a boolean', () => {
+    expect(problems({ compliance: { amdFalsePositiveRate: 0.5 } })).toEqual([]);
+    expect(problems({ compliance: { amdFalsePositiveRate: 5 } })).toEqual([expect.stringMatching(/compliance\.amdFalsePositiveRate: must be at most 0\.5: .*write 0\.005/)]);
+    expect(problems({ compliance: { respectManualValues: 'yes' as never } })).toEqual([expect.stringMatching(/compliance\.respectManualValues: must be true/)]);
+  });
+
   it('a guard significance out of range', () => {
     expect(problems({ compliance: { guard: { significance: 0 } } })).toEqual([expect.stringMatching(/compliance\.guard\.significance: must be above 0/)]);
   });
