@@ -3,7 +3,7 @@
  * The UK rule counts each as an abandoned live call; Genesys reports neither the abandon nor the
  * live answer, so the controller adds its own estimate. Pure functions.
  */
-import type { AbandonCounts } from './budget.js';
+import type { AbandonCounts, ComplianceCounts } from './budget.js';
 
 /**
  * The default share of live answers hung up on as machines under the UK rule: "AMD false
@@ -31,4 +31,10 @@ export function rateWithAmdFalsePositives<M extends { value: number; sample: num
   if (rate <= 0) return m;
   const counted = withAmdFalsePositives(rate, { abandoned: m.value * m.sample, live: m.sample });
   return { ...m, value: counted.abandoned / counted.live, sample: counted.live };
+}
+
+/** The counts of every bucket with the estimate added: the window as the rule counts it (the stored counts stay whole). */
+export function withAmdFalsePositivesInBuckets(rate: number, counts: ComplianceCounts): ComplianceCounts {
+  if (rate <= 0) return counts;
+  return { ...counts, buckets: counts.buckets.map((b) => ({ start: b.start, ...withAmdFalsePositives(rate, b) })) };
 }

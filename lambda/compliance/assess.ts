@@ -19,7 +19,7 @@ import {
   type BudgetView,
   type ComplianceCounts,
 } from './budget.js';
-import { withAmdFalsePositives } from './amd.js';
+import { withAmdFalsePositives, withAmdFalsePositivesInBuckets } from './amd.js';
 
 /** Catch-up after a long gap, or the first backfill of a rolling window, is spread over ticks beyond this. */
 export const MAX_COUNTING_INTERVALS_PER_TICK = 30;
@@ -79,14 +79,16 @@ export function assessCompliance(
       heldBack = { interval, live: counted[i]!.live };
       break;
     }
-    counts = addCounts(config.window, counts, interval, withAmdFalsePositives(config.amdFalsePositiveRate, counted[i]!));
+    counts = addCounts(config.window, counts, interval, counted[i]!);
   }
+  // The books keep Genesys's whole counts; the rule's figures add the false-positive estimate.
+  const asRuleCounts = withAmdFalsePositivesInBuckets(config.amdFalsePositiveRate, counts);
   // The guard judges the abandons Genesys saw: an estimate added pro rata is no spike.
   const loopWindow = measured && withAmdFalsePositives(config.amdFalsePositiveRate, measured);
-  const window = windowTotals(config.window, counts, now);
+  const window = windowTotals(config.window, asRuleCounts, now);
   const expectedLive = loopWindow ? (loopWindow.live * config.horizonMinutes) / config.windowMinutes : 0;
   const view = budgetView(config, window, expectedLive);
-  const allowedRate = config.window.type === 'rolling' ? rollingAllowedRate(config, counts, now, expectedLive) : view.allowedRate;
+  const allowedRate = config.window.type === 'rolling' ? rollingAllowedRate(config, asRuleCounts, now, expectedLive) : view.allowedRate;
   return {
     ...view,
     allowedRate,

@@ -46,5 +46,7 @@ describe('AMD false positives', () => {
     expect(us.measuredRate).toBeCloseTo(0.028, 9);
     // The guard judges what Genesys saw: the same in both
     expect(uk.guardTripped).toBe(us.guardTripped);
+    // The books saved with the state keep Genesys's whole counts (the state store takes integers)
+    expect(uk.counts.buckets.every((b) => Number.isInteger(b.abandoned) && Number.isInteger(b.live))).toBe(true);
   });
 });
