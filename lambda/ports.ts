@@ -209,6 +209,8 @@ export interface ControllerState extends LoopState {
   version: number;
   /** Absent in items written before compliance counting existed. */
   compliance?: ComplianceState;
+  /** Epoch ms of the first tick of the campaign's current spell of being `on`; absent while it is not on (control/start.ts). */
+  onSince?: number;
 }
 
 /** A lease that lets exactly one invocation PATCH a campaign for a given tick. */

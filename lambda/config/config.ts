@@ -107,6 +107,8 @@ export interface CampaignConfig {
   derivativeFilterMinutes: number;
   /** Consecutive blind ticks (metrics unreadable or stale) after which pacing steps toward `knob.safeValue`. */
   blindTicksBeforeSafe: number;
+  /** Minutes after a start (first tick, status becoming `on`) during which pacing ramps up from the safe value; 0: no ramp. */
+  startMinutes: number;
   compliance: ComplianceConfig;
   /** Present when the threshold policy guards the objective's queue (queue objectives only). */
   blending?: BlendingConfig;
@@ -188,7 +190,7 @@ export const BLENDING_DEFAULTS: BlendingConfig = { reserveAgents: 2, waitingLimi
 /** Defaults for the loop's tunables when neither the campaign nor `defaults` sets them. */
 export const TUNING_DEFAULTS: Pick<
   CampaignConfig,
-  'windowMinutes' | 'minSample' | 'deadBand' | 'dryRun' | 'maxGapMinutes' | 'derivativeFilterMinutes' | 'blindTicksBeforeSafe'
+  'windowMinutes' | 'minSample' | 'deadBand' | 'dryRun' | 'maxGapMinutes' | 'derivativeFilterMinutes' | 'blindTicksBeforeSafe' | 'startMinutes'
 > = {
   windowMinutes: 15,
   minSample: 20,
@@ -199,6 +201,8 @@ export const TUNING_DEFAULTS: Pick<
   // Five minutes of 1-minute ticks: long enough to ride out a brief API outage, short enough
   // that a campaign does not dial blind at an aggressive setting for long.
   blindTicksBeforeSafe: 5,
+  // Off unless set: the starting configuration rule sets STARTING_RAMP_MINUTES (starting-config.ts).
+  startMinutes: 0,
 };
 
 /** A configuration that cannot be used; the message lists every field at fault and how to fix it. */
@@ -335,8 +339,8 @@ function tidy(rate: number): number {
 }
 
 function pickTuning(c: Partial<typeof TUNING_DEFAULTS>) {
-  const { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe } = c;
-  return { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe };
+  const { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe, startMinutes } = c;
+  return { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe, startMinutes };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -246,6 +246,11 @@ const tuningShape = {
       z.maximum(1440, { error: 'must be at most 1440 ticks (a day of 1-minute ticks)' }),
     ),
   ),
+  startMinutes: z.optional(
+    z
+      .int({ error: 'must be a whole number of minutes: how long pacing ramps up from the safe value after a start (0: no ramp)' })
+      .check(z.minimum(0, { error: 'must be 0 (no ramp) or more minutes' }), z.maximum(240, { error: 'must be at most 240 minutes' })),
+  ),
   compliance: z.optional(complianceShape),
   blending: z.optional(blendingShape),
   feedforward: z.optional(feedforwardShape),

@@ -15,13 +15,15 @@ import { complianceLoopCampaign, type ComplianceAssessment } from '../compliance
 import { budgetSpent, overrideManualValue } from '../compliance/manual-override.js';
 import type { CampaignPerformance, CampaignSnapshot, ComplianceState, ControllerState, LoopState, QueueLiveState } from '../ports.js';
 import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger } from './fast-cut.js';
+import { onSince, startCeiling } from './start.js';
 import { step, type BlindReason, type Measurement, type StepDecision } from './pid.js';
 
 /**
  * Which overrides held the knob below where the campaign's loop alone would have put it
- * (`service-level`: the queue's service level in danger cut it at once to the safe value).
+ * (`service-level`: the queue's service level in danger cut it at once to the safe value;
+ * `start`: a conservative start held it on its ramp from the safe value).
  */
-export type Override = 'compliance' | 'guard' | 'blending' | 'service-level';
+export type Override = 'compliance' | 'guard' | 'blending' | 'service-level' | 'start';
 
 export interface DecideInput {
   campaign: CampaignConfig;
@@ -112,23 +114,29 @@ export function decide(input: DecideInput): CampaignDecision {
   const free = freeAgents(input.dialer, input.team);
   const abandonDanger = !input.blind && abandonsInDanger(campaign, compliance, m);
   const slDanger = !input.blind && serviceLevelInDanger(campaign, measurement);
-  const loopSafe = abandonDanger ? safeValue(loopInput.campaign.knob, free.idleAgents, free.liveAnswerRate) : undefined;
-  const loopCeilings = [guardCeiling, overCeiling, loopSafe].filter((v): v is number => v !== undefined);
-  if (!sharedKnob && (overCeiling !== undefined || loopSafe !== undefined)) {
-    complianceLoop = step({ ...loopInput, ceiling: Math.min(...loopCeilings), ...(loopSafe === undefined ? {} : { cutFloor: loopSafe }) });
+  const loopSafe = safeValue(loopInput.campaign.knob, free.idleAgents, free.liveAnswerRate);
+  const mainSafe = safeValue(mainKnob, free.idleAgents, free.liveAnswerRate);
+  // A conservative start (start.ts): from the safe value, one largest step a minute.
+  const startedAt = onSince(on, state, now);
+  const loopStart = startCeiling(campaign.startMinutes, loopKnob, startedAt, now, loopSafe);
+  const mainStart = startCeiling(campaign.startMinutes, mainKnob, startedAt, now, mainSafe);
+  if (!sharedKnob && (overCeiling !== undefined || abandonDanger || loopStart !== undefined)) {
+    const loopCeiling = lowest(guardCeiling, overCeiling, abandonDanger ? loopSafe : undefined, loopStart);
+    const loopCutFloor = lowest(abandonDanger ? loopSafe : undefined, loopStart);
+    complianceLoop = step({ ...loopInput, ceiling: loopCeiling!, ...(loopCutFloor === undefined ? {} : { cutFloor: loopCutFloor }) });
   }
 
-  const mainSafe = abandonDanger || slDanger ? safeValue(mainKnob, free.idleAgents, free.liveAnswerRate) : undefined;
   const ceilings: Array<{ by: Override; value: number }> = [];
   if (sharedKnob && COMPUTED.has(complianceLoop.reason) && complianceLoop.next) ceilings.push({ by: 'compliance', value: complianceLoop.next.lastOutput });
   if (sharedKnob && overCeiling !== undefined) ceilings.push({ by: 'compliance', value: overCeiling });
   if (sharedKnob && guardCeiling !== undefined) ceilings.push({ by: 'guard', value: guardCeiling });
-  if (abandonDanger) ceilings.push({ by: compliance.guardTripped ? 'guard' : 'compliance', value: mainSafe! });
-  if (slDanger) ceilings.push({ by: 'service-level', value: mainSafe! });
+  if (abandonDanger) ceilings.push({ by: compliance.guardTripped ? 'guard' : 'compliance', value: mainSafe });
+  if (slDanger) ceilings.push({ by: 'service-level', value: mainSafe });
   if (input.reserveViolated) ceilings.push({ by: 'blending', value: mainKnob.min });
-  const ceiling = ceilings.length ? Math.min(...ceilings.map((c) => c.value)) : undefined;
-  // The threshold policy's value is the knob's min; the others' the safe value.
-  const cutFloor = input.reserveViolated ? mainKnob.min : mainSafe;
+  if (mainStart !== undefined) ceilings.push({ by: 'start', value: mainStart });
+  const ceiling = lowest(...ceilings.map((c) => c.value));
+  // Where a cut may go at once: the threshold policy's minimum, the safe value in danger, the start's ramp.
+  const cutFloor = lowest(input.reserveViolated ? mainKnob.min : undefined, abandonDanger || slDanger ? mainSafe : undefined, mainStart);
 
   let main = step({
     campaign,
@@ -167,10 +175,12 @@ export function decide(input: DecideInput): CampaignDecision {
     ...(loop ? { loop } : state?.compliance?.loop ? { loop: state.compliance.loop } : {}),
   });
   if (!main.next) return { main, complianceLoop, sharedKnob, writes, overrides, next: undefined, nextUnwritten: undefined };
-  const next = { ...main.next, compliance: countsOf(loopNext && loopState(loopNext)) };
+  const spell = startedAt === undefined ? {} : { onSince: startedAt };
+  const next = { ...withoutOnSince(main.next), ...spell, compliance: countsOf(loopNext && loopState(loopNext)) };
   const unwrittenLoop = loopNext && { ...loopState(loopNext), lastWritten: (sharedKnob ? mainNow : loopNow) ?? loopNext.lastWritten };
   const nextUnwritten = {
-    ...main.next,
+    ...withoutOnSince(main.next),
+    ...spell,
     lastWritten: mainNow ?? main.next.lastWritten,
     compliance: countsOf(unwrittenLoop),
   };
@@ -188,6 +198,17 @@ function trackSelected(loop: StepDecision, main: StepDecision): StepDecision['ne
   const selected = main.next.lastOutput;
   const integral = selected < loop.next.lastOutput ? loop.next.integral + (selected - loop.next.lastOutput) : loop.next.integral;
   return { ...loop.next, integral, lastOutput: Math.min(selected, loop.next.lastOutput), lastWritten: main.next.lastWritten };
+}
+
+/** The lowest of the values given, undefined when none is. */
+function lowest(...values: Array<number | undefined>): number | undefined {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length ? Math.min(...defined) : undefined;
+}
+
+function withoutOnSince(s: NonNullable<StepDecision['next']>): Omit<NonNullable<StepDecision['next']>, 'onSince'> {
+  const { onSince: _onSince, ...rest } = s;
+  return rest;
 }
 
 function loopState(s: NonNullable<StepDecision['next']>): LoopState {
