@@ -194,6 +194,7 @@ export const TUNING_DEFAULTS: Pick<
 > = {
   windowMinutes: 15,
   minSample: 20,
+  // For a service level; an abandon-rate objective's is a share of its setpoint (deadBandFor).
   deadBand: 0.01,
   dryRun: false,
   maxGapMinutes: 10,
@@ -204,6 +205,19 @@ export const TUNING_DEFAULTS: Pick<
   // Off unless set: the starting configuration rule sets STARTING_RAMP_MINUTES (starting-config.ts).
   startMinutes: 0,
 };
+
+/** An abandon-rate objective's default dead-band, as a share of its setpoint: 2.5% idles between 2.25% and 2.75%. */
+export const ABANDON_DEAD_BAND_SHARE = 0.1;
+
+/**
+ * The default dead-band in the objective's units: a service level's error is in points of service
+ * (0.01, one point); an abandon rate's is a small fraction, so its dead-band is
+ * {@link ABANDON_DEAD_BAND_SHARE} of the setpoint (0.01 would leave a 2.5% target idle anywhere
+ * between 1.5% and 3.5%).
+ */
+export function deadBandFor(objective: ObjectiveKind, setpoint: number): number {
+  return objective === 'abandonRate' ? tidy(ABANDON_DEAD_BAND_SHARE * setpoint) : TUNING_DEFAULTS.deadBand;
+}
 
 /** A configuration that cannot be used; the message lists every field at fault and how to fix it. */
 export class ConfigError extends Error {
@@ -265,7 +279,7 @@ export function parsePacingConfig(raw: unknown, source = 'pacing configuration')
       const knobName = c.knob?.name ?? DEFAULT_KNOB[kind];
       const complianceInput = mergeCompliance(cfg.defaults?.compliance, c.compliance);
       const d = knobDefaults(knobName, complianceInput.limit);
-      const tuning = { ...TUNING_DEFAULTS, ...stripUndefined(pickTuning(cfg.defaults ?? {})), ...stripUndefined(pickTuning(c)) };
+      const tuning = { ...TUNING_DEFAULTS, deadBand: deadBandFor(kind, c.setpoint), ...stripUndefined(pickTuning(cfg.defaults ?? {})), ...stripUndefined(pickTuning(c)) };
       const knob: CampaignConfig['knob'] = {
         name: knobName,
         min: c.knob?.min ?? d.min,

@@ -5,7 +5,7 @@
  * `npm run discover -- --write` and the random-centre benchmark use. Every campaign starts in dry run.
  */
 import { parsePacingConfig } from './config.js';
-import type { PacingConfigInput } from './schema.js';
+import { COMPLIANCE_GAINS, knobDefaults, type PacingConfigInput } from './schema.js';
 
 /** Genesys dialing modes the controller paces (preview and external campaigns are not paced). */
 export type PacedDialingMode = 'predictive' | 'power' | 'progressive' | 'agentless';
@@ -38,6 +38,33 @@ export const SMALL_TEAM_AGENTS = 20;
 /** The abandon rate the rule aims at (the compliance aim, half a point under the 3% cap). */
 const ABANDON_SETPOINT = 0.025;
 
+/** Minutes a start ramps up from the safe value: the dialer's connect-rate estimate rests on its first few hundred dials. */
+export const STARTING_RAMP_MINUTES = 10;
+
+/**
+ * Calls a ratio must rest on before the loop acts, by team size: one per agent, at least 10 and at
+ * most 100. A window of 15 minutes holds several calls per agent at any handle time up to 5
+ * minutes, so every team reaches it; a large team acts on a sample its size, not on 20 calls
+ * that a 150-agent centre makes in seconds.
+ */
+export function minSampleFor(agents: number): number {
+  return Math.min(100, Math.max(10, agents));
+}
+
+/** The span of lines the default line gains are made for (knobDefaults: 1 to 50 lines). */
+const DEFAULT_LINE_SPAN = 49;
+
+/**
+ * Gains of a line knob scaled by its span (a knob of 1 to 300 lines moves six times as many lines
+ * per point of error as one of 1 to 50), so a large team corrects as fast, in share of its range,
+ * as the default knob does.
+ */
+export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min: number, max: number): { kp: number; ki: number; kd: number } {
+  const scale = Math.max(1, (max - min) / DEFAULT_LINE_SPAN);
+  const tidy = (x: number) => Number((x * scale).toFixed(6));
+  return { kp: tidy(gains.kp), ki: tidy(gains.ki), kd: tidy(gains.kd) };
+}
+
 /**
  * The rule:
  * - agentless: hold the service level of the queue it feeds at 80% with `outboundLineCount`,
@@ -51,6 +78,10 @@ const ABANDON_SETPOINT = 0.025;
  *   `outboundLineCount`, 1 to one line per agent (at least 2);
  * - agent-based modes: gains scheduled by team size (reference 20 agents, at least a quarter), and
  *   a small team measures over 30 minutes instead of 15;
+ * - every mode: `minSample` from the team size ({@link minSampleFor}), a start ramp of
+ *   {@link STARTING_RAMP_MINUTES}, and line knobs' gains (the campaign's and the compliance loop's)
+ *   scaled by the knob's span ({@link lineGainsFor}); the dead-band by the objective's units
+ *   (config.ts `deadBandFor`);
  * - UK rule: the 24-hour rolling window; every campaign in dry run.
  *
  * @throws StartingConfigError for a non-positive or fractional agent count
@@ -66,12 +97,18 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
     campaignId: input.campaignId,
     ...(input.name ? { name: input.name.slice(0, 200) } : {}),
     dryRun: true,
-    ...(uk ? { compliance: { window: { type: 'rolling' as const, hours: 24 } } } : {}),
+    minSample: minSampleFor(input.agents),
+    startMinutes: STARTING_RAMP_MINUTES,
   };
+  const window = uk ? { window: { type: 'rolling' as const, hours: 24 } } : {};
+  const lineGains = (max: number) => ({
+    gains: lineGainsFor(knobDefaults('outboundLineCount', undefined).gains, 1, max),
+    compliance: { ...window, gains: lineGainsFor(COMPLIANCE_GAINS.outboundLineCount, 1, max) },
+  });
   let entry: CampaignEntry;
   if (input.dialingMode === 'agentless') {
     const max = Math.max(2, 2 * input.agents);
-    entry = { ...common, objective: { kind: 'queueServiceLevel', queueId: input.queueId }, setpoint: 0.8, knob: { name: 'outboundLineCount', min: 1, max, maxStep: Math.max(1, Math.round(max / 5)) } };
+    entry = { ...common, ...lineGains(max), objective: { kind: 'queueServiceLevel', queueId: input.queueId }, setpoint: 0.8, knob: { name: 'outboundLineCount', min: 1, max, maxStep: Math.max(1, Math.round(max / 5)) } };
   } else {
     const knob =
       input.dialingMode === 'predictive'
@@ -81,6 +118,7 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
           : { name: 'outboundLineCount' as const, min: 1, max: Math.max(2, input.agents), maxStep: Math.max(1, Math.ceil(input.agents / 5)) };
     entry = {
       ...common,
+      ...(knob.name === 'outboundLineCount' ? lineGains(knob.max) : uk ? { compliance: window } : {}),
       objective: { kind: 'abandonRate' },
       setpoint: ABANDON_SETPOINT,
       knob,
