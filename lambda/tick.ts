@@ -13,7 +13,7 @@ import { assessCompliance, countingPlan, type ComplianceAssessment, type Countin
 import { JUMP_FACTOR, JUMP_RECHECK_MINUTES, type AbandonCounts } from './compliance/budget.js';
 import type { CampaignConfig, PacingConfig } from './config/config.js';
 import type { KnobName, ObjectiveKind } from './config/schema.js';
-import { feedforward, gainScale, inboundLoad, reserveViolated } from './control/blending.js';
+import { feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated } from './control/blending.js';
 import { decide, type CampaignDecision, type Override } from './control/decide.js';
 import { abandonRate, measureObjective } from './control/measure.js';
 import { blindWithoutCampaign, type BlindReason, type HoldReason, type Measurement, type StepDecision } from './control/pid.js';
@@ -462,7 +462,7 @@ function plan(c: CampaignConfig, state: ControllerState | undefined, reads: Read
       live !== undefined &&
       load !== undefined &&
       c.blending !== undefined &&
-      reserveViolated(c.blending, live, { load, handle: queueStats.get(queueId!), target: c.setpoint, thresholdMs: reads.thresholds.get(queueId!) }),
+      reserveViolated(c.blending, live, inboundDemand(c, load, queueStats.get(queueId!), reads.thresholds.get(queueId!))),
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
     dialer: performance,

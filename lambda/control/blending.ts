@@ -2,7 +2,7 @@
  * What the live queue state and the campaign's team tell the loop before any error shows:
  * the threshold policy for blended agents (its reserve from Erlang C on the inbound load) and gain scheduling by team size. Pure functions.
  */
-import type { BlendingConfig, FeedforwardConfig } from '../config/config.js';
+import type { BlendingConfig, CampaignConfig, FeedforwardConfig } from '../config/config.js';
 import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../ports.js';
 import { agentsForServiceLevel } from './erlang-c.js';
 
@@ -32,10 +32,22 @@ export interface InboundDemand {
   load: number;
   /** Handled calls and their handle time over the objective's window, for the mean handle time. */
   handle: { handled: number; handleMs: number } | undefined;
-  /** The queue's service-level target, a fraction (the campaign's setpoint). */
-  target: number;
+  /** The queue's service-level target, a fraction; undefined where Erlang C does not size the reserve ({@link inboundDemand}). */
+  target: number | undefined;
   /** The queue's service-level threshold in ms; undefined when it could not be read. */
   thresholdMs: number | undefined;
+}
+
+/**
+ * What a campaign's queue asks of the team. Erlang C sizes the reserve of an inbound queue that
+ * blended agents share with outbound (`inboundServiceLevel`: the campaign's setpoint is that
+ * queue's target). An agentless campaign's transfer queue (`queueServiceLevel`) carries the
+ * campaign's own live answers, whose service level its loop already holds: sized by Erlang C, the
+ * reserve would hold back the very traffic it measures (`npm start -- --scenario agentless --seed 1`:
+ * occupancy 44.9% sized by Erlang C, 58.1% on the load + reserveAgents floor), so it keeps the floor.
+ */
+export function inboundDemand(campaign: CampaignConfig, load: number, handle: InboundDemand['handle'], thresholdMs: number | undefined): InboundDemand {
+  return { load, handle, target: campaign.objective.kind === 'inboundServiceLevel' ? campaign.setpoint : undefined, thresholdMs };
 }
 
 /**
@@ -47,9 +59,10 @@ export interface InboundDemand {
 export function agentsInboundNeeds(config: BlendingConfig, demand: InboundDemand): number {
   const floor = demand.load + config.reserveAgents;
   const { handle, thresholdMs } = demand;
-  if (!handle || handle.handled <= 0 || handle.handleMs <= 0 || thresholdMs === undefined || demand.load <= 0) return floor;
+  const { target } = demand;
+  if (target === undefined || !handle || handle.handled <= 0 || handle.handleMs <= 0 || thresholdMs === undefined || demand.load <= 0) return floor;
   const handleSeconds = handle.handleMs / handle.handled / 1000;
-  return Math.max(floor, agentsForServiceLevel(demand.load, handleSeconds, demand.target, thresholdMs / 1000));
+  return Math.max(floor, agentsForServiceLevel(demand.load, handleSeconds, target, thresholdMs / 1000));
 }
 
 /**

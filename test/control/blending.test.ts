@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLENDING_DEFAULTS } from '../../lambda/config/config.js';
-import { agentsInboundNeeds, feedforward, gainScale, inboundLoad, reserveViolated, type InboundDemand } from '../../lambda/control/blending.js';
+import { agentsInboundNeeds, feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, type InboundDemand } from '../../lambda/control/blending.js';
+import { campaignWith } from '../support/config.js';
 import type { QueueLiveState, QueueWindowStats } from '../../lambda/ports.js';
 
 const live = (over: Partial<QueueLiveState> = {}): QueueLiveState => ({ queueId: 'q', waiting: 0, idleAgents: 10, onQueueAgents: 26, interacting: 5, ...over });
@@ -36,6 +37,14 @@ describe('threshold policy (blended agents)', () => {
     // 10 erlangs need 14 agents for 80/20 (13 reach 79.6%)
     expect(reserveViolated(policy, live({ onQueueAgents: 13 }), demand(10, { handle }))).toBe(true);
     expect(reserveViolated(policy, live({ onQueueAgents: 14 }), demand(10, { handle }))).toBe(false);
+  });
+
+  it("sizes an inbound queue's reserve by Erlang C, an agentless transfer queue's by the load plus reserveAgents", () => {
+    const policy = { ...BLENDING_DEFAULTS, reserveAgents: 2 };
+    const inbound = campaignWith({ setpoint: 0.8 });
+    const transfers = campaignWith({ objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001' }, setpoint: 0.95, knob: { name: 'outboundLineCount' } });
+    expect(agentsInboundNeeds(policy, inboundDemand(inbound, 10, handle, 20_000))).toBe(14);
+    expect(agentsInboundNeeds(policy, inboundDemand(transfers, 10, handle, 20_000))).toBe(12);
   });
 
   it('never reserves fewer than the load plus reserveAgents, nor more than that without a handle time or threshold', () => {
