@@ -382,11 +382,13 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
         for (const p of patches) {
           const c = config.campaigns.find((x) => x.campaignId === p.id)!;
           const r = summary.campaigns.find((x) => x.campaignId === p.id)!;
-          expect(r.reason === 'pid' || r.reason === 'blind-safe-value' || r.reason === 'write-failed' || r.reason === 'state-save-failed').toBe(true);
+          // An override (danger cuts at once, issue 14) writes too.
+          expect(['pid', 'override', 'compliance-override', 'blind-safe-value', 'write-failed', 'state-save-failed']).toContain(r.reason);
           expect(r.measured === undefined || Number.isFinite(r.measured)).toBe(true);
           expect(p.value).toBeGreaterThanOrEqual(c.knob.min);
           expect(p.value).toBeLessThanOrEqual(c.knob.max);
-          expect(Math.abs(p.value - r.previousValue!)).toBeLessThanOrEqual(c.knob.maxStep + 1e-9);
+          // Cut fast, rise slowly: only a rise is held to the largest step.
+          expect(p.value - r.previousValue!).toBeLessThanOrEqual(c.knob.maxStep + 1e-9);
         }
         for (const s of saved) {
           for (const v of [s.integral, s.previousError, s.lastOutput, s.lastWritten, s.lastTickTime]) expect(Number.isFinite(v)).toBe(true);
