@@ -243,6 +243,8 @@ export interface ControllerState extends LoopState {
   compliance?: ComplianceState;
   /** A write whose landing the next read must confirm (its answer was lost, or carried no values). */
   pending?: PendingWrite;
+  /** Epoch ms of the first tick of the campaign's current spell of being `on`; absent while it is not on (control/start.ts). */
+  onSince?: number;
 }
 
 /** What a state read found: each campaign's state, or why its item could not be read. */

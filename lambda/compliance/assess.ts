@@ -19,6 +19,7 @@ import {
   type BudgetView,
   type ComplianceCounts,
 } from './budget.js';
+import { withAmdFalsePositives, withAmdFalsePositivesInBuckets } from './amd.js';
 
 /** Catch-up after a long gap, or the first backfill of a rolling window, is spread over ticks beyond this. */
 export const MAX_COUNTING_INTERVALS_PER_TICK = 30;
@@ -55,7 +56,8 @@ export interface ComplianceAssessment extends BudgetView {
 }
 
 /**
- * Adds this tick's counted facts and reads the window against the limit.
+ * Adds this tick's counted facts and reads the window against the limit. The counted intervals
+ * and the loop's window include the estimated AMD false positives (amd.ts); the guard's does not.
  *
  * @param counted - the facts of each planned interval, in plan order
  * @param measured - abandons and live answers over the last `windowMinutes`
@@ -79,15 +81,19 @@ export function assessCompliance(
     }
     counts = addCounts(config.window, counts, interval, counted[i]!);
   }
-  const window = windowTotals(config.window, counts, now);
-  const expectedLive = measured ? (measured.live * config.horizonMinutes) / config.windowMinutes : 0;
+  // The books keep Genesys's whole counts; the rule's figures add the false-positive estimate.
+  const asRuleCounts = withAmdFalsePositivesInBuckets(config.amdFalsePositiveRate, counts);
+  // The guard judges the abandons Genesys saw: an estimate added pro rata is no spike.
+  const loopWindow = measured && withAmdFalsePositives(config.amdFalsePositiveRate, measured);
+  const window = windowTotals(config.window, asRuleCounts, now);
+  const expectedLive = loopWindow ? (loopWindow.live * config.horizonMinutes) / config.windowMinutes : 0;
   const view = budgetView(config, window, expectedLive);
-  const allowedRate = config.window.type === 'rolling' ? rollingAllowedRate(config, counts, now, expectedLive) : view.allowedRate;
+  const allowedRate = config.window.type === 'rolling' ? rollingAllowedRate(config, asRuleCounts, now, expectedLive) : view.allowedRate;
   return {
     ...view,
     allowedRate,
     counts,
-    ...(measured && measured.live > 0 ? { measuredRate: measured.abandoned / measured.live } : {}),
+    ...(loopWindow && loopWindow.live > 0 ? { measuredRate: loopWindow.abandoned / loopWindow.live } : {}),
     ...(recent && recent.live > 0 ? { recentRate: recent.abandoned / recent.live } : {}),
     guardTripped: guardTripped(config, recent),
     warning: view.windowRate !== undefined && window.live >= config.minSample && view.windowRate >= config.warningRate,

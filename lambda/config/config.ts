@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DEFAULT_AMD_FALSE_POSITIVE_RATE } from '../compliance/amd.js';
 import type * as z from 'zod/mini';
 import {
   COMPLIANCE_GAINS,
@@ -63,13 +64,22 @@ export interface ComplianceConfig {
   /** The knob the compliance loop moves; when it is the campaign's own knob, it caps the PID's output. */
   knob: KnobConfig;
   gains: Gains;
+  /**
+   * Share of live answers the answering-machine detector hangs up on, counted as abandoned live
+   * calls (the UK rule counts them; Genesys reports none): 0.005 under a rolling (UK) window, 0
+   * under periods (US) unless set (lambda/compliance/amd.ts).
+   */
+  amdFalsePositiveRate: number;
+  /**
+   * When the budget is spent, the compliance limit applies even to a value a person set above the
+   * knob's bounds (false, the default); true leaves manual values alone, as before.
+   */
+  respectManualValues: boolean;
 }
 
 /** The threshold policy for blended agents: outbound only while enough agents stay free for inbound. */
 export interface BlendingConfig {
-  /** Share of on-queue agents to keep free for inbound. */
-  reserveShare: number;
-  /** At least this many agents kept free for inbound. */
+  /** At least this many agents kept free above the inbound load (the Erlang C reserve may ask for more). */
   reserveAgents: number;
   /** Inbound calls waiting above this hold outbound at once. */
   waitingLimit: number;
@@ -98,6 +108,8 @@ export interface CampaignConfig {
   derivativeFilterMinutes: number;
   /** Consecutive blind ticks (metrics unreadable or stale) after which pacing steps toward `knob.safeValue`. */
   blindTicksBeforeSafe: number;
+  /** Minutes after a start (first tick, status becoming `on`) during which pacing ramps up from the safe value; 0: no ramp. */
+  startMinutes: number;
   compliance: ComplianceConfig;
   /** Present when the threshold policy guards the objective's queue (queue objectives only). */
   blending?: BlendingConfig;
@@ -179,15 +191,16 @@ export interface FeedforwardConfig {
 }
 
 /** Defaults of the blending threshold policy. */
-export const BLENDING_DEFAULTS: BlendingConfig = { reserveShare: 0.5, reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 };
+export const BLENDING_DEFAULTS: BlendingConfig = { reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 };
 
 /** Defaults for the loop's tunables when neither the campaign nor `defaults` sets them. */
 export const TUNING_DEFAULTS: Pick<
   CampaignConfig,
-  'windowMinutes' | 'minSample' | 'deadBand' | 'dryRun' | 'maxGapMinutes' | 'derivativeFilterMinutes' | 'blindTicksBeforeSafe'
+  'windowMinutes' | 'minSample' | 'deadBand' | 'dryRun' | 'maxGapMinutes' | 'derivativeFilterMinutes' | 'blindTicksBeforeSafe' | 'startMinutes'
 > = {
   windowMinutes: 15,
   minSample: 20,
+  // For a service level; an abandon-rate objective's is a share of its setpoint (deadBandFor).
   deadBand: 0.01,
   dryRun: false,
   maxGapMinutes: 10,
@@ -195,7 +208,22 @@ export const TUNING_DEFAULTS: Pick<
   // Five minutes of 1-minute ticks: long enough to ride out a brief API outage, short enough
   // that a campaign does not dial blind at an aggressive setting for long.
   blindTicksBeforeSafe: 5,
+  // Off unless set: the starting configuration rule sets STARTING_RAMP_MINUTES (starting-config.ts).
+  startMinutes: 0,
 };
+
+/** An abandon-rate objective's default dead-band, as a share of its setpoint: 2.5% idles between 2.25% and 2.75%. */
+export const ABANDON_DEAD_BAND_SHARE = 0.1;
+
+/**
+ * The default dead-band in the objective's units: a service level's error is in points of service
+ * (0.01, one point); an abandon rate's is a small fraction, so its dead-band is
+ * {@link ABANDON_DEAD_BAND_SHARE} of the setpoint (0.01 would leave a 2.5% target idle anywhere
+ * between 1.5% and 3.5%).
+ */
+export function deadBandFor(objective: ObjectiveKind, setpoint: number): number {
+  return objective === 'abandonRate' ? tidy(ABANDON_DEAD_BAND_SHARE * setpoint) : TUNING_DEFAULTS.deadBand;
+}
 
 /** A configuration that cannot be used; the message lists every field at fault and how to fix it. */
 export class ConfigError extends Error {
@@ -271,7 +299,7 @@ function resolveConfig(cfg: z.output<typeof pacingConfigSchema>): PacingConfig {
       const knobName = c.knob?.name ?? DEFAULT_KNOB[kind];
       const complianceInput = mergeCompliance(cfg.defaults?.compliance, c.compliance);
       const d = knobDefaults(knobName, complianceInput.limit);
-      const tuning = { ...TUNING_DEFAULTS, ...stripUndefined(pickTuning(cfg.defaults ?? {})), ...stripUndefined(pickTuning(c)) };
+      const tuning = { ...TUNING_DEFAULTS, deadBand: deadBandFor(kind, c.setpoint), ...stripUndefined(pickTuning(cfg.defaults ?? {})), ...stripUndefined(pickTuning(c)) };
       const knob: CampaignConfig['knob'] = {
         name: knobName,
         min: c.knob?.min ?? d.min,
@@ -352,6 +380,8 @@ function resolveCompliance(input: ComplianceInput, campaignKnob: KnobConfig): Co
     },
     knob,
     gains: input.gains ?? COMPLIANCE_GAINS[knobName],
+    amdFalsePositiveRate: input.amdFalsePositiveRate ?? (window.type === 'rolling' ? DEFAULT_AMD_FALSE_POSITIVE_RATE : 0),
+    respectManualValues: input.respectManualValues ?? false,
   };
 }
 
@@ -361,8 +391,8 @@ function tidy(rate: number): number {
 }
 
 function pickTuning(c: Partial<typeof TUNING_DEFAULTS>) {
-  const { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe } = c;
-  return { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe };
+  const { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe, startMinutes } = c;
+  return { windowMinutes, minSample, deadBand, dryRun, maxGapMinutes, derivativeFilterMinutes, blindTicksBeforeSafe, startMinutes };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

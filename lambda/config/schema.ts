@@ -180,19 +180,33 @@ const complianceShape = z.strictObject({
     }),
   ),
   gains: z.optional(gainsSchema),
+  amdFalsePositiveRate: z.optional(
+    z
+      .number({ error: 'must be a number: the share of live answers the answering-machine detector hangs up on (0.005 for 0.5%)' })
+      .check(
+        z.minimum(0, { error: 'must be 0 or more: the share of live answers hung up on as machines (0 without AMD)' }),
+        z.maximum(0.5, { error: 'must be at most 0.5: a share of live answers such as 0.005 for 0.5% (write 0.005, not 0.5)' }),
+      ),
+  ),
+  respectManualValues: z.optional(
+    z.boolean({ error: 'must be true (leave a value a person set outside the bounds alone) or false (the compliance limit overrides it once the budget is spent)' }),
+  ),
 });
 export type ComplianceInput = z.input<typeof complianceShape>;
 
 /**
- * The threshold policy (pacing.md section 3): outbound only while enough agents of the objective's
- * queue stay free for it (blended agents and their inbound queue, or an agentless campaign's
- * transfer queue) and no more than `waitingLimit` calls wait there.
+ * The threshold policy (pacing.md section 3): outbound only while the objective's queue keeps the
+ * agents it needs for its service-level target (Erlang C on its load; blended agents and their
+ * inbound queue, or an agentless campaign's transfer queue), at least the load plus
+ * `reserveAgents`, and no more than `waitingLimit` calls wait there.
  */
 const blendingShape = z.strictObject({
+  // Replaced by the Erlang C reserve; kept only to name the fix for a configuration that still has it.
   reserveShare: z.optional(
-    z
-      .number()
-      .check(z.minimum(0), z.maximum(1, { error: 'must be at most 1: a share of the on-queue agents (0.5 keeps half of them for inbound)' })),
+    z.never({
+      error:
+        'was removed: the reserve is now the agents the inbound queue needs for its service-level target (Erlang C on the measured load and handle time), not a share of the team; delete "reserveShare" (use "reserveAgents" for agents kept free above the load)',
+    }),
   ),
   reserveAgents: z.optional(z.int().check(z.minimum(0))),
   waitingLimit: z.optional(z.int().check(z.minimum(0))),
@@ -231,6 +245,11 @@ const tuningShape = {
       z.minimum(1, { error: 'must be at least 1 tick' }),
       z.maximum(1440, { error: 'must be at most 1440 ticks (a day of 1-minute ticks)' }),
     ),
+  ),
+  startMinutes: z.optional(
+    z
+      .int({ error: 'must be a whole number of minutes: how long pacing ramps up from the safe value after a start (0: no ramp)' })
+      .check(z.minimum(0, { error: 'must be 0 (no ramp) or more minutes' }), z.maximum(240, { error: 'must be at most 240 minutes' })),
   ),
   compliance: z.optional(complianceShape),
   blending: z.optional(blendingShape),

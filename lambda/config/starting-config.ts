@@ -6,7 +6,7 @@
  * `npm run discover -- --write` and the random-centre benchmark use. Every campaign starts in dry run.
  */
 import { parsePacingConfig } from './config.js';
-import type { PacingConfigInput } from './schema.js';
+import { COMPLIANCE_GAINS, knobDefaults, type PacingConfigInput } from './schema.js';
 
 /** Genesys dialing modes the controller paces (preview and external campaigns are not paced). */
 export type PacedDialingMode = 'predictive' | 'power' | 'progressive' | 'agentless';
@@ -47,16 +47,42 @@ export const SMALL_TEAM_AGENTS = 20;
 const ABANDON_SETPOINT = 0.025;
 /** The service level an agentless campaign or a blended team holds when the queue's own target is not given. */
 const DEFAULT_SERVICE_LEVEL = 0.8;
-/** The lines range the schema's default line gains are set for (1..50): wider ranges get them scaled. */
-const DEFAULT_LINES_MAX = 50;
-const LINE_GAINS = { kp: 40, ki: 10, kd: 5 };
-const COMPLIANCE_LINE_GAINS = { kp: 200, ki: 50, kd: 0 };
+/** The schema's default gains of a line knob, for the campaign's loop and the compliance loop (1..50 lines). */
+const LINE_GAINS = knobDefaults('outboundLineCount', undefined).gains;
+const COMPLIANCE_LINE_GAINS = COMPLIANCE_GAINS.outboundLineCount;
+/** The shipped agentless gains (sim/controllers/agentless.json), scaled like the others past 50 lines. */
+const AGENTLESS_GAINS = { kp: 4, ki: 0.5, kd: 0 };
 /** Lines per agent a blended predictive or power team may dial at most (at least 4). */
 const BLENDED_LINES_PER_AGENT = 1.5;
 /** The most lines an org's edges dial at once here. */
 const ORG_LINES = 300;
 
-const scaled = (g: { kp: number; ki: number; kd: number }, f: number) => ({ kp: +(g.kp * f).toFixed(3), ki: +(g.ki * f).toFixed(3), kd: +(g.kd * f).toFixed(3) });
+/** Minutes a start ramps up from the safe value: the dialer's connect-rate estimate rests on its first few hundred dials. */
+export const STARTING_RAMP_MINUTES = 10;
+
+/**
+ * Calls a ratio must rest on before the loop acts, by team size: one per agent, at least 10 and at
+ * most 100. A window of 15 minutes holds several calls per agent at any handle time up to 5
+ * minutes, so every team reaches it; a large team acts on a sample its size, not on 20 calls
+ * that a 150-agent centre makes in seconds.
+ */
+export function minSampleFor(agents: number): number {
+  return Math.min(100, Math.max(10, agents));
+}
+
+/** The span of lines the default line gains are made for (knobDefaults: 1 to 50 lines). */
+const DEFAULT_LINE_SPAN = 49;
+
+/**
+ * Gains of a line knob scaled by its span (a knob of 1 to 300 lines moves six times as many lines
+ * per point of error as one of 1 to 50), so a large team corrects as fast, in share of its range,
+ * as the default knob does.
+ */
+export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min: number, max: number): { kp: number; ki: number; kd: number } {
+  const scale = Math.max(1, (max - min) / DEFAULT_LINE_SPAN);
+  const tidy = (x: number) => Number((x * scale).toFixed(6));
+  return { kp: tidy(gains.kp), ki: tidy(gains.ki), kd: tidy(gains.kd) };
+}
 
 /**
  * The rule:
@@ -78,6 +104,10 @@ const scaled = (g: { kp: number; ki: number; kd: number }, f: number) => ({ kp: 
  * - line knobs: the default line gains scaled by the range over 1..50 (and the compliance loop's);
  * - agent-based modes: gains scheduled by team size (reference 20 agents, at least a quarter), and
  *   a small team measures over 30 minutes instead of 15;
+ * - every mode: `minSample` from the team size ({@link minSampleFor}), a start ramp of
+ *   {@link STARTING_RAMP_MINUTES}, and line knobs' gains (the campaign's and the compliance loop's)
+ *   scaled by the knob's span ({@link lineGainsFor}); the dead-band by the objective's units
+ *   (config.ts `deadBandFor`);
  * - UK rule: the 24-hour rolling window; every campaign in dry run.
  *
  * @throws StartingConfigError for a non-positive or fractional agent count
@@ -93,26 +123,29 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
     campaignId: input.campaignId,
     ...(input.name ? { name: input.name.slice(0, 200) } : {}),
     dryRun: true,
+    minSample: minSampleFor(input.agents),
+    startMinutes: STARTING_RAMP_MINUTES,
   };
   // The compliance block only where the rule sets something in it (US: the schema's 30-day periods).
   const window = uk ? { window: { type: 'rolling' as const, hours: 24 } } : {};
   const complianceOf = (more: Record<string, unknown> = {}) => (uk || Object.keys(more).length ? { compliance: { ...window, ...more } } : {});
   const setpoint = input.serviceLevelTarget ?? DEFAULT_SERVICE_LEVEL;
   const lineKnob = (max: number, steps: number) => ({ name: 'outboundLineCount' as const, min: 1, max, maxStep: Math.max(1, Math.ceil(max / steps)) });
-  const lineGains = (max: number) => scaled(LINE_GAINS, max / DEFAULT_LINES_MAX);
+  const lineGains = (max: number) => lineGainsFor(LINE_GAINS, 1, max);
+  const complianceLineGains = (max: number) => lineGainsFor(COMPLIANCE_LINE_GAINS, 1, max);
   let entry: CampaignEntry;
   if (input.dialingMode === 'agentless') {
     const max = Math.min(ORG_LINES, Math.max(2, 2 * input.agents));
     entry = {
       ...common,
-      ...complianceOf({ gains: scaled(COMPLIANCE_LINE_GAINS, max / DEFAULT_LINES_MAX) }),
+      ...complianceOf({ gains: complianceLineGains(max) }),
       objective: { kind: 'queueServiceLevel', queueId: input.queueId },
       setpoint,
       knob: { ...lineKnob(max, 5), maxStep: Math.max(1, Math.round(max / 5)) },
-      gains: scaled({ kp: 4, ki: 0.5, kd: 0 }, max / 40),
+      gains: lineGainsFor(AGENTLESS_GAINS, 1, max),
       deadBand: 0.05,
       feedforward: { idleGain: 0.3, waitingGain: 0.5, idleTarget: Math.max(1, Math.round(input.agents / 4)) },
-      blending: { reserveShare: 0, reserveAgents: 2, waitingLimit: 1 },
+      blending: { reserveAgents: 2, waitingLimit: 1 },
     };
   } else {
     const knob =
@@ -123,7 +156,7 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
           : lineKnob(Math.min(ORG_LINES, Math.max(2, input.agents)), 5);
     const schedule = { gainSchedule: { referenceAgents: SMALL_TEAM_AGENTS, minScale: 0.25 }, ...(small ? { windowMinutes: 30 } : {}) };
     if (input.inboundQueueId === undefined) {
-      const lineGainsOf = knob.name === 'outboundLineCount' ? { gains: lineGains(knob.max), ...complianceOf({ gains: scaled(COMPLIANCE_LINE_GAINS, knob.max / DEFAULT_LINES_MAX) }) } : complianceOf();
+      const lineGainsOf = knob.name === 'outboundLineCount' ? { gains: lineGains(knob.max), ...complianceOf({ gains: complianceLineGains(knob.max) }) } : complianceOf();
       entry = { ...common, objective: { kind: 'abandonRate' }, setpoint: ABANDON_SETPOINT, knob, ...lineGainsOf, ...schedule };
     } else {
       // Blended: lines pace the team for inbound; the mode's own knob keeps the abandon budget.
@@ -133,7 +166,7 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
           ? { knob: { ...knob, maxStep: 0.25 }, gains: { kp: 10, ki: 2, kd: 0 }, aim: ABANDON_SETPOINT, horizonMinutes: 180, windowMinutes: 60 }
           : knob.name === 'maxCallsPerAgent'
             ? { knob }
-            : { gains: scaled(COMPLIANCE_LINE_GAINS, knob.max / DEFAULT_LINES_MAX) };
+            : { gains: complianceLineGains(knob.max) };
       entry = {
         ...common,
         ...complianceOf(compliance),
@@ -141,7 +174,7 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
         setpoint,
         knob: lines,
         gains: lineGains(lines.max),
-        blending: { reserveShare: 0.5 },
+        blending: {},
         ...schedule,
       };
     }

@@ -1,9 +1,10 @@
 /**
  * What the live queue state and the campaign's team tell the loop before any error shows:
- * the threshold policy for blended agents and gain scheduling by team size. Pure functions.
+ * the threshold policy for blended agents (its reserve from Erlang C on the inbound load) and gain scheduling by team size. Pure functions.
  */
-import type { BlendingConfig, FeedforwardConfig } from '../config/config.js';
+import type { BlendingConfig, CampaignConfig, FeedforwardConfig } from '../config/config.js';
 import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../ports.js';
+import { agentsForServiceLevel } from './erlang-c.js';
 
 /**
  * Inbound load in erlangs (agents' worth of inbound work): the larger of what is on the queue now
@@ -25,15 +26,53 @@ export function inboundLoad(
   return Math.max(now, (arrivals.offered / arrivalMinutes) * meanHandleMinutes);
 }
 
+/** What the inbound queue asks of the team this tick. */
+export interface InboundDemand {
+  /** Offered load in erlangs ({@link inboundLoad}). */
+  load: number;
+  /** Handled calls and their handle time over the objective's window, for the mean handle time. */
+  handle: { handled: number; handleMs: number } | undefined;
+  /** The queue's service-level target, a fraction; undefined where Erlang C does not size the reserve ({@link inboundDemand}). */
+  target: number | undefined;
+  /** The queue's service-level threshold in ms; undefined when it could not be read. */
+  thresholdMs: number | undefined;
+}
+
+/**
+ * What a campaign's queue asks of the team. Erlang C sizes the reserve of an inbound queue that
+ * blended agents share with outbound (`inboundServiceLevel`: the campaign's setpoint is that
+ * queue's target). An agentless campaign's transfer queue (`queueServiceLevel`) carries the
+ * campaign's own live answers, whose service level its loop already holds: sized by Erlang C, the
+ * reserve would hold back the very traffic it measures (`npm start -- --scenario agentless --seed 1`:
+ * occupancy 44.9% sized by Erlang C, 58.1% on the load + reserveAgents floor), so it keeps the floor.
+ */
+export function inboundDemand(campaign: CampaignConfig, load: number, handle: InboundDemand['handle'], thresholdMs: number | undefined): InboundDemand {
+  return { load, handle, target: campaign.objective.kind === 'inboundServiceLevel' ? campaign.setpoint : undefined, thresholdMs };
+}
+
+/**
+ * The agents the inbound queue needs now: Erlang C's fewest agents that reach the service-level
+ * target on the offered load and mean handle time, and never fewer than the load plus
+ * `reserveAgents`. Without a handle time or threshold (no call handled yet), the load plus
+ * `reserveAgents` alone.
+ */
+export function agentsInboundNeeds(config: BlendingConfig, demand: InboundDemand): number {
+  const floor = demand.load + config.reserveAgents;
+  const { handle, thresholdMs } = demand;
+  const { target } = demand;
+  if (target === undefined || !handle || handle.handled <= 0 || handle.handleMs <= 0 || thresholdMs === undefined || demand.load <= 0) return floor;
+  const handleSeconds = handle.handleMs / handle.handled / 1000;
+  return Math.max(floor, agentsForServiceLevel(demand.load, handleSeconds, target, thresholdMs / 1000));
+}
+
 /**
  * The threshold policy (Bhulai & Koole 2003; pacing.md sections 3-4): outbound may take an agent
- * only while enough agents stay free for inbound. True when the agents left after the inbound load
- * fall below the reserve, or when more calls wait than allowed: outbound is then held at its
- * minimum until the load passes.
+ * only while the team keeps what the inbound queue needs for its service-level target. True when
+ * fewer agents are on the queue than {@link agentsInboundNeeds}, or when more calls wait than
+ * allowed: outbound is then held at its minimum until the load passes.
  */
-export function reserveViolated(config: BlendingConfig, live: QueueLiveState, load: number): boolean {
-  const reserve = Math.max(config.reserveAgents, config.reserveShare * live.onQueueAgents);
-  return live.waiting > config.waitingLimit || live.onQueueAgents - load < reserve;
+export function reserveViolated(config: BlendingConfig, live: QueueLiveState, demand: InboundDemand): boolean {
+  return live.waiting > config.waitingLimit || live.onQueueAgents < agentsInboundNeeds(config, demand);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Everything one campaign decides at a tick, as a pure function: the campaign's own PID loop, the
  * compliance loop beside it, and the overrides that cap the knob (the compliance loop when it
- * shares the knob, the short-window guard, the blending threshold).
+ * shares the knob, the short-window guard, the blending threshold, and in danger the safe value,
+ * reached at once: fast-cut.ts).
  *
  * Override control with external reset: the knob takes the lower of the two loops' outputs; the
  * loop that loses tracks the value written, so that neither winds up while the other rules and
@@ -9,12 +10,20 @@
  */
 import type { CampaignConfig, KnobConfig } from '../config/config.js';
 import type { KnobName } from '../config/schema.js';
+import { rateWithAmdFalsePositives } from '../compliance/amd.js';
 import { complianceLoopCampaign, type ComplianceAssessment } from '../compliance/assess.js';
-import type { CampaignSnapshot, ComplianceState, ControllerState, LoopState } from '../ports.js';
+import { budgetSpent, overrideManualValue } from '../compliance/manual-override.js';
+import type { CampaignPerformance, CampaignSnapshot, ComplianceState, ControllerState, LoopState, QueueLiveState } from '../ports.js';
+import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger } from './fast-cut.js';
+import { onSince, startCeiling } from './start.js';
 import { step, type BlindReason, type Measurement, type StepDecision } from './pid.js';
 
-/** Which overrides held the knob below where the campaign's loop alone would have put it. */
-export type Override = 'compliance' | 'guard' | 'blending';
+/**
+ * Which overrides held the knob below where the campaign's loop alone would have put it
+ * (`service-level`: the queue's service level in danger cut it at once to the safe value;
+ * `start`: a conservative start held it on its ramp from the safe value).
+ */
+export type Override = 'compliance' | 'guard' | 'blending' | 'service-level' | 'start';
 
 export interface DecideInput {
   campaign: CampaignConfig;
@@ -28,6 +37,10 @@ export interface DecideInput {
   reserveViolated: boolean;
   /** Gain scheduling factor for this tick. */
   gainScale: number;
+  /** The dialer's own figures (idle agents, connect ratio), for the safe value of a fast cut. */
+  dialer?: CampaignPerformance | undefined;
+  /** Live state of the campaign's queue (its team), for idle agents when the dialer has none. */
+  team?: QueueLiveState | undefined;
   /** Feedforward on the campaign's own knob this tick, knob units. */
   feedforward: number;
   /** Set when this tick cannot see the campaign's metrics: both loops hold, and count it. */
@@ -69,12 +82,16 @@ export function decide(input: DecideInput): CampaignDecision {
   const mainNow = snapshot.knobs[mainKnob.name];
   const loopNow = snapshot.knobs[loopKnob.name];
   const guardCeiling = compliance.guardTripped && loopNow !== undefined ? loopNow - loopKnob.maxStep : undefined;
+  // Abandon rates as the rule counts them: with the estimated AMD false positives (UK rule).
+  const amdRate = campaign.compliance.amdFalsePositiveRate;
+  const m = input.complianceMeasurement && rateWithAmdFalsePositives(amdRate, input.complianceMeasurement);
+  const measurement = input.measurement && campaign.objective.kind === 'abandonRate' ? rateWithAmdFalsePositives(amdRate, input.measurement) : input.measurement;
 
   const loopInput = {
     campaign: complianceLoopCampaign(campaign, compliance.allowedRate),
     campaignOn: on,
     knobNow: loopNow,
-    measurement: input.complianceMeasurement,
+    measurement: m,
     ...(input.blind ? { blind: input.blind } : {}),
     // The blind count is the campaign's: both loops read the same metrics.
     previous: state?.compliance?.loop
@@ -86,7 +103,6 @@ export function decide(input: DecideInput): CampaignDecision {
   };
   let complianceLoop = step({ ...loopInput, ...(sharedKnob || guardCeiling === undefined ? {} : { ceiling: guardCeiling }) });
   // The loop's own window shows abandons above the allowed rate (on enough live answers to act on).
-  const m = input.complianceMeasurement;
   const over = !input.blind && loopNow !== undefined && m !== undefined && m.sample >= campaign.compliance.minSample && m.value > compliance.allowedRate;
   // While over, the knob never rises: the 30-minute rate is noisy, and a dip in it (one quiet
   // quarter of an hour) swings the proportional term up while the window still runs too high.
@@ -94,20 +110,39 @@ export function decide(input: DecideInput): CampaignDecision {
   // to abandon too much: over, it cuts one largest step at once, as the guard does.
   const restarting = over && RESTARTS.has(complianceLoop.reason);
   const overCeiling = over ? loopNow! - (restarting ? loopKnob.maxStep : 0) : undefined;
-  if (!sharedKnob && overCeiling !== undefined) complianceLoop = step({ ...loopInput, ceiling: Math.min(guardCeiling ?? Infinity, overCeiling) });
+  // Cut fast, rise slowly (fast-cut.ts): in danger, cuts go at once to the safe value.
+  const free = freeAgents(input.dialer, input.team);
+  const abandonDanger = !input.blind && abandonsInDanger(campaign, compliance, m);
+  const slDanger = !input.blind && serviceLevelInDanger(campaign, measurement);
+  const loopSafe = safeValue(loopInput.campaign.knob, free.idleAgents, free.liveAnswerRate);
+  const mainSafe = safeValue(mainKnob, free.idleAgents, free.liveAnswerRate);
+  // A conservative start (start.ts): from the safe value, one largest step a minute.
+  const startedAt = onSince(on, state, now);
+  const loopStart = startCeiling(campaign.startMinutes, loopKnob, startedAt, now, loopSafe);
+  const mainStart = startCeiling(campaign.startMinutes, mainKnob, startedAt, now, mainSafe);
+  if (!sharedKnob && (overCeiling !== undefined || abandonDanger || loopStart !== undefined)) {
+    const loopCeiling = lowest(guardCeiling, overCeiling, abandonDanger ? loopSafe : undefined, loopStart);
+    const loopCutFloor = lowest(abandonDanger ? loopSafe : undefined, loopStart);
+    complianceLoop = step({ ...loopInput, ceiling: loopCeiling!, ...(loopCutFloor === undefined ? {} : { cutFloor: loopCutFloor }) });
+  }
 
   const ceilings: Array<{ by: Override; value: number }> = [];
   if (sharedKnob && COMPUTED.has(complianceLoop.reason) && complianceLoop.next) ceilings.push({ by: 'compliance', value: complianceLoop.next.lastOutput });
   if (sharedKnob && overCeiling !== undefined) ceilings.push({ by: 'compliance', value: overCeiling });
   if (sharedKnob && guardCeiling !== undefined) ceilings.push({ by: 'guard', value: guardCeiling });
+  if (abandonDanger) ceilings.push({ by: compliance.guardTripped ? 'guard' : 'compliance', value: mainSafe });
+  if (slDanger) ceilings.push({ by: 'service-level', value: mainSafe });
   if (input.reserveViolated) ceilings.push({ by: 'blending', value: mainKnob.min });
-  const ceiling = ceilings.length ? Math.min(...ceilings.map((c) => c.value)) : undefined;
+  if (mainStart !== undefined) ceilings.push({ by: 'start', value: mainStart });
+  const ceiling = lowest(...ceilings.map((c) => c.value));
+  // Where a cut may go at once: the threshold policy's minimum, the safe value in danger, the start's ramp.
+  const cutFloor = lowest(input.reserveViolated ? mainKnob.min : undefined, abandonDanger || slDanger ? mainSafe : undefined, mainStart);
 
-  const main = step({
+  let main = step({
     campaign,
     campaignOn: on,
     knobNow: mainNow,
-    measurement: input.measurement,
+    measurement,
     ...(input.blind ? { blind: input.blind } : {}),
     previous: state,
     now,
@@ -115,14 +150,24 @@ export function decide(input: DecideInput): CampaignDecision {
     gainScale: input.gainScale,
     ...(input.feedforward ? { feedforward: input.feedforward } : {}),
     ...(ceiling === undefined ? {} : { ceiling }),
+    ...(cutFloor === undefined ? {} : { cutFloor }),
   });
+
+  // The law outranks the pace: a hand-set value above the bounds is cut once the budget is spent.
+  const manual = { campaignId: campaign.campaignId, compliance: campaign.compliance, spent: budgetSpent(campaign.compliance, compliance), canAct: on && !input.blind, now, eventId };
+  main = overrideManualValue(main, { ...manual, knob: mainKnob, knobNow: mainNow, safe: safeValue(mainKnob, free.idleAgents, free.liveAnswerRate), previous: state });
+  if (!sharedKnob) {
+    const knob = loopInput.campaign.knob;
+    complianceLoop = overrideManualValue(complianceLoop, { ...manual, knob, knobNow: loopNow, safe: safeValue(knob, free.idleAgents, free.liveAnswerRate), previous: loopInput.previous });
+  }
 
   const writes: Partial<Record<KnobName, number>> = {};
   if (main.action === 'change' && main.value !== undefined) writes[mainKnob.name] = main.value;
   if (!sharedKnob && complianceLoop.action === 'change' && complianceLoop.value !== undefined) writes[loopKnob.name] = complianceLoop.value;
 
   const overrides = whichOverrides(ceilings, main, mainNow, mainKnob);
-  if (!sharedKnob && complianceLoop.reason === 'override') overrides.push(restarting ? 'compliance' : 'guard');
+  if (!sharedKnob && complianceLoop.reason === 'override') overrides.push(compliance.guardTripped && !restarting ? 'guard' : 'compliance');
+  if (main.reason === 'compliance-override' || (!sharedKnob && complianceLoop.reason === 'compliance-override')) overrides.push('compliance');
 
   const loopNext = sharedKnob ? trackSelected(complianceLoop, main) : complianceLoop.next;
   const countsOf = (loop: LoopState | undefined): ComplianceState => ({
@@ -130,10 +175,12 @@ export function decide(input: DecideInput): CampaignDecision {
     ...(loop ? { loop } : state?.compliance?.loop ? { loop: state.compliance.loop } : {}),
   });
   if (!main.next) return { main, complianceLoop, sharedKnob, writes, overrides, next: undefined, nextUnwritten: undefined };
-  const next = { ...main.next, compliance: countsOf(loopNext && loopState(loopNext)) };
+  const spell = startedAt === undefined ? {} : { onSince: startedAt };
+  const next = { ...withoutOnSince(main.next), ...spell, compliance: countsOf(loopNext && loopState(loopNext)) };
   const unwrittenLoop = loopNext && { ...loopState(loopNext), lastWritten: (sharedKnob ? mainNow : loopNow) ?? loopNext.lastWritten };
   const nextUnwritten = {
-    ...main.next,
+    ...withoutOnSince(main.next),
+    ...spell,
     lastWritten: mainNow ?? main.next.lastWritten,
     compliance: countsOf(unwrittenLoop),
   };
@@ -151,6 +198,17 @@ function trackSelected(loop: StepDecision, main: StepDecision): StepDecision['ne
   const selected = main.next.lastOutput;
   const integral = selected < loop.next.lastOutput ? loop.next.integral + (selected - loop.next.lastOutput) : loop.next.integral;
   return { ...loop.next, integral, lastOutput: Math.min(selected, loop.next.lastOutput), lastWritten: main.next.lastWritten };
+}
+
+/** The lowest of the values given, undefined when none is. */
+function lowest(...values: Array<number | undefined>): number | undefined {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length ? Math.min(...defined) : undefined;
+}
+
+function withoutOnSince(s: NonNullable<StepDecision['next']>): Omit<NonNullable<StepDecision['next']>, 'onSince'> {
+  const { onSince: _onSince, ...rest } = s;
+  return rest;
 }
 
 function loopState(s: NonNullable<StepDecision['next']>): LoopState {

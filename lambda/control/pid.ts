@@ -16,7 +16,8 @@
  *   `blindTicksBeforeSafe` of them in a row, pacing steps down toward the knob's safe value, at
  *   most one largest step per tick and never upward. Sight regained after that restarts bumplessly.
  * - An override (compliance, the short-window guard, the blending threshold) may set a ceiling.
- *   It binds even when the law would hold, at most one largest step per tick, and while it binds
+ *   It binds even when the law would hold, at most one largest step per tick (in danger, at once
+ *   down to the cut floor: fast-cut.ts), and while it binds
  *   the integral tracks the ceiling in full (external reset), so the loop resumes from where the
  *   override left the knob.
  * - Feedforward adds a known term to the output; gains may be scaled (by team size) per tick.
@@ -69,6 +70,11 @@ export interface StepInput {
   eventId: string;
   /** An override's upper bound on the knob this tick (never below the knob's min). */
   ceiling?: number;
+  /**
+   * In danger (fast-cut.ts): a cut may go at once down to this value, not one largest step at a
+   * time. Rises stay limited to one step.
+   */
+  cutFloor?: number;
   /** Multiplies kp, ki and kd this tick (gain scheduling); 1 when absent. */
   gainScale?: number;
   /** Knob units added to the PID's output this tick. */
@@ -91,8 +97,10 @@ export interface StepDecision {
   /**
    * `blind-safe-value`: the change is a step toward the safe value after too many blind ticks.
    * `override`: a ceiling cut the knob where the law alone would have held or moved less.
+   * `compliance-override`: the budget is spent and a value set by hand above the bounds was cut
+   * to the safe value (compliance/manual-override.ts).
    */
-  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override';
+  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override';
   /** The knob value after this tick (new when changing, the current one when holding). */
   value: number | undefined;
   error: number | undefined;
@@ -114,14 +122,14 @@ export function headroom(campaign: CampaignConfig, measured: number): number {
 /**
  * The range the output may take this tick: the bounds (to the grid values inside them), narrowed
  * to one step around the current value, and below an override's ceiling (never below min, nor more
- * than one step down).
+ * than one step down, unless a cut floor lets a cut go at once to it).
  */
-export function allowedRange(campaign: CampaignConfig, knobNow: number, ceiling = Infinity): { lo: number; hi: number } {
+export function allowedRange(campaign: CampaignConfig, knobNow: number, ceiling = Infinity, cutFloor = Infinity): { lo: number; hi: number } {
   const { maxStep, resolution } = campaign.knob;
   // The values Genesys takes inside the bounds (the configuration refuses bounds without one).
   const min = gridAbove(campaign.knob.min, resolution);
   const max = gridBelow(campaign.knob.max, resolution);
-  const lo = Math.max(min, knobNow - maxStep);
+  const lo = Math.max(min, Math.min(knobNow - maxStep, cutFloor));
   return { lo, hi: Math.max(lo, Math.min(max, knobNow + maxStep, ceiling)) };
 }
 
@@ -213,7 +221,7 @@ function law(input: StepInput): StepDecision {
   const p = gains.kp * e;
   const integralCandidate = prev.integral + gains.ki * e * dtMin;
   const unlimited = p + integralCandidate + d + ff;
-  const { lo, hi } = allowedRange(campaign, knobNow, input.ceiling);
+  const { lo, hi } = allowedRange(campaign, knobNow, input.ceiling, input.cutFloor);
   const limited = Math.min(hi, Math.max(lo, unlimited));
   // Back-calculation: bleed the integral toward what the limited output allows, with a
   // tracking time of 0.9 Ti (Astrom & Hagglund), at most a full reset per tick. While an
@@ -264,7 +272,7 @@ const CEILING_EXEMPT: ReadonlySet<StepDecision['reason']> = new Set([
 
 /**
  * Cuts the knob toward the ceiling when the law left it above (it held, restarted or moved less),
- * one largest step at most, setting the integral so that the next tick continues from the cut
+ * one largest step at most (or at once down to the cut floor), setting the integral so that the next tick continues from the cut
  * value without a bump.
  */
 function enforceCeiling(input: StepInput, decision: StepDecision): StepDecision {
@@ -274,7 +282,7 @@ function enforceCeiling(input: StepInput, decision: StepDecision): StepDecision 
   if (ceiling === undefined || input.blind || knobNow === undefined || decision.value === undefined || !decision.next || CEILING_EXEMPT.has(decision.reason)) {
     return decision;
   }
-  const { lo, hi } = allowedRange(campaign, knobNow, ceiling);
+  const { lo, hi } = allowedRange(campaign, knobNow, ceiling, input.cutFloor);
   if (decision.value <= hi + knob.resolution / 2) return decision;
   const value = quantise(hi, knob.resolution, lo, hi);
   const p = decision.terms?.p ?? 0;

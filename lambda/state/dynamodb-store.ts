@@ -36,6 +36,7 @@ const itemSchema = z.object({
   // Items saved before blind counting existed have none: they were not blind.
   blindTicks: z._default(z.int().check(z.nonnegative()), 0),
   version: z.int().check(z.nonnegative()),
+  onSince: z.optional(finite),
   compliance: z.optional(
     z.object({
       anchor: finite,

@@ -49,7 +49,7 @@ export function writeEntries(
       ...(loop.measuredRate === undefined ? {} : { measured: loop.measuredRate }),
       setpoint: loop.allowedRate,
       objective: 'abandonRate',
-      reason: 'compliance',
+      reason: loop.reason === 'compliance-override' ? loop.reason : 'compliance',
     });
   }
   return entries;

@@ -6,7 +6,7 @@ import { assessCompliance, type ComplianceAssessment } from '../compliance/asses
 import type { AbandonCounts } from '../compliance/budget.js';
 import type { CampaignConfig } from '../config/config.js';
 import type { KnobName } from '../config/schema.js';
-import { feedforward, gainScale, inboundLoad, reserveViolated } from '../control/blending.js';
+import { feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated } from '../control/blending.js';
 import { decide, type CampaignDecision } from '../control/decide.js';
 import { abandonRate, measureObjective } from '../control/measure.js';
 import { blindWithoutCampaign, type BlindReason } from '../control/pid.js';
@@ -121,9 +121,15 @@ export function plan(input: PlanInput): Finished | Planned {
     complianceMeasurement: failure ? undefined : abandonRate(outboundOf(reads, c.campaignId, lastMinutes(tickTime, c.compliance.windowMinutes))),
     compliance,
     // Without the live state the threshold cannot be judged: the other loops still act.
-    reserveViolated: live !== undefined && load !== undefined && c.blending !== undefined && reserveViolated(c.blending, live, load),
+    reserveViolated:
+      live !== undefined &&
+      load !== undefined &&
+      c.blending !== undefined &&
+      reserveViolated(c.blending, live, inboundDemand(c, load, queueStats.get(queueId!), reads.thresholds.get(queueId!))),
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
+    dialer: performance,
+    team,
     ...(blind ? { blind } : {}),
     state,
     now: tickTime,

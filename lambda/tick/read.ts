@@ -29,6 +29,8 @@ export interface Batch<V> {
 /** The tick's reads. */
 export interface Reads {
   campaigns: Batch<CampaignSnapshot>;
+  /** Service-level threshold of each objective queue that could be read, ms. */
+  thresholds: Map<string, number>;
   /** Queues whose service-level threshold could not be read. */
   thresholdFailures: Map<string, string>;
   /** Objective queues, keyed by window length in minutes. */
@@ -203,7 +205,7 @@ export async function readGenesys(
           (err: unknown) => ({ ok: false as const, message: (err as Error).message }),
         ),
   ]);
-  return { campaigns: snapshots, thresholdFailures: read.failures, queueStats, arrivals, outbound, live, performance, settings, plans };
+  return { campaigns: snapshots, thresholds, thresholdFailures: read.failures, queueStats, arrivals, outbound, live, performance, settings, plans };
 }
 
 /** A campaign's outbound stats over an interval; undefined when the campaign had no calls in it or was not read. */

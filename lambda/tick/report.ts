@@ -33,6 +33,8 @@ export const CAMPAIGN_REASONS = [
   'pid',
   'blind-safe-value',
   'override',
+  // The budget is spent: a value set by hand above the bounds is cut (compliance.respectManualValues: false).
+  'compliance-override',
   // Only the compliance loop's own knob moved.
   'compliance',
   // The tick did not run the law for the campaign.

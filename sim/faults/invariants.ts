@@ -2,8 +2,8 @@
  * The safety invariants of the controller, checked after every tick of a fault run (the fault
  * suites in test/faults and `npm run soak` both use this one checker):
  *
- * - never a PATCH outside the knob's bounds, or larger than its largest step from the value
- *   Genesys held before the tick; never a PATCH in dry run; at most one write made per campaign
+ * - never a PATCH outside the knob's bounds, or rising more than its largest step above the value
+ *   Genesys held before the tick (cuts may go at once to a safe value); never a PATCH in dry run; at most one write made per campaign
  *   per tick, with one value (the same request sent again after its answer was lost, which an
  *   absolute value makes harmless, is counted apart; so is a redelivered event retrying a write
  *   that failed), and every PATCH sent is one a report of the tick decided;
@@ -182,8 +182,9 @@ export class InvariantChecker {
           const knob = knobs.get(name)!;
           const was = before[name as KnobName];
           if (value < knob.min - EPS || value > knob.max + EPS) fail('outOfBoundsWrites', `PATCH ${id} ${name}=${value} outside [${knob.min}, ${knob.max}]`);
-          if (was !== undefined && Math.abs(value - was) > knob.maxStep + EPS) {
-            fail('oversizedSteps', `PATCH ${id} ${name} ${was} -> ${value} exceeds the largest step ${knob.maxStep}`);
+          // Cut fast, rise slowly: only a rise is held to the largest step (lambda/control/fast-cut.ts).
+          if (was !== undefined && value - was > knob.maxStep + EPS) {
+            fail('oversizedSteps', `PATCH ${id} ${name} ${was} -> ${value} rises more than the largest step ${knob.maxStep}`);
           }
           // A failed write reports the value it left in place; a written one the value it wrote.
           const wrote = (r: CampaignReport) => (name === c.knob.name ? r.newValue : r.compliance?.newValue) === value;

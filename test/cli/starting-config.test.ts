@@ -1,7 +1,7 @@
 /** The starting configuration rule: one function of mode, team size and rule, validated by the schema. */
 import { describe, expect, it } from 'vitest';
 import { parsePacingConfig } from '../../lambda/config/config.js';
-import { startingCampaignConfig, StartingConfigError, type PacedDialingMode } from '../../lambda/config/starting-config.js';
+import { startingCampaignConfig, StartingConfigError, STARTING_RAMP_MINUTES, type PacedDialingMode } from '../../lambda/config/starting-config.js';
 
 const base = { campaignId: '5d1e4f3c-0000-4000-8000-00000000c001', queueId: '5d1e4f3c-0000-4000-8000-00000000a001' };
 
@@ -54,7 +54,7 @@ describe('startingCampaignConfig', () => {
       objective: { kind: 'inboundServiceLevel', queueId: inboundQueueId },
       setpoint: 0.9,
       knob: { name: 'outboundLineCount', min: 1, max: 60, maxStep: 15 },
-      blending: { reserveShare: 0.5 },
+      blending: {},
       compliance: { knob: { name: 'abandonRate', min: 0.5, max: 2.5 }, aim: 0.025 },
     });
     expect(power.compliance).toMatchObject({ knob: { name: 'maxCallsPerAgent', max: 3 } });
@@ -65,6 +65,24 @@ describe('startingCampaignConfig', () => {
     // Without a target given, 80%; a US campaign without a line knob has no compliance block (the schema's 30-day periods).
     expect(startingCampaignConfig({ ...base, dialingMode: 'agentless', agents: 5, complianceRule: 'us' }).setpoint).toBe(0.8);
     expect(startingCampaignConfig({ ...base, dialingMode: 'predictive', agents: 50, complianceRule: 'us' })).not.toHaveProperty('compliance');
+  });
+
+  it('scales minSample, the line gains and the dead-band by team size and objective, and ramps every start', () => {
+    // Act
+    const pick = (dialingMode: PacedDialingMode, agents: number) => startingCampaignConfig({ ...base, dialingMode, agents, complianceRule: 'us' });
+    const resolved = (dialingMode: PacedDialingMode, agents: number) => parsePacingConfig({ genesys: { region: 'mypurecloud.ie' }, secretName: 's', campaigns: [pick(dialingMode, agents)] }).campaigns[0]!;
+
+    // Assess: one call per agent, within [10, 100]
+    expect([3, 12, 150].map((agents) => pick('power', agents).minSample)).toEqual([10, 12, 100]);
+    expect(pick('agentless', 40).startMinutes).toBe(STARTING_RAMP_MINUTES);
+    // 1 to 150 lines: the default gains (made for 1 to 50 lines) times 149 / 49
+    expect(resolved('progressive', 150).gains.kp).toBeCloseTo((40 * 149) / 49, 5);
+    expect(resolved('progressive', 150).compliance.gains.kp).toBeCloseTo((200 * 149) / 49, 5);
+    expect(resolved('progressive', 20).gains.kp).toBe(40);
+    // A 2.5% abandon target idles within 0.25 points of it, a service level within one point
+    expect(resolved('power', 50).deadBand).toBe(0.0025);
+    const blended = startingCampaignConfig({ ...base, dialingMode: 'progressive', agents: 50, complianceRule: 'us', inboundQueueId: '5d1e4f3c-0000-4000-8000-00000000a002' });
+    expect(parsePacingConfig({ genesys: { region: 'mypurecloud.ie' }, secretName: 's', campaigns: [blended] }).campaigns[0]!.deadBand).toBe(0.01);
   });
 
   it('refuses a team size that is not a whole number of agents', () => {

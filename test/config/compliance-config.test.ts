@@ -106,6 +106,12 @@ describe('compliance errors name the field and the fix', () => {
     expect(problems({ compliance: { window: { type: 'monthly' } as never } })).toEqual([expect.stringMatching(/compliance\.window\.type: must be \{"type": "periods"/)]);
   });
 
+  it('an AMD false-positive rate written as a percentage, and a manual-values switch that is not a boolean', () => {
+    expect(problems({ compliance: { amdFalsePositiveRate: 0.5 } })).toEqual([]);
+    expect(problems({ compliance: { amdFalsePositiveRate: 5 } })).toEqual([expect.stringMatching(/compliance\.amdFalsePositiveRate: must be at most 0\.5: .*write 0\.005/)]);
+    expect(problems({ compliance: { respectManualValues: 'yes' as never } })).toEqual([expect.stringMatching(/compliance\.respectManualValues: must be true/)]);
+  });
+
   it('a guard significance out of range', () => {
     expect(problems({ compliance: { guard: { significance: 0 } } })).toEqual([expect.stringMatching(/compliance\.guard\.significance: must be above 0/)]);
   });
@@ -113,7 +119,7 @@ describe('compliance errors name the field and the fix', () => {
 
 describe('blending, feedforward and gain schedule', () => {
   it('fill their defaults when present, and are absent otherwise', () => {
-    expect(campaignWith({ blending: {} }).blending).toEqual({ reserveShare: 0.5, reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 });
+    expect(campaignWith({ blending: {} }).blending).toEqual({ reserveAgents: 2, waitingLimit: 2, arrivalMinutes: 5 });
     expect(campaignWith({ feedforward: { idleGain: 0.5, waitingGain: 1 } }).feedforward).toEqual({ source: 'queue', idleGain: 0.5, waitingGain: 1, idleTarget: 0 });
     expect(campaignWith().blending).toBeUndefined();
     expect(campaignWith().feedforward).toBeUndefined();
@@ -128,8 +134,10 @@ describe('blending, feedforward and gain schedule', () => {
     expect(problems({ objective: { kind: 'abandonRate' }, setpoint: 0.02, feedforward: { source: 'dialer', idleGain: 1, waitingGain: 1 } })).toEqual([]);
   });
 
-  it('reject a reserve share above 1 and a gain schedule with minScale 0', () => {
-    expect(problems({ blending: { reserveShare: 50 } })).toEqual([expect.stringMatching(/blending\.reserveShare: must be at most 1/)]);
+  it('reject the removed reserve share with its fix, and a gain schedule with minScale 0', () => {
+    expect(problems({ blending: { reserveShare: 0.5 } as never })).toEqual([
+      expect.stringMatching(/blending\.reserveShare: was removed: the reserve is now the agents the inbound queue needs .*delete "reserveShare"/),
+    ]);
     expect(problems({ gainSchedule: { referenceAgents: 20, minScale: 0 } })).toEqual([expect.stringMatching(/gainSchedule\.minScale/)]);
   });
 });

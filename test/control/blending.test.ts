@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLENDING_DEFAULTS } from '../../lambda/config/config.js';
-import { feedforward, gainScale, inboundLoad, reserveViolated } from '../../lambda/control/blending.js';
+import { agentsInboundNeeds, feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, type InboundDemand } from '../../lambda/control/blending.js';
+import { campaignWith } from '../support/config.js';
 import type { QueueLiveState, QueueWindowStats } from '../../lambda/ports.js';
 
 const live = (over: Partial<QueueLiveState> = {}): QueueLiveState => ({ queueId: 'q', waiting: 0, idleAgents: 10, onQueueAgents: 26, interacting: 5, ...over });
@@ -21,18 +22,44 @@ describe('inbound load', () => {
 });
 
 describe('threshold policy (blended agents)', () => {
-  it('holds outbound while the agents left after the inbound load fall below the reserve', () => {
-    const policy = { ...BLENDING_DEFAULTS, reserveShare: 0.5, reserveAgents: 2 };
-    // 26 agents, reserve 13: a load of 12 leaves 14 free, a load of 14 leaves 12
-    expect(reserveViolated(policy, live(), 12)).toBe(false);
-    expect(reserveViolated(policy, live(), 14)).toBe(true);
+  const demand = (load: number, over: Partial<InboundDemand> = {}): InboundDemand => ({ load, handle: undefined, target: 0.8, thresholdMs: 20_000, ...over });
+  // 180 s handle time, as in the published Erlang C example (10 erlangs need 14 agents for 80/20).
+  const handle = { handled: 100, handleMs: 100 * 180_000 };
+
+  it('reserves what the inbound load needs for its service-level target (Erlang C), not a share of the team', () => {
+    // Prepare: a 150-agent blended team at an inbound peak of 80 erlangs; a share of the team
+    // (0.5 x 150 = 75 agents kept free above the load) would hold outbound there
+    const policy = { ...BLENDING_DEFAULTS, reserveAgents: 2 };
+    // Act / Assess: 87 agents reach 80/20 on 80 erlangs of 180 s calls
+    expect(agentsInboundNeeds(policy, demand(80, { handle }))).toBe(87);
+    expect(reserveViolated(policy, live({ onQueueAgents: 150 }), demand(80, { handle }))).toBe(false);
+    expect(reserveViolated(policy, live({ onQueueAgents: 86 }), demand(80, { handle }))).toBe(true);
+    // 10 erlangs need 14 agents for 80/20 (13 reach 79.6%)
+    expect(reserveViolated(policy, live({ onQueueAgents: 13 }), demand(10, { handle }))).toBe(true);
+    expect(reserveViolated(policy, live({ onQueueAgents: 14 }), demand(10, { handle }))).toBe(false);
+  });
+
+  it("sizes an inbound queue's reserve by Erlang C, an agentless transfer queue's by the load plus reserveAgents", () => {
+    const policy = { ...BLENDING_DEFAULTS, reserveAgents: 2 };
+    const inbound = campaignWith({ setpoint: 0.8 });
+    const transfers = campaignWith({ objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001' }, setpoint: 0.95, knob: { name: 'outboundLineCount' } });
+    expect(agentsInboundNeeds(policy, inboundDemand(inbound, 10, handle, 20_000))).toBe(14);
+    expect(agentsInboundNeeds(policy, inboundDemand(transfers, 10, handle, 20_000))).toBe(12);
+  });
+
+  it('never reserves fewer than the load plus reserveAgents, nor more than that without a handle time or threshold', () => {
+    const policy = { ...BLENDING_DEFAULTS, reserveAgents: 5 };
+    expect(agentsInboundNeeds(policy, demand(10, { handle }))).toBe(15);
+    expect(agentsInboundNeeds(policy, demand(10))).toBe(15);
+    expect(agentsInboundNeeds(policy, demand(10, { handle, thresholdMs: undefined }))).toBe(15);
+    expect(agentsInboundNeeds(policy, demand(0, { handle }))).toBe(5);
   });
 
   it('keeps at least reserveAgents free on a small team, and holds when too many calls wait', () => {
-    const policy = { ...BLENDING_DEFAULTS, reserveShare: 0, reserveAgents: 2, waitingLimit: 1 };
-    expect(reserveViolated(policy, live({ onQueueAgents: 5 }), 3.5)).toBe(true);
-    expect(reserveViolated(policy, live({ onQueueAgents: 5 }), 2)).toBe(false);
-    expect(reserveViolated(policy, live({ onQueueAgents: 5, waiting: 2 }), 0)).toBe(true);
+    const policy = { ...BLENDING_DEFAULTS, reserveAgents: 2, waitingLimit: 1 };
+    expect(reserveViolated(policy, live({ onQueueAgents: 5 }), demand(3.5))).toBe(true);
+    expect(reserveViolated(policy, live({ onQueueAgents: 5 }), demand(2))).toBe(false);
+    expect(reserveViolated(policy, live({ onQueueAgents: 5, waiting: 2 }), demand(0))).toBe(true);
   });
 });
 

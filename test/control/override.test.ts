@@ -10,9 +10,8 @@ import { decide, type CampaignDecision, type DecideInput } from '../../lambda/co
 import { step, type StepDecision, type StepInput } from '../../lambda/control/pid.js';
 import type { CampaignSnapshot, ControllerState } from '../../lambda/ports.js';
 import { campaignWith } from '../support/config.js';
+import { MIN, runDecide, T0 } from '../support/decide-run.js';
 
-const T0 = Date.parse('2026-11-24T10:00:00Z');
-const MIN = 60_000;
 
 const stateOf = (d: StepDecision | CampaignDecision, version: number): ControllerState => ({ ...('next' in d && d.next ? d.next : (undefined as never)), version });
 
@@ -144,37 +143,6 @@ describe('a ceiling on the PID', () => {
 describe('decide: the campaign loop with the compliance loop beside it', () => {
   const snapshot = (knobs: CampaignSnapshot['knobs']): CampaignSnapshot => ({ campaignId: 'c', status: 'on', dialingMode: 'predictive', knobs });
 
-  /** One decide() per minute; `abandons` is the abandon rate over the compliance window at each tick, on 200 live answers. */
-  function runDecide(campaign: CampaignConfig, knobs0: CampaignSnapshot['knobs'], ticks: Array<{ sl: number; abandons: number; reserveViolated?: boolean }>) {
-    const knobs = { ...knobs0 };
-    let state: ControllerState | undefined;
-    const decisions: CampaignDecision[] = [];
-    ticks.forEach((t, i) => {
-      const now = T0 + i * MIN;
-      const measured = { abandoned: Math.round(t.abandons * 200), live: 200 };
-      const plan = countingPlan(campaign.compliance, state?.compliance, now);
-      const compliance = assessCompliance(campaign.compliance, plan, plan.intervals.map(() => ({ abandoned: 0, live: 0 })), measured, undefined, now);
-      const input: DecideInput = {
-        campaign,
-        snapshot: snapshot(knobs),
-        measurement: { value: t.sl, sample: 100 },
-        complianceMeasurement: { value: measured.abandoned / measured.live, sample: measured.live },
-        compliance,
-        reserveViolated: t.reserveViolated ?? false,
-        gainScale: 1,
-        feedforward: 0,
-        state,
-        now,
-        eventId: `e${i}`,
-      };
-      const d = decide(input);
-      decisions.push(d);
-      Object.assign(knobs, d.writes);
-      if (d.next) state = stateOf(d, i + 1);
-    });
-    return { decisions, knobs, state: state! };
-  }
-
   it('shared knob: the compliance loop caps the campaign loop when abandons run over the allowed rate', () => {
     // Prepare: service far above target wants more calls per agent; abandons at 6% for 10 minutes
     const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
@@ -235,12 +203,12 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
       { sl: 0.95, abandons: 0.02 },
       { sl: 0.95, abandons: 0.02, reserveViolated: true },
     ]);
-    // One largest step (10 lines) a tick toward the minimum: no PATCH moves further.
-    expect(decisions[1]!.writes.outboundLineCount).toBe(30);
+    // Cut fast: at once to the minimum, not one largest step (10 lines) a tick.
+    expect(decisions[1]!.writes.outboundLineCount).toBe(1);
     expect(decisions[1]!.overrides).toEqual(['blending']);
   });
 
-  it('the short-window guard cuts one full step on the compliance knob at once', () => {
+  it('the short-window guard cuts the compliance knob at once to its safe value (cut fast)', () => {
     const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
     const first = runDecide(campaign, { maxCallsPerAgent: 2 }, [{ sl: 0.8, abandons: 0.02 }]);
     const now = T0 + MIN;
@@ -260,7 +228,8 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
       now,
       eventId: 'e1',
     });
-    expect(d.writes.maxCallsPerAgent).toBe(1.75);
+    // One largest step would have been 1.75; the safe value of calls per agent is its min
+    expect(d.writes.maxCallsPerAgent).toBe(1);
     expect(d.overrides).toContain('guard');
   });
 
@@ -290,8 +259,8 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
     // Prepare: a campaign paced at 2 calls per agent, then a three-hour gap
     const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25 } });
     const { state } = runDecide(campaign, { maxCallsPerAgent: 2 }, [{ sl: 0.8, abandons: 0.02 }]);
-    // Act: the first tick after the gap sees 6% abandons, or 1%
-    const over = afterGap(campaign, { maxCallsPerAgent: 2 }, state, 0.06);
+    // Act: the first tick after the gap sees 2.7% abandons (over the allowed 2.5%, not in danger), or 1%
+    const over = afterGap(campaign, { maxCallsPerAgent: 2 }, state, 0.027);
     const under = afterGap(campaign, { maxCallsPerAgent: 2 }, state, 0.01);
     // Assess: the loops restart; over the allowed rate the knob is cut one largest step, by compliance
     expect(over.complianceLoop.reason).toBe('restart-after-gap');
@@ -311,8 +280,8 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
     });
     const knobs = { outboundLineCount: 20, abandonRate: 3 };
     const { state } = runDecide(campaign, knobs, [{ sl: 0.95, abandons: 0.02 }]);
-    const over = afterGap(campaign, knobs, state, 0.06);
-    const blind = afterGap(campaign, knobs, state, 0.06, 'read-failed');
+    const over = afterGap(campaign, knobs, state, 0.027);
+    const blind = afterGap(campaign, knobs, state, 0.027, 'read-failed');
     expect(over.writes).toEqual({ abandonRate: 2.75 });
     expect(over.overrides).toEqual(['compliance']);
     expect(blind.writes).toEqual({});

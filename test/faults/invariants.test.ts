@@ -72,7 +72,7 @@ describe('InvariantChecker', () => {
 
   it.each([
     ['a PATCH outside the bounds', { patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 3.5 }, status: 204 }] }, /outside \[1, 3\]/],
-    ['a step larger than the largest step', { patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 1.5 }, status: 204 }] }, /exceeds the largest step/],
+    ['a rise larger than the largest step', { patches: [{ campaignId: CAMPAIGN_ID, body: { maxCallsPerAgent: 2.5 }, status: 204 }] }, /rises more than the largest step/],
     [
       'two invocations writing one campaign in one tick',
       {
@@ -101,12 +101,12 @@ describe('InvariantChecker', () => {
 
     // Act
     const clean = new InvariantChecker(twoKnobs).check(cleanTick({ patches: [both(2.25)] }, { result: decided }));
-    const oversized = new InvariantChecker(twoKnobs).check(cleanTick({ patches: [both(1.5)] }, { result: decided }));
+    const oversized = new InvariantChecker(twoKnobs).check(cleanTick({ patches: [both(3)] }, { result: decided }));
     const undecided = new InvariantChecker(twoKnobs).check(cleanTick({ patches: [both(2)] }, { result: decided }));
 
     // Assess
     expect(clean).toEqual([]);
-    expect(oversized.join('\n')).toMatch(/abandonRate 2.5 -> 1.5 exceeds the largest step 0.25/);
+    expect(oversized.join('\n')).toMatch(/abandonRate 2.5 -> 3 rises more than the largest step 0.25/);
     expect(undecided.join('\n')).toMatch(/abandonRate=2 matches no write a report of the tick decided/);
   });
 

@@ -20,10 +20,10 @@ function errorOf(input: unknown): string {
 }
 
 describe('shipped scenarios', () => {
-  it('include the seven the team relies on', () => {
+  it('include the seven the team relies on, and the two centres nobody tuned for (issue 14)', () => {
     // Assess
     expect(files.sort()).toEqual(
-      ['agentless', 'agents-leave', 'blended-surge', 'connect-rate-jump', 'handle-time-drift', 'small-team', 'steady-blended'].map((n) => `${n}.json`),
+      ['agentless', 'agents-leave', 'blended-150', 'blended-surge', 'connect-rate-jump', 'handle-time-drift', 'long-talk', 'small-team', 'steady-blended'].map((n) => `${n}.json`),
     );
   });
 

@@ -108,11 +108,11 @@ describe('whole ticks through the handler', () => {
     expect(first.campaigns.map((c) => c.reason)).toEqual(['initialised', 'initialised']);
     expect(genesys.patches()).toHaveLength(0);
     // Act: service level falls to 50%
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
     const second = await tick();
     // Assess: one PATCH with only the knob's field, and the state advanced once
     const report = second.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)!;
-    expect(report).toMatchObject({ outcome: 'written', reason: 'pid', measured: 0.5, previousValue: 2 });
+    expect(report).toMatchObject({ outcome: 'written', reason: 'pid', measured: 0.72, previousValue: 2 });
     expect(report.newValue).toBeLessThan(2);
     const patches = genesys.patches();
     expect(patches).toHaveLength(1);
@@ -141,7 +141,7 @@ describe('whole ticks through the handler', () => {
 
   it('runs a duplicate delivery of the same event once', async () => {
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
     const id = 'evt-duplicate';
     await tick(id, (now += 60_000));
     const again = await tick(id, now);
@@ -152,7 +152,7 @@ describe('whole ticks through the handler', () => {
 
   it('lets only one of two overlapping invocations PATCH', async () => {
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
     const gate = genesys.holdPatches();
     const time = (now += 60_000);
     vi.setSystemTime(time + 5_000);
@@ -170,13 +170,13 @@ describe('whole ticks through the handler', () => {
 
   it('answers a console dry run with the terms, writing nothing and saving nothing', async () => {
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
     vi.setSystemTime(now + 65_000);
     const summary = await handler({ dryRun: true, campaignIds: [CAMPAIGN_ID] }, context());
     expect(summary.dryRun).toBe(true);
     expect(summary.campaigns).toHaveLength(1);
     const report = summary.campaigns[0]!;
-    expect(report).toMatchObject({ outcome: 'would-write', measured: 0.5, setpoint: 0.8 });
+    expect(report).toMatchObject({ outcome: 'would-write', measured: 0.72, setpoint: 0.8 });
     expect(report.p).toBeLessThan(0);
     expect(typeof report.i).toBe('number');
     expect(typeof report.d).toBe('number');
@@ -191,7 +191,7 @@ describe('whole ticks through the handler', () => {
 
   it('leaves pacing and state intact when the PATCH keeps failing', async () => {
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
     genesys.failNext(/^\/api\/v2\/outbound\/campaigns\/[^/]+$/, 400, 1);
     const summary = await tick();
     expect(summary.campaigns.find((c) => c.campaignId === CAMPAIGN_ID)).toMatchObject({ outcome: 'error', reason: 'write-failed' });
@@ -236,7 +236,7 @@ describe('whole ticks through the handler', () => {
 
   it('holds as stale a tick delivered long after its time', async () => {
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
     const time = (now += 60_000);
     vi.setSystemTime(time + 10 * 60_000);
     const summary = await handler(scheduled('late', time), context());
@@ -298,7 +298,7 @@ describe('audit trail of whole ticks', () => {
   it('records a write with the old and new value, measurement, setpoint, reason and tick id, kept for the retention', async () => {
     // Prepare: an initialised loop, then service level falls
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
 
     // Act
     const summary = await tick();
@@ -315,7 +315,7 @@ describe('audit trail of whole ticks', () => {
         knob: 'maxCallsPerAgent',
         oldValue: 2,
         newValue: report.newValue,
-        measured: 0.5,
+        measured: 0.72,
         setpoint: 0.8,
         objective: 'inboundServiceLevel',
         reason: 'pid',
@@ -333,21 +333,21 @@ describe('audit trail of whole ticks', () => {
       campaigns: [{ campaignId: CAMPAIGN_ID, objective: { kind: 'inboundServiceLevel', queueId: QUEUE_ID }, setpoint: 0.8, compliance: { knob: { name: 'abandonRate' } } }],
     });
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
-    genesys.campaignStats.set(CAMPAIGN_ID, { connected: 200, abandoned: 20 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
+    genesys.campaignStats.set(CAMPAIGN_ID, { connected: 400, abandoned: 11 });
 
-    // Act: service level sinks and the campaign abandons 10% of its live answers
+    // Act: service level sinks and the campaign abandons 2.75% of its live answers (over the allowed 2.5%, short of danger)
     const summary = await tick();
 
     // Assess
     const report = summary.campaigns[0]!;
-    expect(report).toMatchObject({ outcome: 'written', reason: 'pid', previousValue: 2, compliance: { knob: 'abandonRate', previousValue: 2.5, newValue: 2.25 } });
+    expect(report).toMatchObject({ outcome: 'written', reason: 'pid', previousValue: 2, compliance: { knob: 'abandonRate', previousValue: 2.5, newValue: 2.4 } });
     expect(report.newValue).toBeLessThan(2);
     expect(genesys.patches()).toHaveLength(1);
-    expect(genesys.patches()[0]!.body).toMatchObject({ maxCallsPerAgent: report.newValue, abandonRate: 2.25 });
+    expect(genesys.patches()[0]!.body).toMatchObject({ maxCallsPerAgent: report.newValue, abandonRate: 2.4 });
     const entries = await audit.query(CAMPAIGN_ID);
     expect(entries).toEqual([
-      expect.objectContaining({ eventId: summary.eventId, knob: 'abandonRate', oldValue: 2.5, newValue: 2.25, reason: 'compliance', objective: 'abandonRate', measured: 0.1, setpoint: report.compliance!.allowedRate }),
+      expect.objectContaining({ eventId: summary.eventId, knob: 'abandonRate', oldValue: 2.5, newValue: 2.4, reason: 'compliance', objective: 'abandonRate', measured: 0.0275, setpoint: report.compliance!.allowedRate }),
       expect.objectContaining({ eventId: summary.eventId, knob: 'maxCallsPerAgent', oldValue: 2, newValue: report.newValue, reason: 'pid', objective: 'inboundServiceLevel' }),
     ]);
   });
@@ -378,7 +378,7 @@ describe('audit trail of whole ticks', () => {
   it('records nothing for a dry run that would write', async () => {
     // Prepare
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
     vi.setSystemTime(now + 65_000);
 
     // Act
@@ -393,7 +393,7 @@ describe('audit trail of whole ticks', () => {
     // Prepare: a container whose audit table does not exist
     await startContainer({ withoutAuditTable: true });
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
 
     // Act
     const summary = await tick();
@@ -409,7 +409,7 @@ describe('audit trail of whole ticks', () => {
   it('answers a query by campaign and time range from the entries of several ticks', async () => {
     // Prepare: three ticks that each lower calls per agent
     await tick();
-    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 50 });
+    genesys.queueStats.set(QUEUE_ID, { offered: 100, within: 72 });
     const written = [];
     for (let i = 0; i < 3; i += 1) written.push(await tick());
 
@@ -451,7 +451,7 @@ describe('Genesys request budget of a tick', () => {
     for (const id of ids) genesys.campaigns.set(id, { id, campaignStatus: 'on', dialingMode: 'predictive', maxCallsPerAgent: 2, abandonRate: 2, outboundLineCount: 40, version: 1 });
     await tick();
     const calming = new Set(ids.slice(0, 15));
-    for (const id of ids) genesys.campaignStats.set(id, calming.has(id) ? { connected: 200, abandoned: 10 } : { connected: 200, abandoned: 1 });
+    for (const id of ids) genesys.campaignStats.set(id, calming.has(id) ? { connected: 400, abandoned: 11 } : { connected: 200, abandoned: 1 });
     const readsOf = (requests: typeof genesys.requests) => requests.filter((r) => r.path.startsWith('/api/') && r.method !== 'PATCH').length;
 
     // Act

@@ -1,0 +1,62 @@
+/**
+ * Cut fast, rise slowly: when the abandon budget or the service level is in danger, a move that
+ * makes dialing less aggressive is not held to `maxStep`; it goes at once to a value known to be
+ * safe, and rises from there stay limited to `maxStep` per tick. Pure functions.
+ */
+import type { CampaignConfig, KnobConfig } from '../config/config.js';
+import type { ComplianceAssessment } from '../compliance/assess.js';
+import type { CampaignPerformance, QueueLiveState } from '../ports.js';
+import { gridAbove, gridBelow, quantise } from './grid.js';
+import type { Measurement } from './pid.js';
+
+/**
+ * A service level counts as in danger once it is below its target by more than this share of the
+ * room above the target: below 70% for an 80% target, below 92.5% for 95%. Smaller misses are the
+ * PID's to correct a step at a time.
+ */
+export const SERVICE_LEVEL_DANGER_SHARE = 0.5;
+
+/**
+ * The value a knob can be cut to at once. For `outboundLineCount`, the lines whose live answers
+ * the agents free now can take: idle agents / live-answer rate (connects per attempt), to the grid
+ * below and within the bounds; the knob's `safeValue` when either figure is missing. For the
+ * other knobs (a pace Genesys turns into calls itself), their `safeValue`.
+ *
+ * @param idleAgents - agents free now (the dialer's figure, else the live queue's)
+ * @param liveAnswerRate - live answers per attempt (the dialer's connect ratio)
+ */
+export function safeValue(knob: KnobConfig & { safeValue: number }, idleAgents: number | undefined, liveAnswerRate: number | undefined): number {
+  const min = gridAbove(knob.min, knob.resolution);
+  const max = gridBelow(knob.max, knob.resolution);
+  if (knob.name !== 'outboundLineCount' || idleAgents === undefined || !(liveAnswerRate !== undefined && liveAnswerRate > 0)) {
+    return Math.min(max, gridAbove(knob.safeValue, knob.resolution));
+  }
+  const lines = Math.max(0, idleAgents) / liveAnswerRate;
+  return quantise(Math.floor(lines / knob.resolution) * knob.resolution, knob.resolution, min, max);
+}
+
+/** The figures a safe value rests on: idle agents from the dialer or the campaign's queue, and the dialer's connect ratio. */
+export function freeAgents(dialer: CampaignPerformance | undefined, team: QueueLiveState | undefined): { idleAgents: number | undefined; liveAnswerRate: number | undefined } {
+  return { idleAgents: dialer?.idleAgents ?? team?.idleAgents, liveAnswerRate: dialer?.connectRatio };
+}
+
+/**
+ * The abandon budget is in danger: the short-window guard tripped, or the compliance loop's window
+ * (on at least its `minSample` live answers) runs at or above limit - closeMargin, the highest rate
+ * the loop ever allows, or above the allowed rate while the regulatory window is at warning level.
+ */
+export function abandonsInDanger(campaign: CampaignConfig, compliance: ComplianceAssessment, measured: Measurement | undefined): boolean {
+  if (compliance.guardTripped) return true;
+  if (!measured || measured.sample < campaign.compliance.minSample) return false;
+  const { limit, closeMargin } = campaign.compliance;
+  return measured.value >= limit - closeMargin || (compliance.warning && measured.value > compliance.allowedRate);
+}
+
+/**
+ * A queue objective's service level is in danger: measured on at least `minSample` calls, below
+ * the target by more than {@link SERVICE_LEVEL_DANGER_SHARE} of the room above it.
+ */
+export function serviceLevelInDanger(campaign: CampaignConfig, measured: Measurement | undefined): boolean {
+  if (campaign.objective.kind === 'abandonRate' || !measured || measured.sample < campaign.minSample) return false;
+  return measured.value < campaign.setpoint - SERVICE_LEVEL_DANGER_SHARE * (1 - campaign.setpoint);
+}

@@ -1,0 +1,86 @@
+/**
+ * Cut fast, rise slowly: in danger a cut goes at once to a value known to be safe (for lines,
+ * what the agents free now can answer); rises stay limited to one step per tick.
+ */
+import { describe, expect, it } from 'vitest';
+import { assessCompliance, countingPlan } from '../../lambda/compliance/assess.js';
+import type { CampaignConfig } from '../../lambda/config/config.js';
+import { abandonsInDanger, safeValue, serviceLevelInDanger } from '../../lambda/control/fast-cut.js';
+import type { CampaignPerformance } from '../../lambda/ports.js';
+import { campaignWith } from '../support/config.js';
+import { runDecide, T0, type DecideTick } from '../support/decide-run.js';
+
+
+describe('the safe value', () => {
+  const lines = { name: 'outboundLineCount' as const, min: 1, max: 40, maxStep: 5, resolution: 1, safeValue: 1 };
+
+  it('for lines is what the idle agents can answer: idle agents / live-answer rate, to the grid below, within the bounds', () => {
+    expect(safeValue(lines, 2, 0.25)).toBe(8);
+    expect(safeValue(lines, 3, 0.4)).toBe(7); // 7.5 lines: the whole line below
+    expect(safeValue(lines, 0, 0.25)).toBe(1); // no agent free: the minimum
+    expect(safeValue(lines, 30, 0.25)).toBe(40); // never above max
+  });
+
+  it("falls back to the knob's safe value without the figures, and for knobs Genesys paces itself", () => {
+    expect(safeValue(lines, undefined, 0.25)).toBe(1);
+    expect(safeValue(lines, 4, 0)).toBe(1);
+    expect(safeValue({ name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25, resolution: 0.05, safeValue: 1.2 }, 5, 0.25)).toBe(1.2);
+  });
+});
+
+describe('danger', () => {
+  const campaign = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.025, knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 5 } });
+  const assessed = (measured: { abandoned: number; live: number }, recent?: { abandoned: number; live: number }) => {
+    const plan = countingPlan(campaign.compliance, undefined, T0);
+    return assessCompliance(campaign.compliance, plan, plan.intervals.map(() => ({ abandoned: 0, live: 0 })), measured, recent, T0);
+  };
+
+  it('of the abandon budget: the guard tripped, or the loop window at limit - closeMargin on enough live answers', () => {
+    expect(abandonsInDanger(campaign, assessed({ abandoned: 6, live: 200 }), { value: 0.03, sample: 200 })).toBe(true);
+    expect(abandonsInDanger(campaign, assessed({ abandoned: 5, live: 200 }), { value: 0.027, sample: 200 })).toBe(false);
+    expect(abandonsInDanger(campaign, assessed({ abandoned: 1, live: 10 }), { value: 0.1, sample: 10 })).toBe(false);
+    expect(abandonsInDanger(campaign, assessed({ abandoned: 2, live: 200 }, { abandoned: 8, live: 40 }), { value: 0.01, sample: 200 })).toBe(true);
+  });
+
+  it('of the service level: below the target by more than half the room above it, on enough calls', () => {
+    const sl = campaignWith({ setpoint: 0.8 });
+    expect(serviceLevelInDanger(sl, { value: 0.69, sample: 100 })).toBe(true);
+    expect(serviceLevelInDanger(sl, { value: 0.72, sample: 100 })).toBe(false);
+    expect(serviceLevelInDanger(sl, { value: 0.2, sample: 5 })).toBe(false);
+    expect(serviceLevelInDanger(campaign, { value: 0, sample: 100 })).toBe(false);
+  });
+});
+
+describe('decide: cut fast, rise slowly', () => {
+  const dialer: CampaignPerformance = { campaignId: 'c', idleAgents: 2, connectRatio: 0.25 };
+  const run = (campaign: CampaignConfig, lines0: number, ticks: DecideTick[]) => runDecide(campaign, { outboundLineCount: lines0 }, ticks, { dialer });
+
+  it('abandons over the limit: 40 lines go at once to the 8 that 2 idle agents can answer, then rise at most one step a tick', () => {
+    // Prepare: a progressive campaign on lines at 40, abandons at 2% then 5% (long talk, short patience)
+    const campaign = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.025, knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 5 } });
+    // Act
+    const { decisions } = run(campaign, 40, [{ abandons: 0.02 }, { abandons: 0.05 }, ...Array.from({ length: 4 }, () => ({ abandons: 0 }))]);
+    // Assess: one tick from 40 to 8 (one maxStep would have left 35), reported as a compliance override
+    expect(decisions[1]!.writes).toEqual({ outboundLineCount: 8 });
+    expect(decisions[1]!.overrides).toEqual(['compliance']);
+    // Rises afterwards are held to maxStep
+    const values = [8, ...decisions.slice(2).map((d) => d.main.value!)];
+    for (let i = 1; i < values.length; i += 1) expect(values[i]! - values[i - 1]!).toBeLessThanOrEqual(5);
+  });
+
+  it('service level in danger: lines feeding a queue go at once to the safe value', () => {
+    // Prepare: an agentless campaign feeding a queue at 80%, 40 lines
+    const campaign = campaignWith({ objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001' }, knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 5 } });
+    // Act: service level falls to 50%
+    const { decisions } = run(campaign, 40, [{ abandons: 0, sl: 0.8 }, { abandons: 0, sl: 0.5 }]);
+    // Assess
+    expect(decisions[1]!.writes).toEqual({ outboundLineCount: 8 });
+    expect(decisions[1]!.overrides).toEqual(['service-level']);
+  });
+
+  it('outside danger, a cut is still held to one largest step', () => {
+    const campaign = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.025, knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 5 } });
+    const { decisions } = run(campaign, 40, [{ abandons: 0.02 }, { abandons: 0.027 }]);
+    expect(decisions[1]!.main.value).toBeGreaterThanOrEqual(35);
+  });
+});
