@@ -474,6 +474,9 @@ describe('Genesys request budget of a tick', () => {
     }
     expect(first.campaigns.filter((c) => calming.has(c.campaignId)).every((c) => c.outcome === 'written' && c.newValue! < 2)).toBe(true);
     expect(second.campaigns.some((c) => c.reason === 'manual-change')).toBe(false);
-    expect(second.counts.written).toBe(27 - secondReads);
+    // Every change that waited is written now, within the budget.
+    const waited = new Set(deferred.map((c) => c.campaignId));
+    expect(second.campaigns.filter((c) => waited.has(c.campaignId)).every((c) => c.outcome === 'written')).toBe(true);
+    expect(second.counts.written).toBeLessThanOrEqual(27 - secondReads);
   });
 });
