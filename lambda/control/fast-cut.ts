@@ -41,12 +41,16 @@ export function freeAgents(dialer: CampaignPerformance | undefined, team: QueueL
 }
 
 /**
- * The abandon budget is in danger: the short-window guard tripped, or the compliance loop's window
- * (on at least its `minSample` live answers) runs at or above limit - closeMargin, the highest rate
- * the loop ever allows, or above the allowed rate while the regulatory window is at warning level.
+ * The abandon budget is in danger: the short-window guard tripped; or, under a rolling window (the
+ * UK's any-24-hours rule), the window cannot take one more abandon without passing the limit (a
+ * campaign's first live answers after a quiet day: one abandon among its first 33 breaks 3%); or
+ * the compliance loop's window (on at least its `minSample` live answers) runs at or above
+ * limit - closeMargin, the highest rate the loop ever allows, or above the allowed rate while the
+ * regulatory window is at warning level.
  */
 export function abandonsInDanger(campaign: CampaignConfig, compliance: ComplianceAssessment, measured: Measurement | undefined): boolean {
   if (compliance.guardTripped) return true;
+  if (campaign.compliance.window.type === 'rolling' && compliance.remainingAbandons < 1) return true;
   if (!measured || measured.sample < campaign.compliance.minSample) return false;
   const { limit, closeMargin } = campaign.compliance;
   return measured.value >= limit - closeMargin || (compliance.warning && measured.value > compliance.allowedRate);

@@ -42,6 +42,23 @@ describe('danger', () => {
     expect(abandonsInDanger(campaign, assessed({ abandoned: 2, live: 200 }, { abandoned: 8, live: 40 }), { value: 0.01, sample: 200 })).toBe(true);
   });
 
+  it('of a rolling window that cannot take one more abandon: a quiet window, or one at its limit, however few the calls', () => {
+    // Prepare: the UK rule's any 24 hours, with no estimate of AMD false positives to blur the count
+    const uk = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.025, compliance: { window: { type: 'rolling', hours: 24 }, amdFalsePositiveRate: 0 } });
+    const window = (abandoned: number, live: number) => {
+      const plan = countingPlan(uk.compliance, undefined, T0);
+      return assessCompliance(uk.compliance, plan, plan.intervals.map((_, i) => (i === plan.intervals.length - 1 ? { abandoned, live } : { abandoned: 0, live: 0 })), undefined, undefined, T0);
+    };
+    // Act / Assess: 3% of 33 live answers is under one abandon; of 34, one; 2 abandons need 67
+    expect(abandonsInDanger(uk, window(0, 0), undefined)).toBe(true);
+    expect(abandonsInDanger(uk, window(0, 33), undefined)).toBe(true);
+    expect(abandonsInDanger(uk, window(0, 34), undefined)).toBe(false);
+    expect(abandonsInDanger(uk, window(1, 60), undefined)).toBe(true);
+    expect(abandonsInDanger(uk, window(1, 67), undefined)).toBe(false);
+    // The US rule judges each 30-day period whole: its first calls are not a window of their own.
+    expect(abandonsInDanger(campaign, assessed({ abandoned: 0, live: 0 }), undefined)).toBe(false);
+  });
+
   it('of the service level: below the target by more than half the room above it, on enough calls', () => {
     const sl = campaignWith({ setpoint: 0.8 });
     expect(serviceLevelInDanger(sl, { value: 0.69, sample: 100 })).toBe(true);
