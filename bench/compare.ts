@@ -17,6 +17,7 @@ import { asPercent, escapeHtml, renderChartPage, type Chart } from '../sim/run/r
 import { loadScenarioFile } from '../sim/model/scenario.js';
 import { loadControllerFile } from '../sim/run/run-scenario.js';
 import { servedQueueIds } from '../sim/run/summary.js';
+import { htmlTable, markdownTable, num, onLive, pct, terminalTables } from './tables.js';
 import { ATTAINMENT_TARGET, CAP, chooseBound, GRID, OCCUPANCY_SHARE, rowOf, runAll, type Figure, type Row, type Spread } from './grid.js';
 import type { ControllerName, Job, JobResult } from './jobs.js';
 
@@ -93,10 +94,6 @@ interface TargetCheck {
   detail: string;
 }
 
-const pct = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? 'n/a' : `${(100 * v).toFixed(d)}%`);
-const num = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
-/** The row's worst 24-hour window with the live calls it was measured on. */
-const onLive = (row: Row) => (row.worstWindow.rate === null ? 'n/a' : `${pct(row.worstWindow.rate, 2)} on ${row.worstWindow.liveCalls} live calls`);
 
 function checkTargets(ours: Row, bound: Row, baselines: Row[]): TargetCheck[] {
   const checks: TargetCheck[] = [
@@ -120,35 +117,6 @@ function checkTargets(ours: Row, bound: Row, baselines: Row[]): TargetCheck[] {
     checks.push({ target: `better than ${b.label} on its worst figure (${worst.name})`, met, detail: `ours ${show(o)} vs ${show(v)}` });
   }
   return checks;
-}
-
-function tableRows(rows: Row[]): string[][] {
-  const r = (s: Spread, f: (v: number | null) => string) => `${f(s.mean)} [${f(s.min)}-${f(s.max)}]`;
-  return rows.map((row) => [
-    row.label,
-    r(row.figures.slAttainment, (v) => pct(v)),
-    pct(row.figures.worstIntervalSl.min),
-    r(row.figures.maxAbandon24h, (v) => pct(v, 2)),
-    onLive(row),
-    pct(row.figures.maxAbandon60min.max, 2),
-    pct(row.figures.maxAbandonWindow.max, 2),
-    `${row.breaches}/${row.seeds}`,
-    r(row.figures.occupancy, (v) => pct(v)),
-    num(row.figures.connectsPerAgentHour.mean),
-    num(row.figures.patches.mean, 0),
-  ]);
-}
-
-const HEADER = ['controller', 'SL attainment mean [min-max]', 'worst 15-min SL', 'abandon, worst 24 h: mean [min-max]', 'worst 24 h (max)', 'worst 60 min (max)', '30-day period (max)', 'breaches', 'occupancy mean [min-max]', 'connects/agent-h', 'PATCHes'];
-
-function textTable(rows: string[][]): string {
-  const all = [HEADER, ...rows];
-  const widths = HEADER.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  return all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
-}
-
-function markdownTable(rows: string[][]): string {
-  return [`| ${HEADER.join(' | ')} |`, `|${HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
 interface ScenarioOutcome {
@@ -190,10 +158,7 @@ function renderBenchmarkReport(outcomes: ScenarioOutcome[], results: JobResult[]
   const charts: Chart[] = [];
   let times: number[] = [];
   for (const o of outcomes) {
-    const rows = tableRows(o.rows);
-    sections.push(`<h2>${escapeHtml(o.plan.name)}</h2><table><tr>${HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows
-      .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
-      .join('')}</table><ul>${o.targets.map((t) => `<li>${t.met ? 'met' : '<b>MISSED</b>'}: ${escapeHtml(t.target)} (${escapeHtml(t.detail)})</li>`).join('')}</ul>`);
+    sections.push(`<h2>${escapeHtml(o.plan.name)}</h2>${htmlTable(o.rows)}<ul>${o.targets.map((t) => `<li>${t.met ? 'met' : '<b>MISSED</b>'}: ${escapeHtml(t.target)} (${escapeHtml(t.detail)})</li>`).join('')}</ul>`);
     const c = chartsOf(o, results, seeds[0]!);
     if (c.times.length) times = c.times;
     charts.push(...c.charts);
@@ -251,10 +216,10 @@ async function main(values: BenchOptions): Promise<void> {
   mkdirSync(out, { recursive: true });
   const markdown: string[] = [];
   for (const o of outcomes) {
-    const rows = tableRows(o.rows);
-    console.log(`\n${o.plan.name} (knob ${o.plan.mainKnob}${o.plan.gridKnob === o.plan.mainKnob ? '' : `, compliance knob ${o.plan.gridKnob}`})\n${textTable(rows)}`);
+    const knobs = `knob ${o.plan.mainKnob}${o.plan.gridKnob === o.plan.mainKnob ? '' : `, compliance knob ${o.plan.gridKnob}`}`;
+    console.log(`\n${o.plan.name} (${knobs}; best static: ${o.plan.gridKnob}=${o.bound.value})\n${terminalTables(o.rows)}`);
     for (const t of o.targets) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${t.detail}`);
-    markdown.push(`### ${o.plan.name}\n\n${markdownTable(rows)}\n\n${o.targets.map((t) => `- ${t.met ? 'met' : '**missed**'}: ${t.target} (${t.detail})`).join('\n')}\n`);
+    markdown.push(`### ${o.plan.name}\n\n${markdownTable(o.rows)}\n\n${o.targets.map((t) => `- ${t.met ? 'met' : '**missed**'}: ${t.target} (${t.detail})`).join('\n')}\n`);
   }
   const json = {
     command,
