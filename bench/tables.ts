@@ -48,22 +48,17 @@ const shortLabel = (row: Row) => (row.controller === 'bound' ? 'best static' : r
 
 /** The scenario's figures for the terminal: two tables, each within 100 columns. */
 export function terminalTables(rows: readonly Row[]): string {
-  const right = (n: number) => ['left' as const, ...Array<'right'>(n).fill('right')];
-  const pace = formatTable(
-    ['controller', 'SL attainment [min-max]', 'worst 15m SL', 'occupancy [min-max]', 'conn/agent-h', 'PATCHes'],
-    rows.map((r) => {
-      const c = cells(r);
-      return [shortLabel(r), c[1]!, c[2]!, c[8]!, c[9]!, c[10]!];
-    }),
-    right(5),
-  );
-  const abandons = formatTable(
-    ['controller', 'abandon 24 h [min-max]', 'worst 24 h (max)', '60 min', '30 days', 'breaches'],
-    rows.map((r) => {
-      const c = cells(r);
-      return [shortLabel(r), c[3]!, c[4]!, c[5]!, c[6]!, c[7]!];
-    }),
-    right(5),
-  );
+  // The columns of each table, by their index in the full row (HEADER).
+  const table = (header: readonly string[], columns: readonly number[]) =>
+    formatTable(
+      ['controller', ...header],
+      rows.map((r) => {
+        const c = cells(r);
+        return [shortLabel(r), ...columns.map((i) => c[i]!)];
+      }),
+      ['left', ...columns.map(() => 'right' as const)],
+    );
+  const pace = table(['SL attainment [min-max]', 'worst 15m SL', 'occupancy [min-max]', 'conn/agent-h', 'PATCHes'], [1, 2, 8, 9, 10]);
+  const abandons = table(['abandon 24 h [min-max]', 'worst 24 h (max)', '60 min', '30 days', 'breaches'], [3, 4, 5, 6, 7]);
   return `${pace}\n\n${abandons}`;
 }
