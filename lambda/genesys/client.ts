@@ -341,10 +341,6 @@ export class GenesysClientView implements GenesysSession {
    * @throws BatchReadError naming the campaigns of the queries that failed
    */
   async getCampaignMinuteStats(campaignIds: readonly string[], interval: TimeInterval): Promise<Map<string, CampaignMinuteStats>> {
-    const path = '/api/v2/analytics/conversations/aggregates/query';
-    if (interval?.start?.getTime?.() % MINUTE_MS !== 0 || interval?.end?.getTime?.() % MINUTE_MS !== 0) {
-      throw localBadRequest('Not querying aggregates by minute: the interval must start and end on a minute.', 'postAnalyticsConversationsAggregatesQuery', 'POST', path, 'interval', undefined);
-    }
     return this.#campaignAggregates(campaignIds, interval, 'PT1M', (body, chunk) => mapCampaignMinuteAggregates(body, chunk));
   }
 
@@ -357,6 +353,9 @@ export class GenesysClientView implements GenesysSession {
     const operation = 'postAnalyticsConversationsAggregatesQuery';
     const path = '/api/v2/analytics/conversations/aggregates/query';
     checkInterval(interval, path);
+    if (granularity === 'PT1M' && (interval.start.getTime() % MINUTE_MS !== 0 || interval.end.getTime() % MINUTE_MS !== 0)) {
+      throw localBadRequest('Not querying aggregates by minute: the interval must start and end on a minute.', operation, 'POST', path, 'interval', undefined);
+    }
     return this.#readInChunks<string, V>({
       operation,
       noun: 'campaigns',

@@ -95,7 +95,8 @@ export function plan(input: PlanInput): Finished | Planned {
     const report = describe(c, decision, { knobsNow: {}, problem: `campaign read failed: ${campaignFailure}` });
     return { c, expectedVersion, state: input.state, decision, knobsNow: {}, dryRun, report, unconfirmed: pending, confirmed: [] };
   }
-  const refused = refusal(c, snapshot, reads.settings.ok ? reads.settings.value : undefined);
+  const settings = reads.settings.ok ? reads.settings.value : undefined;
+  const refused = refusal(c, snapshot, settings);
   if (refused) return { report: { ...baseReport(c, 'error', refused.reason), campaignStatus: snapshot.status, message: refused.message } };
 
   const reconciled = pending ? reconcile(c, input.state, pending, snapshot.knobs) : undefined;
@@ -135,7 +136,7 @@ export function plan(input: PlanInput): Finished | Planned {
     now: tickTime,
     eventId,
   });
-  const problems = [failure ?? stale, ...settingsWarnings(c, reads.settings.ok ? reads.settings.value : undefined)].filter(Boolean).join('; ');
+  const problems = [failure ?? stale, ...settingsWarnings(c, settings)].filter(Boolean).join('; ');
   const report = describe(c, decision, { knobsNow: snapshot.knobs, snapshot, measurement, live, load, compliance, performance, problem: problems || undefined });
   return {
     c,

@@ -378,6 +378,24 @@ describe('GenesysClient.getQueueWindowStats', () => {
   });
 });
 
+describe('GenesysClient.getCampaignMinuteStats', () => {
+  it('asks for PT1M buckets, and refuses an interval off the minute before sending anything', async () => {
+    // Prepare
+    h = await startHarness();
+    h.server.on('POST', AGGREGATES, { body: { results: [{ group: { outboundCampaignId: CAMPAIGN_1 }, data: [{ interval: '2026-05-14T09:59:00.000Z/2026-05-14T10:00:00.000Z', metrics: [{ metric: 'nOutboundConnected', stats: { count: 4 } }] }] }] } });
+
+    // Act
+    const stats = await h.client.getCampaignMinuteStats([CAMPAIGN_1], INTERVAL);
+    const offMinute = h.client.getCampaignMinuteStats([CAMPAIGN_1], { start: new Date(INTERVAL.start.getTime() + 1_000), end: INTERVAL.end });
+
+    // Assess
+    expect(h.server.to(AGGREGATES)[0]!.json).toMatchObject({ granularity: 'PT1M' });
+    expect(stats.get(CAMPAIGN_1)!.minutes.get(Date.parse('2026-05-14T09:59:00Z'))).toEqual({ attempted: 0, connected: 4, abandoned: 0 });
+    await expect(offMinute).rejects.toThrow(/must start and end on a minute/);
+    expect(h.server.to(AGGREGATES)).toHaveLength(1);
+  });
+});
+
 describe('GenesysClient.getCampaignWindowStats', () => {
   it('groups by outboundCampaignId with an or-filter and reads the outbound counts', async () => {
     // Prepare
