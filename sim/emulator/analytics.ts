@@ -79,10 +79,27 @@ interface Predicate {
   operator: 'matches' | 'exists' | 'notExists';
   value: string | undefined;
 }
-interface Filter {
+/**
+ * Predicates joined by and/or, with the `matches` ones gathered into a set of values per dimension:
+ * a filter of a hundred campaign ids is then one set lookup per fact, not a hundred comparisons.
+ */
+interface PredicateGroup {
   type: 'and' | 'or';
-  predicates: Predicate[];
-  clauses: Array<{ type: 'and' | 'or'; predicates: Predicate[] }>;
+  matches: Map<string, Set<string>>;
+  others: Predicate[];
+}
+interface Filter extends PredicateGroup {
+  clauses: PredicateGroup[];
+}
+
+function group(type: 'and' | 'or', predicates: readonly Predicate[]): PredicateGroup {
+  const matches = new Map<string, Set<string>>();
+  const others: Predicate[] = [];
+  for (const p of predicates) {
+    if (p.operator === 'matches') matches.set(p.dimension, (matches.get(p.dimension) ?? new Set()).add(p.value!));
+    else others.push(p);
+  }
+  return { type, matches, others };
 }
 
 function parseFilter(raw: unknown, allowedDimensions: ReadonlySet<string>): Filter {
@@ -95,7 +112,7 @@ function parseFilter(raw: unknown, allowedDimensions: ReadonlySet<string>): Filt
     return { type: filterType(c.type, `filter.clauses[${i}].type`), predicates: parsePredicates(c.predicates, allowedDimensions, `filter.clauses[${i}].predicates`) };
   });
   if (predicates.length === 0 && clauses.length === 0) throw badRequest('filter needs at least one predicate or clause.', 'filter');
-  return { type, predicates, clauses };
+  return { ...group(type, predicates), clauses: clauses.map((c) => group(c.type, c.predicates)) };
 }
 
 function filterType(v: unknown, field: string): 'and' | 'or' {
@@ -122,21 +139,26 @@ function parsePredicates(raw: unknown, allowed: ReadonlySet<string>, field: stri
 // evaluates the filter once per fact in the interval, hundreds of thousands of times.
 function evaluate(filter: Filter, dimension: (name: string) => string | undefined): boolean {
   if (filter.type === 'and') {
-    if (!holds('and', filter.predicates, dimension)) return false;
-    for (const c of filter.clauses) if (!holds(c.type, c.predicates, dimension)) return false;
+    if (!holds(filter, dimension)) return false;
+    for (const c of filter.clauses) if (!holds(c, dimension)) return false;
     return true;
   }
-  if (holds('or', filter.predicates, dimension)) return true;
-  for (const c of filter.clauses) if (holds(c.type, c.predicates, dimension)) return true;
+  if (holds(filter, dimension)) return true;
+  for (const c of filter.clauses) if (holds(c, dimension)) return true;
   return false;
 }
 
-/** All (and) or any (or) of the predicates; an empty list is true for and, false for or. */
-function holds(type: 'and' | 'or', predicates: readonly Predicate[], dimension: (name: string) => string | undefined): boolean {
-  for (const p of predicates) {
-    if (matchesPredicate(p, dimension) !== (type === 'and')) return type === 'or';
+/** All (and) or any (or) of the group's predicates; an empty group is true for and, false for or. */
+function holds(g: PredicateGroup, dimension: (name: string) => string | undefined): boolean {
+  const all = g.type === 'and';
+  for (const [name, values] of g.matches) {
+    const v = dimension(name);
+    // Under and, every value of the dimension must match: two different values never both do.
+    const matched = v !== undefined && values.has(v) && (!all || values.size === 1);
+    if (matched !== all) return !all;
   }
-  return type === 'and';
+  for (const p of g.others) if (matchesPredicate(p, dimension) !== all) return !all;
+  return all;
 }
 
 function matchesPredicate(p: Predicate, dimension: (name: string) => string | undefined): boolean {
@@ -174,7 +196,7 @@ export function queueObservations(sim: ContactCentreSimulation, body: unknown): 
   for (const m of body.metrics) if (typeof m !== 'string' || !OBSERVATION_METRICS.has(m)) throw badRequest(`Unknown observation metric ${String(m)}.`, 'metrics');
   const metrics = new Set(body.metrics as string[]);
   const filter = parseFilter(body.filter, new Set(['queueId', 'mediaType']));
-  const queueIds = [...new Set([...filter.predicates, ...filter.clauses.flatMap((c) => c.predicates)].filter((p) => p.dimension === 'queueId' && p.value).map((p) => p.value!))];
+  const queueIds = [...new Set([filter, ...filter.clauses].flatMap((g) => [...(g.matches.get('queueId') ?? [])]))];
   if (queueIds.length === 0) throw badRequest('filter must name at least one queueId.', 'filter');
   const results: Json[] = [];
   for (const queueId of queueIds) {

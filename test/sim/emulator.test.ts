@@ -474,6 +474,36 @@ describe('analytics agree with the simulation', () => {
     expect(future).toEqual({});
   });
 
+  it('filters join predicates as Genesys does: or of many ids, and of two values of one dimension matches nothing', async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    t.advanceTo(HOUR);
+    const matches = (dimension: string, value: string) => ({ type: 'dimension', dimension, operator: 'matches', value });
+    const offered = async (filter: unknown) => {
+      const body = { interval: '2026-05-14T08:00:00.000Z/2026-05-14T09:00:00.000Z', groupBy: ['queueId'], filter, metrics: ['nOffered', 'nOutboundAttempted'] };
+      const answer = (await (await api(t, token, '/api/v2/analytics/conversations/aggregates/query', { method: 'POST', body })).json()) as {
+        results?: Array<{ group: { queueId: string } }>;
+      };
+      return (answer.results ?? []).map((r) => r.group.queueId).sort();
+    };
+    const ids = [...Array.from({ length: 99 }, (_, i) => `not-a-queue-${i}`), INBOUND_QUEUE];
+
+    // Act
+    const anyOfMany = await offered({ type: 'or', predicates: ids.map((id) => matches('queueId', id)) });
+    const bothAtOnce = await offered({ type: 'and', predicates: [matches('queueId', INBOUND_QUEUE), matches('queueId', OUTBOUND_QUEUE)] });
+    const clauses = await offered({
+      type: 'and',
+      predicates: [matches('mediaType', 'voice')],
+      clauses: [{ type: 'or', predicates: [matches('queueId', OUTBOUND_QUEUE), { type: 'dimension', dimension: 'outboundCampaignId', operator: 'notExists' }] }],
+    });
+
+    // Assess
+    expect(anyOfMany).toEqual([INBOUND_QUEUE]);
+    expect(bothAtOnce).toEqual([]);
+    expect(clauses).toEqual([INBOUND_QUEUE, OUTBOUND_QUEUE].sort());
+  });
+
   it('observations report the live queue state', async () => {
     // Prepare
     const t = await start();
