@@ -16,8 +16,14 @@ import {
   type EntityPage,
 } from './responses.js';
 
-/** Genesys caps pageSize at 100; 50 ids keep the query string well under URL length limits. */
-export const CAMPAIGN_IDS_PER_REQUEST = 50;
+/**
+ * Ids per campaign listing request: Genesys caps pageSize at 100. A hundred ids make a query string
+ * of about 4.2 KB, under the 8 KB request line common HTTP front ends take; Genesys's own limit is
+ * not documented, so a 414 answer splits the request (lambda/genesys/client.ts).
+ */
+export const CAMPAIGN_IDS_PER_REQUEST = 100;
+/** Ids per campaign performance query: "Maximum of 50 IDs allowed" (postOutboundCampaignsPerformanceQuery). */
+export const PERFORMANCE_IDS_PER_REQUEST = 50;
 
 /**
  * Maps a validated Campaign to what pacing needs. maxCallsPerAgent prefers the decimal field,

@@ -28,9 +28,10 @@ import {
   queueAggregatesQuery,
   queueObservationQuery,
 } from './analytics.js';
-import { readInChunks, type ChunkedRead } from './batch.js';
+import { readInChunks, type ChunkedRead, type ChunkRead } from './batch.js';
 import {
   CAMPAIGN_IDS_PER_REQUEST,
+  PERFORMANCE_IDS_PER_REQUEST,
   campaignListingParams,
   campaignPatchBody,
   knobsHeld,
@@ -57,6 +58,8 @@ export const ANALYTICS_IDS_PER_QUERY = 100;
 const MINUTE_MS = 60_000;
 /** Pages followed per chunk of ids before the listing is declared broken (one page is normal). */
 const MAX_LISTING_PAGES = 5;
+/** HTTP 414 URI Too Long: the campaign listing's query string of ids was longer than Genesys takes. */
+const URI_TOO_LONG = 414;
 
 export interface GenesysClientOptions {
   /** e.g. https://api.mypurecloud.com (from the config's region), or the local twin's URL. */
@@ -120,6 +123,8 @@ interface Shared {
   thresholds: TtlCache<number>;
   /** The org's outbound settings, under one key. */
   settings: TtlCache<OutboundSettings>;
+  /** Ids per campaign listing request: {@link CAMPAIGN_IDS_PER_REQUEST}, halved for good after a 414. */
+  campaignIdsPerRequest: number;
   rootStats: GenesysCallStats;
 }
 
@@ -152,7 +157,7 @@ export class GenesysClientView implements GenesysSession {
 
   /**
    * Campaigns by id via GET /api/v2/outbound/campaigns?id=..&id=..&pageSize=..&pageNumber=..,
-   * at most 50 ids per request. A campaign missing from the map does not exist (any more); one
+   * at most 100 ids per request (fewer after Genesys refused a URL as too long). A campaign missing from the map does not exist (any more); one
    * whose own record pacing cannot use (say, an unknown campaignStatus) is named in the error.
    *
    * @throws BatchReadError naming the campaigns of the requests that failed and those whose records are unusable
@@ -166,39 +171,61 @@ export class GenesysClientView implements GenesysSession {
       noun: 'campaigns',
       items: ids,
       idOf: (id) => id,
-      chunkSize: CAMPAIGN_IDS_PER_REQUEST,
-      read: async (chunk) => {
-        const wanted = new Set(chunk);
-        const found = new Set<string>();
-        const read = { values: new Map<string, CampaignSnapshot>(), unusable: new Map<string, Error>() };
-        for (let page = 1; ; page += 1) {
-          if (page > MAX_LISTING_PAGES) {
-            throw new GenesysInvalidResponseError(
-              `Genesys Cloud's campaign listing did not end after ${MAX_LISTING_PAGES} pages for ${chunk.length} ids; not trusting it.`,
-              { operation, method: 'GET', path },
-              'pageCount',
-            );
-          }
-          const listing = await this.#shared.transport.send(
-            {
-              operation,
-              method: 'GET',
-              path,
-              searchParams: campaignListingParams(chunk, chunk.length, page),
-              parse: (body) => readCampaignPage(body, wanted),
-              subject: 'campaigns',
-            },
-            this.#scope,
-          );
-          for (const [id, snapshot] of listing.usable) read.values.set(id, snapshot);
-          addUnusable(read.unusable, listing.unusable, { operation, method: 'GET', path });
-          for (const id of listing.seen) found.add(id);
-          const more = listing.pageCount !== undefined ? page < listing.pageCount : listing.entityCount >= chunk.length;
-          if (found.size >= wanted.size || listing.entityCount === 0 || !more) break;
-        }
-        return read;
-      },
+      chunkSize: this.#shared.campaignIdsPerRequest,
+      read: (chunk) => this.#readCampaignChunk(chunk),
     });
+  }
+
+  /**
+   * One chunk of the campaign listing, every page of it. A chunk whose URL Genesys refuses as too
+   * long (414) is read as two halves, and the client asks for no more ids per request after that.
+   */
+  async #readCampaignChunk(chunk: string[]): Promise<ChunkRead<CampaignSnapshot>> {
+    const operation = 'getOutboundCampaigns';
+    const path = '/api/v2/outbound/campaigns';
+    try {
+      return await this.#readCampaignPages(chunk, operation, path);
+    } catch (error) {
+      if (!(isGenesysApiError(error) && error.status === URI_TOO_LONG && chunk.length > 1)) throw error;
+      const half = Math.ceil(chunk.length / 2);
+      this.#shared.campaignIdsPerRequest = Math.min(this.#shared.campaignIdsPerRequest, half);
+      const reads = await Promise.all([chunk.slice(0, half), chunk.slice(half)].map((part) => this.#readCampaignChunk(part)));
+      return {
+        values: new Map(reads.flatMap((r) => [...r.values])),
+        unusable: new Map(reads.flatMap((r) => [...(r.unusable ?? [])])),
+      };
+    }
+  }
+
+  async #readCampaignPages(chunk: string[], operation: 'getOutboundCampaigns', path: string): Promise<ChunkRead<CampaignSnapshot>> {
+    const wanted = new Set(chunk);
+    const found = new Set<string>();
+    const read = { values: new Map<string, CampaignSnapshot>(), unusable: new Map<string, Error>() };
+    for (let page = 1; ; page += 1) {
+      if (page > MAX_LISTING_PAGES) {
+        throw new GenesysInvalidResponseError(
+          `Genesys Cloud's campaign listing did not end after ${MAX_LISTING_PAGES} pages for ${chunk.length} ids; not trusting it.`,
+          { operation, method: 'GET', path },
+          'pageCount',
+        );
+      }
+      const listing = await this.#shared.transport.send(
+        {
+          operation,
+          method: 'GET',
+          path,
+          searchParams: campaignListingParams(chunk, chunk.length, page),
+          parse: (body) => readCampaignPage(body, wanted),
+          subject: 'campaigns',
+        },
+        this.#scope,
+      );
+      for (const [id, snapshot] of listing.usable) read.values.set(id, snapshot);
+      addUnusable(read.unusable, listing.unusable, { operation, method: 'GET', path });
+      for (const id of listing.seen) found.add(id);
+      const more = listing.pageCount !== undefined ? page < listing.pageCount : listing.entityCount >= chunk.length;
+      if (found.size >= wanted.size || listing.entityCount === 0 || !more) return read;
+    }
   }
 
   /**
@@ -386,7 +413,7 @@ export class GenesysClientView implements GenesysSession {
       noun: 'campaigns',
       items: distinctIds(campaignIds, operation, path),
       idOf: (id) => id,
-      chunkSize: CAMPAIGN_IDS_PER_REQUEST,
+      chunkSize: PERFORMANCE_IDS_PER_REQUEST,
       read: async (chunk) => {
         const page = await this.#shared.transport.send(
           { operation, method: 'POST', path, json: chunk, subject: 'the campaigns', parse: (body) => readCampaignPerformance(body, chunk) },
@@ -487,6 +514,7 @@ export class GenesysClient extends GenesysClientView {
       minAttemptMs: retry.minAttemptMs,
       thresholds: new TtlCache(ttlMs, now),
       settings: new TtlCache(ttlMs, now),
+      campaignIdsPerRequest: CAMPAIGN_IDS_PER_REQUEST,
       rootStats: emptyStats(),
     };
   }

@@ -22,5 +22,5 @@ export {
   type GenesysErrorKind,
   type GenesysOperation,
 } from './errors.js';
-export { CAMPAIGN_IDS_PER_REQUEST } from './campaigns.js';
+export { CAMPAIGN_IDS_PER_REQUEST, PERFORMANCE_IDS_PER_REQUEST } from './campaigns.js';
 export { answeredWithinViewName } from './analytics.js';

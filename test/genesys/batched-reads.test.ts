@@ -22,9 +22,9 @@ const AGGREGATES = '/api/v2/analytics/conversations/aggregates/query';
 const INTERVAL = { start: new Date('2026-05-14T09:45:00.000Z'), end: new Date('2026-05-14T10:00:00.000Z') };
 const UNAVAILABLE = errorReply(503, 'service.unavailable', 'The service is currently unavailable');
 
-/** 120 campaign ids: chunks of 50, 50 and 20. */
-const IDS = Array.from({ length: 120 }, (_, i) => `5d1e4f3c-0000-4000-8000-${String(i).padStart(12, '0')}`);
-const SECOND_CHUNK = IDS.slice(50, 100);
+/** 240 campaign ids: listing chunks of 100, 100 and 40. */
+const IDS = Array.from({ length: 240 }, (_, i) => `5d1e4f3c-0000-4000-8000-${String(i).padStart(12, '0')}`);
+const SECOND_CHUNK = IDS.slice(100, 200);
 
 /** A listing answer holding every id the request asked for. */
 function listingOf(req: RecordedRequest): Reply {
@@ -54,8 +54,8 @@ describe('a batched read with a failed chunk', () => {
     // Assess
     expect(error).toBeInstanceOf(BatchReadError);
     expect([...error.failedIds]).toEqual(SECOND_CHUNK);
-    expect([...error.partial.keys()].sort()).toEqual([...IDS.slice(0, 50), ...IDS.slice(100)].sort());
-    expect(error.message).toMatch(/^getOutboundCampaigns: 50 of 120 campaigns could not be read; first: Genesys Cloud did not serve getOutboundCampaigns .*HTTP 503/);
+    expect([...error.partial.keys()].sort()).toEqual([...IDS.slice(0, 100), ...IDS.slice(200)].sort());
+    expect(error.message).toMatch(/^getOutboundCampaigns: 100 of 240 campaigns could not be read; first: Genesys Cloud did not serve getOutboundCampaigns .*HTTP 503/);
     expect(error.cause).toBeInstanceOf(GenesysUnavailableError);
     expect(error.reasons.get(SECOND_CHUNK[0]!)).toBe(error.cause.message);
     // The failed chunk: four attempts, then one more try of four; the others once each.
@@ -107,7 +107,7 @@ describe('a batched read with a failed chunk', () => {
     const error = await caught(() => h!.client.getCampaigns(IDS));
 
     // Assess
-    expect(error.failedIds.size).toBe(50);
+    expect(error.failedIds.size).toBe(100);
     expect(error.cause).toBeInstanceOf(GenesysPermissionError);
     expect(error.message).toContain('outbound:campaign:view');
     expect(apiRequests(h)).toHaveLength(3);
@@ -157,10 +157,10 @@ describe('a batched read with a failed chunk', () => {
     // Assess
     expect(error).toBeInstanceOf(BatchReadError);
     expect(error.partial.size).toBe(0);
-    expect(error.failedIds.size).toBe(120);
+    expect(error.failedIds.size).toBe(240);
     expect(error.cause.status).toBe(502);
-    expect(error.message).toMatch(/^postAnalyticsConversationsAggregatesQuery: 120 of 120 campaigns could not be read; first: .*HTTP 502/);
-    expect(error.reasons.get(IDS[119]!)).toMatch(/HTTP 504/);
+    expect(error.message).toMatch(/^postAnalyticsConversationsAggregatesQuery: 240 of 240 campaigns could not be read; first: .*HTTP 502/);
+    expect(error.reasons.get(IDS[239]!)).toMatch(/HTTP 504/);
   });
 
   it('names the queues of a failed live-state query and a failed window query', async () => {
@@ -193,7 +193,7 @@ describe('the client\'s concurrency', () => {
     h = await startHarness({ concurrency: 2 });
     await h.tokens.getToken();
     const queues = Array.from({ length: 6 }, (_, i) => `q-${i}`);
-    const total = queues.length + 3;
+    const total = queues.length + 3; // 120 campaigns: 3 performance queries of 50
     let inFlight = 0;
     let arrived = 0;
     let most = 0;
@@ -216,7 +216,7 @@ describe('the client\'s concurrency', () => {
     h.server.on('POST', PERFORMANCE, hold({ body: { entities: [] } }));
 
     // Act
-    const [thresholds] = await Promise.all([h.client.getServiceLevelThresholdsMs(queues), h.client.withDeadline(h.clock.now + 60_000).getCampaignPerformance(IDS)]);
+    const [thresholds] = await Promise.all([h.client.getServiceLevelThresholdsMs(queues), h.client.withDeadline(h.clock.now + 60_000).getCampaignPerformance(IDS.slice(0, 120))]);
 
     // Assess
     expect(thresholds.size).toBe(6);

@@ -16,7 +16,7 @@ import {
   TOKEN,
   type Harness,
 } from './harness.js';
-import { LocalGenesys } from './local-genesys.js';
+import { errorReply, LocalGenesys } from './local-genesys.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -83,7 +83,7 @@ describe('GenesysClient.getCampaigns', () => {
     expect(result.get(CAMPAIGN_1)!.knobs).toEqual({ maxCallsPerAgent: 2, abandonRate: 3 });
   });
 
-  it('sends at most 50 ids per request', async () => {
+  it('sends at most 100 ids per request, the most Genesys pages at once', async () => {
     // Prepare
     h = await startHarness();
     h.server.on('GET', CAMPAIGNS, { body: listing([]) });
@@ -94,9 +94,31 @@ describe('GenesysClient.getCampaigns', () => {
 
     // Assess
     const sent = h.server.to(CAMPAIGNS).map((r) => r.query.getAll('id'));
-    expect(sent.map((s) => s.length).sort((a, b) => a - b)).toEqual([20, 50, 50]);
+    expect(sent.map((s) => s.length).sort((a, b) => a - b)).toEqual([20, 100]);
     expect(sent.flat().sort()).toEqual([...ids].sort());
     expect(result.size).toBe(0);
+  });
+
+  it('splits a request Genesys refuses as too long (414) in halves, and asks for no more after', async () => {
+    // Prepare
+    h = await startHarness();
+    const ids = Array.from({ length: 100 }, (_, i) => `5d1e4f3c-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    h.server.on('GET', CAMPAIGNS, (req) => {
+      const asked = req.query.getAll('id');
+      if (asked.length > 50) return errorReply(414, 'request.uri.too.long', 'URI Too Long');
+      return { body: listing(asked.map((id) => ({ ...(example('constructed-campaign-get-response.json') as object), id }))) };
+    });
+
+    // Act
+    const first = await h.client.getCampaigns(ids);
+    const sentFirst = h.server.to(CAMPAIGNS).map((r) => r.query.getAll('id').length);
+    const second = await h.client.getCampaigns(ids);
+
+    // Assess
+    expect([...first.keys()].sort()).toEqual([...ids].sort());
+    expect(sentFirst).toEqual([100, 50, 50]);
+    expect([...second.keys()].sort()).toEqual([...ids].sort());
+    expect(h.server.to(CAMPAIGNS).map((r) => r.query.getAll('id').length).slice(3)).toEqual([50, 50]);
   });
 
   it('follows pages by pageNumber on the same path, never by the nextUri in the body', async () => {
