@@ -245,6 +245,8 @@ export interface ControllerState extends LoopState {
   pending?: PendingWrite;
   /** Epoch ms of the first tick of the campaign's current spell of being `on`; absent while it is not on (control/start.ts). */
   onSince?: number;
+  /** The last tick's change waited for the request budget: this tick's goes before other rises (tick/defer.ts). */
+  writeDeferred?: boolean;
 }
 
 /** What a state read found: each campaign's state, or why its item could not be read. */

@@ -4,12 +4,14 @@
  *
  * A shard's request budget bounds how many campaigns it serves: a tick reads a few dozen batched
  * queries (docs/scale.md, "What a tick sends to Genesys") and then writes one PATCH per campaign
- * whose knob changes. A shard serves its campaigns when its steady-state reads plus one PATCH for
- * every campaign fit in one tick's budget, so no write ever waits for the next tick.
+ * whose knob changes. A shard serves its campaigns when its steady-state reads plus a PATCH for
+ * half of them fit in one tick's budget: even when every campaign wants a change on every tick,
+ * each is then written at least every other tick (cuts first, then the changes that waited:
+ * tick/defer.ts), and a tick in which at most half of them change defers nothing.
  */
-import { CAMPAIGN_IDS_PER_REQUEST } from '../genesys/campaigns.js';
+import { CAMPAIGN_IDS_PER_REQUEST, PERFORMANCE_IDS_PER_REQUEST } from '../genesys/campaigns.js';
 import { ANALYTICS_IDS_PER_QUERY } from '../genesys/client.js';
-import { DEFAULT_MINUTE_READ_SPAN_MINUTES } from '../tick/read.js';
+import { DEFAULT_MINUTE_READ_SPAN_MINUTES, usesDialerFigures } from '../tick/read.js';
 import type { CampaignConfig } from './config.js';
 
 /** One shard with its campaigns resolved. */
@@ -47,7 +49,7 @@ const requestsFor = (ids: number, perRequest: number) => Math.ceil(ids / perRequ
 
 /**
  * Genesys reads of a steady-state tick over these campaigns, as lambda/tick/read.ts batches them:
- * campaigns and their dialer figures by pages of 50; one per-minute aggregates query per 100
+ * campaigns by pages of 100, and the dialer figures of the campaigns that use them by pages of 50; one per-minute aggregates query per 100
  * campaigns for every outbound window within the last `minuteReadSpanMinutes` (objective,
  * compliance and guard windows, the settled minutes counted into the budget), and one query per
  * 100 campaigns for each longer window length; per 100 queues, one aggregates query per window
@@ -73,7 +75,7 @@ export function steadyReadsPerTick(campaigns: readonly CampaignConfig[], minuteR
   // A campaign whose gains follow its team also reads its own queue, which only Genesys knows: count one each.
   const ownQueues = campaigns.filter((c) => c.gainSchedule).length;
   const n = campaigns.length;
-  const campaignPages = 2 * requestsFor(n, CAMPAIGN_IDS_PER_REQUEST);
+  const campaignPages = requestsFor(n, CAMPAIGN_IDS_PER_REQUEST) + requestsFor(campaigns.filter(usesDialerFigures).length, PERFORMANCE_IDS_PER_REQUEST);
   // The settled minutes of a steady tick are recent, so every campaign is in the per-minute query.
   const outbound = [...campaignsByLongLength.values()].reduce((sum, k) => sum + requestsFor(k, ANALYTICS_IDS_PER_QUERY), requestsFor(n, ANALYTICS_IDS_PER_QUERY));
   const queueWindows = [...queuesByLength.values()].reduce((sum, ids) => sum + requestsFor(ids.size, ANALYTICS_IDS_PER_QUERY), 0);
@@ -81,19 +83,25 @@ export function steadyReadsPerTick(campaigns: readonly CampaignConfig[], minuteR
   return campaignPages + outbound + queueWindows + live;
 }
 
-/** What one tick of a shard may send at worst: its reads and a PATCH for every campaign. */
+/**
+ * Ticks within which every campaign of a shard gets its write when all of them want one at once:
+ * a shard's budget must write 1 / WRITE_TICKS of its campaigns each tick.
+ */
+export const WRITE_TICKS = 2;
+
+/** What one tick of a shard must send: its reads, and the PATCHes that write every campaign within {@link WRITE_TICKS} ticks. */
 export interface ShardLoad {
   reads: number;
   patches: number;
   budget: number;
 }
 
-/** A shard's worst-case tick against its budget. */
+/** A shard's tick at its busiest against its budget. */
 export function shardLoad(campaigns: readonly CampaignConfig[], requestsPerMinute: number): ShardLoad {
-  return { reads: steadyReadsPerTick(campaigns), patches: campaigns.length, budget: tickRequestBudget(requestsPerMinute) };
+  return { reads: steadyReadsPerTick(campaigns), patches: Math.ceil(campaigns.length / WRITE_TICKS), budget: tickRequestBudget(requestsPerMinute) };
 }
 
-/** The most of these campaigns (in order) one shard serves: reads and a PATCH each within the budget. */
+/** The most of these campaigns (in order) one shard serves: its reads and a PATCH for half of them within the budget. */
 export function shardCapacity(campaigns: readonly CampaignConfig[], requestsPerMinute: number): number {
   const budget = tickRequestBudget(requestsPerMinute);
   let low = 0;
@@ -102,7 +110,7 @@ export function shardCapacity(campaigns: readonly CampaignConfig[], requestsPerM
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
     const taken = campaigns.slice(0, mid);
-    if (steadyReadsPerTick(taken) + mid <= budget) low = mid;
+    if (steadyReadsPerTick(taken) + Math.ceil(mid / WRITE_TICKS) <= budget) low = mid;
     else high = mid - 1;
   }
   return low;
@@ -119,7 +127,7 @@ export function overBudgetProblem(shard: ShardConfig, index: number, campaigns: 
   const capacity = shardCapacity(campaigns, requestsPerMinute);
   const where = shard.declared ? `shards[${index}] ("${shard.name}")` : 'campaigns';
   return (
-    `${where}: ${campaigns.length} campaigns need ${load.reads} reads and up to ${load.patches} PATCHes a tick, over the ${load.budget} requests ` +
+    `${where}: ${campaigns.length} campaigns need ${load.reads} reads and ${load.patches} PATCHes a tick (a write for each within ${WRITE_TICKS} ticks), over the ${load.budget} requests ` +
     `one OAuth client may send a tick (90% of genesys.requestsPerMinute, ${requestsPerMinute}): one shard serves at most ${capacity} of them; ` +
     `move ${campaigns.length - capacity} to another shard with its own OAuth client (docs/scale.md, "Shards")`
   );

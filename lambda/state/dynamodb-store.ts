@@ -37,6 +37,7 @@ const itemSchema = z.object({
   blindTicks: z._default(z.int().check(z.nonnegative()), 0),
   version: z.int().check(z.nonnegative()),
   onSince: z.optional(finite),
+  writeDeferred: z.optional(z.boolean()),
   compliance: z.optional(
     z.object({
       anchor: finite,

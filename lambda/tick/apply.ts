@@ -78,7 +78,7 @@ async function write(p: Planned, next: Omit<ControllerState, 'version'>, ctx: Ap
   // next read confirms it (and records the entries again, which stores nothing twice).
   const confirmed = knobs.every((k) => answer[k] !== undefined) && audited.recorded;
   try {
-    await ctx.store.save({ ...adopt(c, next, held), pending: confirmed ? undefined : pending }, p.expectedVersion, ctx.invocationId, ctx.now());
+    await ctx.store.save({ ...adopt(c, next, held), pending: confirmed ? undefined : pending, writeDeferred: undefined }, p.expectedVersion, ctx.invocationId, ctx.now());
   } catch (err) {
     // Genesys has the new values and the pending write is stored: the next tick confirms it and
     // restarts from the values held, losing only this tick's integration.
@@ -94,7 +94,8 @@ async function hold(p: Planned, wouldWrite: boolean, ctx: ApplyContext): Promise
     // An unwritten change keeps the knobs' values as the last written ones, so the next tick
     // takes them up again instead of mistaking them for a manual change.
     const next = wouldWrite ? decision.nextUnwritten! : decision.next;
-    await ctx.store.save({ ...next, pending: p.unconfirmed }, p.expectedVersion, ctx.invocationId, ctx.now());
+    const deferred = wouldWrite && ctx.deferred && !p.dryRun ? true : undefined;
+    await ctx.store.save({ ...next, pending: p.unconfirmed, writeDeferred: deferred }, p.expectedVersion, ctx.invocationId, ctx.now());
   }
   // After the save: a manual change recorded by a tick whose save failed would be recorded again.
   report = (await recordFor(ctx.audit, foundEntries(p, ctx, ctx.now()), report)).report;

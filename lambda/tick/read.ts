@@ -110,6 +110,15 @@ function outboundIntervals(c: CampaignConfig, plan: CountingPlan, tickTime: numb
  *
  * @param minuteReadSpanMinutes - how far back one per-minute query serves the outbound windows (0: one query per window)
  */
+/**
+ * Whether a campaign's decision uses the dialer's own figures (the performance query): a line knob's
+ * safe value rests on its idle agents and connect ratio, and a feedforward may read them. Other
+ * knobs' safe values are fixed, so their campaigns are left out of the query (one request per 50).
+ */
+export function usesDialerFigures(c: CampaignConfig): boolean {
+  return c.knob.name === 'outboundLineCount' || c.compliance.knob.name === 'outboundLineCount' || c.feedforward?.source === 'dialer';
+}
+
 export async function readGenesys(
   campaigns: readonly CampaignConfig[],
   states: ReadonlyMap<string, ControllerState>,
@@ -197,7 +206,7 @@ export async function readGenesys(
     queueWindowStats((c) => c.blending?.arrivalMinutes),
     outboundStats(),
     readBatch([...liveIds], (queueIds) => genesys.getQueueLiveStates(queueIds)),
-    readBatch(ids, (campaignIds) => genesys.getCampaignPerformance(campaignIds)),
+    readBatch(campaigns.filter(usesDialerFigures).map((c) => c.campaignId), (campaignIds) => genesys.getCampaignPerformance(campaignIds)),
     campaigns.length === 0
       ? { ok: false as const, message: 'not read: no campaign to pace' }
       : genesys.getOutboundSettings().then(

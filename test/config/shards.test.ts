@@ -102,8 +102,8 @@ describe('shards in the configuration', () => {
     ]);
   });
 
-  it('counts a tick\'s reads as the scale benchmark measured them: 27 at 500 campaigns on 20 queues', () => {
-    // Prepare: the benchmark's own configuration (docs/scale.md, "Shards": reads later max 27 after the per-minute reads)
+  it('counts a tick\'s reads as the scale benchmark measured them: 12 at 500 campaigns on 20 queues', () => {
+    // Prepare: the benchmark's own configuration (docs/scale.md, "Shards": reads later max 12 at 500 campaigns)
     const config = parsePacingConfig({
       genesys: { localBaseUrl: 'http://127.0.0.1:1' },
       defaults: { windowMinutes: 15, minSample: 10, deadBand: 0.002 },
@@ -111,16 +111,18 @@ describe('shards in the configuration', () => {
     });
 
     // Act / Assess
-    expect(steadyReadsPerTick(config.campaigns)).toBe(27);
-    expect(steadyReadsPerTick(config.campaigns.slice(0, 100))).toBe(7);
-    // With no per-minute query, one query per window length per 100 campaigns, as before it: 41
-    expect(steadyReadsPerTick(config.campaigns, 0)).toBe(41);
+    // 5 campaign pages of 100, 5 per-minute aggregates queries, 1 queue window query, 1 observations
+    // query; no dialer figures, as no campaign paces lines or feeds forward from the dialer.
+    expect(steadyReadsPerTick(config.campaigns)).toBe(12);
+    expect(steadyReadsPerTick(config.campaigns.slice(0, 100))).toBe(4);
+    // With no per-minute query, one query per window length per 100 campaigns: 26
+    expect(steadyReadsPerTick(config.campaigns, 0)).toBe(26);
   });
 
-  it('refuses a shard whose reads and a PATCH per campaign exceed one client\'s tick budget, naming the shard and how many it serves', () => {
-    // Prepare: 300 requests a minute leave 270 a tick; 255 abandon-rate campaigns need 15 reads, 255 + 15 = 270
-    const fits = sharded(257, [{ name: 'big', campaignIds: ids(0, 255) }, { name: 'rest', campaignIds: ids(255, 257) }]);
-    const over = sharded(257, [{ name: 'rest', campaignIds: ids(256, 257) }, { name: 'big', campaignIds: ids(0, 256) }]);
+  it('refuses a shard whose reads and a PATCH for half its campaigns exceed one client\'s tick budget, naming the shard and how many it serves', () => {
+    // Prepare: 300 requests a minute leave 270 a tick; 516 abandon-rate campaigns need 12 reads, 12 + 516 / 2 = 270
+    const fits = sharded(518, [{ name: 'big', campaignIds: ids(0, 516) }, { name: 'rest', campaignIds: ids(516, 518) }]);
+    const over = sharded(518, [{ name: 'rest', campaignIds: ids(517, 518) }, { name: 'big', campaignIds: ids(0, 517) }]);
 
     // Act
     const accepted = parsePacingConfig(fits);
@@ -128,10 +130,10 @@ describe('shards in the configuration', () => {
 
     // Assess
     expect(tickRequestBudget(300)).toBe(270);
-    expect(shardCapacity(accepted.campaigns, 300)).toBe(255);
+    expect(shardCapacity(accepted.campaigns, 300)).toBe(516);
     expect(found).toEqual([
-      'shards[1] ("big"): 256 campaigns need 15 reads and up to 256 PATCHes a tick, over the 270 requests one OAuth client may send a tick ' +
-        '(90% of genesys.requestsPerMinute, 300): one shard serves at most 255 of them; move 1 to another shard with its own OAuth client (docs/scale.md, "Shards")',
+      'shards[1] ("big"): 517 campaigns need 12 reads and 259 PATCHes a tick (a write for each within 2 ticks), over the 270 requests one OAuth client may send a tick ' +
+        '(90% of genesys.requestsPerMinute, 300): one shard serves at most 516 of them; move 1 to another shard with its own OAuth client (docs/scale.md, "Shards")',
     ]);
   });
 

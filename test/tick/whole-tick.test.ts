@@ -126,7 +126,8 @@ describe('whole ticks through the handler', () => {
     await tick();
     const paths = genesys.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`);
     expect(paths.filter((p) => p === 'GET /api/v2/outbound/campaigns')).toHaveLength(1);
-    expect(paths.filter((p) => p === 'POST /api/v2/outbound/campaigns/performance/query')).toHaveLength(1);
+    // Neither campaign paces lines or feeds forward from the dialer: its figures are not read.
+    expect(paths.filter((p) => p === 'POST /api/v2/outbound/campaigns/performance/query')).toHaveLength(0);
     expect(paths.filter((p) => p === 'POST /api/v2/analytics/queues/observations/query')).toHaveLength(1);
     // The queue's 15 minutes; outbound: the abandon objective's 15 minutes, the compliance loop's
     // 30 and the guard's 10 for both campaigns, all from one query by minute over the last 30.
@@ -458,6 +459,7 @@ describe('Genesys request budget of a tick', () => {
     const before = genesys.requests.length;
     const first = await tick();
     const between = genesys.requests.length;
+    const afterFirst = (await store.loadMany(ids)).states;
     const second = await tick();
 
     // Assess: the reads are a handful (campaigns, dialer figures, one aggregates query per window)
@@ -467,6 +469,7 @@ describe('Genesys request budget of a tick', () => {
     expect(first.counts.written).toBe(27 - firstReads);
     const deferred = first.campaigns.filter((c) => c.reason === 'write-deferred');
     expect(deferred).toHaveLength(30 - (27 - firstReads));
+    expect(ids.filter((id) => afterFirst.get(id)?.writeDeferred)).toEqual(ids.filter((id) => deferred.some((c) => c.campaignId === id)));
     for (const c of deferred) {
       expect(calming.has(c.campaignId)).toBe(false);
       expect(c).toMatchObject({ outcome: 'held', previousValue: 2, newValue: 2 });
@@ -477,6 +480,9 @@ describe('Genesys request budget of a tick', () => {
     // Every change that waited is written now, within the budget.
     const waited = new Set(deferred.map((c) => c.campaignId));
     expect(second.campaigns.filter((c) => waited.has(c.campaignId)).every((c) => c.outcome === 'written')).toBe(true);
+    // The state remembered the wait for the one tick, so the waiting change went before other rises.
+    const states = (await store.loadMany([...waited])).states;
+    expect([...states.values()].some((st) => st.writeDeferred)).toBe(false);
     expect(second.counts.written).toBeLessThanOrEqual(27 - secondReads);
   });
 });
