@@ -2,6 +2,7 @@
  * The generated contact centre of the scale benchmark: `n` small predictive campaigns sharing a
  * queue per 25 campaigns, and the controller configuration that paces them.
  */
+import { startingCampaignConfig } from '../lambda/config/starting-config.js';
 
 /** Campaigns sharing one queue (and its agents). */
 export const CAMPAIGNS_PER_QUEUE = 25;
@@ -70,8 +71,10 @@ export function scaleScenario(n: number): object {
 }
 
 /**
- * The controller's campaigns: abandon-rate loops, and every fifth campaign on its queue's inbound
- * service level with the threshold read from Genesys (one GET per queue on the first tick).
+ * The controller's campaigns for the worst case of writes: abandon-rate loops, and every fifth
+ * campaign on its queue's inbound service level with the threshold read from Genesys (one GET per
+ * queue on the first tick). With the benchmark's small dead-band and sample, nearly every campaign
+ * wants a change on every tick.
  */
 export function scaleControllerCampaigns(n: number): object[] {
   return Array.from({ length: n }, (_, c) =>
@@ -79,4 +82,26 @@ export function scaleControllerCampaigns(n: number): object[] {
       ? { campaignId: id('c', c), objective: { kind: 'inboundServiceLevel', queueId: id('a', Math.floor(c / CAMPAIGNS_PER_QUEUE)) }, setpoint: 0.8 }
       : { campaignId: id('c', c), objective: { kind: 'abandonRate' }, setpoint: 0.025 },
   );
+}
+
+/**
+ * The same campaigns as the README recommends configuring them: the starting configuration rule
+ * (lambda/config/starting-config.ts) for a predictive campaign whose team is its queue's agents,
+ * every fifth one blended with that queue's inbound calls, under the US rule; paced, not in dry run.
+ */
+export function scaleRecommendedCampaigns(n: number): object[] {
+  return Array.from({ length: n }, (_, c) => {
+    const queueId = id('a', Math.floor(c / CAMPAIGNS_PER_QUEUE));
+    const team = AGENTS_PER_CAMPAIGN * Math.min(CAMPAIGNS_PER_QUEUE, n - Math.floor(c / CAMPAIGNS_PER_QUEUE) * CAMPAIGNS_PER_QUEUE);
+    const blended = c % SERVICE_LEVEL_EVERY === SERVICE_LEVEL_EVERY - 1;
+    const entry = startingCampaignConfig({
+      campaignId: id('c', c),
+      dialingMode: 'predictive',
+      queueId,
+      agents: team,
+      complianceRule: 'us',
+      ...(blended ? { inboundQueueId: queueId } : {}),
+    });
+    return { ...entry, dryRun: false };
+  });
 }

@@ -7,7 +7,7 @@
  * process (bench/scale-world.ts: the twin simulating bench/scale-scenario.ts's centre with an OAuth
  * client per shard, dynalite, the local secret store), so a worker's CPU time is its handler's own.
  *
- * Run: npm run bench:scale -- [--campaigns 1,10,100,500] [--shards 1] [--ticks 10] [--latency-ms 100-300] [--log <file>]
+ * Run: npm run bench:scale -- [--campaigns 1,10,100,500] [--shards 1] [--ticks 15] [--tuning recommended|worst-case] [--latency-ms 100-300] [--log <file>]
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,8 @@ import type { Context } from 'aws-lambda';
 import { formatTable } from '../lambda/cli/text-table.js';
 import type { TickSummary } from '../lambda/tick.js';
 import { LOCAL_AWS } from '../sim/local-aws/dynamodb.js';
-import { queueCount, scaleControllerCampaigns } from './scale-scenario.js';
+import { queueCount, scaleControllerCampaigns, scaleRecommendedCampaigns } from './scale-scenario.js';
+import { STARTING_RAMP_MINUTES } from '../lambda/config/starting-config.js';
 import type { LoggedRequest, WorldCall, WorldEndpoints, WorldOptions } from './scale-world.js';
 import { SHARD_VARIABLE } from '../lambda/events.js';
 
@@ -59,7 +60,23 @@ interface SizeResult {
   campaigns: number;
   queues: number;
   shards: ShardResult[];
+  /** Index of the first tick of the steady state (after the first tick's threshold reads, and the start ramp). */
+  steadyFrom: number;
 }
+
+/**
+ * The controller configuration paced: the README's recommended one (the starting configuration
+ * rule), or a small dead-band and sample that make nearly every campaign want a change every tick.
+ */
+export type Tuning = 'recommended' | 'worst-case';
+const TUNINGS: readonly Tuning[] = ['recommended', 'worst-case'];
+
+/**
+ * The first steady tick: the first tick also reads each queue's threshold; under the recommended
+ * configuration every campaign then ramps up from its safe value for its start minutes, one step a
+ * tick (control/start.ts), so those ticks are a start, not the steady state.
+ */
+const steadyFromFor = (tuning: Tuning) => (tuning === 'recommended' ? STARTING_RAMP_MINUTES + 1 : 1);
 
 type Latency = { min: number; max: number };
 
@@ -101,11 +118,11 @@ const secretName = (i: number) => `${SECRET_NAME}-${i}`;
  * Runs one size: the world, then one worker process per shard (a container of its own, as each
  * shard is its own function), all ticking the same virtual minutes against the one twin.
  */
-async function runSize(n: number, shardCount: number, ticks: number, latencyMs: Latency, logFile: string): Promise<SizeResult> {
+async function runSize(n: number, shardCount: number, ticks: number, tuning: Tuning, latencyMs: Latency, logFile: string): Promise<SizeResult> {
   const tables = { stateTable: 'pacing-state-scale', auditTable: 'pacing-audit-scale' };
   const secretNames = Array.from({ length: shardCount }, (_, i) => secretName(i));
   const world = await startWorld({ campaigns: n, latencyMs, secretNames, ...tables });
-  const campaigns = scaleControllerCampaigns(n) as Array<{ campaignId: string }>;
+  const campaigns = (tuning === 'recommended' ? scaleRecommendedCampaigns(n) : scaleControllerCampaigns(n)) as Array<{ campaignId: string }>;
   // Contiguous slices: a queue's 25 campaigns stay together, so a shard reads few queues.
   const slices = Array.from({ length: shardCount }, (_, i) => campaigns.slice(Math.floor((i * n) / shardCount), Math.floor(((i + 1) * n) / shardCount)));
   const names = slices.map((_, i) => (shardCount === 1 ? 'default' : `shard-${i + 1}`));
@@ -117,7 +134,7 @@ async function runSize(n: number, shardCount: number, ticks: number, latencyMs: 
       // window: seconds on a busy machine, where Genesys's analytics answer in well under one.
       genesys: { localBaseUrl: world.endpoints.genesysBaseUrl, requestTimeoutSeconds: 30 },
       // A small dead-band and sample make most campaigns want a change every tick: the worst case for writes.
-      defaults: { windowMinutes: 15, minSample: 10, deadBand: 0.002 },
+      ...(tuning === 'worst-case' ? { defaults: { windowMinutes: 15, minSample: 10, deadBand: 0.002 } } : {}),
       campaigns,
       ...(shardCount === 1
         ? { secretName: secretNames[0] }
@@ -153,7 +170,7 @@ async function runSize(n: number, shardCount: number, ticks: number, latencyMs: 
     await Promise.all(workers.map((w) => w.stop()));
     await world.call({ op: 'close' });
   }
-  return { campaigns: n, queues: queueCount(n), shards: names.map((name, i) => ({ name, campaigns: slices[i]!.length, ticks: costs[i]! })) };
+  return { campaigns: n, queues: queueCount(n), shards: names.map((name, i) => ({ name, campaigns: slices[i]!.length, ticks: costs[i]! })), steadyFrom: steadyFromFor(tuning) };
 }
 
 /** A tick's Genesys requests by kind, from the twin's log (login excluded). */
@@ -225,6 +242,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const max = (xs: number[]) => Math.max(...xs);
+/** The most in the steady ticks, or "-" when the run had none. */
+const steadyMax = (ticks: TickCost[], steadyFrom: number, of: (t: TickCost) => number) => (ticks.length > steadyFrom ? String(max(ticks.slice(steadyFrom).map(of))) : '-');
 const ms = (x: number) => x.toFixed(0);
 
 /** Each tick of a size, its shards together: requests summed, the slowest shard's time. */
@@ -253,8 +272,8 @@ function fleetTicks({ shards }: SizeResult): TickCost[] {
 /** Per shard: the most of each in any tick after the first, 429s over all ticks, tick times. */
 function shardTable(results: SizeResult[]): string {
   return formatTable(
-    ['campaigns', 'shard', 'its campaigns', 'reads', 'PATCHes', 'deferred', 'requests', '429s', 'ms median', 'ms max'],
-    results.flatMap(({ campaigns, shards }) =>
+    ['size', 'shard', 'campaigns', 'reads', 'PATCHes', 'deferred', 'steady', 'requests', '429s', 'ms median', 'ms max'],
+    results.flatMap(({ campaigns, shards, steadyFrom }) =>
       shards.map(({ name, campaigns: own, ticks }) => {
         const later = ticks.slice(1);
         return [
@@ -264,6 +283,7 @@ function shardTable(results: SizeResult[]): string {
           String(max(later.map((t) => t.reads))),
           String(max(ticks.map((t) => t.patches))),
           String(max(later.map((t) => t.deferred))),
+          steadyMax(ticks, steadyFrom, (t) => t.deferred),
           String(max(later.map((t) => t.reads + t.patches))),
           String(ticks.reduce((s, t) => s + t.throttled, 0)),
           ms(median(later.map((t) => t.wallMs))),
@@ -271,12 +291,13 @@ function shardTable(results: SizeResult[]): string {
         ];
       }),
     ),
-    ['right', 'left', ...Array<'right'>(8).fill('right')],
+    ['right', 'left', ...Array<'right'>(9).fill('right')],
   );
 }
 
-function report(sizes: SizeResult[], latency: string): string {
+function report(sizes: SizeResult[], latency: string, tuning: Tuning): string {
   const results = sizes.map((size) => ({ ...size, ticks: fleetTicks(size) }));
+  const steadyFrom = sizes[0]!.steadyFrom;
   const sharded = sizes.some((s) => s.shards.length > 1);
   const right = Array<'right'>(8).fill('right');
   const byEndpoint = formatTable(
@@ -295,7 +316,7 @@ function report(sizes: SizeResult[], latency: string): string {
     right,
   );
   const totals = formatTable(
-    ['campaigns', 'reads 1st tick', 'reads later max', 'PATCHes max', 'deferred max', 'requests max', '429s'],
+    ['campaigns', 'reads 1st', 'reads later', 'PATCHes', 'deferred', 'deferred steady', 'requests', '429s'],
     results.map(({ campaigns, ticks }) =>
       [
         campaigns,
@@ -303,6 +324,7 @@ function report(sizes: SizeResult[], latency: string): string {
         max(ticks.slice(1).map((t) => t.reads)),
         max(ticks.map((t) => t.patches)),
         max(ticks.map((t) => t.deferred)),
+        steadyMax(ticks, steadyFrom, (t) => t.deferred),
         max(ticks.map((t) => t.reads + t.patches)),
         ticks.reduce((s, t) => s + t.throttled, 0),
       ].map(String),
@@ -329,10 +351,17 @@ function report(sizes: SizeResult[], latency: string): string {
   return [
     `Genesys API requests per tick (twin request log, login excluded, retries included), ${ticks} ticks`,
     'per size; endpoint columns are the most in any tick. The first tick also reads each queue\'s',
-    'service-level threshold (then cached for an hour), so later ticks show the steady state.',
+    'service-level threshold (then cached for an hour), so later ticks show the reads of a steady tick.',
+    ...(tuning === 'recommended'
+      ? [
+          "Configuration: the README's recommended one (the starting configuration rule). Its campaigns",
+          `ramp up from their safe value for ${STARTING_RAMP_MINUTES} minutes, so "steady" is tick ${steadyFrom + 1} on.`,
+        ]
+      : ['Configuration: worst case for writes (dead-band 0.002, sample 10): nearly every campaign', 'wants a change every tick; "steady" is tick 2 on.']),
     ...(sharded ? ['With shards, the first three tables add up the shards of each tick (time: the slowest).'] : []),
     byEndpoint,
     '',
+    'Most in any tick (reads later: after the first; deferred steady: in the steady ticks, "-" if none).',
     totals,
     '',
     `Tick duration: wall time of the handler (twin latency ${latency} ms per request) and its CPU`,
@@ -342,7 +371,8 @@ function report(sizes: SizeResult[], latency: string): string {
       ? [
           '',
           'Per shard, each with its own OAuth client: reads, deferred and requests are the most in any',
-          'tick after the first; PATCHes the most in any tick; 429s over all ticks; tick wall time.',
+          'tick after the first, steady the most deferred in a steady tick; PATCHes the most in any',
+          'tick; 429s over all ticks; tick wall time.',
           shardTable(sizes),
         ]
       : []),
@@ -366,6 +396,7 @@ interface ScaleOptions {
   campaigns: string;
   shards: number;
   ticks: number;
+  tuning: Tuning;
   latencyMs: string;
   log: string;
   worker?: string;
@@ -375,11 +406,20 @@ const command = defineCommand({
   name: 'npm run bench:scale',
   summary:
     "Genesys requests per tick and tick duration of the real handler for 1, 10, 100 and 500 campaigns against the twin, optionally split into shards that each have their own OAuth client. The handler's log lines go to a file.",
-  examples: ['npm run bench:scale', 'npm run bench:scale -- --campaigns 10,100 --ticks 5 --latency-ms 100-300', 'npm run bench:scale -- --campaigns 2000 --shards 9'],
+  examples: [
+    'npm run bench:scale',
+    'npm run bench:scale -- --campaigns 10,100 --ticks 5 --latency-ms 100-300 --tuning worst-case',
+    'npm run bench:scale -- --campaigns 2000 --shards 4',
+  ],
 })
   .option('--campaigns <list>', 'comma-separated campaign counts', '1,10,100,500')
   .option('--shards <n>', 'shards per size, each with its own OAuth client and its own handler process, ticking together', integerOption(1, 100, '--shards 4'), 1)
-  .option('--ticks <n>', 'ticks per size (the first reads thresholds too)', integerOption(2, 10_000, '--ticks 10'), 10)
+  .option('--ticks <n>', 'ticks per size (the first reads thresholds too; the recommended configuration ramps up for its first 10)', integerOption(2, 10_000, '--ticks 15'), 15)
+  .addOption(
+    new Option('--tuning <name>', 'controller configuration: the README\'s recommended one, or a worst case in which nearly every campaign changes every tick')
+      .choices(TUNINGS)
+      .default('recommended'),
+  )
   .option('--latency-ms <ms>', 'twin latency per request: ms or a range such as 100-300', '0')
   .option('--log <file>', "where the handler's JSON log lines go", 'out/bench-scale/handler.log')
   .addOption(new Option('--worker <shard>', 'internal: run the handler of one shard in this process').hideHelp());
@@ -396,9 +436,9 @@ async function main(options: ScaleOptions): Promise<void> {
   const results: SizeResult[] = [];
   for (const n of sizes) {
     process.stderr.write(`${n} campaign${n === 1 ? '' : 's'}${options.shards > 1 ? ` in ${options.shards} shards` : ''}, ${options.ticks} ticks...\n`);
-    results.push(await runSize(n, options.shards, options.ticks, latency, logFile));
+    results.push(await runSize(n, options.shards, options.ticks, options.tuning, latency, logFile));
   }
-  console.log(report(results, options.latencyMs));
+  console.log(report(results, options.latencyMs, options.tuning));
   console.log(`Handler log lines: ${logFile}`);
 }
 
