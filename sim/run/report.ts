@@ -81,7 +81,7 @@ export const ABANDON_CHART_NOTE =
   'The to-date, 24-hour and 60-minute lines count AMD false positives as abandons (the UK rule). To date: abandons over live calls since the run began. ' +
   'Strict 24-hour window: the same over the 24 hours ending at each minute, the night before silent, so within a run ' +
   'shorter than a day it follows the to-date line; the UK rule holds every such window, however few its live calls, and ' +
-  'the worst one (in its label, and in the verdict) also counts windows ending after the run. 60-minute window: the last ' +
+  'the worst one is in its label and in the verdict (windows ending after the run are not judged: the campaign dials on). 60-minute window: the last ' +
   'hour, the peak callers feel. Cap: the 3% the US and UK rules allow.';
 
 /** Builds the charts of a run. */

@@ -3,7 +3,7 @@
  * per-minute record.
  *
  * Abandon rates follow the rules strictly (sim/run/windows.ts): the 24-hour and 60-minute rates
- * are the worst over windows ending at every minute, the time before and after the run silent,
+ * are the worst over windows ending at every minute of the run, the time before the run silent,
  * and they count AMD false positives as abandoned live calls, as the UK rule does. The 30-day
  * rate is the US rule's, on Genesys's own counts.
  */
@@ -116,14 +116,15 @@ export function summarise(scenario: Scenario, series: readonly MinuteSample[]): 
         abandoned: minutes.reduce((a, m) => a + m.abandoned, 0),
       };
     });
+  const runLast = series.length ? epochMinute(series.at(-1)!.start) : 0;
   const campaigns = scenario.campaigns.map((c): CampaignSummary => {
     const samples = series.filter((s) => s.campaigns[c.id] !== undefined);
     const minutes = samples.map((s) => s.campaigns[c.id]!);
     const agents = series.map((s) => s.queues[c.queueId]).filter((m) => m !== undefined);
     const uk: MinuteCounts[] = samples.map((s) => ({ minute: epochMinute(s.start), ...ukRuleCounts(s.campaigns[c.id]!) }));
     const us: MinuteCounts[] = samples.map((s) => ({ minute: epochMinute(s.start), ...genesysCounts(s.campaigns[c.id]!) }));
-    const worst24h = worstWindowRate(uk, DAY_MINUTES);
-    const worst60min = worstWindowRate(uk, HOUR_MINUTES);
+    const worst24h = worstWindowRate(uk, DAY_MINUTES, runLast);
+    const worst60min = worstWindowRate(uk, HOUR_MINUTES, runLast);
     const live = minutes.reduce((a, m) => a + m.liveAnswers, 0);
     const loggedInMinutes = agents.reduce((a, m) => a + m.agentsLoggedIn, 0);
     return {
@@ -192,8 +193,8 @@ export function controllerOffWarning(summary: RunSummary, controller: Controller
 /** What each abandon figure means, for the console and the report. */
 export const ABANDON_NOTE =
   'Abandon rates count AMD false positives (live people hung up on as machines) as abandons, as the UK rule does. ' +
-  'The 24-hour and 60-minute rates are the worst over windows ending at every minute, the time before and after ' +
-  'the run silent: an early window on few live calls counts too, so its live calls are shown beside it. ' +
+  'The 24-hour and 60-minute rates are the worst over windows ending at every minute of the run, the time before ' +
+  'it silent: an early window on few live calls counts too, so its live calls are shown beside it. ' +
   'The 30-day rate is the US rule, on Genesys counts.';
 
 /** Wraps text into lines of at most `width` characters. */

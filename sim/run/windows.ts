@@ -1,9 +1,12 @@
 /**
  * Abandon rates over the windows the rules judge, from per-minute counts.
  *
- * Strict reading: the UK's 24-hour rule holds for every 24-hour window, whatever minute it ends
- * at; minutes with no record (nights, the time before and after the run) are silent, so a window
- * ending at noon after a silent night holds only the morning. The US 30-day rule is judged on each
+ * Strict reading: the UK's 24-hour rule holds for every 24-hour window, whatever minute of the run
+ * it ends at; minutes with no record (nights, the time before the run) are silent, so a window
+ * ending at noon after a silent night holds only the morning. A window ending after the run is not
+ * judged: the run's end is where the simulation stops, not the campaign, whose next day's calls
+ * would join that window (counted as silence, the run's last few calls would make a window of
+ * their own that no campaign that dials again ever has). The US 30-day rule is judged on each
  * 30-day period.
  */
 import type { CampaignMinute } from '../model/time-series.js';
@@ -46,15 +49,18 @@ export function genesysCounts(m: Pick<CampaignMinute, 'complianceAbandons' | 'li
 }
 
 /**
- * The highest abandon rate over every window of `widthMinutes` ending at any minute, counts
- * outside the record being zero. Null when no window has a live call. Ties go to the earliest.
+ * The highest abandon rate over every window of `widthMinutes` ending at any minute up to
+ * `lastMinute` (the run's last minute), counts outside the record being zero. Null when no window
+ * has a live call. Ties go to the earliest.
  *
  * The rate only changes where a minute with calls enters the window (its own minute) or leaves it
  * (width minutes later), so those are the only ends evaluated.
+ *
+ * @param lastMinute - the run's last minute (epoch minutes); by default the record's last
  */
-export function worstWindowRate(counts: readonly MinuteCounts[], widthMinutes: number): WindowRate | null {
+export function worstWindowRate(counts: readonly MinuteCounts[], widthMinutes: number, lastMinute = counts.reduce((last, c) => Math.max(last, c.minute), Number.NEGATIVE_INFINITY)): WindowRate | null {
   const calls = counts.filter((c) => c.live > 0 || c.abandons > 0).sort((a, b) => a.minute - b.minute);
-  const ends = [...new Set(calls.flatMap((c) => [c.minute, c.minute + widthMinutes]))].sort((a, b) => a - b);
+  const ends = [...new Set(calls.flatMap((c) => [c.minute, c.minute + widthMinutes]))].filter((end) => end <= lastMinute).sort((a, b) => a - b);
   let worst: WindowRate | null = null;
   let first = 0;
   let next = 0;

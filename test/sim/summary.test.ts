@@ -66,16 +66,16 @@ describe('summarise', () => {
 });
 
 describe('verdictOf', () => {
-  it('names the part of the run a window after its end holds: the evening alone, the night after silent', () => {
+  it('judges no window after the run ends: a bad last minute counts with the day before it', () => {
     // Prepare: a clean day but 2 abandons among the last minute's 10 live calls.
     const summary = summarise(scenario, day(240, (m) => ({ liveAnswers: 10, complianceAbandons: m === 239 ? 2 : 0 })));
 
     // Act
     const verdict = verdictOf(summary)[0];
 
-    // Assess
-    expect(summary.campaigns[0]!.worst24hSpan).toEqual({ from: '2026-05-14T11:59:00.000Z', to: '2026-05-14T12:00:00.000Z' });
-    expect(verdict).toContain('3% abandon cap BROKEN under the UK 24-hour rule (worst 24-hour window 20.00% on 10 live calls, holding 3:59-4:00 of the run)');
+    // Assess: the worst window ends at the run's last minute and holds the whole day (2 of 2,400).
+    expect(summary.campaigns[0]!.worst24hSpan).toEqual({ from: '2026-05-14T08:00:00.000Z', to: '2026-05-14T12:00:00.000Z' });
+    expect(verdict).toContain('3% abandon cap kept under the UK 24-hour rule (worst 24-hour window 0.08% on 2400 live calls, holding 0:00-4:00 of the run)');
   });
 });
 

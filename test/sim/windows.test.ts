@@ -1,6 +1,6 @@
 /**
- * The strict windows: every 24-hour (or 60-minute) window ending at any minute, the time with no
- * record silent; the 30-day rule on each period; AMD false positives under the UK rule.
+ * The strict windows: every 24-hour (or 60-minute) window ending at any minute of the run, the
+ * time with no record before it silent; the 30-day rule on each period; AMD false positives under the UK rule.
  */
 import { describe, expect, it } from 'vitest';
 import { DAY_MINUTES, PERIOD_MINUTES, ukRuleCounts, worstPeriodRate, worstWindowRate, type MinuteCounts } from '../../sim/run/windows.js';
@@ -50,8 +50,8 @@ describe('worstWindowRate', () => {
     expect(worst).toEqual({ rate: 0.04, abandons: 8, liveCalls: 200, endMinute: day2 });
   });
 
-  it('counts windows ending after the run: the evening alone once the morning has left', () => {
-    // Prepare: a clean morning, a bad last hour.
+  it('judges no window ending after the run: the run ends, the campaign does not', () => {
+    // Prepare: a clean morning, a bad last hour; the run ends at the last hour's minute.
     const counts: MinuteCounts[] = [
       { minute: DAY1, live: 1000, abandons: 0 },
       { minute: DAY1 + 600, live: 100, abandons: 5 },
@@ -59,9 +59,12 @@ describe('worstWindowRate', () => {
 
     // Act
     const worst = worstWindowRate(counts, DAY_MINUTES);
+    const runGoesOn = worstWindowRate(counts, DAY_MINUTES, DAY1 + 2 * DAY_MINUTES);
 
-    // Assess: the window ending at the morning minute + 24 h holds only the evening.
-    expect(worst).toEqual({ rate: 0.05, abandons: 5, liveCalls: 100, endMinute: DAY1 + DAY_MINUTES });
+    // Assess: within the run every window holds the morning (5 of 1,100); counted as silence, the
+    // time after the run would leave the last hour alone in a window ending a day after the morning.
+    expect(worst).toEqual({ rate: 5 / 1100, abandons: 5, liveCalls: 1100, endMinute: DAY1 + 600 });
+    expect(runGoesOn).toEqual({ rate: 0.05, abandons: 5, liveCalls: 100, endMinute: DAY1 + DAY_MINUTES });
   });
 
   it('gives the worst 60 minutes on the same rule, and null with no live call', () => {
