@@ -157,8 +157,9 @@ export class GenesysClientView implements GenesysSession {
 
   /**
    * Campaigns by id via GET /api/v2/outbound/campaigns?id=..&id=..&pageSize=..&pageNumber=..,
-   * at most 100 ids per request (fewer after Genesys refused a URL as too long). A campaign missing from the map does not exist (any more); one
-   * whose own record pacing cannot use (say, an unknown campaignStatus) is named in the error.
+   * at most 100 ids per request (fewer after Genesys refused a URL as too long). A campaign missing
+   * from the map does not exist (any more); one whose own record pacing cannot use (say, an unknown
+   * campaignStatus) is named in the error.
    *
    * @throws BatchReadError naming the campaigns of the requests that failed and those whose records are unusable
    */
