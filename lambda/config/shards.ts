@@ -50,9 +50,9 @@ const requestsFor = (ids: number, perRequest: number) => Math.ceil(ids / perRequ
 /**
  * Genesys reads of a steady-state tick over these campaigns, as lambda/tick/read.ts batches them:
  * campaigns by pages of 100, and the dialer figures of the campaigns that use them by pages of 50;
- * one per-minute aggregates query per 100 campaigns for every outbound window within the last `minuteReadSpanMinutes` (objective,
- * compliance and guard windows, the settled minutes counted into the budget), and one query per
- * 100 campaigns for each longer window length; per 100 queues, one aggregates query per window
+ * one per-minute aggregates query per 100 campaigns for every outbound window within the last
+ * `minuteReadSpanMinutes` (objective, compliance and guard windows, the settled minutes counted
+ * into the budget), and one query per 100 campaigns for each longer window length; per 100 queues, one aggregates query per window
  * length and one observations query. Service-level thresholds are read on a container's first tick
  * only (then cached for an hour), so they are not counted: that tick may defer writes to the next.
  */
