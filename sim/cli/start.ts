@@ -14,7 +14,7 @@ import { ConfigError } from '../../lambda/config/config.js';
 import { loadScenarioFile } from '../model/scenario.js';
 import { renderReport } from '../run/report.js';
 import { loadControllerFile, runScenario, type ControllerMode } from '../run/run-scenario.js';
-import { formatSummary, summarise } from '../run/summary.js';
+import { formatSummary, pacedRules, summarise } from '../run/summary.js';
 import { scenarioPath } from './scenario-arg.js';
 
 const SIM_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,7 +66,7 @@ async function main(options: StartOptions): Promise<void> {
       }
     },
   });
-  const summary = summarise(result.scenario, result.timeSeries);
+  const summary = summarise(result.scenario, result.timeSeries, pacedRules(result));
   const text = formatSummary(summary, result.patches, { controller: result.mode });
   const errors = result.ticks.flatMap((t) => t.campaigns.filter((c) => c.outcome === 'error'));
   mkdirSync(dirname(out), { recursive: true });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { KnobName } from '../../lambda/config/schema.js';
 import type { RunResult } from './run-scenario.js';
-import { ABANDON_CAP, capBroken, controllerOffWarning, formatSummary, percent, servedQueueIds, summarise, verdictOf, type RunSummary } from './summary.js';
+import { ABANDON_CAP, capBroken, controllerOffWarning, formatSummary, pacedRules, percent, servedQueueIds, summarise, verdictOf, type RunSummary } from './summary.js';
 import { DAY_MINUTES, HOUR_MINUTES, ukRuleCounts } from './windows.js';
 
 const require = createRequire(import.meta.url);
@@ -85,7 +85,7 @@ export const ABANDON_CHART_NOTE =
   'hour, the peak callers feel. Cap: the 3% the US and UK rules allow.';
 
 /** Builds the charts of a run. */
-export function chartsOf(run: RunResult, summary: RunSummary = summarise(run.scenario, run.timeSeries)): Chart[] {
+export function chartsOf(run: RunResult, summary: RunSummary = summarise(run.scenario, run.timeSeries, pacedRules(run))): Chart[] {
   const series = run.timeSeries;
   const charts: Chart[] = [];
   const tickAt = new Map(run.ticks.map((t) => [Date.parse(t.tickTime), t]));
@@ -269,7 +269,7 @@ export function verdictHtml(run: RunResult, summary: RunSummary): string {
 }
 
 /** Renders the report page of one run. */
-export function renderReport(run: RunResult, summary: RunSummary = summarise(run.scenario, run.timeSeries), summaryText = formatSummary(summary, run.patches, { controller: run.mode })): string {
+export function renderReport(run: RunResult, summary: RunSummary = summarise(run.scenario, run.timeSeries, pacedRules(run)), summaryText = formatSummary(summary, run.patches, { controller: run.mode })): string {
   return renderChartPage({
     title: `Pacing run: ${run.scenario.name}`,
     headerHtml: `${verdictHtml(run, summary)}

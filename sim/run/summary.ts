@@ -7,6 +7,7 @@
  * and they count AMD false positives as abandoned live calls, as the UK rule does. The 30-day
  * rate is the US rule's, on Genesys's own counts.
  */
+import type { PacingConfig } from '../../lambda/config/config.js';
 import type { Scenario } from '../model/scenario.js';
 import type { MinuteSample } from '../model/time-series.js';
 import type { ControllerMode } from './run-scenario.js';
@@ -42,13 +43,15 @@ export interface CampaignSummary {
   amdFalsePositives: number;
   /** UK rule (AMD false positives count) over the whole run. */
   abandonRateToDate: number | null;
-  /** UK rule: the worst 24-hour window ending at any minute, nights and the time around the run silent. */
+  /** The abandonment rule the controller paces the campaign under; absent when no controller paced it. */
+  rule?: AbandonRule;
+  /** UK rule: the worst 24-hour window ending at any minute of the run, nights and the time before it silent. */
   worstAbandonRate24h: number | null;
   /** The live calls (AMD false positives included) in that window: a high rate on few calls still counts. */
   worst24hLiveCalls: number | null;
   /**
-   * The part of the run that window holds (ISO instants, the end of its last minute): from the
-   * start for a window ending within the run, to the end for one ending after it.
+   * The part of the run that window holds (ISO instants, the end of its last minute), from the
+   * run's start at the earliest.
    */
   worst24hSpan: { from: string; to: string } | null;
   /** UK counts: the worst 60-minute window ending at any minute (what callers feel at the peak). */
@@ -61,6 +64,9 @@ export interface CampaignSummary {
   /** Live outbound answers per logged-in agent-hour. */
   connectsPerAgentHour: number | null;
 }
+
+/** The abandonment rules: US, 3% over each 30 days (Genesys's counts); UK, 3% over any 24 hours (AMD false positives counted). */
+export type AbandonRule = 'US' | 'UK';
 
 export interface RunSummary {
   /** The first minute of the run (ISO), from which run times in the text are counted. */
@@ -88,8 +94,21 @@ function spanOf(w: WindowRate | null, widthMinutes: number, record: readonly Min
   return { from: new Date(from * 60_000).toISOString(), to: new Date(to * 60_000).toISOString() };
 }
 
-/** Summarises a run: service level per served queue, compliance and productivity per campaign. */
-export function summarise(scenario: Scenario, series: readonly MinuteSample[]): RunSummary {
+/**
+ * The abandonment rule the controller paced each campaign for (a rolling window: the UK rule; 30-day
+ * periods: the US rule); empty unless the controller was on, as nothing else paced the campaigns.
+ */
+export function pacedRules(run: { config: Pick<PacingConfig, 'campaigns'>; mode: ControllerMode }): Map<string, AbandonRule> {
+  if (run.mode !== 'on') return new Map();
+  return new Map(run.config.campaigns.map((c) => [c.campaignId, c.compliance.window.type === 'rolling' ? 'UK' : 'US'] as const));
+}
+
+/**
+ * Summarises a run: service level per served queue, compliance and productivity per campaign.
+ *
+ * @param rules - the rule the controller paced each campaign under, by campaign id (none when no controller paced it)
+ */
+export function summarise(scenario: Scenario, series: readonly MinuteSample[], rules: ReadonlyMap<string, AbandonRule> = new Map()): RunSummary {
   const served = new Set(servedQueueIds(scenario));
   const queues = scenario.queues
     .filter((q) => served.has(q.id))
@@ -127,9 +146,11 @@ export function summarise(scenario: Scenario, series: readonly MinuteSample[]): 
     const worst60min = worstWindowRate(uk, HOUR_MINUTES, runLast);
     const live = minutes.reduce((a, m) => a + m.liveAnswers, 0);
     const loggedInMinutes = agents.reduce((a, m) => a + m.agentsLoggedIn, 0);
+    const rule = rules.get(c.id);
     return {
       campaignId: c.id,
       name: c.name,
+      ...(rule ? { rule } : {}),
       liveAnswers: live,
       complianceAbandons: minutes.reduce((a, m) => a + m.complianceAbandons, 0),
       amdFalsePositives: minutes.reduce((a, m) => a + m.amdFalsePositives, 0),
@@ -159,21 +180,29 @@ function runTime(iso: string, start: string | null): string {
 /** Whether an abandon rate passed the cap (null: no live call, nothing passed). */
 export const overCap = (rate: number | null): boolean => (rate ?? 0) > ABANDON_CAP + 1e-12;
 
-/** Whether a campaign's worst 24-hour window (UK rule) passed the cap. */
-export const capBroken = (c: CampaignSummary): boolean => overCap(c.worstAbandonRate24h);
+/** Whether a campaign passed the cap under the rule it was paced for; under the strict UK window when no controller paced it. */
+export const capBroken = (c: CampaignSummary): boolean => overCap(c.rule === 'US' ? c.worstAbandonRate30d : c.worstAbandonRate24h);
 
 /**
  * The verdict a manager reads first, one sentence per campaign and per served queue: the 3% cap
- * kept or broken (by the strict 24-hour window, with the 30-day figure), and the share of
- * 15-minute intervals in which each queue met its service-level target.
+ * kept or broken under the rule the controller paced the campaign for, with what the other rule
+ * would say (with no controller, the strict 24-hour window first), and the share of 15-minute
+ * intervals in which each queue met its service-level target.
  */
 export function verdictOf(summary: RunSummary): string[] {
   const campaigns = summary.campaigns.map((c) => {
     if (c.worstAbandonRate24h === null) return `${c.name}: no live call, nothing to judge against the 3% cap.`;
     const span = c.worst24hSpan!;
     const window = `worst 24-hour window ${percent(c.worstAbandonRate24h, 2)} on ${c.worst24hLiveCalls} live calls, holding ${runTime(span.from, summary.start)}-${runTime(span.to, summary.start)} of the run`;
-    const us = `${overCap(c.worstAbandonRate30d) ? 'broken' : 'kept'} under the US 30-day rule (${percent(c.worstAbandonRate30d, 2)})`;
-    return `${c.name}: 3% abandon cap ${capBroken(c) ? 'BROKEN' : 'kept'} under the UK 24-hour rule (${window}); ${us}.`;
+    const usRate = percent(c.worstAbandonRate30d, 2);
+    const ukBroken = overCap(c.worstAbandonRate24h);
+    if (c.rule === 'US') {
+      const uk = `under the UK 24-hour rule it would be ${ukBroken ? 'broken' : 'kept'} (${window})`;
+      return `${c.name}: 3% abandon cap ${capBroken(c) ? 'BROKEN' : 'kept'} under the US 30-day rule it is paced for (${usRate}); ${uk}.`;
+    }
+    const paced = c.rule === 'UK' ? ' it is paced for' : '';
+    const us = `${overCap(c.worstAbandonRate30d) ? 'broken' : 'kept'} under the US 30-day rule (${usRate})`;
+    return `${c.name}: 3% abandon cap ${ukBroken ? 'BROKEN' : 'kept'} under the UK 24-hour rule${paced} (${window}); ${us}.`;
   });
   const queues = summary.queues.map((q) =>
     q.intervals === 0

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../sim/model/scenario.js';
 import type { CampaignMinute, MinuteSample, QueueMinute } from '../../sim/model/time-series.js';
-import { formatSummary, summarise, verdictOf } from '../../sim/run/summary.js';
+import { capBroken, formatSummary, pacedRules, summarise, verdictOf } from '../../sim/run/summary.js';
+import { configWith } from '../support/config.js';
 
 const scenario = loadScenarioFile('sim/scenarios/blended-surge.json');
 const CAMPAIGN = scenario.campaigns[0]!;
@@ -76,6 +77,42 @@ describe('verdictOf', () => {
     // Assess: the worst window ends at the run's last minute and holds the whole day (2 of 2,400).
     expect(summary.campaigns[0]!.worst24hSpan).toEqual({ from: '2026-05-14T08:00:00.000Z', to: '2026-05-14T12:00:00.000Z' });
     expect(verdict).toContain('3% abandon cap kept under the UK 24-hour rule (worst 24-hour window 0.08% on 2400 live calls, holding 0:00-4:00 of the run)');
+  });
+});
+
+describe('the verdict under the rule a campaign is paced for', () => {
+  // The first minute abandons 1 of 3 live calls; the day then runs clean: the strict UK window
+  // breaks, the US 30-day rate is far under 3%.
+  const series = day(240, (m) => ({ liveAnswers: m === 0 ? 3 : 10, complianceAbandons: m === 0 ? 1 : 0 }));
+
+  it('judges a US-paced campaign by its 30-day rate first, and says what the UK window would be', () => {
+    // Prepare
+    const rules = pacedRules({ config: configWith([{ campaignId: CAMPAIGN.id }]), mode: 'on' });
+
+    // Act
+    const summary = summarise(scenario, series, rules);
+
+    // Assess
+    expect(rules.get(CAMPAIGN.id)).toBe('US');
+    expect(capBroken(summary.campaigns[0]!)).toBe(false);
+    expect(verdictOf(summary)[0]).toBe(
+      'Collections Predictive: 3% abandon cap kept under the US 30-day rule it is paced for (0.04%); under the UK 24-hour rule it would be broken (worst 24-hour window 33.33% on 3 live calls, holding 0:00-0:01 of the run).',
+    );
+  });
+
+  it('judges a UK-paced campaign by the strict window, and a run with no controller on as before', () => {
+    // Prepare
+    const uk = configWith([{ campaignId: CAMPAIGN.id, compliance: { window: { type: 'rolling', hours: 24 } } }]);
+
+    // Act
+    const paced = summarise(scenario, series, pacedRules({ config: uk, mode: 'on' }));
+    const off = summarise(scenario, series, pacedRules({ config: uk, mode: 'off' }));
+
+    // Assess
+    expect(capBroken(paced.campaigns[0]!)).toBe(true);
+    expect(verdictOf(paced)[0]).toMatch(/^Collections Predictive: 3% abandon cap BROKEN under the UK 24-hour rule it is paced for \(worst 24-hour window 33\.33%/);
+    expect(off.campaigns[0]!.rule).toBeUndefined();
+    expect(verdictOf(off)[0]).toMatch(/^Collections Predictive: 3% abandon cap BROKEN under the UK 24-hour rule \(worst/);
   });
 });
 
