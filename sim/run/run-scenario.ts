@@ -112,7 +112,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       ({ handler } = await import('../../lambda/handler.js'));
     }
     const remaining = 50_000;
-    for (let minute = 1; minute <= totalMinutes; minute += 1) {
+    // A tick at the start of every minute, the first before the day's first dial: the controller
+    // runs before the campaigns start, as a static setting is in place before them.
+    for (let minute = 0; minute < totalMinutes; minute += 1) {
+      // The minute's own events first (at 0, the agents logging in for the day).
       twin.advanceTo(minute * MINUTE);
       if (handler && clock) {
         const time = twin.nowEpochMs();
@@ -121,7 +124,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         const context = { awsRequestId: event.id, getRemainingTimeInMillis: () => remaining } as Context;
         ticks.push(await handler(event, context));
       }
-      options.onMinute?.(minute, totalMinutes);
+      twin.advanceTo((minute + 1) * MINUTE);
+      options.onMinute?.(minute + 1, totalMinutes);
     }
     const requests = twin.requestLog.filter((r) => r.path.startsWith('/api/'));
     return {

@@ -31,9 +31,9 @@ describe('npm start pipeline', () => {
     expect(run.patches).toBeGreaterThan(0);
     const written = run.ticks.flatMap((t) => t.campaigns.filter((c) => c.outcome === 'written'));
     expect(written).toHaveLength(run.patches);
-    // What the controller wrote is what the twin ran with: the last minute's sample is taken
-    // before the last tick, so it shows every write up to the one before.
-    const before = run.ticks.slice(0, -1).flatMap((t) => t.campaigns);
+    // What the controller wrote is what the twin ran with: each tick comes at the start of its
+    // minute, so the last minute's sample shows every write.
+    const before = run.ticks.flatMap((t) => t.campaigns);
     const campaignId = before[0]!.campaignId;
     const end = run.timeSeries.at(-1)!.campaigns[campaignId]!;
     expect(end.outboundLineCount).toBe(before.at(-1)!.newValue);
