@@ -19,8 +19,10 @@ export const SERVICE_LEVEL_DANGER_SHARE = 0.5;
 /**
  * The value a knob can be cut to at once. For `outboundLineCount`, the lines whose live answers
  * the agents free now can take: idle agents / live-answer rate (connects per attempt), to the grid
- * below and within the bounds; the knob's `safeValue` when either figure is missing. For the
- * other knobs (a pace Genesys turns into calls itself), their `safeValue`.
+ * below and within the bounds. Before the dialer knows its live-answer rate (a campaign's first
+ * minute), one line per idle agent, which no answer can outnumber; the knob's `safeValue` when the
+ * idle agents are not known. For the other knobs (a pace Genesys turns into calls itself), their
+ * `safeValue`.
  *
  * @param idleAgents - agents free now (the dialer's figure, else the live queue's)
  * @param liveAnswerRate - live answers per attempt (the dialer's connect ratio)
@@ -28,10 +30,10 @@ export const SERVICE_LEVEL_DANGER_SHARE = 0.5;
 export function safeValue(knob: KnobConfig & { safeValue: number }, idleAgents: number | undefined, liveAnswerRate: number | undefined): number {
   const min = gridAbove(knob.min, knob.resolution);
   const max = gridBelow(knob.max, knob.resolution);
-  if (knob.name !== 'outboundLineCount' || idleAgents === undefined || !(liveAnswerRate !== undefined && liveAnswerRate > 0)) {
+  if (knob.name !== 'outboundLineCount' || idleAgents === undefined) {
     return Math.min(max, gridAbove(knob.safeValue, knob.resolution));
   }
-  const lines = Math.max(0, idleAgents) / liveAnswerRate;
+  const lines = Math.max(0, idleAgents) / (liveAnswerRate !== undefined && liveAnswerRate > 0 ? liveAnswerRate : 1);
   return quantise(Math.floor(lines / knob.resolution) * knob.resolution, knob.resolution, min, max);
 }
 

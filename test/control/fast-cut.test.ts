@@ -21,9 +21,11 @@ describe('the safe value', () => {
     expect(safeValue(lines, 30, 0.25)).toBe(40); // never above max
   });
 
-  it("falls back to the knob's safe value without the figures, and for knobs Genesys paces itself", () => {
+  it("falls back to a line per idle agent without a live-answer rate, to the knob's safe value without idle agents, and for knobs Genesys paces itself", () => {
     expect(safeValue(lines, undefined, 0.25)).toBe(1);
-    expect(safeValue(lines, 4, 0)).toBe(1);
+    // No live-answer rate yet (a first minute): one line per idle agent, which no answer outnumbers.
+    expect(safeValue(lines, 4, 0)).toBe(4);
+    expect(safeValue(lines, 4, undefined)).toBe(4);
     expect(safeValue({ name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25, resolution: 0.05, safeValue: 1.2 }, 5, 0.25)).toBe(1.2);
   });
 });
