@@ -13,6 +13,9 @@ const SERVICE_LEVEL_EVERY = 5;
 
 const id = (kind: string, n: number) => `5ca1e000-0000-4000-8000-${kind}${String(n).padStart(11, '0')}`;
 
+/** Campaigns of `n` on queue `q`: 25, fewer on the last queue. */
+const campaignsOn = (n: number, q: number) => Math.min(CAMPAIGNS_PER_QUEUE, n - q * CAMPAIGNS_PER_QUEUE);
+
 /** How many queues `n` campaigns share. */
 export function queueCount(n: number): number {
   return Math.ceil(n / CAMPAIGNS_PER_QUEUE);
@@ -20,14 +23,13 @@ export function queueCount(n: number): number {
 
 /** A twin scenario (plain object, validated by the twin) with `n` campaigns on queueCount(n) queues. */
 export function scaleScenario(n: number): object {
-  const campaignsOn = (q: number) => Math.min(CAMPAIGNS_PER_QUEUE, n - q * CAMPAIGNS_PER_QUEUE);
   const queues = Array.from({ length: queueCount(n) }, (_, q) => ({
     id: id('a', q),
     name: `Queue ${q}`,
     serviceLevel: { percentage: 0.8, durationMs: 20_000 },
     patience: { dist: 'exponential', meanSeconds: 120 },
     inbound: {
-      arrivalsPerHour: 20 * campaignsOn(q),
+      arrivalsPerHour: 20 * campaignsOn(n, q),
       talkTime: { dist: 'lognormal', meanSeconds: 90, cv: 1 },
       acw: { dist: 'uniform', minSeconds: 5, maxSeconds: 15 },
     },
@@ -56,7 +58,7 @@ export function scaleScenario(n: number): object {
   }));
   const agentGroups = queues.map((queue, q) => ({
     name: `Agents ${q}`,
-    count: AGENTS_PER_CAMPAIGN * campaignsOn(q),
+    count: AGENTS_PER_CAMPAIGN * campaignsOn(n, q),
     queueIds: [queue.id],
     shifts: [{ start: '00:00', end: '02:00' }],
   }));
@@ -92,8 +94,9 @@ export function scaleControllerCampaigns(n: number): object[] {
  */
 export function scaleRecommendedCampaigns(n: number): object[] {
   return Array.from({ length: n }, (_, c) => {
-    const queueId = id('a', Math.floor(c / CAMPAIGNS_PER_QUEUE));
-    const team = AGENTS_PER_CAMPAIGN * Math.min(CAMPAIGNS_PER_QUEUE, n - Math.floor(c / CAMPAIGNS_PER_QUEUE) * CAMPAIGNS_PER_QUEUE);
+    const q = Math.floor(c / CAMPAIGNS_PER_QUEUE);
+    const queueId = id('a', q);
+    const team = AGENTS_PER_CAMPAIGN * campaignsOn(n, q);
     const blended = c % SERVICE_LEVEL_EVERY === SERVICE_LEVEL_EVERY - 1;
     const entry = startingCampaignConfig({
       campaignId: id('c', c),

@@ -52,9 +52,10 @@ const requestsFor = (ids: number, perRequest: number) => Math.ceil(ids / perRequ
  * campaigns by pages of 100, and the dialer figures of the campaigns that use them by pages of 50;
  * one per-minute aggregates query per 100 campaigns for every outbound window within the last
  * `minuteReadSpanMinutes` (objective, compliance and guard windows, the settled minutes counted
- * into the budget), and one query per 100 campaigns for each longer window length; per 100 queues, one aggregates query per window
- * length and one observations query. Service-level thresholds are read on a container's first tick
- * only (then cached for an hour), so they are not counted: that tick may defer writes to the next.
+ * into the budget), and one query per 100 campaigns for each longer window length; per 100 queues,
+ * one aggregates query per window length and one observations query. Service-level thresholds are
+ * read on a container's first tick only (then cached for an hour), so they are not counted: that
+ * tick may defer writes to the next.
  */
 export function steadyReadsPerTick(campaigns: readonly CampaignConfig[], minuteReadSpanMinutes = DEFAULT_MINUTE_READ_SPAN_MINUTES): number {
   if (campaigns.length === 0) return 0;

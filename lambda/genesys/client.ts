@@ -129,6 +129,8 @@ interface Shared {
 }
 
 const SETTINGS_PATH = '/api/v2/outbound/settings';
+const CAMPAIGNS_OPERATION = 'getOutboundCampaigns';
+const CAMPAIGNS_PATH = '/api/v2/outbound/campaigns';
 const QUEUE_PATH = '/api/v2/routing/queues/{queueId}';
 
 /** A deadline-bound view of a {@link GenesysClient}. */
@@ -164,11 +166,9 @@ export class GenesysClientView implements GenesysSession {
    * @throws BatchReadError naming the campaigns of the requests that failed and those whose records are unusable
    */
   async getCampaigns(campaignIds: readonly string[]): Promise<Map<string, CampaignSnapshot>> {
-    const operation = 'getOutboundCampaigns';
-    const path = '/api/v2/outbound/campaigns';
-    const ids = distinctIds(campaignIds, operation, path);
+    const ids = distinctIds(campaignIds, CAMPAIGNS_OPERATION, CAMPAIGNS_PATH);
     return this.#readInChunks<string, CampaignSnapshot>({
-      operation,
+      operation: CAMPAIGNS_OPERATION,
       noun: 'campaigns',
       items: ids,
       idOf: (id) => id,
@@ -182,10 +182,8 @@ export class GenesysClientView implements GenesysSession {
    * long (414) is read as two halves, and the client asks for no more ids per request after that.
    */
   async #readCampaignChunk(chunk: string[]): Promise<ChunkRead<CampaignSnapshot>> {
-    const operation = 'getOutboundCampaigns';
-    const path = '/api/v2/outbound/campaigns';
     try {
-      return await this.#readCampaignPages(chunk, operation, path);
+      return await this.#readCampaignPages(chunk);
     } catch (error) {
       if (!(isGenesysApiError(error) && error.status === URI_TOO_LONG && chunk.length > 1)) throw error;
       const half = Math.ceil(chunk.length / 2);
@@ -198,7 +196,9 @@ export class GenesysClientView implements GenesysSession {
     }
   }
 
-  async #readCampaignPages(chunk: string[], operation: 'getOutboundCampaigns', path: string): Promise<ChunkRead<CampaignSnapshot>> {
+  async #readCampaignPages(chunk: string[]): Promise<ChunkRead<CampaignSnapshot>> {
+    const operation = CAMPAIGNS_OPERATION;
+    const path = CAMPAIGNS_PATH;
     const wanted = new Set(chunk);
     const found = new Set<string>();
     const read = { values: new Map<string, CampaignSnapshot>(), unusable: new Map<string, Error>() };

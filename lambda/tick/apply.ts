@@ -90,16 +90,16 @@ async function write(p: Planned, next: Omit<ControllerState, 'version'>, ctx: Ap
 async function hold(p: Planned, wouldWrite: boolean, ctx: ApplyContext): Promise<CampaignReport> {
   const { decision } = p;
   let report = p.report;
+  const waits = wouldWrite && ctx.deferred && !p.dryRun;
   if (ctx.saveState && decision.next) {
     // An unwritten change keeps the knobs' values as the last written ones, so the next tick
     // takes them up again instead of mistaking them for a manual change.
     const next = wouldWrite ? decision.nextUnwritten! : decision.next;
-    const deferred = wouldWrite && ctx.deferred && !p.dryRun ? true : undefined;
-    await ctx.store.save({ ...next, pending: p.unconfirmed, writeDeferred: deferred }, p.expectedVersion, ctx.invocationId, ctx.now());
+    await ctx.store.save({ ...next, pending: p.unconfirmed, writeDeferred: waits || undefined }, p.expectedVersion, ctx.invocationId, ctx.now());
   }
   // After the save: a manual change recorded by a tick whose save failed would be recorded again.
   report = (await recordFor(ctx.audit, foundEntries(p, ctx, ctx.now()), report)).report;
-  if (wouldWrite && ctx.deferred && !p.dryRun) {
+  if (waits) {
     return {
       ...unmoved(report),
       outcome: 'held',

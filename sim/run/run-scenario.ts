@@ -113,10 +113,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     }
     const remaining = 50_000;
     // A tick at the start of every minute, the first before the day's first dial: the controller
-    // runs before the campaigns start, as a static setting is in place before them.
+    // runs before the campaigns start, as a static setting is in place before them. The events at 0
+    // (the agents logging in for the day) come first.
+    twin.advanceTo(0);
     for (let minute = 0; minute < totalMinutes; minute += 1) {
-      // The minute's own events first (at 0, the agents logging in for the day).
-      twin.advanceTo(minute * MINUTE);
       if (handler && clock) {
         const time = twin.nowEpochMs();
         clock.setSystemTime(time);
