@@ -76,6 +76,20 @@ export function reserveViolated(config: BlendingConfig, live: QueueLiveState, de
 }
 
 /**
+ * The team has room for more outbound: more agents idle than the campaign keeps free (the
+ * feedforward's `idleTarget`, else the blending reserve's `reserveAgents`, else none) and no more
+ * calls waiting than the blending `waitingLimit` (none for a campaign that does not blend). False
+ * when the team's live state was not read. The loop then rises while its objective rests on too
+ * few calls to judge (pid.ts): a thin sample is what a starved team shows, not a reason to stay
+ * starved.
+ */
+export function teamHasRoom(campaign: Pick<CampaignConfig, 'feedforward' | 'blending'>, team: QueueLiveState | undefined): boolean {
+  if (!team) return false;
+  const keptFree = campaign.feedforward?.idleTarget ?? campaign.blending?.reserveAgents ?? 0;
+  return team.idleAgents > keptFree && team.waiting <= (campaign.blending?.waitingLimit ?? 0);
+}
+
+/**
  * The factor on the gains for a team of `agents`: small teams give noisy ratios, so they get
  * proportionally gentler gains, never below `minScale`. 1 without a schedule or a head count.
  */

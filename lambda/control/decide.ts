@@ -43,6 +43,8 @@ export interface DecideInput {
   team?: QueueLiveState | undefined;
   /** Feedforward on the campaign's own knob this tick, knob units. */
   feedforward: number;
+  /** The team has room for more outbound (blending.ts `teamHasRoom`). */
+  teamHasRoom?: boolean;
   /** Set when this tick cannot see the campaign's metrics: both loops hold, and count it. */
   blind?: BlindReason;
   state: ControllerState | undefined;
@@ -149,6 +151,8 @@ export function decide(input: DecideInput): CampaignDecision {
     eventId,
     gainScale: input.gainScale,
     ...(input.feedforward ? { feedforward: input.feedforward } : {}),
+    // A start's window is thin because it is new, not starved: no rise on it before the ramp ends.
+    ...(input.teamHasRoom && mainStart === undefined ? { teamHasRoom: true } : {}),
     ...(ceiling === undefined ? {} : { ceiling }),
     ...(cutFloor === undefined ? {} : { cutFloor }),
   });

@@ -21,6 +21,10 @@
  *   the integral tracks the ceiling in full (external reset), so the loop resumes from where the
  *   override left the knob.
  * - Feedforward adds a known term to the output; gains may be scaled (by team size) per tick.
+ * - A thin sample with room in the team (blending.ts `teamHasRoom`), unless it shows the objective
+ *   short of its setpoint, rises instead of holding: at
+ *   most doubling the knob and at most one largest step per tick, under every ceiling. Otherwise a
+ *   loop cut to its floor dials too little to ever fill its window again, and holds there all day.
  */
 import type { CampaignConfig, Gains } from '../config/config.js';
 import type { ControllerState } from '../ports.js';
@@ -79,6 +83,8 @@ export interface StepInput {
   gainScale?: number;
   /** Knob units added to the PID's output this tick. */
   feedforward?: number;
+  /** The team has room for more outbound (blending.ts `teamHasRoom`): a sample too thin to judge rises. */
+  teamHasRoom?: boolean;
 }
 
 /** The PID terms behind a decision, in knob units. */
@@ -99,8 +105,9 @@ export interface StepDecision {
    * `override`: a ceiling cut the knob where the law alone would have held or moved less.
    * `compliance-override`: the budget is spent and a value set by hand above the bounds was cut
    * to the safe value (compliance/manual-override.ts).
+   * `idle-rise`: the objective rested on too few calls while the team had room; the knob rose.
    */
-  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override';
+  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override' | 'idle-rise';
   /** The knob value after this tick (new when changing, the current one when holding). */
   value: number | undefined;
   error: number | undefined;
@@ -196,7 +203,11 @@ function law(input: StepInput): StepDecision {
   if (now <= prev.lastTickTime) return holdWithoutState('out-of-order', knobNow);
   if (blind) return blindStep(campaign, prev, blind, blindTicks, input.campaignOn, knobNow, now, eventId);
   if (!input.campaignOn) return keep(prev, 'campaign-not-on', knobNow, now, eventId, 0);
-  if (!usable.ok) return keep(prev, usable.reason, knobNow, now, eventId, 0);
+  if (!usable.ok) {
+    // What a thin sample shows is too noisy to act on, but a rise must not go against it.
+    const thin = usable.reason === 'no-data' || (usable.reason === 'sample-too-small' && headroom(campaign, measurement!.value) >= 0);
+    return thin && input.teamHasRoom ? idleRise(input, prev, usable.reason, knobNow) : keep(prev, usable.reason, knobNow, now, eventId, 0);
+  }
 
   const dtMin = (now - prev.lastTickTime) / MS_PER_MINUTE;
   const sign = objectiveSign(campaign);
@@ -251,6 +262,30 @@ function law(input: StepInput): StepDecision {
       lastEventId: eventId,
       blindTicks: 0,
     },
+  };
+}
+
+/**
+ * A rise on a sample too thin to judge, while the team has room: at most double the knob and at
+ * most one largest step, within the bounds and under the ceiling. Each rise at most doubles the
+ * flow the objective's queue sees, so a rise that overshoots shows in the next windows, where the
+ * loop and the danger cuts (fast-cut.ts) take over. The integral takes the new value, so the loop
+ * resumes from it.
+ */
+function idleRise(input: StepInput, prev: ControllerState, thin: HoldReason, knobNow: number): StepDecision {
+  const { campaign, now, eventId } = input;
+  const { knob } = campaign;
+  const { lo, hi } = allowedRange(campaign, knobNow, input.ceiling, input.cutFloor);
+  const value = quantise(Math.min(hi, knobNow + Math.min(knob.maxStep, Math.max(knob.resolution, knobNow))), knob.resolution, lo, hi);
+  if (value < knobNow + knob.resolution / 2) return keep(prev, thin, knobNow, now, eventId, 0);
+  const ff = input.feedforward ?? 0;
+  return {
+    action: 'change',
+    reason: 'idle-rise',
+    value,
+    error: undefined,
+    terms: { p: 0, i: value - ff, d: 0, ...(ff ? { ff } : {}) },
+    next: { ...stateOf(prev), integral: value - ff, lastOutput: value, lastWritten: value, lastTickTime: now, lastEventId: eventId, blindTicks: 0 },
   };
 }
 

@@ -6,7 +6,7 @@ import { assessCompliance, type ComplianceAssessment } from '../compliance/asses
 import type { AbandonCounts } from '../compliance/budget.js';
 import type { CampaignConfig } from '../config/config.js';
 import type { KnobName } from '../config/schema.js';
-import { feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated } from '../control/blending.js';
+import { feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, teamHasRoom } from '../control/blending.js';
 import { decide, type CampaignDecision } from '../control/decide.js';
 import { abandonRate, measureObjective } from '../control/measure.js';
 import { blindWithoutCampaign, type BlindReason } from '../control/pid.js';
@@ -129,6 +129,7 @@ export function plan(input: PlanInput): Finished | Planned {
       reserveViolated(c.blending, live, inboundDemand(c, load, queueStats.get(queueId!), reads.thresholds.get(queueId!))),
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
+    teamHasRoom: teamHasRoom(c, team),
     dialer: performance,
     team,
     ...(blind ? { blind } : {}),

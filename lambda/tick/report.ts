@@ -33,6 +33,8 @@ export const CAMPAIGN_REASONS = [
   'pid',
   'blind-safe-value',
   'override',
+  // Too few calls to judge the objective while the team had agents free: the knob rose.
+  'idle-rise',
   // The budget is spent: a value set by hand above the bounds is cut (compliance.respectManualValues: false).
   'compliance-override',
   // Only the compliance loop's own knob moved.

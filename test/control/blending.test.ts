@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BLENDING_DEFAULTS } from '../../lambda/config/config.js';
-import { agentsInboundNeeds, feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, type InboundDemand } from '../../lambda/control/blending.js';
+import { agentsInboundNeeds, feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, teamHasRoom, type InboundDemand } from '../../lambda/control/blending.js';
 import { campaignWith } from '../support/config.js';
 import type { QueueLiveState, QueueWindowStats } from '../../lambda/ports.js';
 
@@ -81,6 +81,24 @@ describe('feedforward', () => {
     expect(feedforward(undefined, live(), undefined)).toBe(0);
     expect(feedforward({ source: 'queue', idleGain: 1, waitingGain: 1, idleTarget: 0 }, undefined, undefined)).toBe(0);
     expect(feedforward({ source: 'dialer', idleGain: 1, waitingGain: 1, idleTarget: 0 }, live(), { campaignId: 'c', idleAgents: 2 })).toBe(0);
+  });
+});
+
+describe('room in the team', () => {
+  it('is more agents idle than the campaign keeps free, and no more calls waiting than the blending limit', () => {
+    // Prepare: one campaign that blends (2 agents kept, 2 calls may wait), one with a feedforward target of 6, one with neither
+    const blended = campaignWith({ blending: {} });
+    const fed = campaignWith({ feedforward: { idleGain: 0.3, waitingGain: 0.5, idleTarget: 6 } });
+    const plain = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.025 });
+    // Assess
+    expect(teamHasRoom(blended, live({ idleAgents: 3, waiting: 2 }))).toBe(true);
+    expect(teamHasRoom(blended, live({ idleAgents: 2 }))).toBe(false);
+    expect(teamHasRoom(blended, live({ idleAgents: 10, waiting: 3 }))).toBe(false);
+    expect(teamHasRoom(fed, live({ idleAgents: 6 }))).toBe(false);
+    expect(teamHasRoom(fed, live({ idleAgents: 7 }))).toBe(true);
+    expect(teamHasRoom(plain, live({ idleAgents: 1 }))).toBe(true);
+    expect(teamHasRoom(plain, live({ idleAgents: 1, waiting: 1 }))).toBe(false);
+    expect(teamHasRoom(plain, undefined)).toBe(false);
   });
 });
 

@@ -214,6 +214,48 @@ describe('hold rules', () => {
   });
 });
 
+describe('a thin sample with room in the team', () => {
+  // Lines for an inbound service level: a window of 100 calls is needed to judge it.
+  const campaign = campaignWith({ minSample: 100, knob: { name: 'outboundLineCount', min: 1, max: 50, maxStep: 10 } });
+  const started = (knob: number) => run(campaign, knob, [0.8]).state;
+  const thin = (knobNow: number, overrides: Partial<StepInput> = {}) =>
+    step({ campaign, campaignOn: true, knobNow, measurement: { value: 0.9, sample: 12 }, previous: started(knobNow), now: T0 + MIN, eventId: 't', teamHasRoom: true, ...overrides });
+
+  it('rises instead of holding: at most doubling the knob, at most one largest step', () => {
+    // Act: a loop cut to 1 line, 4 lines and 20 lines, each on a window of 12 calls with agents free
+    const [one, four, twenty] = [thin(1), thin(4), thin(20)];
+    // Assess
+    expect([one, four, twenty].map((d) => [d.action, d.reason])).toEqual([
+      ['change', 'idle-rise'],
+      ['change', 'idle-rise'],
+      ['change', 'idle-rise'],
+    ]);
+    expect([one.value, four.value, twenty.value]).toEqual([2, 8, 30]);
+  });
+
+  it('rises on an empty window too, and stays under a ceiling and the bounds', () => {
+    expect(thin(4, { measurement: undefined }).value).toBe(8);
+    expect(thin(4, { ceiling: 6 }).value).toBe(6);
+    expect(thin(50).reason).toBe('sample-too-small');
+  });
+
+  it('holds when the thin sample shows the objective short of its setpoint, or the team has no room', () => {
+    expect(thin(4, { measurement: { value: 0.5, sample: 12 } })).toMatchObject({ action: 'hold', reason: 'sample-too-small' });
+    expect(thin(4, { teamHasRoom: false })).toMatchObject({ action: 'hold', reason: 'sample-too-small' });
+  });
+
+  it('hands over to the loop without a bump once the window is full again', () => {
+    // Prepare: a rise from 4 to 8 lines
+    const rise = thin(4);
+    // Act: the next tick judges a full window a little above the setpoint
+    const next = step({ campaign, campaignOn: true, knobNow: 8, measurement: { value: 0.85, sample: 100 }, previous: stateFrom(rise, 2), now: T0 + 2 * MIN, eventId: 'u' });
+    // Assess: the law's output is the risen value plus this tick's P and I, not the value before the rise
+    const { kp, ki } = campaign.gains;
+    expect(rise.next!.integral).toBe(8);
+    expect(next.terms!.p + next.terms!.i).toBeCloseTo(8 + (kp + ki) * 0.05, 9);
+  });
+});
+
 describe('blind ticks', () => {
   // Knob 1..3, step 0.25, safe value 1.5, five blind ticks allowed.
   const campaign = campaignWith({ knob: { name: 'maxCallsPerAgent', safeValue: 1.5 }, blindTicksBeforeSafe: 5 });

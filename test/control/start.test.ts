@@ -40,6 +40,21 @@ describe('decide: a conservative start', () => {
     expect(state.onSince).toBe(T0);
   });
 
+  it('does not rise on a thin window before the ramp ends: a new window is thin because it is new', () => {
+    // Prepare: lines for a service level judged on 500 calls; every window holds 100, agents free all along
+    const campaign = campaignWith({ minSample: 500, knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 10 }, startMinutes: 5 });
+    // Act
+    const { decisions } = runDecide(campaign, { outboundLineCount: 4 }, Array.from({ length: 8 }, () => ({ sl: 0.95, abandons: 0 })), { teamHasRoom: true, dialer: { campaignId: 'c', idleAgents: 40, connectRatio: 0.5 } });
+    // Assess: held through the start, then rising (within the compliance loop's headroom on the shared knob)
+    expect(decisions.slice(0, 5).map((d) => d.main.reason)).not.toContain('idle-rise');
+    expect(decisions.slice(0, 5).map((d) => d.main.value)).toEqual([4, 4, 4, 4, 4]);
+    expect(decisions.slice(5).map((d) => [d.main.reason, d.main.value])).toEqual([
+      ['idle-rise', 5],
+      ['idle-rise', 6],
+      ['idle-rise', 7],
+    ]);
+  });
+
   it('without startMinutes, the first tick starts bumplessly from the value found', () => {
     const campaign = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.025, knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 5 } });
     const { decisions } = runDecide(campaign, { outboundLineCount: 40 }, [{ abandons: 0.005 }], { dialer: { campaignId: 'c', idleAgents: 2, connectRatio: 0.25 } });
