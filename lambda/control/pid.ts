@@ -22,9 +22,9 @@
  *   override left the knob.
  * - Feedforward adds a known term to the output; gains may be scaled (by team size) per tick.
  * - A thin sample with room in the team (blending.ts `teamHasRoom`), unless it shows the objective
- *   short of its setpoint, rises instead of holding: at
- *   most doubling the knob and at most one largest step per tick, under every ceiling. Otherwise a
- *   loop cut to its floor dials too little to ever fill its window again, and holds there all day.
+ *   short of its setpoint, rises instead of holding: at most doubling the knob and at most one
+ *   largest step per tick, under every ceiling. Otherwise a loop cut to its floor dials too little
+ *   to ever fill its window again, and holds there all day.
  */
 import type { CampaignConfig, Gains } from '../config/config.js';
 import type { ControllerState } from '../ports.js';
