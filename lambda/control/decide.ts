@@ -41,6 +41,8 @@ export interface DecideInput {
   dialer?: CampaignPerformance | undefined;
   /** Live state of the campaign's queue (its team), for idle agents when the dialer has none. */
   team?: QueueLiveState | undefined;
+  /** The campaign's live answers over the last minute, for what an agentless line brings (fast-cut.ts). */
+  lastMinuteLiveAnswers?: number | undefined;
   /** Feedforward on the campaign's own knob this tick, knob units. */
   feedforward: number;
   /** The team has room for more outbound (blending.ts `teamHasRoom`). */
@@ -113,11 +115,13 @@ export function decide(input: DecideInput): CampaignDecision {
   const restarting = over && RESTARTS.has(complianceLoop.reason);
   const overCeiling = over ? loopNow! - (restarting ? loopKnob.maxStep : 0) : undefined;
   // Cut fast, rise slowly (fast-cut.ts): in danger, cuts go at once to the safe value.
-  const free = freeAgents(input.dialer, input.team);
+  const lines = snapshot.knobs.outboundLineCount;
+  const lastMinute = input.lastMinuteLiveAnswers !== undefined && lines !== undefined ? { liveAnswers: input.lastMinuteLiveAnswers, lines } : undefined;
+  const free = freeAgents(input.dialer, input.team, lastMinute, snapshot.dialingMode === 'agentless');
   const abandonDanger = !input.blind && abandonsInDanger(campaign, compliance, m);
   const slDanger = !input.blind && serviceLevelInDanger(campaign, measurement);
-  const loopSafe = safeValue(loopInput.campaign.knob, free.idleAgents, free.liveAnswerRate);
-  const mainSafe = safeValue(mainKnob, free.idleAgents, free.liveAnswerRate);
+  const loopSafe = safeValue(loopInput.campaign.knob, free);
+  const mainSafe = safeValue(mainKnob, free);
   // A conservative start (start.ts): from the safe value, one largest step a minute.
   const startedAt = onSince(on, state, now);
   const loopStart = startCeiling(campaign.startMinutes, loopKnob, startedAt, now, loopSafe);
@@ -159,10 +163,10 @@ export function decide(input: DecideInput): CampaignDecision {
 
   // The law outranks the pace: a hand-set value above the bounds is cut once the budget is spent.
   const manual = { campaignId: campaign.campaignId, compliance: campaign.compliance, spent: budgetSpent(campaign.compliance, compliance), canAct: on && !input.blind, now, eventId };
-  main = overrideManualValue(main, { ...manual, knob: mainKnob, knobNow: mainNow, safe: safeValue(mainKnob, free.idleAgents, free.liveAnswerRate), previous: state });
+  main = overrideManualValue(main, { ...manual, knob: mainKnob, knobNow: mainNow, safe: mainSafe, previous: state });
   if (!sharedKnob) {
     const knob = loopInput.campaign.knob;
-    complianceLoop = overrideManualValue(complianceLoop, { ...manual, knob, knobNow: loopNow, safe: safeValue(knob, free.idleAgents, free.liveAnswerRate), previous: loopInput.previous });
+    complianceLoop = overrideManualValue(complianceLoop, { ...manual, knob, knobNow: loopNow, safe: loopSafe, previous: loopInput.previous });
   }
 
   const writes: Partial<Record<KnobName, number>> = {};

@@ -16,30 +16,62 @@ import type { Measurement } from './pid.js';
  */
 export const SERVICE_LEVEL_DANGER_SHARE = 0.5;
 
+/** What a line knob's safe value rests on. */
+export interface FreeAgents {
+  /** Agents free now: the dialer's figure, else the live queue's. */
+  idleAgents: number | undefined;
+  /**
+   * Live answers one line brings before the next tick: the dialer's connect ratio (live answers
+   * per attempt: one call in flight per line); for an agentless campaign, at least the last
+   * minute's live answers per line, as its lines turn over several calls a minute. Undefined
+   * before either is known (a campaign's first minute).
+   */
+  liveAnswersPerLine: number | undefined;
+  /**
+   * The lines are the pace itself (agentless): nothing but the knob's minimum is known to be safe
+   * before a line's live answers are. In agent-based modes the dialer places calls for idle agents,
+   * so one line per idle agent is.
+   */
+  linesArePace: boolean;
+}
+
 /**
  * The value a knob can be cut to at once. For `outboundLineCount`, the lines whose live answers
- * the agents free now can take: idle agents / live-answer rate (connects per attempt), to the grid
- * below and within the bounds. Before the dialer knows its live-answer rate (a campaign's first
- * minute), one line per idle agent, which no answer can outnumber; the knob's `safeValue` when the
- * idle agents are not known. For the other knobs (a pace Genesys turns into calls itself), their
- * `safeValue`.
- *
- * @param idleAgents - agents free now (the dialer's figure, else the live queue's)
- * @param liveAnswerRate - live answers per attempt (the dialer's connect ratio)
+ * the agents free now can take: idle agents / live answers per line, to the grid below and within
+ * the bounds. Before a line's live answers are known (a campaign's first minute), one line per
+ * idle agent, which no answer can outnumber, or the minimum where the lines are the pace; the
+ * knob's `safeValue` when the idle agents are not known. For the other knobs (a pace Genesys
+ * turns into calls itself), their `safeValue`.
  */
-export function safeValue(knob: KnobConfig & { safeValue: number }, idleAgents: number | undefined, liveAnswerRate: number | undefined): number {
+export function safeValue(knob: KnobConfig & { safeValue: number }, free: FreeAgents): number {
   const min = gridAbove(knob.min, knob.resolution);
   const max = gridBelow(knob.max, knob.resolution);
+  const { idleAgents, liveAnswersPerLine } = free;
   if (knob.name !== 'outboundLineCount' || idleAgents === undefined) {
     return Math.min(max, gridAbove(knob.safeValue, knob.resolution));
   }
-  const lines = Math.max(0, idleAgents) / (liveAnswerRate !== undefined && liveAnswerRate > 0 ? liveAnswerRate : 1);
+  if (!(liveAnswersPerLine !== undefined && liveAnswersPerLine > 0) && free.linesArePace) return min;
+  const lines = Math.max(0, idleAgents) / (liveAnswersPerLine !== undefined && liveAnswersPerLine > 0 ? liveAnswersPerLine : 1);
   return quantise(Math.floor(lines / knob.resolution) * knob.resolution, knob.resolution, min, max);
 }
 
-/** The figures a safe value rests on: idle agents from the dialer or the campaign's queue, and the dialer's connect ratio. */
-export function freeAgents(dialer: CampaignPerformance | undefined, team: QueueLiveState | undefined): { idleAgents: number | undefined; liveAnswerRate: number | undefined } {
-  return { idleAgents: dialer?.idleAgents ?? team?.idleAgents, liveAnswerRate: dialer?.connectRatio };
+/**
+ * The figures a safe value rests on: idle agents from the dialer or the campaign's queue, and what
+ * a line brings (the dialer's connect ratio; for an agentless campaign also the last minute's live
+ * answers over the lines it dialled on).
+ *
+ * @param lastMinute - an agentless campaign's live answers in the last minute and its lines then
+ */
+export function freeAgents(
+  dialer: CampaignPerformance | undefined,
+  team: QueueLiveState | undefined,
+  lastMinute: { liveAnswers: number; lines: number } | undefined,
+  linesArePace: boolean,
+): FreeAgents {
+  const perLine = linesArePace && lastMinute && lastMinute.lines > 0 ? lastMinute.liveAnswers / lastMinute.lines : undefined;
+  const ratio = dialer?.connectRatio;
+  const known = [ratio, perLine].filter((x): x is number => x !== undefined && x > 0);
+  return { idleAgents: dialer?.idleAgents ?? team?.idleAgents, liveAnswersPerLine: known.length ? Math.max(...known) : undefined, linesArePace };
 }
 
 /**

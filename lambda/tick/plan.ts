@@ -132,6 +132,7 @@ export function plan(input: PlanInput): Finished | Planned {
     teamHasRoom: teamHasRoom(c, team),
     dialer: performance,
     team,
+    lastMinuteLiveAnswers: failure ? undefined : outboundOf(reads, c.campaignId, lastMinutes(tickTime, 1))?.connected,
     ...(blind ? { blind } : {}),
     state,
     now: tickTime,

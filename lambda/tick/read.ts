@@ -95,14 +95,33 @@ async function readBatch<V>(ids: readonly string[], read: (ids: readonly string[
   }
 }
 
-/** Every outbound-stats interval a campaign needs this tick: its objective's window, the compliance windows and what it must count. */
+/**
+ * Every outbound-stats interval a campaign needs this tick: its objective's window, the compliance
+ * windows, what it must count, and for a line knob the last minute (what an agentless line brings:
+ * fast-cut.ts).
+ */
 function outboundIntervals(c: CampaignConfig, plan: CountingPlan, tickTime: number): TimeInterval[] {
   return [
     ...(c.objective.kind === 'abandonRate' ? [lastMinutes(tickTime, c.windowMinutes)] : []),
+    ...(usesLines(c) ? [lastMinutes(tickTime, 1)] : []),
     lastMinutes(tickTime, c.compliance.windowMinutes),
     lastMinutes(tickTime, c.compliance.guard.minutes),
     ...plan.intervals,
   ];
+}
+
+/** Whether either loop of a campaign moves `outboundLineCount`, whose safe value rests on what the agents free now can answer. */
+function usesLines(c: CampaignConfig): boolean {
+  return c.knob.name === 'outboundLineCount' || c.compliance.knob.name === 'outboundLineCount';
+}
+
+/**
+ * Whether a campaign's decision uses the dialer's own figures (the performance query): a line knob's
+ * safe value rests on its idle agents and connect ratio, and a feedforward may read them. Other
+ * knobs' safe values are fixed, so their campaigns are left out of the query (one request per 50).
+ */
+export function usesDialerFigures(c: CampaignConfig): boolean {
+  return usesLines(c) || c.feedforward?.source === 'dialer';
 }
 
 /**
@@ -110,15 +129,6 @@ function outboundIntervals(c: CampaignConfig, plan: CountingPlan, tickTime: numb
  *
  * @param minuteReadSpanMinutes - how far back one per-minute query serves the outbound windows (0: one query per window)
  */
-/**
- * Whether a campaign's decision uses the dialer's own figures (the performance query): a line knob's
- * safe value rests on its idle agents and connect ratio, and a feedforward may read them. Other
- * knobs' safe values are fixed, so their campaigns are left out of the query (one request per 50).
- */
-export function usesDialerFigures(c: CampaignConfig): boolean {
-  return c.knob.name === 'outboundLineCount' || c.compliance.knob.name === 'outboundLineCount' || c.feedforward?.source === 'dialer';
-}
-
 export async function readGenesys(
   campaigns: readonly CampaignConfig[],
   states: ReadonlyMap<string, ControllerState>,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessCompliance, countingPlan } from '../../lambda/compliance/assess.js';
 import type { CampaignConfig } from '../../lambda/config/config.js';
-import { abandonsInDanger, safeValue, serviceLevelInDanger } from '../../lambda/control/fast-cut.js';
+import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger } from '../../lambda/control/fast-cut.js';
 import type { CampaignPerformance } from '../../lambda/ports.js';
 import { campaignWith } from '../support/config.js';
 import { runDecide, T0, type DecideTick } from '../support/decide-run.js';
@@ -13,20 +13,44 @@ import { runDecide, T0, type DecideTick } from '../support/decide-run.js';
 
 describe('the safe value', () => {
   const lines = { name: 'outboundLineCount' as const, min: 1, max: 40, maxStep: 5, resolution: 1, safeValue: 1 };
+  const free = (idleAgents: number | undefined, liveAnswersPerLine: number | undefined, linesArePace = false) => ({ idleAgents, liveAnswersPerLine, linesArePace });
 
-  it('for lines is what the idle agents can answer: idle agents / live-answer rate, to the grid below, within the bounds', () => {
-    expect(safeValue(lines, 2, 0.25)).toBe(8);
-    expect(safeValue(lines, 3, 0.4)).toBe(7); // 7.5 lines: the whole line below
-    expect(safeValue(lines, 0, 0.25)).toBe(1); // no agent free: the minimum
-    expect(safeValue(lines, 30, 0.25)).toBe(40); // never above max
+  it('for lines is what the idle agents can answer: idle agents / live answers per line, to the grid below, within the bounds', () => {
+    expect(safeValue(lines, free(2, 0.25))).toBe(8);
+    expect(safeValue(lines, free(3, 0.4))).toBe(7); // 7.5 lines: the whole line below
+    expect(safeValue(lines, free(0, 0.25))).toBe(1); // no agent free: the minimum
+    expect(safeValue(lines, free(30, 0.25))).toBe(40); // never above max
   });
 
   it("falls back to a line per idle agent without a live-answer rate, to the knob's safe value without idle agents, and for knobs Genesys paces itself", () => {
-    expect(safeValue(lines, undefined, 0.25)).toBe(1);
+    expect(safeValue(lines, free(undefined, 0.25))).toBe(1);
     // No live-answer rate yet (a first minute): one line per idle agent, which no answer outnumbers.
-    expect(safeValue(lines, 4, 0)).toBe(4);
-    expect(safeValue(lines, 4, undefined)).toBe(4);
-    expect(safeValue({ name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25, resolution: 0.05, safeValue: 1.2 }, 5, 0.25)).toBe(1.2);
+    expect(safeValue(lines, free(4, 0))).toBe(4);
+    expect(safeValue(lines, free(4, undefined))).toBe(4);
+    expect(safeValue({ name: 'maxCallsPerAgent', min: 1, max: 3, maxStep: 0.25, resolution: 0.05, safeValue: 1.2 }, free(5, 0.25))).toBe(1.2);
+  });
+
+  it('where the lines are the pace (agentless), is the minimum until a line\'s live answers are known', () => {
+    expect(safeValue(lines, free(30, undefined, true))).toBe(1);
+    expect(safeValue(lines, free(30, 2, true))).toBe(15);
+  });
+});
+
+describe('what a line brings', () => {
+  const dialer: CampaignPerformance = { campaignId: 'c', idleAgents: 30, connectRatio: 0.25 };
+
+  it('is the connect ratio for an agent-based campaign, whatever its lines turned over', () => {
+    expect(freeAgents(dialer, undefined, { liveAnswers: 90, lines: 30 }, false)).toEqual({ idleAgents: 30, liveAnswersPerLine: 0.25, linesArePace: false });
+  });
+
+  it("for an agentless campaign, at least the last minute's live answers per line: its lines turn over several calls a minute", () => {
+    // Prepare: 30 lines brought 90 live answers in the last minute, 3 a line, where the ratio says 0.25
+    const f = freeAgents(dialer, undefined, { liveAnswers: 90, lines: 30 }, true);
+    // Assess: 30 idle agents can take what 10 such lines bring, not 120
+    expect(f.liveAnswersPerLine).toBe(3);
+    expect(safeValue({ name: 'outboundLineCount', min: 1, max: 200, maxStep: 40, resolution: 1, safeValue: 1 }, f)).toBe(10);
+    expect(freeAgents(dialer, undefined, { liveAnswers: 2, lines: 30 }, true).liveAnswersPerLine).toBe(0.25);
+    expect(freeAgents(undefined, { queueId: 'q', waiting: 0, idleAgents: 7, onQueueAgents: 9, interacting: 2 }, undefined, true)).toEqual({ idleAgents: 7, liveAnswersPerLine: undefined, linesArePace: true });
   });
 });
 
