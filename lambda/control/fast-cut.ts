@@ -46,12 +46,13 @@ export interface FreeAgents {
 export function safeValue(knob: KnobConfig & { safeValue: number }, free: FreeAgents): number {
   const min = gridAbove(knob.min, knob.resolution);
   const max = gridBelow(knob.max, knob.resolution);
-  const { idleAgents, liveAnswersPerLine } = free;
+  const { idleAgents } = free;
   if (knob.name !== 'outboundLineCount' || idleAgents === undefined) {
     return Math.min(max, gridAbove(knob.safeValue, knob.resolution));
   }
-  if (!(liveAnswersPerLine !== undefined && liveAnswersPerLine > 0) && free.linesArePace) return min;
-  const lines = Math.max(0, idleAgents) / (liveAnswersPerLine !== undefined && liveAnswersPerLine > 0 ? liveAnswersPerLine : 1);
+  const perLine = free.liveAnswersPerLine !== undefined && free.liveAnswersPerLine > 0 ? free.liveAnswersPerLine : undefined;
+  if (perLine === undefined && free.linesArePace) return min;
+  const lines = Math.max(0, idleAgents) / (perLine ?? 1);
   return quantise(Math.floor(lines / knob.resolution) * knob.resolution, knob.resolution, min, max);
 }
 
