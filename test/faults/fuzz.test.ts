@@ -384,7 +384,7 @@ describe('a whole tick over answers from a broken or hostile Genesys', () => {
         for (const p of patches) {
           const c = config.campaigns.find((x) => x.campaignId === p.id)!;
           const r = summary.campaigns.find((x) => x.campaignId === p.id)!;
-          expect(['pid', 'override', 'compliance', 'compliance-override', 'blind-safe-value', 'write-failed', 'state-save-failed'], 'a reason the law or the write gives').toContain(r.reason);
+          expect(['pid', 'idle-rise', 'override', 'compliance', 'compliance-override', 'blind-safe-value', 'write-failed', 'state-save-failed'], 'a reason the law or the write gives').toContain(r.reason);
           expect(r.measured === undefined || Number.isFinite(r.measured)).toBe(true);
           expect(p.value).toBeGreaterThanOrEqual(c.knob.min);
           expect(p.value).toBeLessThanOrEqual(c.knob.max);
