@@ -39,9 +39,12 @@ export class RandomStream {
   /**
    * @param seed any 32-bit integer
    * @param label names the stream; equal seeds with different labels give independent streams
+   * @param item numbers one of many streams under a label (a campaign's contacts, say); 0 is the
+   *   label's own stream, and distinct items below 2^32 give distinct seeds
    */
-  constructor(seed: number, label = '') {
-    const init = splitmix32((seed ^ hashLabel(label)) >>> 0);
+  constructor(seed: number, label = '', item = 0) {
+    const base = splitmix32((seed ^ hashLabel(label)) >>> 0);
+    const init = item === 0 ? base : splitmix32((base() ^ Math.imul(item, 0x9e3779b1)) >>> 0);
     this.a = init();
     this.b = init();
     this.c = init();

@@ -3,9 +3,11 @@
  * event by event in virtual time. Pure computation: no clocks, no I/O. Same scenario + seed (and the
  * same campaign changes at the same virtual times) give the same day, event for event.
  *
- * Random streams are split per process (arrivals and customers per queue, dials per campaign), so two
- * runs that differ only in pacing see the same inbound callers: common random numbers make controller
- * comparisons far less noisy.
+ * Random streams are split per process (arrivals and customers per queue, and per campaign one stream
+ * for each contact dialled), so two runs that differ only in pacing see the same inbound callers and
+ * dial the same contacts: the n-th dial of a campaign answers, hits a machine, fools the AMD and talks
+ * as long whatever the pace. Common random numbers make controller comparisons far less noisy; without
+ * them the hindsight-best static is partly the luckiest draw of AMD false positives.
  */
 import { AnalyticsLog, type Direction } from './analytics-log.js';
 import { PredictivePacing } from './dialer.js';
@@ -127,7 +129,8 @@ interface QueueRuntime {
 
 interface CampaignRuntime {
   readonly settings: CampaignSettings;
-  readonly dials: RandomStream;
+  /** Names the campaign's contact streams: the n-th dial draws from `new RandomStream(seed, label, n)`. */
+  readonly contactLabel: string;
   readonly pLiveAnswer: ScheduleFn;
   readonly pMachine: ScheduleFn;
   readonly pBusySit: ScheduleFn;
@@ -156,7 +159,7 @@ type SimEvent =
   | { kind: 'acwEnds'; agent: Agent }
   | { kind: 'login'; agent: Agent }
   | { kind: 'logout'; agent: Agent }
-  | { kind: 'dialResolves'; campaign: CampaignRuntime; outcome: DialOutcome; dialedAt: number }
+  | { kind: 'dialResolves'; campaign: CampaignRuntime; outcome: DialOutcome; dialedAt: number; contact: RandomStream }
   | { kind: 'dialerTick' };
 
 const DIALER_TICK_MS = 1000;
@@ -385,7 +388,7 @@ export class ContactCentreSimulation {
     const initialRing = durationMeanMs(spec.ringTime, 0);
     return {
       settings,
-      dials: new RandomStream(this.seed, `dials:${spec.id}`),
+      contactLabel: `dials:${spec.id}`,
       pLiveAnswer: compileSchedule(spec.dialOutcomes.liveAnswer),
       pMachine: compileSchedule(spec.dialOutcomes.machine),
       pBusySit: compileSchedule(spec.dialOutcomes.busySit),
@@ -426,7 +429,7 @@ export class ContactCentreSimulation {
       case 'logout':
         return this.onLogout(e.agent);
       case 'dialResolves':
-        return this.onDialResolves(e.campaign, e.outcome, e.dialedAt);
+        return this.onDialResolves(e.campaign, e.outcome, e.dialedAt, e.contact);
       case 'dialerTick':
         return this.onDialerTick();
     }
@@ -686,12 +689,12 @@ export class ContactCentreSimulation {
     for (let i = 0; i < dials; i++) this.dial(c);
   }
 
-  /** Places one call: draws its fate now from the campaign's stream and schedules when it is known. */
+  /** Places one call: draws its fate now from the contact's stream and schedules when it is known. */
   private dial(c: CampaignRuntime): void {
     const now = this.clock;
-    const rng = c.dials;
     c.dialsInProgress++;
     c.attempts++;
+    const rng = new RandomStream(this.seed, c.contactLabel, c.attempts);
     this.analytics.record(now, 'nOutboundAttempted', 1, c.settings.queueId, c.settings.id, 'outbound');
     this.recorder.campaignDialed(c.settings.id);
     const noAnswerMs = c.settings.noAnswerTimeout * 1000;
@@ -721,10 +724,10 @@ export class ContactCentreSimulation {
       outcome = 'noAnswer';
       after = noAnswerMs;
     }
-    this.events.push(now + after, { kind: 'dialResolves', campaign: c, outcome, dialedAt: now });
+    this.events.push(now + after, { kind: 'dialResolves', campaign: c, outcome, dialedAt: now, contact: rng });
   }
 
-  private onDialResolves(c: CampaignRuntime, outcome: DialOutcome, dialedAt: number): void {
+  private onDialResolves(c: CampaignRuntime, outcome: DialOutcome, dialedAt: number, contact: RandomStream): void {
     c.dialsInProgress--;
     if (outcome !== 'busySit') c.validAttempts++;
     // The dialer sees an AMD false positive as a machine, like Genesys does.
@@ -743,11 +746,11 @@ export class ContactCentreSimulation {
         campaignId: c.settings.id,
         waitsWithPatience: agentless,
         enqueuedAt: this.clock,
-        talkMs: c.talk(this.clock, c.dials),
-        acwMs: c.acw(this.clock, c.dials),
+        talkMs: c.talk(this.clock, contact),
+        acwMs: c.acw(this.clock, contact),
         state: 'waiting',
       };
-      const patienceMs = agentless && q.patience ? q.patience(this.clock, c.dials) : Infinity;
+      const patienceMs = agentless && q.patience ? q.patience(this.clock, contact) : Infinity;
       if (!agentless) c.liveAnswersWaiting++;
       this.offerToQueue(call, patienceMs);
       if (!agentless && call.state === 'connected') c.liveAnswersWaiting--;

@@ -73,6 +73,34 @@ describe('reproducibility', () => {
     expect(arrivals(cautious)).toEqual(arrivals(bold));
     expect(total(campaignMinutes(cautious, 0, 240), 'dialed')).not.toBe(total(campaignMinutes(bold, 0, 240), 'dialed'));
   });
+
+  it('gives the n-th dial of a campaign the same fate whatever the pace (same contacts, same AMD false positives)', () => {
+    // Prepare: the order in which dial outcomes are scheduled is the order of the dials
+    const fates = (sim: ContactCentreSimulation) => {
+      const seen: string[] = [];
+      const events = (sim as unknown as { events: { push(t: number, e: { kind: string; outcome?: string }): void } }).events;
+      const push = events.push.bind(events);
+      events.push = (t, e) => {
+        if (e.kind === 'dialResolves') seen.push(e.outcome!);
+        push(t, e);
+      };
+      return seen;
+    };
+    const falsePositives = (s: Record<string, any>) => (s.campaigns[0].amd.falsePositiveRate = 0.05);
+    const cautious = new ContactCentreSimulation(scenario('steady-blended', falsePositives), 5);
+    const bold = new ContactCentreSimulation(scenario('steady-blended', falsePositives), 5);
+    cautious.updateCampaign(CAMPAIGN, { maxCallsPerAgent: 1 });
+    const [a, b] = [fates(cautious), fates(bold)];
+
+    // Act
+    cautious.advanceTo(2 * HOUR);
+    bold.advanceTo(2 * HOUR);
+
+    // Assess: bold dials more, and its first dials are cautious's, false positives included
+    expect(b.length).toBeGreaterThan(a.length);
+    expect(a.filter((o) => o === 'amdFalsePositive').length).toBeGreaterThan(5);
+    expect(b.slice(0, a.length)).toEqual(a);
+  });
 });
 
 describe('stand-in predictive pacing', () => {
