@@ -4,11 +4,10 @@
  */
 import { RandomStream } from '../sim/model/random.js';
 import { parseScenario, type Scenario } from '../sim/model/scenario.js';
+import type { AbandonRule } from '../sim/run/summary.js';
 
 export const DIALING_MODES = ['predictive', 'power', 'progressive', 'agentless'] as const;
 export type DialingMode = (typeof DIALING_MODES)[number];
-/** The abandonment rule the centre works under: US 3% over 30-day periods, UK 3% over any 24 hours (AMD false positives counted). */
-export type Regime = 'US' | 'UK';
 
 /** A range a figure is drawn from: uniform, or uniform in its logarithm (sizes and times spread over orders of magnitude). */
 export interface Range {
@@ -73,7 +72,8 @@ export interface Centre {
   mode: DialingMode;
   /** Inbound erlangs per agent; undefined for an outbound-only centre. */
   inboundLoad?: number;
-  regime: Regime;
+  /** The abandonment rule the centre works under (US: 30-day periods; UK: any 24 hours, AMD false positives counted). */
+  regime: AbandonRule;
   liveAnswer: number;
   machine: number;
   busySit: number;

@@ -4,7 +4,8 @@
  */
 import { ATTAINMENT_TARGET, CAP, chooseBound, OCCUPANCY_SHARE, rowOf, type AbandonJudge } from './grid.js';
 import type { JobResult } from './jobs.js';
-import type { Centre, DialingMode, Regime } from './random-centres.js';
+import type { AbandonRule } from '../sim/run/summary.js';
+import type { Centre, DialingMode } from './random-centres.js';
 
 /** One centre's line of the JSON (rates and shares as fractions; null where there is nothing to measure). */
 export interface CentreResult {
@@ -12,7 +13,7 @@ export interface CentreResult {
   agents: number;
   mode: DialingMode;
   blended: boolean;
-  regime: Regime;
+  regime: AbandonRule;
   /** Ours passed the cap over a window of the centre's rule (UK: any 24 hours; US: each 30-day period). */
   breach: boolean;
   /** No static setting on the grid keeps under the cap. */
@@ -49,7 +50,7 @@ export interface CentreRuns {
  * (sim/run/windows.ts through the summary): UK, the worst 24 hours ending at any minute with AMD
  * false positives counted; US, the worst 30-day period on Genesys's counts.
  */
-export function ruleJudge(regime: Regime): AbandonJudge {
+export function ruleJudge(regime: AbandonRule): AbandonJudge {
   return regime === 'UK' ? (f) => f.maxAbandon24h ?? 0 : (f) => f.maxAbandonWindow ?? 0;
 }
 

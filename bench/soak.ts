@@ -20,7 +20,7 @@ import type { GenesysFaults } from '../sim/faults/genesys-proxy.js';
 import { FaultRig, type Handler, type TickOptions } from '../sim/faults/rig.js';
 import type { FaultSettings } from '../sim/model/scenario.js';
 import { RandomStream } from '../sim/model/random.js';
-import { ABANDON_CAP, overCap } from '../sim/run/summary.js';
+import { ABANDON_CAP, overCap, type AbandonRule } from '../sim/run/summary.js';
 import { DAY_MINUTES, epochMinute, genesysCounts, HOUR_MINUTES, PERIOD_MINUTES, ukRuleCounts, worstPeriodRate, worstWindowRate, type MinuteCounts, type WindowRate } from '../sim/run/windows.js';
 
 interface SoakOptions {
@@ -351,7 +351,7 @@ async function main(): Promise<void> {
   // Strict windows: a US campaign breaches over a 30-day period from the run's start; a UK campaign
   // over any 24-hour window ending at any minute, however few its live calls.
   const runStart = epochMinute(SOAK_START);
-  const pacedOf = (rule: 'UK' | 'US') => [...ruleCounts].filter(([id]) => !dryRun.has(id) && fleetRule(Number.parseInt(id.slice(-4), 16)) === rule);
+  const pacedOf = (rule: AbandonRule) => [...ruleCounts].filter(([id]) => !dryRun.has(id) && fleetRule(Number.parseInt(id.slice(-4), 16)) === rule);
   const usPeriods = pacedOf('US').map(([id, counts]) => ({ id, worst: worstPeriodRate(counts, PERIOD_MINUTES, runStart) }));
   // The soak's last minute: windows ending after it are not judged (sim/run/windows.ts).
   const runLast = [...ruleCounts.values()].reduce((last, counts) => counts.reduce((l, c) => Math.max(l, c.minute), last), Number.NEGATIVE_INFINITY);

@@ -14,6 +14,7 @@
  */
 import type { PacingConfigInput } from '../../lambda/config/schema.js';
 import type { CampaignStatus } from '../../lambda/ports.js';
+import type { AbandonRule } from '../run/summary.js';
 
 type CampaignInput = PacingConfigInput['campaigns'][number];
 
@@ -50,7 +51,7 @@ const fleetInboundQueueId = (i: number): string => hexId(0xb, i);
 export type FleetKind = 'abandonRate' | 'inboundServiceLevel' | 'queueServiceLevel';
 
 /** The abandonment rule fleet campaign i is held to: odd campaigns the UK's 3% over any 24 hours, even ones the US 30-day rule (the default). */
-export function fleetRule(i: number): 'US' | 'UK' {
+export function fleetRule(i: number): AbandonRule {
   return i % 2 === 1 ? 'UK' : 'US';
 }
 
