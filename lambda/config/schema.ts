@@ -452,6 +452,18 @@ function checkShards(
 }
 
 /** Bounds that Genesys, the knob's meaning and the compliance limit allow; returns the bounds in force. */
+/**
+ * A campaign's default gains, in knob units per unit of its objective's error. A knob's own gains
+ * are made for a service level's error (points of service: 0.1 below target moves 0.2 calls per
+ * agent or 4 lines at once); an abandon-rate objective's error is a small fraction (0.025 of
+ * headroom at most), on which those gains crawl (0.05 calls per agent every four minutes with no
+ * abandon at all), so it takes the compliance loop's gains, made for that error. Genesys's
+ * `abandonRate` knob is in the objective's own units already and keeps its gains.
+ */
+export function defaultGains(objective: ObjectiveKind, knob: KnobName): { kp: number; ki: number; kd: number } {
+  return objective === 'abandonRate' && knob !== 'abandonRate' ? COMPLIANCE_GAINS[knob] : KNOB_DEFAULTS[knob].gains;
+}
+
 function checkKnobBounds(
   knob: KnobName,
   given: { min?: number | undefined; max?: number | undefined } | undefined,

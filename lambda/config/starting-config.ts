@@ -102,6 +102,7 @@ export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min:
  * - agentless: the shipped feedforward (0.3 per idle agent above a quarter of the team, 0.5 per call
  *   waiting), 2 agents kept in reserve, a dead-band of 5 points;
  * - line knobs: the default line gains scaled by the range over 1..50 (and the compliance loop's);
+ *   held to an abandon rate (progressive), the compliance loop's line gains, scaled the same way;
  * - agent-based modes: gains scheduled by team size (reference 20 agents, at least a quarter), and
  *   a small team measures over 30 minutes instead of 15;
  * - every mode: `minSample` from the team size ({@link minSampleFor}), a start ramp of
@@ -156,7 +157,8 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
           : lineKnob(Math.min(ORG_LINES, Math.max(2, input.agents)), 5);
     const schedule = { gainSchedule: { referenceAgents: SMALL_TEAM_AGENTS, minScale: 0.25 }, ...(small ? { windowMinutes: 30 } : {}) };
     if (input.inboundQueueId === undefined) {
-      const lineGainsOf = knob.name === 'outboundLineCount' ? { gains: lineGains(knob.max), ...complianceOf({ gains: complianceLineGains(knob.max) }) } : complianceOf();
+      // An abandon-rate objective: a line knob's gains are the compliance loop's (config.ts `defaultGains`), scaled by its span.
+      const lineGainsOf = knob.name === 'outboundLineCount' ? { gains: complianceLineGains(knob.max), ...complianceOf({ gains: complianceLineGains(knob.max) }) } : complianceOf();
       entry = { ...common, objective: { kind: 'abandonRate' }, setpoint: ABANDON_SETPOINT, knob, ...lineGainsOf, ...schedule };
     } else {
       // Blended: lines pace the team for inbound; the mode's own knob keeps the abandon budget.

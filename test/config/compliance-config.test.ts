@@ -57,6 +57,22 @@ describe('compliance defaults', () => {
   });
 });
 
+describe("default gains in the objective's units", () => {
+  it("gives an abandon-rate objective on calls per agent or lines the compliance loop's gains, a service level the knob's own", () => {
+    // Prepare: the same knobs held to an abandon rate (error 0.025 at most) and to a service level (error in points)
+    const abandon = (name: 'maxCallsPerAgent' | 'outboundLineCount' | 'abandonRate') => campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.025, knob: { name } }).gains;
+    const service = (name: 'maxCallsPerAgent' | 'outboundLineCount') => campaignWith({ setpoint: 0.8, knob: { name } }).gains;
+    // Act / Assess
+    expect(abandon('maxCallsPerAgent')).toEqual({ kp: 10, ki: 2, kd: 0 });
+    expect(abandon('outboundLineCount')).toEqual({ kp: 200, ki: 50, kd: 0 });
+    expect(abandon('abandonRate')).toEqual({ kp: 40, ki: 10, kd: 5 });
+    expect(service('maxCallsPerAgent')).toEqual({ kp: 2, ki: 0.5, kd: 0.5 });
+    expect(service('outboundLineCount')).toEqual({ kp: 40, ki: 10, kd: 5 });
+    // Gains a campaign sets are its own
+    expect(campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.025, knob: { name: 'maxCallsPerAgent' }, gains: { kp: 1, ki: 0.1, kd: 0 } }).gains).toEqual({ kp: 1, ki: 0.1, kd: 0 });
+  });
+});
+
 describe('compliance errors name the field and the fix', () => {
   it('an aim above limit - closeMargin', () => {
     expect(problems({ compliance: { aim: 0.029 } })).toEqual([expect.stringMatching(/^campaigns\[0\]\.compliance\.aim: must be at or below limit - closeMargin \(0\.028\)/)]);
