@@ -75,10 +75,13 @@ describe('startingCampaignConfig', () => {
     // Assess: one call per agent, within [10, 100]
     expect([3, 12, 150].map((agents) => pick('power', agents).minSample)).toEqual([10, 12, 100]);
     expect(pick('agentless', 40).startMinutes).toBe(STARTING_RAMP_MINUTES);
-    // 1 to 150 lines: the default gains (made for 1 to 50 lines) times 149 / 49
-    expect(resolved('progressive', 150).gains.kp).toBeCloseTo((40 * 149) / 49, 5);
+    // 1 to 150 lines held to an abandon rate: the compliance loop's line gains (made for 1 to 50 lines) times 149 / 49
+    expect(resolved('progressive', 150).gains.kp).toBeCloseTo((200 * 149) / 49, 5);
     expect(resolved('progressive', 150).compliance.gains.kp).toBeCloseTo((200 * 149) / 49, 5);
-    expect(resolved('progressive', 20).gains.kp).toBe(40);
+    expect(resolved('progressive', 20).gains.kp).toBe(200);
+    // Held to a service level (blended), the knob's own line gains, scaled the same way
+    const blendedLines = startingCampaignConfig({ ...base, dialingMode: 'power', agents: 100, complianceRule: 'us', inboundQueueId: '5d1e4f3c-0000-4000-8000-00000000a002' });
+    expect(parsePacingConfig({ genesys: { region: 'mypurecloud.ie' }, secretName: 's', campaigns: [blendedLines] }).campaigns[0]!.gains.kp).toBeCloseTo((40 * 149) / 49, 5);
     // A 2.5% abandon target idles within 0.25 points of it, a service level within one point
     expect(resolved('power', 50).deadBand).toBe(0.0025);
     const blended = startingCampaignConfig({ ...base, dialingMode: 'progressive', agents: 50, complianceRule: 'us', inboundQueueId: '5d1e4f3c-0000-4000-8000-00000000a002' });
