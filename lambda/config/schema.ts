@@ -451,7 +451,6 @@ function checkShards(
   }
 }
 
-/** Bounds that Genesys, the knob's meaning and the compliance limit allow; returns the bounds in force. */
 /**
  * A campaign's default gains, in knob units per unit of its objective's error. A knob's own gains
  * are made for a service level's error (points of service: 0.1 below target moves 0.2 calls per
@@ -464,6 +463,7 @@ export function defaultGains(objective: ObjectiveKind, knob: KnobName): { kp: nu
   return objective === 'abandonRate' && knob !== 'abandonRate' ? COMPLIANCE_GAINS[knob] : KNOB_DEFAULTS[knob].gains;
 }
 
+/** Bounds that Genesys, the knob's meaning and the compliance limit allow; returns the bounds in force. */
 function checkKnobBounds(
   knob: KnobName,
   given: { min?: number | undefined; max?: number | undefined } | undefined,

@@ -157,7 +157,7 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
           : lineKnob(Math.min(ORG_LINES, Math.max(2, input.agents)), 5);
     const schedule = { gainSchedule: { referenceAgents: SMALL_TEAM_AGENTS, minScale: 0.25 }, ...(small ? { windowMinutes: 30 } : {}) };
     if (input.inboundQueueId === undefined) {
-      // An abandon-rate objective: a line knob's gains are the compliance loop's (config.ts `defaultGains`), scaled by its span.
+      // An abandon-rate objective: a line knob's gains are the compliance loop's (schema.ts `defaultGains`), scaled by its span.
       const lineGainsOf = knob.name === 'outboundLineCount' ? { gains: complianceLineGains(knob.max), ...complianceOf({ gains: complianceLineGains(knob.max) }) } : complianceOf();
       entry = { ...common, objective: { kind: 'abandonRate' }, setpoint: ABANDON_SETPOINT, knob, ...lineGainsOf, ...schedule };
     } else {
