@@ -158,7 +158,8 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
     const schedule = { gainSchedule: { referenceAgents: SMALL_TEAM_AGENTS, minScale: 0.25 }, ...(small ? { windowMinutes: 30 } : {}) };
     if (input.inboundQueueId === undefined) {
       // An abandon-rate objective: a line knob's gains are the compliance loop's (schema.ts `defaultGains`), scaled by its span.
-      const lineGainsOf = knob.name === 'outboundLineCount' ? { gains: complianceLineGains(knob.max), ...complianceOf({ gains: complianceLineGains(knob.max) }) } : complianceOf();
+      const gains = knob.name === 'outboundLineCount' ? complianceLineGains(knob.max) : undefined;
+      const lineGainsOf = gains ? { gains, ...complianceOf({ gains }) } : complianceOf();
       entry = { ...common, objective: { kind: 'abandonRate' }, setpoint: ABANDON_SETPOINT, knob, ...lineGainsOf, ...schedule };
     } else {
       // Blended: lines pace the team for inbound; the mode's own knob keeps the abandon budget.
