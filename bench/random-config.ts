@@ -2,7 +2,8 @@
  * How every random centre is configured: the one starting configuration rule a user applies
  * (`startingCampaignConfig`, lambda/config/starting-config.ts, as `npm run discover` does) on what a
  * user knows when setting a campaign up (team size, dialing mode, whether the team is blended, the
- * rule it works under, the queue's service-level target), never on what the benchmark hides from
+ * rule it works under, the queue's service-level target, and under the UK rule the detector's
+ * false-positive rate, which the rule asks the user to estimate), never on what the benchmark hides from
  * the controller (connect rate, handle time, events). The only change is the same for every centre:
  * the campaign is switched from dry run to on, as a user does once the dry run looks right.
  */
@@ -28,6 +29,14 @@ export function linesMax(c: Pick<Centre, 'agents'>): number {
   return Math.min(ORG_LINES, Math.max(4, Math.ceil(1.5 * c.agents)));
 }
 
+/**
+ * What a UK user knows of the detector: its false-positive rate as measured (Ofcom asks every
+ * campaign under the rule for a reasoned estimate), rounded up to the next tenth of a percent.
+ */
+export function measuredAmdFalsePositiveRate(c: Pick<Centre, 'amdFalsePositive'>): number {
+  return Math.ceil(c.amdFalsePositive * 1000 - 1e-9) / 1000;
+}
+
 /** What a user knows of the centre, as the starting rule takes it. */
 export function ruleInputOf(c: Centre): StartingCampaignInput {
   return {
@@ -39,6 +48,7 @@ export function ruleInputOf(c: Centre): StartingCampaignInput {
     complianceRule: c.regime === 'UK' ? 'uk' : 'us',
     ...(c.inboundLoad === undefined ? {} : { inboundQueueId: QUEUE_IDS.inbound }),
     serviceLevelTarget: c.serviceLevel.target,
+    ...(c.regime === 'UK' ? { amdFalsePositiveRate: measuredAmdFalsePositiveRate(c) } : {}),
   };
 }
 

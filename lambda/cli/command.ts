@@ -63,6 +63,15 @@ export function positiveOption(example: string): (value: string) => number {
   };
 }
 
+/** Option value parser: a share from 0 to `max` (0.005 for 0.5%). */
+export function shareOption(max: number, example: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > max) throw new InvalidArgumentError(`must be a share from 0 to ${max} (0.005 for 0.5%), e.g. ${example}`);
+    return n;
+  };
+}
+
 /** The long names of a command's options, for "valid options" lists. */
 function validOptions(command: Command): string {
   return [...command.options.map((o) => o.long ?? o.short), '--help'].filter(Boolean).join(', ');

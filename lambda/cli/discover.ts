@@ -7,7 +7,7 @@
  * The OAuth client comes from the secret (--secret-name; region from your AWS configuration) or
  * from GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET.
  */
-import { defineCommand, integerOption, runCommand, UsageError } from './command.js';
+import { defineCommand, integerOption, runCommand, shareOption, UsageError } from './command.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { GENESYS_REGION_HOSTS } from '../config/schema.js';
@@ -26,6 +26,7 @@ interface DiscoverOptions {
   campaigns?: string;
   agents?: number;
   rule: ComplianceRule;
+  amdFalsePositiveRate?: number;
   force?: boolean;
 }
 
@@ -50,6 +51,11 @@ const command = defineCommand({
   .option('--campaigns <list>', 'comma-separated campaign ids or names for --write')
   .option('--agents <n>', "agents on each chosen campaign's queue (default: the queue's member count)", integerOption(1, 100_000, '--agents 25'))
   .addOption(new Option('--rule <rule>', 'abandonment rule: us (3% over 30 days) or uk (3% over any 24 hours)').choices(['us', 'uk']).default('us'))
+  .option(
+    '--amd-false-positive-rate <share>',
+    'with --rule uk: the share of live answers your answering-machine detector hangs up on, as you measured it (default 0.005)',
+    shareOption(0.5, '--amd-false-positive-rate 0.012'),
+  )
   .option('--force', 'overwrite the --write file if it exists');
 
 /** Where the org is: a region's login and API hosts, or one local base URL. */
@@ -110,7 +116,8 @@ function startingConfig(picked: readonly DiscoveredCampaign[], queues: readonly 
     if (!c.queueId) throw new UsageError(`campaign "${c.name}" has no queue: give it one in Genesys, or leave it out of --campaigns`);
     const agents = options.agents ?? queues.find((q) => q.id === c.queueId)?.memberCount;
     if (!agents) throw new UsageError(`campaign "${c.name}": its queue ${c.queueName ?? c.queueId} reports no members; give the team size with --agents <n>`);
-    const entry = startingCampaignConfig({ campaignId: c.id, name: c.name, dialingMode: c.dialingMode as PacedDialingMode, queueId: c.queueId, agents, complianceRule: options.rule });
+    const amd = options.amdFalsePositiveRate === undefined ? {} : { amdFalsePositiveRate: options.amdFalsePositiveRate };
+    const entry = startingCampaignConfig({ campaignId: c.id, name: c.name, dialingMode: c.dialingMode as PacedDialingMode, queueId: c.queueId, agents, complianceRule: options.rule, ...amd });
     const knob = entry.knob!;
     const now = c[knob.name as 'abandonRate' | 'maxCallsPerAgent' | 'outboundLineCount'];
     if (now !== undefined && (now < knob.min! || now > knob.max!)) {
@@ -123,6 +130,7 @@ function startingConfig(picked: readonly DiscoveredCampaign[], queues: readonly 
 
 async function main(options: DiscoverOptions): Promise<void> {
   if (options.write && !options.campaigns) throw new UsageError('--write needs --campaigns <ids or names>: list the campaigns to configure, e.g. --campaigns "Collections,Sales"');
+  if (options.amdFalsePositiveRate !== undefined && options.rule !== 'uk') throw new UsageError('--amd-false-positive-rate counts only under the UK rule: add --rule uk, or leave it out');
   if (options.campaigns && !options.write) throw new UsageError('--campaigns chooses campaigns for --write <file>: add --write pacing.config.json');
   if (options.write && existsSync(options.write) && !options.force) throw new UsageError(`--write ${options.write}: the file exists; choose another name or add --force to overwrite it`);
   const org = orgOf(options);

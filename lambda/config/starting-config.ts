@@ -30,6 +30,11 @@ export interface StartingCampaignInput {
   inboundQueueId?: string;
   /** The service-level target of the queue the objective holds (inbound or agentless transfers), 0..1; default 0.8. */
   serviceLevelTarget?: number;
+  /**
+   * UK rule: the share of live answers your answering-machine detector hangs up on as machines, as
+   * you measured it (Ofcom asks for a reasoned estimate). Without it, the schema's default (0.005).
+   */
+  amdFalsePositiveRate?: number;
 }
 
 /** A campaign entry of pacing.config.json. */
@@ -109,14 +114,18 @@ export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min:
  *   {@link STARTING_RAMP_MINUTES}, and line knobs' gains (the campaign's and the compliance loop's)
  *   scaled by the knob's span ({@link lineGainsFor}); the dead-band by the objective's units
  *   (config.ts `deadBandFor`);
- * - UK rule: the 24-hour rolling window; every campaign in dry run.
+ * - UK rule: the 24-hour rolling window, and the detector's false-positive rate when you measured
+ *   it; every campaign in dry run.
  *
- * @throws StartingConfigError for a non-positive or fractional agent count
+ * @throws StartingConfigError for a non-positive or fractional agent count, or a false-positive rate under the US rule
  * @throws ConfigError if the entry would not validate (a malformed id)
  */
 export function startingCampaignConfig(input: StartingCampaignInput): CampaignEntry {
   if (!Number.isInteger(input.agents) || input.agents < 1) {
     throw new StartingConfigError(`agents for campaign ${input.campaignId} must be a whole number of at least 1 (the agents on its queue), got ${input.agents}`);
+  }
+  if (input.amdFalsePositiveRate !== undefined && input.complianceRule !== 'uk') {
+    throw new StartingConfigError(`amdFalsePositiveRate for campaign ${input.campaignId} counts only under the UK rule (the US rule does not count AMD false positives): leave it out, or choose the uk rule`);
   }
   const small = input.agents < SMALL_TEAM_AGENTS;
   const uk = input.complianceRule === 'uk';
@@ -128,7 +137,8 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
     startMinutes: STARTING_RAMP_MINUTES,
   };
   // The compliance block only where the rule sets something in it (US: the schema's 30-day periods).
-  const window = uk ? { window: { type: 'rolling' as const, hours: 24 } } : {};
+  const amd = input.amdFalsePositiveRate === undefined ? {} : { amdFalsePositiveRate: input.amdFalsePositiveRate };
+  const window = uk ? { window: { type: 'rolling' as const, hours: 24 }, ...amd } : {};
   const complianceOf = (more: Record<string, unknown> = {}) => (uk || Object.keys(more).length ? { compliance: { ...window, ...more } } : {});
   const setpoint = input.serviceLevelTarget ?? DEFAULT_SERVICE_LEVEL;
   const lineKnob = (max: number, steps: number) => ({ name: 'outboundLineCount' as const, min: 1, max, maxStep: Math.max(1, Math.ceil(max / steps)) });

@@ -102,6 +102,12 @@ describe('the rule that configures every centre', () => {
       const input = ruleInputOf(c);
       expect(input).toMatchObject({ dialingMode: c.mode, agents: c.agents, complianceRule: c.regime === 'UK' ? 'uk' : 'us', serviceLevelTarget: c.serviceLevel.target, queueId: QUEUE_IDS.campaign });
       expect(input.inboundQueueId).toBe(c.inboundLoad === undefined ? undefined : QUEUE_IDS.inbound);
+      // A UK user has estimated the detector's false positives (Ofcom asks for it): measured, rounded up to 0.1%
+      if (c.regime === 'UK') {
+        expect(input.amdFalsePositiveRate).toBeGreaterThanOrEqual(c.amdFalsePositive);
+        expect(input.amdFalsePositiveRate).toBeLessThan(c.amdFalsePositive + 0.001);
+        expect(Number.isInteger(Math.round(input.amdFalsePositiveRate! * 1e6) / 1000)).toBe(true);
+      } else expect(input.amdFalsePositiveRate).toBeUndefined();
       const byRule = startingCampaignConfig(input);
       expect(entry).toEqual({ ...byRule, dryRun: false });
     }

@@ -46,6 +46,25 @@ describe('npm run discover', () => {
     expect(config.campaigns).toHaveLength(1);
     expect(config.campaigns[0]).toMatchObject({ campaignId: '5d1e4f3c-0000-4000-8000-00000000c001', dryRun: true, knob: { name: 'abandonRate', max: 2 } });
     expect(JSON.parse(readFileSync(file, 'utf8')).defaults).toEqual({ dryRun: true });
+    expect(config.campaigns[0]!.compliance.amdFalsePositiveRate).toBe(0.005);
+  });
+
+  it("counts the detector's measured false positives under the UK rule", async () => {
+    // Prepare
+    const file = join(dir, 'uk-amd.pacing.json');
+
+    // Act
+    const r = await runCli('lambda/cli/discover.ts', ['--write', file, '--campaigns', 'collections predictive', '--rule', 'uk', '--amd-false-positive-rate', '0.012'], { env });
+    const us = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'us-amd.json'), '--campaigns', 'collections predictive', '--amd-false-positive-rate', '0.012'], { env });
+    const percent = await runCli('lambda/cli/discover.ts', ['--rule', 'uk', '--amd-false-positive-rate', '1.2'], { env });
+
+    // Assess
+    expect(r.code).toBe(0);
+    expect(loadPacingConfigFile(file).campaigns[0]!.compliance).toMatchObject({ window: { type: 'rolling' }, amdFalsePositiveRate: 0.012 });
+    expect(us.stderr).toBe('npm run discover: --amd-false-positive-rate counts only under the UK rule: add --rule uk, or leave it out\n');
+    expect(existsSync(join(dir, 'us-amd.json'))).toBe(false);
+    expect(percent.code).not.toBe(0);
+    expect(percent.stderr).toMatch(/--amd-false-positive-rate.*must be a share from 0 to 0\.5 \(0\.005 for 0\.5%\)/);
   });
 
   it('names what is missing or wrong, and how to fix it', async () => {

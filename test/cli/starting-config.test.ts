@@ -88,6 +88,20 @@ describe('startingCampaignConfig', () => {
     expect(parsePacingConfig({ genesys: { region: 'mypurecloud.ie' }, secretName: 's', campaigns: [blended] }).campaigns[0]!.deadBand).toBe(0.01);
   });
 
+  it("counts the detector's measured false positives under the UK rule, and refuses them under the US rule", () => {
+    // Act
+    const uk = startingCampaignConfig({ ...base, dialingMode: 'power', agents: 40, complianceRule: 'uk', amdFalsePositiveRate: 0.016 });
+    const ukDefault = startingCampaignConfig({ ...base, dialingMode: 'power', agents: 40, complianceRule: 'uk' });
+
+    // Assess
+    const resolved = (entry: typeof uk) => parsePacingConfig({ genesys: { region: 'mypurecloud.ie' }, secretName: 's', campaigns: [entry] }).campaigns[0]!.compliance;
+    expect(resolved(uk)).toMatchObject({ window: { type: 'rolling' }, amdFalsePositiveRate: 0.016 });
+    expect(resolved(ukDefault).amdFalsePositiveRate).toBe(0.005);
+    expect(() => startingCampaignConfig({ ...base, dialingMode: 'power', agents: 40, complianceRule: 'us', amdFalsePositiveRate: 0.01 })).toThrow(
+      /amdFalsePositiveRate for campaign .* counts only under the UK rule/,
+    );
+  });
+
   it('refuses a team size that is not a whole number of agents', () => {
     // Act / Assess
     expect(() => startingCampaignConfig({ ...base, dialingMode: 'power', agents: 0, complianceRule: 'us' })).toThrow(StartingConfigError);
