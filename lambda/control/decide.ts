@@ -204,7 +204,9 @@ export function decide(input: DecideInput): CampaignDecision {
 function trackSelected(loop: StepDecision, main: StepDecision): StepDecision['next'] {
   if (!loop.next || !main.next) return loop.next;
   const selected = main.next.lastOutput;
-  const integral = selected < loop.next.lastOutput ? loop.next.integral + (selected - loop.next.lastOutput) : loop.next.integral;
+  // The integral, not the output, comes down to the value chosen: pulled to the output, the ceiling
+  // would sit one tick's integration above the knob, less than a line, and hold it there for good.
+  const integral = selected < loop.next.lastOutput ? Math.min(loop.next.integral, selected) : loop.next.integral;
   return { ...loop.next, integral, lastOutput: Math.min(selected, loop.next.lastOutput), lastWritten: main.next.lastWritten };
 }
 

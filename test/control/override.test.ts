@@ -182,6 +182,21 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
     expect(below!.main.value!).toBeGreaterThan(dip!.main.value!);
   });
 
+  it('shared knob: a compliance loop with headroom lets a thin window rise while the team has room, by whole lines', () => {
+    // Prepare: a small blended team on lines, its inbound window thin all day, no abandons; the
+    // compliance loop's gains scaled to a quarter integrate less than a line a minute
+    const campaign = campaignWith({ knob: { name: 'outboundLineCount', min: 1, max: 12, maxStep: 3 }, minSample: 12, compliance: { gains: { kp: 200, ki: 50, kd: 0 } } });
+    const thin = Array.from({ length: 10 }, () => ({ sl: 1, slSample: 4, abandons: 0 }));
+
+    // Act
+    const { decisions, knobs } = runDecide(campaign, { outboundLineCount: 1 }, [{ sl: 1, slSample: 4, abandons: 0 }, ...thin], { teamHasRoom: true, gainScale: 0.25 });
+
+    // Assess: the idle rise moves the knob as the compliance loop's headroom integrates (0.31 lines a
+    // minute), where tracking the knob's own value held its ceiling less than a line above it, at 1 all day
+    expect(decisions.slice(1).some((d) => d.main.reason === 'idle-rise')).toBe(true);
+    expect(knobs.outboundLineCount).toBeGreaterThanOrEqual(4);
+  });
+
   it('separate knob: the compliance loop moves its own field and both go out in one PATCH', () => {
     const campaign = campaignWith({
       knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 10 },

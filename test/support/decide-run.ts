@@ -9,6 +9,8 @@ export const MIN = 60_000;
 /** A tick of {@link runDecide}: the objective (service level, or the abandon rate when absent) and the compliance window's abandon rate. */
 export interface DecideTick {
   sl?: number;
+  /** Calls the service level rests on; 100 when absent. */
+  slSample?: number;
   abandons: number;
   reserveViolated?: boolean;
 }
@@ -30,7 +32,7 @@ export function runDecide(campaign: CampaignConfig, knobs0: CampaignSnapshot['kn
     const d = decide({
       campaign,
       snapshot: { campaignId: 'c', status: 'on', dialingMode: 'predictive', knobs: { ...knobs } },
-      measurement: t.sl === undefined ? rate : { value: t.sl, sample: 100 },
+      measurement: t.sl === undefined ? rate : { value: t.sl, sample: t.slSample ?? 100 },
       complianceMeasurement: rate,
       compliance,
       reserveViolated: t.reserveViolated ?? false,
