@@ -101,8 +101,9 @@ export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min:
  * - progressive (one call per idle agent, its pace capped by lines): the same objective on
  *   `outboundLineCount`, 1 to one line per agent (at least 2);
  * - blended (agent-based modes with an inbound queue): the inbound queue's service level on
- *   `outboundLineCount` (1 to 1.5 lines per agent, at least 4; progressive one per agent), half the
- *   team kept for inbound, and the compliance loop on the mode's own knob as above (predictive:
+ *   `outboundLineCount` (1 to 1.5 lines per agent, at least 4; progressive one per agent), the
+ *   agents the inbound queue needs kept for it (the schema's blending defaults: Erlang C on its
+ *   load, plus 2), and the compliance loop on the mode's own knob as above (predictive:
  *   gains 10/2/0, aim 2.5%, 60-minute window, 3-hour horizon: the shipped blended configuration);
  * - agentless: the shipped feedforward (0.3 per idle agent above a quarter of the team, 0.5 per call
  *   waiting), 2 agents kept in reserve, a dead-band of 5 points;

@@ -177,7 +177,7 @@ export function decide(input: DecideInput): CampaignDecision {
   if (!sharedKnob && complianceLoop.reason === 'override') overrides.push(compliance.guardTripped && !restarting ? 'guard' : 'compliance');
   if (main.reason === 'compliance-override' || (!sharedKnob && complianceLoop.reason === 'compliance-override')) overrides.push('compliance');
 
-  const loopNext = sharedKnob ? trackSelected(complianceLoop, main) : complianceLoop.next;
+  const loopNext = sharedKnob ? trackSelected(complianceLoop, main, mainKnob.resolution) : complianceLoop.next;
   const countsOf = (loop: LoopState | undefined): ComplianceState => ({
     ...compliance.counts,
     ...(loop ? { loop } : state?.compliance?.loop ? { loop: state.compliance.loop } : {}),
@@ -197,17 +197,18 @@ export function decide(input: DecideInput): CampaignDecision {
 
 /**
  * External reset for the compliance loop on a shared knob: when the campaign's loop asked for
- * less than the compliance loop allowed, the compliance integral follows the value chosen, so
- * its output stays just above it (by its proportional headroom) and bites as soon as the
- * headroom goes.
+ * less than the compliance loop allowed, the compliance loop's output comes down to the value
+ * chosen, so it bites as soon as abandons rise, and its rises follow the knob's at the pace of
+ * its integral. While abandons run under the allowed rate it keeps one grid step above the value
+ * chosen: a small team's scaled gains integrate less than a step a tick, and tracked to the value
+ * itself the ceiling would hold the knob there for good.
  */
-function trackSelected(loop: StepDecision, main: StepDecision): StepDecision['next'] {
+function trackSelected(loop: StepDecision, main: StepDecision, resolution: number): StepDecision['next'] {
   if (!loop.next || !main.next) return loop.next;
   const selected = main.next.lastOutput;
-  // The integral, not the output, comes down to the value chosen: pulled to the output, the ceiling
-  // would sit one tick's integration above the knob, less than a line, and hold it there for good.
-  const integral = selected < loop.next.lastOutput ? Math.min(loop.next.integral, selected) : loop.next.integral;
-  return { ...loop.next, integral, lastOutput: Math.min(selected, loop.next.lastOutput), lastWritten: main.next.lastWritten };
+  const target = selected + (loop.error !== undefined && loop.error > 0 ? resolution : 0);
+  const integral = target < loop.next.lastOutput ? loop.next.integral + (target - loop.next.lastOutput) : loop.next.integral;
+  return { ...loop.next, integral, lastOutput: Math.min(target, loop.next.lastOutput), lastWritten: main.next.lastWritten };
 }
 
 /** The lowest of the values given, undefined when none is. */

@@ -191,8 +191,8 @@ describe('decide: the campaign loop with the compliance loop beside it', () => {
     // Act
     const { decisions, knobs } = runDecide(campaign, { outboundLineCount: 1 }, [{ sl: 1, slSample: 4, abandons: 0 }, ...thin], { teamHasRoom: true, gainScale: 0.25 });
 
-    // Assess: the idle rise moves the knob as the compliance loop's headroom integrates (0.31 lines a
-    // minute), where tracking the knob's own value held its ceiling less than a line above it, at 1 all day
+    // Assess: the compliance loop's ceiling keeps a line above the knob while there are no abandons,
+    // where tracking the knob's own value held it 0.31 lines above (a tick's integration), at 1 all day
     expect(decisions.slice(1).some((d) => d.main.reason === 'idle-rise')).toBe(true);
     expect(knobs.outboundLineCount).toBeGreaterThanOrEqual(4);
   });
