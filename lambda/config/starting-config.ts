@@ -139,8 +139,8 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
   };
   // The compliance block only where the rule sets something in it (US: the schema's 30-day periods).
   const amd = input.amdFalsePositiveRate === undefined ? {} : { amdFalsePositiveRate: input.amdFalsePositiveRate };
-  const window = uk ? { window: { type: 'rolling' as const, hours: 24 }, ...amd } : {};
-  const complianceOf = (more: Record<string, unknown> = {}) => (uk || Object.keys(more).length ? { compliance: { ...window, ...more } } : {});
+  const ukRule = uk ? { window: { type: 'rolling' as const, hours: 24 }, ...amd } : {};
+  const complianceOf = (more: Record<string, unknown> = {}) => (uk || Object.keys(more).length ? { compliance: { ...ukRule, ...more } } : {});
   const setpoint = input.serviceLevelTarget ?? DEFAULT_SERVICE_LEVEL;
   const lineKnob = (max: number, steps: number) => ({ name: 'outboundLineCount' as const, min: 1, max, maxStep: Math.max(1, Math.ceil(max / steps)) });
   const lineGains = (max: number) => lineGainsFor(LINE_GAINS, 1, max);
