@@ -14,7 +14,7 @@ import { rateWithAmdFalsePositives } from '../compliance/amd.js';
 import { complianceLoopCampaign, type ComplianceAssessment } from '../compliance/assess.js';
 import { budgetSpent, overrideManualValue } from '../compliance/manual-override.js';
 import type { CampaignPerformance, CampaignSnapshot, ComplianceState, ControllerState, LoopState, QueueLiveState } from '../ports.js';
-import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger } from './fast-cut.js';
+import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger, transferRoom, type Transfers } from './fast-cut.js';
 import { onSince, startCeiling } from './start.js';
 import { step, type BlindReason, type Measurement, type StepDecision } from './pid.js';
 
@@ -35,6 +35,11 @@ export interface DecideInput {
   compliance: ComplianceAssessment;
   /** The blending threshold says: no outbound now. */
   reserveViolated: boolean;
+  /**
+   * An agentless campaign's own transfers (their load and mean handle time), for the lines its team
+   * can take (fast-cut.ts `transferRoom`); undefined until both are read, and for other modes.
+   */
+  transfers?: Transfers | undefined;
   /** Gain scheduling factor for this tick. */
   gainScale: number;
   /** The dialer's own figures (idle agents, connect ratio), for the safe value of a fast cut. */
@@ -138,11 +143,18 @@ export function decide(input: DecideInput): CampaignDecision {
   if (sharedKnob && guardCeiling !== undefined) ceilings.push({ by: 'guard', value: guardCeiling });
   if (abandonDanger) ceilings.push({ by: compliance.guardTripped ? 'guard' : 'compliance', value: mainSafe });
   if (slDanger) ceilings.push({ by: 'service-level', value: mainSafe });
-  if (input.reserveViolated) ceilings.push({ by: 'blending', value: mainKnob.min });
+  // The threshold policy holds outbound at its minimum while the reserve is broken. An agentless
+  // campaign's lines are its own team's load: they rise no further than the team can take, and a
+  // broken reserve cuts them to what the team can take now, not to none (fast-cut.ts).
+  const room = snapshot.dialingMode === 'agentless' && input.transfers && input.team && campaign.blending ? transferRoom(mainKnob, free, input.team, input.transfers, campaign.blending.reserveAgents) : undefined;
+  const queueing = input.team !== undefined && campaign.blending !== undefined && input.team.waiting > campaign.blending.waitingLimit;
+  const reserveCut = room && mainNow !== undefined ? Math.min(mainNow, queueing ? room.nextMinute : room.capacity) : mainKnob.min;
+  if (input.reserveViolated) ceilings.push({ by: 'blending', value: reserveCut });
+  if (room && mainNow !== undefined) ceilings.push({ by: 'blending', value: Math.max(mainNow, room.capacity) });
   if (mainStart !== undefined) ceilings.push({ by: 'start', value: mainStart });
   const ceiling = lowest(...ceilings.map((c) => c.value));
-  // Where a cut may go at once: the threshold policy's minimum, the safe value in danger, the start's ramp.
-  const cutFloor = lowest(input.reserveViolated ? mainKnob.min : undefined, abandonDanger || slDanger ? mainSafe : undefined, mainStart);
+  // Where a cut may go at once: the threshold policy's cut, the safe value in danger, the start's ramp.
+  const cutFloor = lowest(input.reserveViolated ? reserveCut : undefined, abandonDanger || slDanger ? mainSafe : undefined, mainStart);
 
   let main = step({
     campaign,

@@ -44,16 +44,54 @@ export interface FreeAgents {
  * turns into calls itself), their `safeValue`.
  */
 export function safeValue(knob: KnobConfig & { safeValue: number }, free: FreeAgents): number {
-  const min = gridAbove(knob.min, knob.resolution);
-  const max = gridBelow(knob.max, knob.resolution);
   const { idleAgents } = free;
   if (knob.name !== 'outboundLineCount' || idleAgents === undefined) {
-    return Math.min(max, gridAbove(knob.safeValue, knob.resolution));
+    return Math.min(gridBelow(knob.max, knob.resolution), gridAbove(knob.safeValue, knob.resolution));
   }
   const perLine = free.liveAnswersPerLine !== undefined && free.liveAnswersPerLine > 0 ? free.liveAnswersPerLine : undefined;
-  if (perLine === undefined && free.linesArePace) return min;
-  const lines = Math.max(0, idleAgents) / (perLine ?? 1);
+  if (perLine === undefined && free.linesArePace) return gridAbove(knob.min, knob.resolution);
+  return linesOnGrid(knob, Math.max(0, idleAgents) / (perLine ?? 1));
+}
+
+/** Lines to the grid value at or below them, within the bounds. */
+function linesOnGrid(knob: KnobConfig, lines: number): number {
+  const min = gridAbove(knob.min, knob.resolution);
+  const max = gridBelow(knob.max, knob.resolution);
   return quantise(Math.floor(lines / knob.resolution) * knob.resolution, knob.resolution, min, max);
+}
+
+/** An agentless campaign's own transfers, as the tick reads them. */
+export interface Transfers {
+  /** Their load in erlangs (blending.ts `inboundLoad`): agents busy on another queue are not theirs to count on. */
+  load: number;
+  /** Their mean handle time (talk and after-call work), minutes. */
+  handleMinutes: number;
+}
+
+/**
+ * An agentless team's room for its campaign's live answers, in lines: the lines are the pace, so
+ * they are paced from the team. Two figures, both on a line's live answers per minute
+ * ({@link FreeAgents}) and the agents the transfers can have (those idle and those on the
+ * campaign's own transfers, less `keptFree`), to the grid below and within the bounds:
+ * - `capacity`: the lines that keep those agents busy, each live answer holding one for the handle
+ *   time: agents / (live answers per line x handle minutes). Rises never go past it: a rise on a
+ *   thin window would otherwise add lines for the handle time it takes their calls to show.
+ * - `nextMinute`: the lines whose next minute of live answers the agents idle now, and those a
+ *   minute of handle time frees (busy x (1 - e^(-1/handle))), can take after the calls waiting. A
+ *   team whose own transfers queue past the reserve's `waitingLimit` is cut to it at once: as deep
+ *   as the queue demands, where the knob's minimum would empty a large team for a handle time.
+ * Undefined while a line's live answers are unknown (a campaign's first minute).
+ */
+export function transferRoom(knob: KnobConfig, free: FreeAgents, team: QueueLiveState, transfers: Transfers, keptFree: number): { capacity: number; nextMinute: number } | undefined {
+  const perLine = free.liveAnswersPerLine;
+  if (perLine === undefined || perLine <= 0 || transfers.handleMinutes <= 0) return undefined;
+  const idle = Math.max(0, team.idleAgents);
+  const onTransfers = Math.min(Math.max(0, team.onQueueAgents - idle), Math.max(0, transfers.load));
+  const freedInAMinute = onTransfers * (1 - Math.exp(-1 / transfers.handleMinutes));
+  return {
+    capacity: linesOnGrid(knob, Math.max(0, idle + onTransfers - keptFree) / (perLine * transfers.handleMinutes)),
+    nextMinute: linesOnGrid(knob, Math.max(0, idle + freedInAMinute - team.waiting - keptFree) / perLine),
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { CampaignConfig } from '../config/config.js';
 import type { KnobName } from '../config/schema.js';
 import { feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, teamHasRoom } from '../control/blending.js';
 import { decide, type CampaignDecision } from '../control/decide.js';
+import type { Transfers } from '../control/fast-cut.js';
 import { abandonRate, measureObjective } from '../control/measure.js';
 import { blindWithoutCampaign, type BlindReason } from '../control/pid.js';
 import type { AuditEntry, CampaignWindowStats, ControllerState, PendingWrite, QueueLiveState, QueueWindowStats } from '../ports.js';
@@ -127,6 +128,7 @@ export function plan(input: PlanInput): Finished | Planned {
       load !== undefined &&
       c.blending !== undefined &&
       reserveViolated(c.blending, live, inboundDemand(c, load, queueStats.get(queueId!), reads.thresholds.get(queueId!))),
+    transfers: snapshot.dialingMode === 'agentless' ? transfersOf(load, queueId === undefined ? undefined : queueStats.get(queueId)) : undefined,
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
     teamHasRoom: teamHasRoom(c, team),
@@ -151,4 +153,10 @@ export function plan(input: PlanInput): Finished | Planned {
     unconfirmed: undefined,
     confirmed: reconciled?.audit ?? [],
   };
+}
+
+/** An agentless campaign's transfers: their load and mean handle time, once a call has been handled. */
+function transfersOf(load: number | undefined, stats: QueueWindowStats | undefined): Transfers | undefined {
+  if (load === undefined || !stats || stats.handled <= 0 || stats.handleMs <= 0) return undefined;
+  return { load, handleMinutes: stats.handleMs / stats.handled / 60_000 };
 }

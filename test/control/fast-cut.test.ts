@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { assessCompliance, countingPlan } from '../../lambda/compliance/assess.js';
 import type { CampaignConfig } from '../../lambda/config/config.js';
-import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger } from '../../lambda/control/fast-cut.js';
-import type { CampaignPerformance } from '../../lambda/ports.js';
+import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger, transferRoom } from '../../lambda/control/fast-cut.js';
+import type { CampaignPerformance, QueueLiveState } from '../../lambda/ports.js';
 import { campaignWith } from '../support/config.js';
 import { runDecide, T0, type DecideTick } from '../support/decide-run.js';
 
@@ -125,5 +125,87 @@ describe('decide: cut fast, rise slowly', () => {
     const campaign = campaignWith({ objective: { kind: 'abandonRate' }, setpoint: 0.025, knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 5 } });
     const { decisions } = run(campaign, 40, [{ abandons: 0.02 }, { abandons: 0.027 }]);
     expect(decisions[1]!.main.value).toBeGreaterThanOrEqual(35);
+  });
+});
+
+describe("an agentless team's room for its campaign's live answers", () => {
+  const lines = { name: 'outboundLineCount' as const, min: 1, max: 200, maxStep: 40, resolution: 1, safeValue: 1 };
+  const perLine = (liveAnswersPerLine: number | undefined) => ({ idleAgents: undefined, liveAnswersPerLine, linesArePace: true });
+  const team = (idleAgents: number, waiting = 0): QueueLiveState => ({ queueId: 'q', idleAgents, onQueueAgents: 100, interacting: 100 - idleAgents, waiting });
+
+  it('capacity: the lines that keep the agents for transfers busy, each live answer holding one for the handle time', () => {
+    // Prepare: 100 agents, 10 idle, 80 erlangs of transfers, 2 kept free; a line brings 2 live answers a minute, held 5 minutes each
+    // Act
+    const room = transferRoom(lines, perLine(2), team(10), { load: 80, handleMinutes: 5 }, 2);
+    // Assess: (10 + 80 - 2) / (2 x 5) = 8.8 lines, the whole line below
+    expect(room?.capacity).toBe(8);
+  });
+
+  it('next minute: what the idle agents and those a minute frees can take, after the calls waiting', () => {
+    // Prepare: 6 calls waiting, no agent idle, 98 erlangs of transfers held 5 minutes
+    // Act
+    const room = transferRoom(lines, perLine(2), team(0, 6), { load: 98, handleMinutes: 5 }, 2);
+    // Assess: 98 x (1 - e^-0.2) = 17.8 agents free up; (17.8 - 6 - 2) / 2 = 4.9 lines
+    expect(room?.nextMinute).toBe(4);
+    expect(room?.capacity).toBe(9);
+  });
+
+  it("counts only the agents on the campaign's own transfers: those busy on another queue are not its to take", () => {
+    // Prepare: 90 agents busy, but the transfers are 20 erlangs of it (the team also takes an inbound queue)
+    // Act
+    const room = transferRoom(lines, perLine(2), team(10), { load: 20, handleMinutes: 5 }, 2);
+    // Assess: (10 + 20 - 2) / 10 = 2.8 lines, not (100 - 2) / 10
+    expect(room?.capacity).toBe(2);
+  });
+
+  it("is unknown before a line's live answers are, and never below the knob's minimum", () => {
+    expect(transferRoom(lines, perLine(undefined), team(10), { load: 80, handleMinutes: 5 }, 2)).toBeUndefined();
+    expect(transferRoom(lines, perLine(2), team(0, 50), { load: 100, handleMinutes: 5 }, 2)).toEqual({ capacity: 9, nextMinute: 1 });
+  });
+});
+
+describe('an agentless campaign paced from its team', () => {
+  const campaign = campaignWith({
+    objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001' },
+    knob: { name: 'outboundLineCount', min: 1, max: 40, maxStep: 5 },
+    blending: { reserveAgents: 2, waitingLimit: 1 },
+  });
+  // 100 agents on the transfer queue; 40 lines brought 80 live answers last minute (2 a line), each held 5 minutes.
+  const full = (waiting: number) => ({
+    team: { queueId: 'q', idleAgents: 0, onQueueAgents: 100, interacting: 80, waiting },
+    lastMinuteLiveAnswers: 80,
+    transfers: { load: 98, handleMinutes: 5 },
+  });
+  const reserveBroken = [{ abandons: 0, sl: 0.9 }, { abandons: 0, sl: 0.9, reserveViolated: true }];
+
+  it('with its own transfers filling the team, is cut to the lines the team can take, not to the minimum', () => {
+    // Act
+    const ours = runDecide(campaign, { outboundLineCount: 40 }, reserveBroken, full(0), 'agentless');
+    const unknown = runDecide(campaign, { outboundLineCount: 40 }, reserveBroken, { ...full(0), transfers: undefined }, 'agentless');
+    // Assess: at once to (98 - 2) / (2 x 5) = 9.6 lines; before a transfer is handled, the minimum as before
+    expect(ours.decisions[1]!.writes).toEqual({ outboundLineCount: 9 });
+    expect(ours.decisions[1]!.overrides).toEqual(['blending']);
+    expect(unknown.decisions[1]!.writes).toEqual({ outboundLineCount: 1 });
+  });
+
+  it('with its transfers queueing past the limit, is cut as deep as the next minute demands', () => {
+    // Act: 6 calls wait
+    const { decisions } = runDecide(campaign, { outboundLineCount: 40 }, reserveBroken, full(6), 'agentless');
+    // Assess: (98 x (1 - e^-0.2) - 6 - 2) / 2 = 4.9 lines
+    expect(decisions[1]!.writes).toEqual({ outboundLineCount: 4 });
+  });
+
+  it("rises no further than the team's capacity, however good the service level", () => {
+    // Prepare: 20 agents idle, 70 erlangs of transfers: capacity (20 + 70 - 2) / (2 x 5) = 8.8 lines
+    const room = { team: { queueId: 'q', idleAgents: 20, onQueueAgents: 100, interacting: 60, waiting: 0 }, transfers: { load: 70, handleMinutes: 5 } };
+    const ticks = Array.from({ length: 8 }, () => ({ abandons: 0, sl: 1, liveAnswersPerLine: 2 }));
+    // Act
+    const limited = runDecide(campaign, { outboundLineCount: 4 }, ticks, room, 'agentless');
+    const predictive = runDecide(campaign, { outboundLineCount: 4 }, ticks, room);
+    // Assess: ours stops at 8 lines; without the team's figures (another mode) it goes on rising
+    const values = limited.decisions.map((d) => d.main.value!);
+    expect(Math.max(...values)).toBe(8);
+    expect(values.at(-1)).toBe(8);
+    expect(Math.max(...predictive.decisions.map((d) => d.main.value!))).toBeGreaterThan(8);
   });
 });

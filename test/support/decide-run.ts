@@ -13,13 +13,22 @@ export interface DecideTick {
   slSample?: number;
   abandons: number;
   reserveViolated?: boolean;
+  /** Live answers a line brought in the last minute: the input's `lastMinuteLiveAnswers` on the lines now. */
+  liveAnswersPerLine?: number;
 }
 
 /**
  * One decide() per minute from T0, writing what it decides into the knobs; `abandons` is the abandon
- * rate over the compliance window at each tick, on 200 live answers. `extra` goes into every input.
+ * rate over the compliance window at each tick, on 200 live answers. `extra` goes into every input;
+ * the campaign dials in `dialingMode`.
  */
-export function runDecide(campaign: CampaignConfig, knobs0: CampaignSnapshot['knobs'], ticks: DecideTick[], extra: Partial<DecideInput> = {}) {
+export function runDecide(
+  campaign: CampaignConfig,
+  knobs0: CampaignSnapshot['knobs'],
+  ticks: DecideTick[],
+  extra: Partial<DecideInput> = {},
+  dialingMode: CampaignSnapshot['dialingMode'] = 'predictive',
+) {
   const knobs = { ...knobs0 };
   let state: ControllerState | undefined;
   const decisions: CampaignDecision[] = [];
@@ -31,7 +40,7 @@ export function runDecide(campaign: CampaignConfig, knobs0: CampaignSnapshot['kn
     const rate = { value: measured.abandoned / measured.live, sample: measured.live };
     const d = decide({
       campaign,
-      snapshot: { campaignId: 'c', status: 'on', dialingMode: 'predictive', knobs: { ...knobs } },
+      snapshot: { campaignId: 'c', status: 'on', dialingMode, knobs: { ...knobs } },
       measurement: t.sl === undefined ? rate : { value: t.sl, sample: t.slSample ?? 100 },
       complianceMeasurement: rate,
       compliance,
@@ -42,6 +51,7 @@ export function runDecide(campaign: CampaignConfig, knobs0: CampaignSnapshot['kn
       now,
       eventId: `e${i}`,
       ...extra,
+      ...(t.liveAnswersPerLine === undefined ? {} : { lastMinuteLiveAnswers: t.liveAnswersPerLine * (knobs.outboundLineCount ?? 0) }),
     });
     decisions.push(d);
     Object.assign(knobs, d.writes);
