@@ -77,10 +77,10 @@ export interface Transfers {
  *   time: agents / (live answers per line x handle minutes). Rises never go past it: a rise on a
  *   thin window would otherwise add lines for the handle time it takes their calls to show.
  * - `nextMinute`: the lines whose next minute of live answers the agents idle now, and those a
- *   minute of handle time frees (busy x (1 - e^(-1/handle))), can take after the calls waiting. A
+ *   minute of handle time frees (those on transfers x (1 - e^(-1/handle minutes))), can take after the calls waiting. A
  *   team whose own transfers queue past the reserve's `waitingLimit` is cut to it at once: as deep
  *   as the queue demands, where the knob's minimum would empty a large team for a handle time.
- * Undefined while a line's live answers are unknown (a campaign's first minute).
+ * Undefined while a line's live answers are unknown (a campaign's first minute) or the handle time is not positive.
  */
 export function transferRoom(knob: KnobConfig, free: FreeAgents, team: QueueLiveState, transfers: Transfers, keptFree: number): { capacity: number; nextMinute: number } | undefined {
   const perLine = free.liveAnswersPerLine;
