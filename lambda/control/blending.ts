@@ -21,9 +21,14 @@ export function inboundLoad(
   handle: { handled: number; handleMs: number } | undefined,
 ): number {
   const now = live.interacting + live.waiting;
-  if (!arrivals || !handle || handle.handled <= 0) return now;
-  const meanHandleMinutes = handle.handleMs / handle.handled / 60_000;
-  return Math.max(now, (arrivals.offered / arrivalMinutes) * meanHandleMinutes);
+  const handleMinutes = meanHandleMinutes(handle);
+  if (!arrivals || handleMinutes === undefined) return now;
+  return Math.max(now, (arrivals.offered / arrivalMinutes) * handleMinutes);
+}
+
+/** The mean handle time of the calls handled, in minutes; undefined before one with a handle time. */
+export function meanHandleMinutes(handle: { handled: number; handleMs: number } | undefined): number | undefined {
+  return handle && handle.handled > 0 && handle.handleMs > 0 ? handle.handleMs / handle.handled / 60_000 : undefined;
 }
 
 /** What the inbound queue asks of the team this tick. */
@@ -72,7 +77,12 @@ export function agentsInboundNeeds(config: BlendingConfig, demand: InboundDemand
  * allowed: outbound is then held at its minimum until the load passes.
  */
 export function reserveViolated(config: BlendingConfig, live: QueueLiveState, demand: InboundDemand): boolean {
-  return live.waiting > config.waitingLimit || live.onQueueAgents < agentsInboundNeeds(config, demand);
+  return queueingPastLimit(config, live) || live.onQueueAgents < agentsInboundNeeds(config, demand);
+}
+
+/** More calls wait on the queue than the threshold policy's `waitingLimit` allows. */
+export function queueingPastLimit(config: BlendingConfig, live: QueueLiveState): boolean {
+  return live.waiting > config.waitingLimit;
 }
 
 /**

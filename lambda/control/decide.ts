@@ -14,6 +14,7 @@ import { rateWithAmdFalsePositives } from '../compliance/amd.js';
 import { complianceLoopCampaign, type ComplianceAssessment } from '../compliance/assess.js';
 import { budgetSpent, overrideManualValue } from '../compliance/manual-override.js';
 import type { CampaignPerformance, CampaignSnapshot, ComplianceState, ControllerState, LoopState, QueueLiveState } from '../ports.js';
+import { queueingPastLimit } from './blending.js';
 import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger, transferRoom, type Transfers } from './fast-cut.js';
 import { onSince, startCeiling } from './start.js';
 import { step, type BlindReason, type Measurement, type StepDecision } from './pid.js';
@@ -147,7 +148,7 @@ export function decide(input: DecideInput): CampaignDecision {
   // campaign's lines are its own team's load: they rise no further than the team can take, and a
   // broken reserve cuts them to what the team can take now, not to none (fast-cut.ts).
   const room = snapshot.dialingMode === 'agentless' && input.transfers && input.team && campaign.blending ? transferRoom(mainKnob, free, input.team, input.transfers, campaign.blending.reserveAgents) : undefined;
-  const queueing = input.team !== undefined && campaign.blending !== undefined && input.team.waiting > campaign.blending.waitingLimit;
+  const queueing = input.team !== undefined && campaign.blending !== undefined && queueingPastLimit(campaign.blending, input.team);
   const reserveCut = room && mainNow !== undefined ? Math.min(mainNow, queueing ? room.nextMinute : room.capacity) : mainKnob.min;
   if (input.reserveViolated) ceilings.push({ by: 'blending', value: reserveCut });
   if (room && mainNow !== undefined) ceilings.push({ by: 'blending', value: Math.max(mainNow, room.capacity) });

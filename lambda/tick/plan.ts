@@ -6,7 +6,7 @@ import { assessCompliance, type ComplianceAssessment } from '../compliance/asses
 import type { AbandonCounts } from '../compliance/budget.js';
 import type { CampaignConfig } from '../config/config.js';
 import type { KnobName } from '../config/schema.js';
-import { feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, teamHasRoom } from '../control/blending.js';
+import { feedforward, gainScale, inboundDemand, inboundLoad, meanHandleMinutes, reserveViolated, teamHasRoom } from '../control/blending.js';
 import { decide, type CampaignDecision } from '../control/decide.js';
 import type { Transfers } from '../control/fast-cut.js';
 import { abandonRate, measureObjective } from '../control/measure.js';
@@ -157,6 +157,6 @@ export function plan(input: PlanInput): Finished | Planned {
 
 /** An agentless campaign's transfers: their load and mean handle time, once a call has been handled. */
 function transfersOf(load: number | undefined, stats: QueueWindowStats | undefined): Transfers | undefined {
-  if (load === undefined || !stats || stats.handled <= 0 || stats.handleMs <= 0) return undefined;
-  return { load, handleMinutes: stats.handleMs / stats.handled / 60_000 };
+  const handleMinutes = meanHandleMinutes(stats);
+  return load === undefined || handleMinutes === undefined ? undefined : { load, handleMinutes };
 }
