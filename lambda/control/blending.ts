@@ -2,9 +2,10 @@
  * What the live queue state and the campaign's team tell the loop before any error shows:
  * the threshold policy for blended agents (its reserve from Erlang C on the inbound load) and gain scheduling by team size. Pure functions.
  */
-import type { BlendingConfig, CampaignConfig, FeedforwardConfig } from '../config/config.js';
+import type { BlendingConfig, CampaignConfig, FeedforwardConfig, KnobConfig } from '../config/config.js';
 import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../ports.js';
 import { agentsForServiceLevel } from './erlang-c.js';
+import { gridAbove, gridBelow } from './grid.js';
 
 /**
  * Inbound load in erlangs (agents' worth of inbound work): the larger of what is on the queue now
@@ -78,6 +79,43 @@ export function agentsInboundNeeds(config: BlendingConfig, demand: InboundDemand
  */
 export function reserveViolated(config: BlendingConfig, live: QueueLiveState, demand: InboundDemand): boolean {
   return queueingPastLimit(config, live) || live.onQueueAgents < agentsInboundNeeds(config, demand);
+}
+
+/** How far an inbound queue is short of the agents it needs, and the agents outbound holds meanwhile. */
+export interface InboundShortfall {
+  agents: number;
+  outboundAgents: number;
+}
+
+/**
+ * The threshold policy counted in idle agents, as Bhulai & Koole state it: an inbound queue that
+ * blended agents share can count on the agents idle and those on its own calls (at most its load),
+ * never on those on outbound calls, which Genesys counts on queue too (an agent's routing status
+ * is the same in every queue). Short when they are fewer than the queue needs
+ * ({@link agentsInboundNeeds}); undefined when they are not, and for an agentless campaign's
+ * transfer queue, whose load is the campaign's own (`reserveViolated` and fast-cut.ts
+ * `transferRoom` pace it).
+ */
+export function inboundShortfall(config: BlendingConfig, live: QueueLiveState, demand: InboundDemand): InboundShortfall | undefined {
+  if (demand.target === undefined) return undefined;
+  const idle = Math.max(0, live.idleAgents);
+  const busy = Math.max(0, live.onQueueAgents - idle);
+  const onInbound = Math.min(busy, Math.max(0, demand.load));
+  const agents = agentsInboundNeeds(config, demand) - idle - onInbound;
+  return agents > 0 ? { agents, outboundAgents: busy - onInbound } : undefined;
+}
+
+/**
+ * The knob's value that gives the short agents back: outbound's share above the knob's minimum cut
+ * pro rata (agents short / agents outbound holds), to the grid below, never under the minimum. A
+ * cut to the minimum would empty the outbound side for a handle time on every shortfall of one
+ * agent; pro rata, repeated each tick while the queue stays short, frees what it needs.
+ */
+export function knobGivingBack(knob: KnobConfig, knobNow: number, short: InboundShortfall): number {
+  const keep = short.outboundAgents > 0 ? Math.max(0, 1 - short.agents / short.outboundAgents) : 0;
+  const value = knob.min + Math.max(0, knobNow - knob.min) * keep;
+  // A hair above, so floating-point dust in the product does not drop a whole grid step.
+  return Math.max(gridAbove(knob.min, knob.resolution), gridBelow(value + 1e-9 * knob.resolution, knob.resolution));
 }
 
 /** More calls wait on the queue than the threshold policy's `waitingLimit` allows. */

@@ -14,7 +14,7 @@ import { rateWithAmdFalsePositives } from '../compliance/amd.js';
 import { complianceLoopCampaign, type ComplianceAssessment } from '../compliance/assess.js';
 import { budgetSpent, overrideManualValue } from '../compliance/manual-override.js';
 import type { CampaignPerformance, CampaignSnapshot, ComplianceState, ControllerState, LoopState, QueueLiveState } from '../ports.js';
-import { queueingPastLimit } from './blending.js';
+import { knobGivingBack, queueingPastLimit, type InboundShortfall } from './blending.js';
 import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger, transferRoom, type Transfers } from './fast-cut.js';
 import { onSince, startCeiling } from './start.js';
 import { step, type BlindReason, type Measurement, type StepDecision } from './pid.js';
@@ -36,6 +36,8 @@ export interface DecideInput {
   compliance: ComplianceAssessment;
   /** The blending threshold says: no outbound now. */
   reserveViolated: boolean;
+  /** The inbound queue has fewer agents it can count on than it needs (blending.ts `inboundShortfall`). */
+  inboundShortfall?: InboundShortfall | undefined;
   /**
    * An agentless campaign's own transfers (their load and mean handle time), for the lines its team
    * can take (fast-cut.ts `transferRoom`); undefined until both are read, and for other modes.
@@ -151,11 +153,14 @@ export function decide(input: DecideInput): CampaignDecision {
   const queueing = input.team !== undefined && campaign.blending !== undefined && queueingPastLimit(campaign.blending, input.team);
   const reserveCut = room && mainNow !== undefined ? Math.min(mainNow, queueing ? room.nextMinute : room.capacity) : mainKnob.min;
   if (input.reserveViolated) ceilings.push({ by: 'blending', value: reserveCut });
+  // Short of idle agents for the inbound queue: outbound gives them back at once, pro rata.
+  const givingBack = input.inboundShortfall && mainNow !== undefined ? knobGivingBack(mainKnob, mainNow, input.inboundShortfall) : undefined;
+  if (givingBack !== undefined) ceilings.push({ by: 'blending', value: givingBack });
   if (room && mainNow !== undefined) ceilings.push({ by: 'blending', value: Math.max(mainNow, room.capacity) });
   if (mainStart !== undefined) ceilings.push({ by: 'start', value: mainStart });
   const ceiling = lowest(...ceilings.map((c) => c.value));
-  // Where a cut may go at once: the threshold policy's cut, the safe value in danger, the start's ramp.
-  const cutFloor = lowest(input.reserveViolated ? reserveCut : undefined, abandonDanger || slDanger ? mainSafe : undefined, mainStart);
+  // Where a cut may go at once: the threshold policy's cuts, the safe value in danger, the start's ramp.
+  const cutFloor = lowest(input.reserveViolated ? reserveCut : undefined, givingBack, abandonDanger || slDanger ? mainSafe : undefined, mainStart);
 
   let main = step({
     campaign,

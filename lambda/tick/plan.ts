@@ -6,7 +6,7 @@ import { assessCompliance, type ComplianceAssessment } from '../compliance/asses
 import type { AbandonCounts } from '../compliance/budget.js';
 import type { CampaignConfig } from '../config/config.js';
 import type { KnobName } from '../config/schema.js';
-import { feedforward, gainScale, inboundDemand, inboundLoad, meanHandleMinutes, reserveViolated, teamHasRoom } from '../control/blending.js';
+import { feedforward, gainScale, inboundDemand, inboundLoad, meanHandleMinutes, reserveViolated, inboundShortfall, teamHasRoom } from '../control/blending.js';
 import { decide, type CampaignDecision } from '../control/decide.js';
 import type { Transfers } from '../control/fast-cut.js';
 import { abandonRate, measureObjective } from '../control/measure.js';
@@ -115,6 +115,7 @@ export function plan(input: PlanInput): Finished | Planned {
   const team = liveStates.get(queueId ?? snapshot.queueId ?? '');
   const arrivals = queueId !== undefined && c.blending ? reads.arrivals.get(c.blending.arrivalMinutes)?.values.get(queueId) : undefined;
   const load = live && c.blending ? inboundLoad(live, arrivals, c.blending.arrivalMinutes, queueStats.get(queueId!)) : undefined;
+  const threshold = live && load !== undefined && c.blending ? { policy: c.blending, live, demand: inboundDemand(c, load, queueStats.get(queueId!), reads.thresholds.get(queueId!)) } : undefined;
   const performance = reads.performance.values.get(c.campaignId);
   const decision = decide({
     campaign: c,
@@ -123,11 +124,8 @@ export function plan(input: PlanInput): Finished | Planned {
     complianceMeasurement: failure ? undefined : abandonRate(outboundOf(reads, c.campaignId, lastMinutes(tickTime, c.compliance.windowMinutes))),
     compliance,
     // Without the live state the threshold cannot be judged: the other loops still act.
-    reserveViolated:
-      live !== undefined &&
-      load !== undefined &&
-      c.blending !== undefined &&
-      reserveViolated(c.blending, live, inboundDemand(c, load, queueStats.get(queueId!), reads.thresholds.get(queueId!))),
+    reserveViolated: threshold !== undefined && reserveViolated(threshold.policy, threshold.live, threshold.demand),
+    inboundShortfall: threshold && inboundShortfall(threshold.policy, threshold.live, threshold.demand),
     transfers: snapshot.dialingMode === 'agentless' ? transfersOf(load, queueId === undefined ? undefined : queueStats.get(queueId)) : undefined,
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BLENDING_DEFAULTS } from '../../lambda/config/config.js';
-import { agentsInboundNeeds, feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, teamHasRoom, type InboundDemand } from '../../lambda/control/blending.js';
+import { agentsInboundNeeds, feedforward, gainScale, inboundDemand, inboundLoad, inboundShortfall, knobGivingBack, reserveViolated, teamHasRoom, type InboundDemand } from '../../lambda/control/blending.js';
 import { campaignWith } from '../support/config.js';
+import { runDecide } from '../support/decide-run.js';
 import type { QueueLiveState, QueueWindowStats } from '../../lambda/ports.js';
 
 const live = (over: Partial<QueueLiveState> = {}): QueueLiveState => ({ queueId: 'q', waiting: 0, idleAgents: 10, onQueueAgents: 26, interacting: 5, ...over });
@@ -60,6 +61,52 @@ describe('threshold policy (blended agents)', () => {
     expect(reserveViolated(policy, live({ onQueueAgents: 5 }), demand(3.5))).toBe(true);
     expect(reserveViolated(policy, live({ onQueueAgents: 5 }), demand(2))).toBe(false);
     expect(reserveViolated(policy, live({ onQueueAgents: 5, waiting: 2 }), demand(0))).toBe(true);
+  });
+});
+
+describe('threshold policy in idle agents (blended agents on outbound calls count on queue too)', () => {
+  const demand = (load: number, over: Partial<InboundDemand> = {}): InboundDemand => ({ load, handle: { handled: 100, handleMs: 100 * 180_000 }, target: 0.8, thresholdMs: 20_000, ...over });
+  const policy = { ...BLENDING_DEFAULTS, reserveAgents: 2 };
+
+  it('counts for the inbound queue only its idle agents and those on its calls, never those on outbound calls', () => {
+    // Prepare: 150 agents on queue at 80 erlangs of inbound (87 needed for 80/20): 3 idle, 80 on inbound calls, 67 on outbound calls
+    const team = live({ onQueueAgents: 150, idleAgents: 3, interacting: 80 });
+    // Act
+    const short = inboundShortfall(policy, team, demand(80));
+    // Assess: every agent is on queue, so the team-size test holds; 87 - 3 - 80 = 4 agents short, 67 held by outbound
+    expect(reserveViolated(policy, team, demand(80))).toBe(false);
+    expect(short).toEqual({ agents: 4, outboundAgents: 67 });
+    expect(inboundShortfall(policy, live({ onQueueAgents: 150, idleAgents: 7 }), demand(80))).toBeUndefined();
+  });
+
+  it("is never short for an agentless campaign's transfer queue, whose load is the campaign's own", () => {
+    expect(inboundShortfall(policy, live({ onQueueAgents: 150, idleAgents: 0 }), demand(80, { target: undefined }))).toBeUndefined();
+  });
+
+  it('gives the short agents back pro rata above the knob minimum, to the grid below, never under the minimum', () => {
+    const lines = { name: 'outboundLineCount' as const, min: 1, max: 200, maxStep: 10, resolution: 1 };
+    const calls = { name: 'maxCallsPerAgent' as const, min: 1, max: 3, maxStep: 0.25, resolution: 0.05 };
+    // 4 of 40 outbound agents: 1 + 40 x 0.9 = 37 lines; 1 + 1 x 0.9 = 1.9 calls per agent
+    expect(knobGivingBack(lines, 41, { agents: 4, outboundAgents: 40 })).toBe(37);
+    expect(knobGivingBack(calls, 2, { agents: 4, outboundAgents: 40 })).toBe(1.9);
+    // 5 of 12: 1 + 30 x 7/12 = 18.5, to 18; all of them or more: the minimum
+    expect(knobGivingBack(lines, 31, { agents: 5, outboundAgents: 12 })).toBe(18);
+    expect(knobGivingBack(lines, 31, { agents: 9, outboundAgents: 3 })).toBe(1);
+    expect(knobGivingBack(lines, 31, { agents: 1, outboundAgents: 0 })).toBe(1);
+  });
+
+  it('cuts a blended campaign at once, past maxStep, while its inbound queue is short, and not without a shortfall', () => {
+    // Prepare: 60 lines, maxStep 5, the service level on target (the loop alone holds)
+    const campaign = campaignWith({ knob: { name: 'outboundLineCount', min: 1, max: 100, maxStep: 5 }, blending: { reserveAgents: 2 } });
+    const ticks = [{ abandons: 0, sl: 0.8 }, { abandons: 0, sl: 0.8 }];
+    const short = { inboundShortfall: { agents: 10, outboundAgents: 40 } };
+    // Act
+    const cut = runDecide(campaign, { outboundLineCount: 60 }, ticks, short, 'progressive');
+    const none = runDecide(campaign, { outboundLineCount: 60 }, ticks, {}, 'progressive');
+    // Assess: 1 + 59 x 0.75 = 45.25, to 45 at once; reported as the blending reserve; without a shortfall nothing moves
+    expect(cut.decisions[0]!.writes).toEqual({ outboundLineCount: 45 });
+    expect(cut.decisions[0]!.overrides).toEqual(['blending']);
+    expect(none.decisions.map((d) => d.writes)).toEqual([{}, {}]);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { KnobName } from '../../lambda/config/schema.js';
-import { BatchReadError, type AuditEntry, type CampaignSnapshot, type DialingMode, type GenesysPort, type OutboundSettings, type QueueWindowStats } from '../../lambda/ports.js';
+import { BatchReadError, type AuditEntry, type CampaignSnapshot, type DialingMode, type GenesysPort, type OutboundSettings, type QueueLiveState, type QueueWindowStats } from '../../lambda/ports.js';
 import { runTick, type TickDeps, type TickRequest } from '../../lambda/tick.js';
 import { CAMPAIGN_ID, QUEUE_ID, configWith } from '../support/config.js';
 import { memoryStore, type MemoryStore } from '../support/memory-store.js';
@@ -48,8 +48,10 @@ class Org implements GenesysPort {
     if (this.settingsError) throw this.settingsError;
     return this.settings;
   }
+  /** The live state of the campaign's queue (none read when unset). */
+  live: Omit<QueueLiveState, 'queueId'> | undefined;
   async getQueueLiveStates() {
-    return new Map();
+    return new Map(this.live ? [[QUEUE_ID, { queueId: QUEUE_ID, ...this.live }]] : []);
   }
   async getQueueWindowStats(queues: ReadonlyArray<{ queueId: string }>) {
     return new Map(queues.map((q): [string, QueueWindowStats] => [q.queueId, { queueId: q.queueId, offered: 100, answered: 100, answeredWithinThreshold: 100 * this.serviceLevel, abandoned: 0, handled: 100, handleMs: 100 * 180_000 }]));
@@ -312,6 +314,38 @@ describe("the org's own rules", () => {
       reason: 'knob-inert-in-mode',
       message: expect.stringMatching(/knob\.name maxCallsPerAgent does nothing in progressive dialing mode: set it to outboundLineCount/),
     });
+    expect(w.org.patches).toEqual([]);
+  });
+});
+
+describe('a blended team as Genesys counts it', () => {
+  // Lines, a reserve, no conservative start; the service level on target, so the loop alone holds.
+  const BLENDED = configWith([{ ...GAINS, knob: { name: 'outboundLineCount', min: 1, max: 100, maxStep: 5 }, blending: { reserveAgents: 2 }, startMinutes: 0 }]);
+
+  it('gives agents back to the inbound queue when it is short of idle agents, though every agent on an outbound call is on queue too', async () => {
+    // Prepare: 100 agents on queue; 100 inbound calls in each window at 3 minutes each (60 erlangs); 2 idle
+    const w = world();
+    w.org.add(CAMPAIGN_ID, { outboundLineCount: 60 }, 'progressive');
+    w.org.serviceLevel = 0.85;
+    w.org.live = { waiting: 0, idleAgents: 2, onQueueAgents: 100, interacting: 60 };
+    // Act
+    const summary = await tick(BLENDED, w, 0);
+    // Assess: cut at once, past maxStep, but not emptied to the minimum: the agents short are few of those outbound holds
+    const lines = w.org.patches[0]?.values.outboundLineCount;
+    expect(lines).toBeLessThan(55);
+    expect(lines).toBeGreaterThan(30);
+    expect(summary.campaigns[0]).toMatchObject({ overrides: ['blending'] });
+  });
+
+  it('leaves the pace alone while the inbound queue has the idle agents it needs', async () => {
+    // Prepare: the same team with 12 idle
+    const w = world();
+    w.org.add(CAMPAIGN_ID, { outboundLineCount: 60 }, 'progressive');
+    w.org.serviceLevel = 0.85;
+    w.org.live = { waiting: 0, idleAgents: 12, onQueueAgents: 100, interacting: 60 };
+    // Act
+    await tick(BLENDED, w, 0);
+    // Assess
     expect(w.org.patches).toEqual([]);
   });
 });
