@@ -116,6 +116,7 @@ export function plan(input: PlanInput): Finished | Planned {
   const arrivals = queueId !== undefined && c.blending ? reads.arrivals.get(c.blending.arrivalMinutes)?.values.get(queueId) : undefined;
   const load = live && c.blending ? inboundLoad(live, arrivals, c.blending.arrivalMinutes, queueStats.get(queueId!)) : undefined;
   const threshold = live && load !== undefined && c.blending ? { policy: c.blending, live, demand: inboundDemand(c, load, queueStats.get(queueId!), reads.thresholds.get(queueId!)) } : undefined;
+  const shortfall = threshold && inboundShortfall(threshold.policy, threshold.live, threshold.demand);
   const performance = reads.performance.values.get(c.campaignId);
   const decision = decide({
     campaign: c,
@@ -125,7 +126,7 @@ export function plan(input: PlanInput): Finished | Planned {
     compliance,
     // Without the live state the threshold cannot be judged: the other loops still act.
     reserveViolated: threshold !== undefined && reserveViolated(threshold.policy, threshold.live, threshold.demand),
-    inboundShortfall: threshold && inboundShortfall(threshold.policy, threshold.live, threshold.demand),
+    inboundShortfall: shortfall,
     transfers: snapshot.dialingMode === 'agentless' ? transfersOf(load, queueId === undefined ? undefined : queueStats.get(queueId)) : undefined,
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
@@ -139,7 +140,7 @@ export function plan(input: PlanInput): Finished | Planned {
     eventId,
   });
   const problems = [failure ?? stale, ...settingsWarnings(c, settings)].filter(Boolean).join('; ');
-  const report = describe(c, decision, { knobsNow: snapshot.knobs, snapshot, measurement, live, load, compliance, performance, problem: problems || undefined });
+  const report = describe(c, decision, { knobsNow: snapshot.knobs, snapshot, measurement, live, load, agentsShort: shortfall?.agents, compliance, performance, problem: problems || undefined });
   return {
     c,
     expectedVersion,

@@ -81,8 +81,11 @@ export interface CampaignReport {
   campaignStatus?: string;
   /** The objective's queue, when it has one. */
   queueId?: string;
-  /** Live queue state of the objective's queue, when it has one, and its inbound load in erlangs when blending. */
-  queue?: { waiting: number; idleAgents: number; onQueueAgents: number; interacting: number; inboundLoad?: number };
+  /**
+   * Live queue state of the objective's queue, when it has one; its inbound load in erlangs when
+   * blending, and the agents it is short of its reserve when it is (blending.ts `inboundShortfall`).
+   */
+  queue?: { waiting: number; idleAgents: number; onQueueAgents: number; interacting: number; inboundLoad?: number; agentsShort?: number };
   /** Overrides that held the knob below the campaign's loop. */
   overrides?: Override[];
   /** The campaign's abandon budget and its compliance loop. */
@@ -184,6 +187,8 @@ export interface Observed {
   measurement?: Measurement | undefined;
   live?: QueueLiveState | undefined;
   load?: number | undefined;
+  /** Agents the inbound queue is short of its reserve. */
+  agentsShort?: number | undefined;
   compliance?: ComplianceAssessment;
   performance?: CampaignPerformance | undefined;
   problem?: string | undefined;
@@ -217,6 +222,7 @@ export function describe(c: CampaignConfig, decision: CampaignDecision, o: Obser
             onQueueAgents: live.onQueueAgents,
             interacting: live.interacting,
             ...(o.load === undefined ? {} : { inboundLoad: readable(o.load) }),
+            ...(o.agentsShort === undefined ? {} : { agentsShort: readable(o.agentsShort) }),
           },
         }
       : {}),
