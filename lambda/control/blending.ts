@@ -5,7 +5,7 @@
 import type { BlendingConfig, CampaignConfig, FeedforwardConfig, KnobConfig } from '../config/config.js';
 import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../ports.js';
 import { agentsForServiceLevel } from './erlang-c.js';
-import { gridAbove, gridBelow } from './grid.js';
+import { gridFloorWithin } from './grid.js';
 
 /**
  * Inbound load in erlangs (agents' worth of inbound work): the larger of what is on the queue now
@@ -98,11 +98,19 @@ export interface InboundShortfall {
  */
 export function inboundShortfall(config: BlendingConfig, live: QueueLiveState, demand: InboundDemand): InboundShortfall | undefined {
   if (demand.target === undefined) return undefined;
+  const { idle, onItsCalls } = agentsForQueue(live, demand.load);
+  const agents = agentsInboundNeeds(config, demand) - idle - onItsCalls;
+  return agents > 0 ? { agents, outboundAgents: Math.max(0, live.onQueueAgents - idle) - onItsCalls } : undefined;
+}
+
+/**
+ * The agents a queue can count on: those idle, and those busy on its own calls, which are at most
+ * its load in erlangs (the rest of the busy agents on queue are on another queue's or a campaign's
+ * calls, as Genesys counts an agent on queue in every queue the agent works).
+ */
+export function agentsForQueue(live: QueueLiveState, load: number): { idle: number; onItsCalls: number } {
   const idle = Math.max(0, live.idleAgents);
-  const busy = Math.max(0, live.onQueueAgents - idle);
-  const onInbound = Math.min(busy, Math.max(0, demand.load));
-  const agents = agentsInboundNeeds(config, demand) - idle - onInbound;
-  return agents > 0 ? { agents, outboundAgents: busy - onInbound } : undefined;
+  return { idle, onItsCalls: Math.min(Math.max(0, live.onQueueAgents - idle), Math.max(0, load)) };
 }
 
 /**
@@ -115,7 +123,7 @@ export function knobGivingBack(knob: KnobConfig, knobNow: number, short: Inbound
   const keep = short.outboundAgents > 0 ? Math.max(0, 1 - short.agents / short.outboundAgents) : 0;
   const value = knob.min + Math.max(0, knobNow - knob.min) * keep;
   // A hair above, so floating-point dust in the product does not drop a whole grid step.
-  return Math.max(gridAbove(knob.min, knob.resolution), gridBelow(value + 1e-9 * knob.resolution, knob.resolution));
+  return gridFloorWithin(knob, value + 1e-9 * knob.resolution);
 }
 
 /** More calls wait on the queue than the threshold policy's `waitingLimit` allows. */

@@ -6,7 +6,8 @@
 import type { CampaignConfig, KnobConfig } from '../config/config.js';
 import type { ComplianceAssessment } from '../compliance/assess.js';
 import type { CampaignPerformance, QueueLiveState } from '../ports.js';
-import { gridAbove, gridBelow, quantise } from './grid.js';
+import { agentsForQueue } from './blending.js';
+import { gridAbove, gridBelow, gridFloorWithin } from './grid.js';
 import type { Measurement } from './pid.js';
 
 /**
@@ -50,14 +51,7 @@ export function safeValue(knob: KnobConfig & { safeValue: number }, free: FreeAg
   }
   const perLine = free.liveAnswersPerLine !== undefined && free.liveAnswersPerLine > 0 ? free.liveAnswersPerLine : undefined;
   if (perLine === undefined && free.linesArePace) return gridAbove(knob.min, knob.resolution);
-  return linesOnGrid(knob, Math.max(0, idleAgents) / (perLine ?? 1));
-}
-
-/** Lines to the grid value at or below them, within the bounds. */
-function linesOnGrid(knob: KnobConfig, lines: number): number {
-  const min = gridAbove(knob.min, knob.resolution);
-  const max = gridBelow(knob.max, knob.resolution);
-  return quantise(Math.floor(lines / knob.resolution) * knob.resolution, knob.resolution, min, max);
+  return gridFloorWithin(knob, Math.max(0, idleAgents) / (perLine ?? 1));
 }
 
 /** An agentless campaign's own transfers, as the tick reads them. */
@@ -85,12 +79,11 @@ export interface Transfers {
 export function transferRoom(knob: KnobConfig, free: FreeAgents, team: QueueLiveState, transfers: Transfers, keptFree: number): { capacity: number; nextMinute: number } | undefined {
   const perLine = free.liveAnswersPerLine;
   if (perLine === undefined || perLine <= 0 || transfers.handleMinutes <= 0) return undefined;
-  const idle = Math.max(0, team.idleAgents);
-  const onTransfers = Math.min(Math.max(0, team.onQueueAgents - idle), Math.max(0, transfers.load));
+  const { idle, onItsCalls: onTransfers } = agentsForQueue(team, transfers.load);
   const freedInAMinute = onTransfers * (1 - Math.exp(-1 / transfers.handleMinutes));
   return {
-    capacity: linesOnGrid(knob, Math.max(0, idle + onTransfers - keptFree) / (perLine * transfers.handleMinutes)),
-    nextMinute: linesOnGrid(knob, Math.max(0, idle + freedInAMinute - team.waiting - keptFree) / perLine),
+    capacity: gridFloorWithin(knob, Math.max(0, idle + onTransfers - keptFree) / (perLine * transfers.handleMinutes)),
+    nextMinute: gridFloorWithin(knob, Math.max(0, idle + freedInAMinute - team.waiting - keptFree) / perLine),
   };
 }
 

@@ -62,3 +62,11 @@ export function quantise(value: number, resolution: number, lo: number, hi: numb
   const last = stepsAtOrBelow(hi, resolution);
   return gridValue(first > last ? last : Math.min(last, Math.max(first, Math.round(value / resolution))), resolution);
 }
+
+/**
+ * `value` to the grid value at or below it, within the knob's bounds (a lower bound off the grid
+ * rounds up onto it): where a computed cut or ceiling lands.
+ */
+export function gridFloorWithin(knob: { min: number; max: number; resolution: number }, value: number): number {
+  return quantise(Math.floor(value / knob.resolution) * knob.resolution, knob.resolution, gridAbove(knob.min, knob.resolution), gridBelow(knob.max, knob.resolution));
+}
