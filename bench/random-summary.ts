@@ -6,6 +6,17 @@ import { ATTAINMENT_TARGET, CAP, chooseBound, OCCUPANCY_SHARE, rowOf, type Aband
 import type { JobResult } from './jobs.js';
 import type { AbandonRule } from '../sim/run/summary.js';
 import type { Centre, DialingMode } from './random-centres.js';
+import { campaignEntryOf, movedKnobs } from './random-config.js';
+
+/**
+ * Why ours stays under 97% of the bound's occupancy on a centre, told apart where the comparison
+ * says nothing of the controller: every static breaches (the bound is then the static that abandons
+ * least, not the busiest); no static attains the SL target and ours attains more (the bound is then
+ * the busiest static, flooding the queue); the bound's value lies above the knob's `max` the
+ * starting rule gives ours (a limit the user sets, not one the controller reaches). Else `other`.
+ */
+export const OCCUPANCY_GAPS = ['every-static-breaches', 'no-static-attains-sl', 'bound-above-knob-max', 'other'] as const;
+export type OccupancyGap = (typeof OCCUPANCY_GAPS)[number];
 
 /** One centre's line of the JSON (rates and shares as fractions; null where there is nothing to measure). */
 export interface CentreResult {
@@ -33,6 +44,10 @@ export interface CentreResult {
   /** The bound's static value of the grid knob. */
   gridKnob: string;
   boundValue: number | null;
+  /** The grid knob's `max` in ours's configuration (the starting rule's); null where ours does not move it. */
+  oursKnobMax: number | null;
+  /** Why ours is under 97% of the bound's occupancy; null where it is not (or either has none). */
+  occupancyGap: OccupancyGap | null;
   /** Seconds the centre's runs took inside their processes: ours, and the whole grid. */
   runSeconds: { ours: number; grid: number };
 }
@@ -61,8 +76,9 @@ export function centreResult(runs: CentreRuns): CentreResult {
   const grid = runs.grid.map((r) => rowOf('grid', `${runs.gridKnob}=${r.job.value}`, [r], r.job.value, judge));
   const bound = chooseBound(grid);
   const o = runs.ours.figures;
+  const oursKnobMax = movedKnobs(campaignEntryOf(c)).find((k) => k.name === runs.gridKnob)?.max ?? null;
   // The issue's fields first, in its order; then what explains them.
-  return {
+  const result: Omit<CentreResult, 'occupancyGap'> = {
     id: c.id,
     agents: c.agents,
     mode: c.mode,
@@ -80,8 +96,19 @@ export function centreResult(runs: CentreRuns): CentreResult {
     bestStaticWindowRate: grid.length ? Math.min(...grid.map((r) => r.worstAbandon)) : null,
     gridKnob: runs.gridKnob,
     boundValue: bound.value ?? null,
+    oursKnobMax,
     runSeconds: { ours: +(runs.ours.wallMs / 1000).toFixed(1), grid: +(runs.grid.reduce((t, r) => t + r.wallMs, 0) / 1000).toFixed(1) },
   };
+  return { ...result, occupancyGap: occupancyGapOf(result) };
+}
+
+/** Why ours is under 97% of the bound's occupancy ({@link OccupancyGap}); null where it is not. */
+export function occupancyGapOf(r: Omit<CentreResult, 'occupancyGap'>): OccupancyGap | null {
+  if (r.occupancy === null || r.boundOccupancy === null || !(r.boundOccupancy > 0) || r.occupancy / r.boundOccupancy >= OCCUPANCY_SHARE - 1e-12) return null;
+  if (r.boundBreach) return 'every-static-breaches';
+  if (r.boundSlAttainment !== null && r.boundSlAttainment < ATTAINMENT_TARGET && (r.slAttainment ?? 0) > r.boundSlAttainment) return 'no-static-attains-sl';
+  if (r.boundValue !== null && r.oursKnobMax !== null && r.boundValue > r.oursKnobMax + 1e-9) return 'bound-above-knob-max';
+  return 'other';
 }
 
 export interface TargetCheck {
@@ -105,6 +132,8 @@ export interface Summary {
   occupancyCompared: number;
   occupancyShareAt97: number | null;
   occupancyMeanRatio: number | null;
+  /** The centres under 97% of the bound's occupancy, by why ({@link OccupancyGap}). */
+  occupancyGaps: Record<OccupancyGap, string[]>;
   targets: TargetCheck[];
 }
 
@@ -135,6 +164,7 @@ export function summarise(results: CentreResult[]): Summary {
     occupancyCompared: ratios.length,
     occupancyShareAt97: shareAt97,
     occupancyMeanRatio: meanRatio,
+    occupancyGaps: Object.fromEntries(OCCUPANCY_GAPS.map((gap) => [gap, results.filter((r) => r.occupancyGap === gap).map((r) => r.id)])) as Record<OccupancyGap, string[]>,
     targets: [
       { target: '0 breaches where some static setting complies', met: breached.length === 0, detail: `${breached.length} of ${compliant.length} centres${ids(breached)}` },
       {
@@ -179,6 +209,34 @@ export function formatReport(results: CentreResult[], summary: Summary): string 
     "inb: blended with inbound; SL, occupancy: ours; ratio: ours's occupancy over the bound's",
     '',
     ...summary.targets.map((t) => `${t.met ? 'met   ' : 'MISSED'}  ${t.target} (${t.detail})`),
+    ...occupancyGapLines(summary),
   ];
   return lines.join('\n');
+}
+
+/** What each reason means, in the report's words. */
+const GAP_WORDS: Record<OccupancyGap, string> = {
+  'every-static-breaches': 'every static breaches (the bound abandons least, it is not the busiest)',
+  'no-static-attains-sl': 'no static attains the SL target and ours attains more',
+  'bound-above-knob-max': "the bound's value is above the knob max the rule gives ours",
+  other: 'the controller falls short on its own',
+};
+
+/**
+ * The centres under 97% of the bound's occupancy by reason, and the share at 97% or more among the
+ * centres whose bound is a fair mark and within ours's reach (all but the first three reasons);
+ * nothing when no centre is under.
+ */
+function occupancyGapLines(summary: Summary): string[] {
+  const gaps = summary.occupancyGaps;
+  const total = OCCUPANCY_GAPS.reduce((n, gap) => n + gaps[gap].length, 0);
+  if (total === 0) return [];
+  const ids = (list: string[]) => (list.length ? `: ${list.slice(0, 6).join(', ')}${list.length > 6 ? ', ...' : ''}` : '');
+  const fair = summary.occupancyCompared - total + gaps.other.length;
+  return [
+    '',
+    `Under 97% of the bound's occupancy, ${total} centres, by why:`,
+    ...OCCUPANCY_GAPS.map((gap) => `  ${gaps[gap].length} where ${GAP_WORDS[gap]}${ids(gaps[gap])}`),
+    `  on the other ${fair} centres, ${pct(fair ? 1 - gaps.other.length / fair : null)} are at 97% of the bound's or more`,
+  ];
 }

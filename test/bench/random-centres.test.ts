@@ -9,7 +9,7 @@ import type { Job, JobResult } from '../../bench/jobs.js';
 import { figuresOf } from '../../bench/run-one.js';
 import { CAMPAIGN_ID, CHANCES, DIALING_MODES, drawCentres, QUEUE_IDS, RANGES, scenarioOf, type Centre } from '../../bench/random-centres.js';
 import { campaignStartOf, controllerConfigOf, linesMax, ruleInputOf } from '../../bench/random-config.js';
-import { centreResult, summarise, type CentreResult } from '../../bench/random-summary.js';
+import { centreResult, formatReport, occupancyGapOf, summarise, type CentreResult } from '../../bench/random-summary.js';
 import { gridOf, optionsOf } from '../../bench/random.js';
 import { ContactCentreSimulation } from '../../sim/model/simulation.js';
 import { DAY_MINUTES, epochMinute, genesysCounts, HOUR_MINUTES, PERIOD_MINUTES, ukRuleCounts, worstPeriodRate, worstWindowRate } from '../../sim/run/windows.js';
@@ -179,8 +179,10 @@ describe('the summary of the targets', () => {
     boundOccupancy: 0.8,
     gridKnob: 'abandonRate',
     boundValue: 2,
+    oursKnobMax: 2.5,
     runSeconds: { ours: 1, grid: 1 },
     ...over,
+    occupancyGap: null,
   });
 
   it('meets every target when ours matches the bound everywhere', () => {
@@ -209,6 +211,43 @@ describe('the summary of the targets', () => {
     expect(s.occupancyShareAt97).toBeCloseTo(0.8, 10);
     expect(s.occupancyMeanRatio).toBeCloseTo((4 + 0.7 / 0.8) / 5, 10);
     expect(s.targets.map((t) => t.met)).toEqual([false, false, false, false, false]);
+  });
+
+  it('says why each centre under 97% of the occupancy bound is there, and lists none above it', () => {
+    // Prepare: four centres under 97% of the bound's occupancy for each reason, one at 97%
+    const under = { occupancy: 0.7, boundOccupancy: 0.8 };
+    const centres = [
+      result({ id: 'c001', ...under, boundBreach: true, boundSlAttainment: 0.5, boundValue: 3 }),
+      result({ id: 'c002', ...under, boundSlAttainment: 0.5, slAttainment: 0.75, boundValue: 3 }),
+      result({ id: 'c003', ...under, boundValue: 3 }),
+      result({ id: 'c004', ...under }),
+      result({ id: 'c005', occupancy: 0.97 * 0.8, boundOccupancy: 0.8, boundBreach: true }),
+    ];
+    // Act
+    const gaps = centres.map((r) => occupancyGapOf(r));
+    const s = summarise(centres.map((r, i) => ({ ...r, occupancyGap: gaps[i]! })));
+    // Assess: the first reason that holds, in the order of OCCUPANCY_GAPS
+    expect(gaps).toEqual(['every-static-breaches', 'no-static-attains-sl', 'bound-above-knob-max', 'other', null]);
+    expect(s.occupancyGaps).toEqual({ 'every-static-breaches': ['c001'], 'no-static-attains-sl': ['c002'], 'bound-above-knob-max': ['c003'], other: ['c004'] });
+    const report = formatReport(centres, s);
+    expect(report).toContain("Under 97% of the bound's occupancy, 4 centres, by why:");
+    // The fair comparisons: c004 (under, on its own) and c005 (at 97%).
+    expect(report).toContain("on the other 2 centres, 50.0% are at 97% of the bound's or more");
+  });
+
+  it("takes ours's knob max from the starting rule, on the knob the grid sweeps", () => {
+    // Prepare: a UK power centre of 40 agents (the rule: 1 to 1.5 calls per agent)
+    const c: Centre = { ...drawCentres(12, 4).find((x) => x.mode === 'predictive' && x.inboundLoad === undefined)!, mode: 'power', regime: 'UK', agents: 40 };
+    const run = (value?: number): JobResult => ({
+      job: { scenarioFile: 'c.json', scenario: 'c', controllerFile: '', controller: value === undefined ? 'ours' : 'grid', knob: 'maxCallsPerAgent', seed: 1, queueId: QUEUE_IDS.campaign, series: false, ...(value === undefined ? {} : { value }) },
+      figures: { slAttainment: null, worstIntervalSl: null, maxAbandon24h: 0.01, maxAbandon24hLiveCalls: 100, maxAbandon60min: 0.01, maxAbandonWindow: 0.01, occupancy: value === undefined ? 0.7 : 0.9, connectsPerAgentHour: 1, patches: 0 },
+      wallMs: 0,
+    });
+    // Act
+    const r = centreResult({ centre: c, gridKnob: 'maxCallsPerAgent', ours: run(), grid: [run(2.5)] });
+    // Assess
+    expect(r.oursKnobMax).toBe(1.5);
+    expect(r.occupancyGap).toBe('bound-above-knob-max');
   });
 });
 
