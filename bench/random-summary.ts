@@ -50,6 +50,33 @@ export interface CentreResult {
   occupancyGap: OccupancyGap | null;
   /** Seconds the centre's runs took inside their processes: ours, and the whole grid. */
   runSeconds: { ours: number; grid: number };
+  /** With `--held-out`: ours and the bound's value on a second day of the centre ({@link HeldOutResult}). */
+  heldOut?: HeldOutResult;
+}
+
+/**
+ * A second day of a centre, on another twin seed: ours, and the bound's value chosen on the first
+ * day held all day. The bound is chosen in hindsight, on the very day it is judged; on a second day
+ * it is what a static setting chosen in advance is, and its luck on the first day does not carry.
+ */
+export interface HeldOutResult {
+  /** The second day's twin seed. */
+  seed: number;
+  breach: boolean;
+  /** The bound's value passed the cap on the second day. */
+  boundBreach: boolean;
+  worstWindowRate: number | null;
+  boundWorstWindowRate: number | null;
+  slAttainment: number | null;
+  boundSlAttainment: number | null;
+  occupancy: number | null;
+  boundOccupancy: number | null;
+}
+
+/** The second day's runs of a centre: ours, and the bound's value. */
+export interface HeldOutRuns {
+  ours: JobResult;
+  bound: JobResult;
 }
 
 /** Ours's run and the grid's runs of one centre. */
@@ -102,6 +129,53 @@ export function centreResult(runs: CentreRuns): CentreResult {
   return { ...result, occupancyGap: occupancyGapOf(result) };
 }
 
+/** A centre's second day ({@link HeldOutResult}), judged by the centre's rule. */
+export function heldOutResult(regime: AbandonRule, runs: HeldOutRuns): HeldOutResult {
+  const judge = ruleJudge(regime);
+  const o = runs.ours.figures;
+  const b = runs.bound.figures;
+  return {
+    seed: runs.ours.job.seed,
+    breach: judge(o) > CAP + 1e-12,
+    boundBreach: judge(b) > CAP + 1e-12,
+    worstWindowRate: judge(o),
+    boundWorstWindowRate: judge(b),
+    slAttainment: o.slAttainment,
+    boundSlAttainment: b.slAttainment,
+    occupancy: o.occupancy,
+    boundOccupancy: b.occupancy,
+  };
+}
+
+/**
+ * The targets on the second days, against the bound's value held all day (a static chosen in
+ * advance): its breach stands for "no static complies" and its rate for the best static's.
+ * Undefined when no centre has a second day.
+ */
+export function summariseHeldOut(results: CentreResult[]): Summary | undefined {
+  const days = results.filter((r) => r.heldOut !== undefined);
+  if (!days.length) return undefined;
+  return summarise(
+    days.map((r) => {
+      const h = r.heldOut!;
+      const { heldOut: _first, ...rest } = r;
+      return {
+        ...rest,
+        breach: h.breach,
+        boundBreach: h.boundBreach,
+        worstWindowRate: h.worstWindowRate,
+        bestStaticWindowRate: h.boundWorstWindowRate,
+        slAttainment: h.slAttainment,
+        boundSlAttainment: h.boundSlAttainment,
+        occupancy: h.occupancy,
+        boundOccupancy: h.boundOccupancy,
+        occupancyGap: null,
+      };
+    }),
+    AGAINST_STATIC_IN_ADVANCE,
+  );
+}
+
 /** Why ours is under 97% of the bound's occupancy ({@link OccupancyGap}); null where it is not. */
 export function occupancyGapOf(r: Omit<CentreResult, 'occupancyGap'>): OccupancyGap | null {
   if (r.occupancy === null || r.boundOccupancy === null || !(r.boundOccupancy > 0) || r.occupancy / r.boundOccupancy >= OCCUPANCY_SHARE - 1e-12) return null;
@@ -141,8 +215,32 @@ const pct = (v: number | null, d = 1) => (v === null ? 'n/a' : `${(100 * v).toFi
 /** At least this share of centres must reach 97% of the bound's occupancy. */
 const OCCUPANCY_CENTRE_SHARE = 0.95;
 
+/** How the targets name what ours is held against. */
+interface TargetWords {
+  compliant: string;
+  noneComplies: string;
+  slApplies: string;
+  bound: string;
+}
+
+/** Against the hindsight-best static of each centre's grid. */
+const AGAINST_BOUND: TargetWords = {
+  compliant: 'where some static setting complies',
+  noneComplies: 'where none complies, ours at or below the best static rate',
+  slApplies: 'where the bound attains it',
+  bound: 'the bound',
+};
+
+/** Against the bound's value held all of a second day ({@link summariseHeldOut}). */
+const AGAINST_STATIC_IN_ADVANCE: TargetWords = {
+  compliant: 'where the static chosen in advance complies',
+  noneComplies: 'where it breaches, ours at or below its rate',
+  slApplies: 'where it attains it',
+  bound: 'it',
+};
+
 /** The issue's targets over the centres. */
-export function summarise(results: CentreResult[]): Summary {
+export function summarise(results: CentreResult[], words: TargetWords = AGAINST_BOUND): Summary {
   const compliant = results.filter((r) => !r.boundBreach);
   const breached = compliant.filter((r) => r.breach);
   const none = results.filter((r) => r.boundBreach);
@@ -166,19 +264,19 @@ export function summarise(results: CentreResult[]): Summary {
     occupancyMeanRatio: meanRatio,
     occupancyGaps: Object.fromEntries(OCCUPANCY_GAPS.map((gap) => [gap, results.filter((r) => r.occupancyGap === gap).map((r) => r.id)])) as Record<OccupancyGap, string[]>,
     targets: [
-      { target: '0 breaches where some static setting complies', met: breached.length === 0, detail: `${breached.length} of ${compliant.length} centres${ids(breached)}` },
+      { target: `0 breaches ${words.compliant}`, met: breached.length === 0, detail: `${breached.length} of ${compliant.length} centres${ids(breached)}` },
       {
-        target: 'where none complies, ours at or below the best static rate',
+        target: words.noneComplies,
         met: above.length === 0,
         detail: `${above.length} of ${none.length} centres above it${ids(above)}`,
       },
-      { target: 'SL attainment >= 95% where the bound attains it', met: slMissed.length === 0, detail: `${slMissed.length} of ${slApplicable.length} centres below${ids(slMissed)}` },
+      { target: `SL attainment >= 95% ${words.slApplies}`, met: slMissed.length === 0, detail: `${slMissed.length} of ${slApplicable.length} centres below${ids(slMissed)}` },
       {
-        target: 'occupancy >= 97% of the bound on 95% of centres',
+        target: `occupancy >= 97% of ${words.bound} on 95% of centres`,
         met: shareAt97 !== null && shareAt97 >= OCCUPANCY_CENTRE_SHARE,
         detail: `${pct(shareAt97)} of ${ratios.length} centres`,
       },
-      { target: 'occupancy >= 100% of the bound on the mean', met: meanRatio !== null && meanRatio >= 1 - 1e-12, detail: `mean ${pct(meanRatio)} of the bound` },
+      { target: `occupancy >= 100% of ${words.bound} on the mean`, met: meanRatio !== null && meanRatio >= 1 - 1e-12, detail: `mean ${pct(meanRatio)} of ${words.bound}` },
     ],
   };
 }
@@ -208,10 +306,27 @@ export function formatReport(results: CentreResult[], summary: Summary): string 
     "abandon: ours's worst rate over the rule's windows ('!' over 3%); best static: the grid's lowest;",
     "inb: blended with inbound; SL, occupancy: ours; ratio: ours's occupancy over the bound's",
     '',
-    ...summary.targets.map((t) => `${t.met ? 'met   ' : 'MISSED'}  ${t.target} (${t.detail})`),
+    ...targetLines(summary),
     ...occupancyGapLines(summary),
+    ...heldOutLines(results),
   ];
   return lines.join('\n');
+}
+
+function targetLines(summary: Summary): string[] {
+  return summary.targets.map((t) => `${t.met ? 'met   ' : 'MISSED'}  ${t.target} (${t.detail})`);
+}
+
+/** The targets on the second days ({@link summariseHeldOut}); nothing without `--held-out`. */
+function heldOutLines(results: CentreResult[]): string[] {
+  const summary = summariseHeldOut(results);
+  if (!summary) return [];
+  return [
+    '',
+    `On a second day of ${summary.centres} centres (another twin seed), against the bound's value`,
+    'chosen on the first day and held all day: a static chosen in advance.',
+    ...targetLines(summary),
+  ];
 }
 
 /** What each reason means, in the report's words. */

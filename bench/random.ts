@@ -4,8 +4,10 @@
  * Draws n contact centres from the documented ranges (bench/random-centres.ts), configures ours on
  * each with one rule (bench/random-config.ts), and runs each centre under ours (the real handler)
  * and under every static value of the grid (the hindsight-best static setting, chosen as
- * `npm run bench` chooses it), on the same twin seed. Prints progress, a table and the targets met
- * or missed; exits 0 whatever the figures (a measurement), 1 if a run failed.
+ * `npm run bench` chooses it), on the same twin seed. With `--held-out`, runs ours and the bound's
+ * value once more on a second day of each centre (another twin seed): a static chosen in advance.
+ * Prints progress, a table and the targets met or missed; exits 0 whatever the figures (a
+ * measurement), 1 if a run failed.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +20,7 @@ import { GRID, runAll } from './grid.js';
 import type { Job } from './jobs.js';
 import { drawCentres, meanDialSeconds, scenarioOf, type Centre } from './random-centres.js';
 import { campaignEntryOf, campaignStartOf, controllerConfigOf } from './random-config.js';
-import { centreResult, formatReport, summarise, type CentreResult } from './random-summary.js';
+import { centreResult, formatReport, heldOutResult, summarise, summariseHeldOut, type CentreResult } from './random-summary.js';
 
 /** Where the runs' own output (the handler's JSON log lines, warnings) goes unless --log says otherwise. */
 const DEFAULT_LOG = join('out', 'bench-random', 'runs.log');
@@ -27,14 +29,19 @@ export const command = defineCommand({
   name: 'npm run bench:random',
   summary:
     'Draws random contact centres from documented ranges, configures ours on each by the starting rule, and runs each under ours and every static value of the grid on the same seed. Prints progress, a table and the targets met or missed.',
-  examples: ['npm run bench:random -- --centres 10 --seed 1', 'npm run bench:random -- --centres 100 --seed 2 --json out/random.json'],
+  examples: [
+    'npm run bench:random -- --centres 10 --seed 1',
+    'npm run bench:random -- --centres 100 --seed 2 --json out/random.json',
+    'npm run bench:random -- --centres 200 --seed 1 --held-out',
+  ],
 })
   .option('--centres <n>', 'how many random centres to draw and run (required)', integerOption(1, 10_000, '--centres 100'))
   .option('--seed <s>', "the seed of the draw and of every centre's twin", integerOption(0, 1_000_000, '--seed 1'), 1)
   .option('--json <file>', 'also write the per-centre figures and the summary as JSON')
   .option('--jobs <n>', 'runs at a time, each in its own process', integerOption(1, 64, '--jobs 2'), 2)
   .option('--hours <h>', "simulated hours of each centre's day, 0.25 to 24 (0.5 for a quick look)", hoursOption, 2)
-  .option('--log <file>', "where the runs' log lines go (not the terminal)", DEFAULT_LOG);
+  .option('--log <file>', "where the runs' log lines go (not the terminal)", DEFAULT_LOG)
+  .option('--held-out', "also run ours and the bound's value on a second day of each centre (another twin seed): the targets against a static chosen in advance");
 
 function hoursOption(value: string): number {
   const hours = Number(value);
@@ -50,6 +57,7 @@ interface CommandLine {
   jobs: number;
   hours: number;
   log: string;
+  heldOut?: boolean;
 }
 
 export interface RandomBenchOptions {
@@ -61,12 +69,20 @@ export interface RandomBenchOptions {
   minutes: number;
   /** The runs' log file. */
   log: string;
+  /** Also run each centre's second day ({@link HELD_OUT_SEED_OFFSET}). */
+  heldOut: boolean;
 }
+
+/**
+ * A centre's second day runs on its twin seed plus 2^31: the twin's random streams take the seed's
+ * low 32 bits, so no second day shares a seed with any first day of the run.
+ */
+export const HELD_OUT_SEED_OFFSET = 2 ** 31;
 
 /** The options from the command line. @throws UsageError without --centres */
 export function optionsOf(line: CommandLine): RandomBenchOptions {
   if (line.centres === undefined) throw new UsageError('--centres is required: how many centres to draw, e.g. --centres 100');
-  return { centres: line.centres, seed: line.seed, ...(line.json ? { json: resolve(line.json) } : {}), jobs: line.jobs, minutes: Math.round(line.hours * 60), log: resolve(line.log) };
+  return { centres: line.centres, seed: line.seed, ...(line.json ? { json: resolve(line.json) } : {}), jobs: line.jobs, minutes: Math.round(line.hours * 60), log: resolve(line.log), heldOut: line.heldOut === true };
 }
 
 /**
@@ -134,10 +150,25 @@ export async function runRandomBench(o: RandomBenchOptions): Promise<{ results: 
     process.stderr.write(`Random centres: ${plans.length} centres, ${(o.minutes / 60).toFixed(2)} h each, seed ${o.seed}, ${batches.length} batches, ${o.jobs} at a time; logs in ${o.log}\n`);
     const done = await runAll(batches, o.jobs, { logFile: o.log });
     const results = plans.map((p, i) => centreResult({ centre: p.centre, gridKnob: p.gridKnob, ours: done[2 * i]![0]!, grid: done[2 * i + 1]! }));
+    if (o.heldOut) await runSecondDays(plans, results, o);
     return { results, wallSeconds: (performance.now() - started) / 1000 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Each centre's second day: ours, and the bound's value chosen on the first day, both on the twin
+ * seed plus {@link HELD_OUT_SEED_OFFSET}; adds `heldOut` to each result.
+ */
+async function runSecondDays(plans: CentrePlan[], results: CentreResult[], o: RandomBenchOptions): Promise<void> {
+  const secondDay = (job: Job): Job => ({ ...job, seed: job.seed + HELD_OUT_SEED_OFFSET });
+  const batches = plans.flatMap((p, i) => [[secondDay(p.ours)], [secondDay({ ...p.grid[0]!, value: results[i]!.boundValue! })]]);
+  process.stderr.write(`Second days: ${plans.length} centres, ours and the bound's value on each\n`);
+  const done = await runAll(batches, o.jobs, { logFile: o.log });
+  plans.forEach((p, i) => {
+    results[i]!.heldOut = heldOutResult(p.centre.regime, { ours: done[2 * i]![0]!, bound: done[2 * i + 1]![0]! });
+  });
 }
 
 async function main(line: CommandLine): Promise<void> {
@@ -151,8 +182,9 @@ async function main(line: CommandLine): Promise<void> {
   console.log(`\n${formatReport(results, summary)}`);
   console.log(`\n${results.length} centres of ${(o.minutes / 60).toFixed(2)} h in ${wallSeconds.toFixed(0)} s wall (seed ${o.seed}, ${o.jobs} jobs).`);
   if (o.json) {
-    const commandLine = `npm run bench:random -- --centres ${o.centres} --seed ${o.seed} --hours ${o.minutes / 60} --jobs ${o.jobs}`;
-    const json = { command: commandLine, seed: o.seed, hours: o.minutes / 60, wallSeconds: Math.round(wallSeconds), centres: results, summary };
+    const commandLine = `npm run bench:random -- --centres ${o.centres} --seed ${o.seed} --hours ${o.minutes / 60} --jobs ${o.jobs}${o.heldOut ? ' --held-out' : ''}`;
+    const heldOut = summariseHeldOut(results);
+    const json = { command: commandLine, seed: o.seed, hours: o.minutes / 60, wallSeconds: Math.round(wallSeconds), centres: results, summary, ...(heldOut ? { heldOut } : {}) };
     writeFileSync(o.json, `${JSON.stringify(json, null, 2)}\n`);
     console.log(`JSON: ${o.json}`);
   }

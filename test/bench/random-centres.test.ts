@@ -9,8 +9,8 @@ import type { Job, JobResult } from '../../bench/jobs.js';
 import { figuresOf } from '../../bench/run-one.js';
 import { CAMPAIGN_ID, CHANCES, DIALING_MODES, drawCentres, QUEUE_IDS, RANGES, scenarioOf, type Centre } from '../../bench/random-centres.js';
 import { campaignStartOf, controllerConfigOf, linesMax, ruleInputOf } from '../../bench/random-config.js';
-import { centreResult, formatReport, occupancyGapOf, summarise, type CentreResult } from '../../bench/random-summary.js';
-import { gridOf, optionsOf } from '../../bench/random.js';
+import { centreResult, formatReport, heldOutResult, occupancyGapOf, summarise, summariseHeldOut, type CentreResult } from '../../bench/random-summary.js';
+import { gridOf, HELD_OUT_SEED_OFFSET, optionsOf } from '../../bench/random.js';
 import { ContactCentreSimulation } from '../../sim/model/simulation.js';
 import { DAY_MINUTES, epochMinute, genesysCounts, HOUR_MINUTES, PERIOD_MINUTES, ukRuleCounts, worstPeriodRate, worstWindowRate } from '../../sim/run/windows.js';
 
@@ -251,9 +251,85 @@ describe('the summary of the targets', () => {
   });
 });
 
+describe("a centre's second day, against the bound's value chosen on the first", () => {
+  /** A run of the second day with these figures (US rule: the 30-day period's rate judges). */
+  const run = (controller: Job['controller'], rate: number, occupancy: number, slAttainment: number | null = 1): JobResult => ({
+    job: { scenarioFile: 'c.json', scenario: 'c', controllerFile: '', controller, knob: 'maxCallsPerAgent', seed: 10_000 + HELD_OUT_SEED_OFFSET, queueId: QUEUE_IDS.campaign, series: false },
+    figures: { slAttainment, worstIntervalSl: null, maxAbandon24h: rate, maxAbandon24hLiveCalls: 100, maxAbandon60min: rate, maxAbandonWindow: rate, occupancy, connectsPerAgentHour: 1, patches: 0 },
+    wallMs: 0,
+  });
+  const firstDay = (id: string): CentreResult => ({
+    id,
+    agents: 4,
+    mode: 'power',
+    blended: false,
+    regime: 'US',
+    breach: false,
+    boundBreach: false,
+    worstWindowRate: 0.01,
+    bestStaticWindowRate: 0,
+    worstRolling24h: 0.01,
+    worst60min: 0.01,
+    slAttainment: 1,
+    boundSlAttainment: 1,
+    occupancy: 0.8,
+    boundOccupancy: 0.8,
+    gridKnob: 'maxCallsPerAgent',
+    boundValue: 1.5,
+    oursKnobMax: 3,
+    occupancyGap: null,
+    runSeconds: { ours: 1, grid: 1 },
+  });
+
+  it("judges ours against the bound's value on the second day, not against the first day's grid", () => {
+    // Prepare: c001's bound complied on its first day and breaches on its second, where ours is
+    // lower; on c002 the value complies again and ours breaches; c003 has no second day.
+    const results = [
+      { ...firstDay('c001'), heldOut: heldOutResult('US', { ours: run('ours', 0.04, 0.8), bound: run('grid', 0.05, 0.8) }) },
+      { ...firstDay('c002'), heldOut: heldOutResult('US', { ours: run('ours', 0.04, 0.7), bound: run('grid', 0.02, 0.8) }) },
+      firstDay('c003'),
+    ];
+    // Act
+    const s = summariseHeldOut(results)!;
+    // Assess
+    expect(results[0]!.heldOut).toMatchObject({ seed: 10_000 + HELD_OUT_SEED_OFFSET, breach: true, boundBreach: true, worstWindowRate: 0.04, boundWorstWindowRate: 0.05 });
+    expect(s.centres).toBe(2);
+    expect([s.compliantBound, s.breachesWhereBoundComplies, s.boundBreaches, s.aboveBestStaticWhereNoneComplies]).toEqual([1, 1, 1, 0]);
+    expect(s.occupancyMeanRatio).toBeCloseTo((1 + 0.7 / 0.8) / 2, 10);
+    expect(s.targets.map((t) => `${t.met} ${t.target}`)).toEqual([
+      'false 0 breaches where the static chosen in advance complies',
+      'true where it breaches, ours at or below its rate',
+      'true SL attainment >= 95% where it attains it',
+      'false occupancy >= 97% of it on 95% of centres',
+      'false occupancy >= 100% of it on the mean',
+    ]);
+    // The first day's targets stay as they were: neither breached there.
+    expect(summarise(results).breachesWhereBoundComplies).toBe(0);
+    const report = formatReport(results, summarise(results));
+    expect(report).toContain('On a second day of 2 centres (another twin seed)');
+    expect(report).toMatch(/^MISSED {2}0 breaches where the static chosen in advance complies \(1 of 1 centres: c002\)$/m);
+  });
+
+  it('reports nothing of a second day on a run without one', () => {
+    const results = [firstDay('c001')];
+    expect(summariseHeldOut(results)).toBeUndefined();
+    expect(formatReport(results, summarise(results))).not.toContain('second day');
+  });
+
+  it("runs on seeds no first day of the run shares, in the twin's 32 bits", () => {
+    // The twin's streams take a seed's low 32 bits; first days run on seed x 10,000 + index.
+    for (const { seed, centres } of [{ seed: 1, centres: 200 }, { seed: 1_000_000, centres: 10_000 }]) {
+      const firstDays = Array.from({ length: centres }, (_, i) => seed * 10_000 + i);
+      const taken = new Set(firstDays.map((x) => x | 0));
+      expect(firstDays.filter((x) => taken.has((x + HELD_OUT_SEED_OFFSET) | 0))).toEqual([]);
+    }
+  });
+});
+
 describe('the command line', () => {
   it('reads the options, the day in hours', () => {
-    expect(optionsOf({ centres: 3, seed: 2, jobs: 2, hours: 0.5, log: 'runs.log' })).toMatchObject({ centres: 3, seed: 2, jobs: 2, minutes: 30 });
+    expect(optionsOf({ centres: 3, seed: 2, jobs: 2, hours: 0.5, log: 'runs.log' })).toMatchObject({ centres: 3, seed: 2, jobs: 2, minutes: 30, heldOut: false });
+    expect(optionsOf({ centres: 3, seed: 2, jobs: 2, hours: 0.5, log: 'runs.log', heldOut: true }).heldOut).toBe(true);
   });
 
   it('names --centres and the fix when it is missing', () => {

@@ -15,13 +15,17 @@ describe('npm run bench:random', () => {
     const json = join(dir, 'out.json');
     const log = join(dir, 'runs.log');
     // Act
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bench/random.ts', '--centres', '2', '--seed', '3', '--hours', '0.25', '--json', json, '--log', log], {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bench/random.ts', '--centres', '2', '--seed', '3', '--hours', '0.25', '--json', json, '--log', log, '--held-out'], {
       timeout: 120_000,
       // The handler logs at INFO: its lines must reach the log file only.
       env: { ...process.env, PACING_LOG_LEVEL: 'INFO' },
     });
     // Assess
-    const out = JSON.parse(readFileSync(json, 'utf8')) as { centres: Array<Record<string, unknown>>; summary: { targets: Array<{ target: string; met: boolean }> } };
+    const out = JSON.parse(readFileSync(json, 'utf8')) as {
+      centres: Array<Record<string, unknown>>;
+      summary: { targets: Array<{ target: string; met: boolean }> };
+      heldOut: { centres: number; targets: unknown[] };
+    };
     expect(out.centres).toHaveLength(2);
     for (const c of out.centres) {
       expect(Object.keys(c).slice(0, 11)).toEqual(['id', 'agents', 'mode', 'breach', 'boundBreach', 'worstRolling24h', 'worst60min', 'slAttainment', 'boundSlAttainment', 'occupancy', 'boundOccupancy']);
@@ -35,6 +39,16 @@ describe('npm run bench:random', () => {
       // Ours drove the twin: the occupancy is measured.
       expect(c.occupancy).not.toBeNull();
     }
+    // --held-out: each centre's second day, ours and the bound's value on the twin seed + 2^31.
+    out.centres.forEach((c, i) => {
+      const day = c.heldOut as { seed: number; occupancy: number | null; boundOccupancy: number | null };
+      expect(day.seed).toBe(3 * 10_000 + i + 2 ** 31);
+      expect(day.occupancy).not.toBeNull();
+      expect(day.boundOccupancy).not.toBeNull();
+    });
+    expect(out.heldOut.centres).toBe(2);
+    expect(out.heldOut.targets).toHaveLength(5);
+    expect(stdout).toMatch(/^On a second day of 2 centres/m);
     expect(out.summary.targets.map((t) => t.target)).toHaveLength(5);
     expect(stderr).toMatch(/\[\d+\/\d+\] c001 ours seed/);
     // The handler's JSON log lines go to the log file, not the terminal.
@@ -49,6 +63,6 @@ describe('npm run bench:random', () => {
     const failed = await run(process.execPath, ['--import', 'tsx', 'bench/random.ts', '--centers', '2']).catch((e: { code: number; stderr: string }) => e);
     // Assess
     expect((failed as { code: number }).code).toBe(1);
-    expect((failed as { stderr: string }).stderr.trim().split('\n')).toEqual([expect.stringMatching(/^npm run bench:random: unknown option '--centers'.*valid options: --debug, --centres, --seed, --json, --jobs, --hours, --log, --help/)]);
+    expect((failed as { stderr: string }).stderr.trim().split('\n')).toEqual([expect.stringMatching(/^npm run bench:random: unknown option '--centers'.*valid options: --debug, --centres, --seed, --json, --jobs, --hours, --log, --held-out, --help/)]);
   });
 });
