@@ -79,6 +79,9 @@ export function describeJob(job: Job): string {
 function describeBatch(batch: Job[]): string {
   if (batch.length === 1) return describeJob(batch[0]!);
   const first = batch[0]!;
+  const last = batch.at(-1)!;
+  // Runs of several scenarios (bench:random's second days): name the span, each has its own value.
+  if (last.scenarioFile !== first.scenarioFile) return `${basename(first.scenarioFile, '.json')}..${basename(last.scenarioFile, '.json')} ${first.controller}, ${batch.length} runs`;
   return `${basename(first.scenarioFile, '.json')} ${first.controller} ${first.knob}=${batch.map((j) => j.value).join(',')} seed ${first.seed}`;
 }
 

@@ -49,6 +49,8 @@ describe('npm run bench:random', () => {
     expect(out.heldOut.centres).toBe(2);
     expect(out.heldOut.targets).toHaveLength(5);
     expect(stdout).toMatch(/^On a second day of 2 centres/m);
+    // The second days' static runs share a process.
+    expect(stderr).toMatch(/\[\d+\/\d+\] c001\.\.c002 grid, 2 runs/);
     expect(out.summary.targets.map((t) => t.target)).toHaveLength(5);
     expect(stderr).toMatch(/\[\d+\/\d+\] c001 ours seed/);
     // The handler's JSON log lines go to the log file, not the terminal.
