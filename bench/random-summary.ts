@@ -158,7 +158,7 @@ export function summariseHeldOut(results: CentreResult[]): Summary | undefined {
   return summarise(
     days.map((r) => {
       const h = r.heldOut!;
-      const { heldOut: _first, ...rest } = r;
+      const { heldOut: _secondDay, ...rest } = r;
       return {
         ...rest,
         breach: h.breach,
