@@ -281,8 +281,8 @@ export function summarise(results: CentreResult[], words: TargetWords = AGAINST_
   };
 }
 
-/** The per-centre table and the targets, in at most 100 columns. */
-export function formatReport(results: CentreResult[], summary: Summary): string {
+/** The per-centre table and the targets (and the second days' with `heldOut`, {@link summariseHeldOut}), in at most 100 columns. */
+export function formatReport(results: CentreResult[], summary: Summary, heldOut: Summary | undefined = summariseHeldOut(results)): string {
   const header = ['centre', 'agents', 'mode', 'inb', 'rule', 'abandon', 'best static', 'SL', 'SL bound', 'occupancy', 'occ bound', 'ratio'];
   const rows = results.map((r) => [
     r.id,
@@ -308,7 +308,7 @@ export function formatReport(results: CentreResult[], summary: Summary): string 
     '',
     ...targetLines(summary),
     ...occupancyGapLines(summary),
-    ...heldOutLines(results),
+    ...heldOutLines(heldOut),
   ];
   return lines.join('\n');
 }
@@ -318,8 +318,7 @@ function targetLines(summary: Summary): string[] {
 }
 
 /** The targets on the second days ({@link summariseHeldOut}); nothing without `--held-out`. */
-function heldOutLines(results: CentreResult[]): string[] {
-  const summary = summariseHeldOut(results);
+function heldOutLines(summary: Summary | undefined): string[] {
   if (!summary) return [];
   return [
     '',

@@ -185,11 +185,11 @@ async function main(line: CommandLine): Promise<void> {
   writeFileSync(o.log, '');
   const { results, wallSeconds } = await runRandomBench(o);
   const summary = summarise(results);
-  console.log(`\n${formatReport(results, summary)}`);
+  const heldOut = summariseHeldOut(results);
+  console.log(`\n${formatReport(results, summary, heldOut)}`);
   console.log(`\n${results.length} centres of ${(o.minutes / 60).toFixed(2)} h in ${wallSeconds.toFixed(0)} s wall (seed ${o.seed}, ${o.jobs} jobs).`);
   if (o.json) {
     const commandLine = `npm run bench:random -- --centres ${o.centres} --seed ${o.seed} --hours ${o.minutes / 60} --jobs ${o.jobs}${o.heldOut ? ' --held-out' : ''}`;
-    const heldOut = summariseHeldOut(results);
     const json = { command: commandLine, seed: o.seed, hours: o.minutes / 60, wallSeconds: Math.round(wallSeconds), centres: results, summary, ...(heldOut ? { heldOut } : {}) };
     writeFileSync(o.json, `${JSON.stringify(json, null, 2)}\n`);
     console.log(`JSON: ${o.json}`);
