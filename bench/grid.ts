@@ -8,7 +8,7 @@ import { closeSync, openSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KnobName } from '../lambda/config/schema.js';
-import { ABANDON_CAP } from '../sim/run/summary.js';
+import { ABANDON_CAP, overCap } from '../sim/run/summary.js';
 import type { ControllerName, Job, JobResult, RunFigures } from './jobs.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -138,7 +138,7 @@ export function rowOf(controller: Row['controller'], label: string, runs: JobRes
     label,
     ...(value === undefined ? {} : { value }),
     figures,
-    breaches: rates.filter((x) => x > CAP + 1e-12).length,
+    breaches: rates.filter(overCap).length,
     worstAbandon: Math.max(0, ...rates),
     worstWindow: { rate: worst?.maxAbandon24h ?? null, liveCalls: worst?.maxAbandon24hLiveCalls ?? null },
     seeds: runs.length,

@@ -2,9 +2,9 @@
  * What `npm run bench:random` reports: each centre's figures for ours and the hindsight-best static
  * setting, and the issue's targets over all centres, each met or missed.
  */
-import { ATTAINMENT_TARGET, CAP, chooseBound, OCCUPANCY_SHARE, rowOf, type AbandonJudge } from './grid.js';
+import { ATTAINMENT_TARGET, chooseBound, OCCUPANCY_SHARE, rowOf, type AbandonJudge } from './grid.js';
 import type { JobResult } from './jobs.js';
-import type { AbandonRule } from '../sim/run/summary.js';
+import { overCap, type AbandonRule } from '../sim/run/summary.js';
 import type { Centre, DialingMode } from './random-centres.js';
 import { campaignEntryOf, movedKnobs } from './random-config.js';
 
@@ -109,7 +109,7 @@ export function centreResult(runs: CentreRuns): CentreResult {
     id: c.id,
     agents: c.agents,
     mode: c.mode,
-    breach: judge(o) > CAP + 1e-12,
+    breach: overCap(judge(o)),
     boundBreach: grid.every((r) => r.breaches > 0),
     worstRolling24h: o.maxAbandon24h,
     worst60min: o.maxAbandon60min,
@@ -136,8 +136,8 @@ export function heldOutResult(regime: AbandonRule, runs: HeldOutRuns): HeldOutRe
   const b = runs.bound.figures;
   return {
     seed: runs.ours.job.seed,
-    breach: judge(o) > CAP + 1e-12,
-    boundBreach: judge(b) > CAP + 1e-12,
+    breach: overCap(judge(o)),
+    boundBreach: overCap(judge(b)),
     worstWindowRate: judge(o),
     boundWorstWindowRate: judge(b),
     slAttainment: o.slAttainment,
