@@ -30,6 +30,8 @@ export interface QueueLiveState {
   onQueueAgents: number;
   /** Voice conversations of the queue connected to agents (oInteracting). */
   interacting: number;
+  /** Ms the longest of those has been connected (oLongestInteracting), when any is. */
+  longestInteractingMs?: number;
 }
 
 /** Half-open time interval [start, end) for windowed aggregates. */

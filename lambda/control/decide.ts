@@ -39,8 +39,8 @@ export interface DecideInput {
   /** The inbound queue has fewer agents it can count on than it needs (blending.ts `inboundShortfall`). */
   inboundShortfall?: InboundShortfall | undefined;
   /**
-   * An agentless campaign's own transfers (their load and mean handle time), for the lines its team
-   * can take (fast-cut.ts `transferRoom`); undefined until both are read, and for other modes.
+   * An agentless campaign's own transfers (their load and handle time: fast-cut.ts `transfersOf`),
+   * for the lines its team can take (`transferRoom`); undefined until both are known, and for other modes.
    */
   transfers?: Transfers | undefined;
   /** Gain scheduling factor for this tick. */
@@ -151,7 +151,9 @@ export function decide(input: DecideInput): CampaignDecision {
   // broken reserve cuts them to what the team can take now, not to none (fast-cut.ts).
   const room = snapshot.dialingMode === 'agentless' && input.transfers && input.team && campaign.blending ? transferRoom(mainKnob, free, input.team, input.transfers, campaign.blending.reserveAgents) : undefined;
   const queueing = input.team !== undefined && campaign.blending !== undefined && queueingPastLimit(campaign.blending, input.team);
-  const reserveCut = room && mainNow !== undefined ? Math.min(mainNow, queueing ? room.nextMinute : room.capacity) : mainKnob.min;
+  // A capacity on a handle time only bounded from below runs high: no cut is sized by it.
+  const cutRoom = input.transfers?.handleIsFloor ? undefined : room;
+  const reserveCut = cutRoom && mainNow !== undefined ? Math.min(mainNow, queueing ? cutRoom.nextMinute : cutRoom.capacity) : mainKnob.min;
   if (input.reserveViolated) ceilings.push({ by: 'blending', value: reserveCut });
   // Short of idle agents for the inbound queue: outbound gives them back at once, pro rata.
   const givingBack = input.inboundShortfall && mainNow !== undefined ? knobGivingBack(mainKnob, mainNow, input.inboundShortfall) : undefined;

@@ -5,8 +5,8 @@
  */
 import type { CampaignConfig, KnobConfig } from '../config/config.js';
 import type { ComplianceAssessment } from '../compliance/assess.js';
-import type { CampaignPerformance, QueueLiveState } from '../ports.js';
-import { agentsForQueue } from './blending.js';
+import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../ports.js';
+import { agentsForQueue, meanHandleMinutes } from './blending.js';
 import { gridAbove, gridBelow, gridFloorWithin } from './grid.js';
 import type { Measurement } from './pid.js';
 
@@ -60,6 +60,28 @@ export interface Transfers {
   load: number;
   /** Their mean handle time (talk and after-call work), minutes. */
   handleMinutes: number;
+  /**
+   * The handle time is not measured yet, only bounded from below ({@link transfersOf}): the
+   * capacity it gives may bound rises, but a cut sized by it would run shallow.
+   */
+  handleIsFloor?: true;
+}
+
+/**
+ * An agentless campaign's transfers, from the load on its queue and the queue's window: their mean
+ * handle time once a transfer of the window has been handled; before that, how long the longest
+ * transfer still in progress has been connected (oLongestInteracting), since that call alone holds
+ * an agent at least so long. Without it the lines had no bound until a first call ended, and an
+ * idle rise on a team with 18-minute calls went from 1 line to 16 in five minutes. That floor
+ * bounds rises only: a broken reserve still cuts to the knob's minimum until a transfer is handled
+ * (decide.ts). Undefined while neither is known, or without the load.
+ */
+export function transfersOf(load: number | undefined, window: QueueWindowStats | undefined, live: QueueLiveState | undefined): Transfers | undefined {
+  if (load === undefined) return undefined;
+  const mean = meanHandleMinutes(window);
+  if (mean !== undefined) return { load, handleMinutes: mean };
+  const longest = live?.longestInteractingMs;
+  return longest !== undefined && longest > 0 ? { load, handleMinutes: longest / 60_000, handleIsFloor: true } : undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from './responses.js';
 
 /** Metrics of the queue observations query. */
-export const OBSERVATION_METRICS = ['oWaiting', 'oOnQueueUsers', 'oInteracting'] as const;
+export const OBSERVATION_METRICS = ['oWaiting', 'oOnQueueUsers', 'oInteracting', 'oLongestInteracting'] as const;
 export const QUEUE_AGGREGATE_METRICS = ['nOffered', 'tAnswered', 'tAbandon', 'tHandle'] as const;
 export const CAMPAIGN_AGGREGATE_METRICS = ['nOutboundAttempted', 'nOutboundConnected', 'nOutboundAbandoned'] as const;
 
@@ -50,6 +50,8 @@ function sumAt(stats: { sum?: number | null | undefined } | null | undefined, pa
  *
  * - waiting and interacting: oWaiting and oInteracting of the voice group (user counts are grouped
  *   by queue only; conversation counts by queue and media type);
+ * - longestInteractingMs: oLongestInteracting's `calculatedMetricValue` (ms the longest of those
+ *   calls has been connected), absent when Genesys gives none (no call connected);
  * - idleAgents: oOnQueueUsers with qualifier IDLE; onQueueAgents: oOnQueueUsers summed over qualifiers,
  *   both from the queue-level group (no mediaType), so no user is counted twice;
  * - a metric a queue did not report counts 0 (Genesys leaves out zero qualifiers);
@@ -75,6 +77,8 @@ export function mapQueueObservations(body: unknown, queueIds: readonly string[])
         state.waiting += countAt(datum.stats, path);
       } else if (datum.metric === 'oInteracting' && mediaType === 'voice') {
         state.interacting += countAt(datum.stats, path);
+      } else if (datum.metric === 'oLongestInteracting' && mediaType === 'voice' && typeof datum.stats?.calculatedMetricValue === 'number') {
+        state.longestInteractingMs = Math.max(state.longestInteractingMs ?? 0, datum.stats.calculatedMetricValue);
       } else if (datum.metric === 'oOnQueueUsers' && mediaType === undefined) {
         const count = countAt(datum.stats, path);
         state.onQueueAgents += count;

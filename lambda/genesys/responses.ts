@@ -138,7 +138,7 @@ export const routingQueueSchema = z.object({
 });
 export type RoutingQueueBody = z.infer<typeof routingQueueSchema>;
 
-const statsSchema = z.object({ count: z.nullish(count), sum: z.nullish(count) });
+const statsSchema = z.object({ count: z.nullish(count), sum: z.nullish(count), calculatedMetricValue: z.nullish(count) });
 
 /** QueueObservationQueryResponse. */
 export const queueObservationResponseSchema = z.object({

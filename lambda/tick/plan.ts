@@ -6,9 +6,9 @@ import { assessCompliance, type ComplianceAssessment } from '../compliance/asses
 import type { AbandonCounts } from '../compliance/budget.js';
 import type { CampaignConfig } from '../config/config.js';
 import type { KnobName } from '../config/schema.js';
-import { feedforward, gainScale, inboundDemand, inboundLoad, meanHandleMinutes, reserveViolated, inboundShortfall, teamHasRoom } from '../control/blending.js';
+import { feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, inboundShortfall, teamHasRoom } from '../control/blending.js';
 import { decide, type CampaignDecision } from '../control/decide.js';
-import type { Transfers } from '../control/fast-cut.js';
+import { transfersOf } from '../control/fast-cut.js';
 import { abandonRate, measureObjective } from '../control/measure.js';
 import { blindWithoutCampaign, type BlindReason } from '../control/pid.js';
 import type { AuditEntry, CampaignWindowStats, ControllerState, PendingWrite, QueueLiveState, QueueWindowStats } from '../ports.js';
@@ -127,7 +127,7 @@ export function plan(input: PlanInput): Finished | Planned {
     // Without the live state the threshold cannot be judged: the other loops still act.
     reserveViolated: threshold !== undefined && reserveViolated(threshold.policy, threshold.live, threshold.demand),
     inboundShortfall: shortfall,
-    transfers: snapshot.dialingMode === 'agentless' ? transfersOf(load, queueId === undefined ? undefined : queueStats.get(queueId)) : undefined,
+    transfers: snapshot.dialingMode === 'agentless' ? transfersOf(load, queueId === undefined ? undefined : queueStats.get(queueId), live) : undefined,
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
     teamHasRoom: teamHasRoom(c, team),
@@ -154,8 +154,3 @@ export function plan(input: PlanInput): Finished | Planned {
   };
 }
 
-/** An agentless campaign's transfers: their load and mean handle time, once a call has been handled. */
-function transfersOf(load: number | undefined, stats: QueueWindowStats | undefined): Transfers | undefined {
-  const handleMinutes = meanHandleMinutes(stats);
-  return load === undefined || handleMinutes === undefined ? undefined : { load, handleMinutes };
-}

@@ -234,6 +234,9 @@ export function queueObservations(sim: ContactCentreSimulation, body: unknown): 
       if (metrics.has('oLongestWaiting') && obs.longestWaitingMs !== undefined) {
         callData.push({ metric: 'oLongestWaiting', stats: { count: obs.waiting, calculatedMetricValue: Math.round(obs.longestWaitingMs) } });
       }
+      if (metrics.has('oLongestInteracting') && obs.longestInteractingMs !== undefined) {
+        callData.push({ metric: 'oLongestInteracting', stats: { count: obs.interactingCalls, calculatedMetricValue: Math.round(obs.longestInteractingMs) } });
+      }
     }
     if (callData.length) results.push({ group: { queueId, mediaType: 'voice' }, data: callData });
   }

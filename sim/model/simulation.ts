@@ -63,6 +63,8 @@ export interface QueueObservation {
   interactingCalls: number;
   /** Age in ms of the longest-waiting call, if any waits. */
   longestWaitingMs: number | undefined;
+  /** Ms since the longest-interacting call of this queue reached its agent, if any is connected. */
+  longestInteractingMs: number | undefined;
 }
 
 /** Live dialer statistics of a campaign, as GET .../campaigns/{id}/stats reports them. */
@@ -99,6 +101,8 @@ interface Call {
   readonly talkMs: number;
   readonly acwMs: number;
   state: 'waiting' | 'connected' | 'abandoned';
+  /** When an agent answered it. */
+  connectedAt?: number;
 }
 
 type DialOutcome = 'live' | 'machine' | 'amdFalsePositive' | 'busySit' | 'noAnswer';
@@ -308,6 +312,10 @@ export class ContactCentreSimulation {
         }
       }
     }
+    let longestConnected = Infinity;
+    for (const agent of q.members) {
+      if (agent.state === 'talking' && agent.call?.queueId === queueId) longestConnected = Math.min(longestConnected, agent.call.connectedAt ?? this.clock);
+    }
     return {
       queueId,
       memberUsers: q.members.length,
@@ -318,6 +326,7 @@ export class ContactCentreSimulation {
       waiting: q.waitingCount,
       interactingCalls: q.interactingCalls,
       longestWaitingMs: oldest === Infinity ? undefined : this.clock - oldest,
+      longestInteractingMs: longestConnected === Infinity ? undefined : this.clock - longestConnected,
     };
   }
 
@@ -525,6 +534,7 @@ export class ContactCentreSimulation {
     const q = this.queues.get(call.queueId)!;
     const waitMs = this.clock - call.enqueuedAt;
     call.state = 'connected';
+    call.connectedAt = this.clock;
     const dims = [call.queueId, call.campaignId, call.direction] as const;
     this.analytics.record(this.clock, 'tAnswered', waitMs, ...dims);
     this.analytics.record(this.clock, 'tWait', waitMs, ...dims);

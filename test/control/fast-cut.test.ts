@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { assessCompliance, countingPlan } from '../../lambda/compliance/assess.js';
 import type { CampaignConfig } from '../../lambda/config/config.js';
-import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger, transferRoom } from '../../lambda/control/fast-cut.js';
-import type { CampaignPerformance, QueueLiveState } from '../../lambda/ports.js';
+import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger, transferRoom, transfersOf } from '../../lambda/control/fast-cut.js';
+import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../../lambda/ports.js';
 import { campaignWith } from '../support/config.js';
 import { runDecide, T0, type DecideTick } from '../support/decide-run.js';
 
@@ -164,6 +164,43 @@ describe("an agentless team's room for its campaign's live answers", () => {
   });
 });
 
+describe("an agentless campaign's transfers", () => {
+  const window = (handled: number, handleMinutes = 5): QueueWindowStats => ({ queueId: 'q', offered: 6, answered: 6, answeredWithinThreshold: 6, abandoned: 0, handled, handleMs: handled * handleMinutes * 60_000 });
+  const live = (longestInteractingMs?: number): QueueLiveState => ({ queueId: 'q', idleAgents: 7, onQueueAgents: 10, interacting: 3, waiting: 0, ...(longestInteractingMs === undefined ? {} : { longestInteractingMs }) });
+
+  it('are held for their mean handle time once one of the window has been handled', () => {
+    expect(transfersOf(3, window(4), live(18 * 60_000))).toEqual({ load: 3, handleMinutes: 5 });
+  });
+
+  it('before any is handled, are held at least as long as the longest call in progress has been connected', () => {
+    expect(transfersOf(3, window(0), live(12 * 60_000))).toEqual({ load: 3, handleMinutes: 12, handleIsFloor: true });
+    expect(transfersOf(3, undefined, live(12 * 60_000))).toEqual({ load: 3, handleMinutes: 12, handleIsFloor: true });
+  });
+
+  it('are unknown without a handle time of either kind, or without their load', () => {
+    expect(transfersOf(3, window(0), live())).toBeUndefined();
+    expect(transfersOf(3, window(0), live(0))).toBeUndefined();
+    expect(transfersOf(undefined, window(4), live(12 * 60_000))).toBeUndefined();
+  });
+
+  it('bound an idle rise before the first call ends: a team of 10 on long calls', () => {
+    // Prepare: 7 idle, 3 on transfers connected up to 12 minutes, none ended; a line brings 0.3 live answers a minute
+    const campaign = campaignWith({
+      objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001' },
+      knob: { name: 'outboundLineCount', min: 1, max: 20, maxStep: 4 },
+      blending: { reserveAgents: 2, waitingLimit: 1 },
+    });
+    const ticks = Array.from({ length: 6 }, () => ({ abandons: 0, sl: 1, slSample: 3, liveAnswersPerLine: 0.3 }));
+    const team = live(12 * 60_000);
+    // Act
+    const bounded = runDecide(campaign, { outboundLineCount: 1 }, ticks, { team, teamHasRoom: true, transfers: transfersOf(3, window(0), team) }, 'agentless');
+    const unbounded = runDecide(campaign, { outboundLineCount: 1 }, ticks, { team, teamHasRoom: true, transfers: transfersOf(3, window(0), live()) }, 'agentless');
+    // Assess: (7 + 3 - 2) / (0.3 x 12) = 2.2 lines; with nothing to bound it the rise goes on doubling
+    expect(Math.max(...bounded.decisions.map((d) => d.main.value!))).toBe(2);
+    expect(Math.max(...unbounded.decisions.map((d) => d.main.value!))).toBeGreaterThan(4);
+  });
+});
+
 describe('an agentless campaign paced from its team', () => {
   const campaign = campaignWith({
     objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001' },
@@ -182,10 +219,13 @@ describe('an agentless campaign paced from its team', () => {
     // Act
     const ours = runDecide(campaign, { outboundLineCount: 40 }, reserveBroken, full(0), 'agentless');
     const unknown = runDecide(campaign, { outboundLineCount: 40 }, reserveBroken, { ...full(0), transfers: undefined }, 'agentless');
-    // Assess: at once to (98 - 2) / (2 x 5) = 9.6 lines; before a transfer is handled, the minimum as before
+    const floorOnly = runDecide(campaign, { outboundLineCount: 40 }, reserveBroken, { ...full(0), transfers: { load: 98, handleMinutes: 5, handleIsFloor: true } }, 'agentless');
+    // Assess: at once to (98 - 2) / (2 x 5) = 9.6 lines; before a transfer is handled (the handle
+    // time at most a floor, from the longest call connected), the minimum as before
     expect(ours.decisions[1]!.writes).toEqual({ outboundLineCount: 9 });
     expect(ours.decisions[1]!.overrides).toEqual(['blending']);
     expect(unknown.decisions[1]!.writes).toEqual({ outboundLineCount: 1 });
+    expect(floorOnly.decisions[1]!.writes).toEqual({ outboundLineCount: 1 });
   });
 
   it('with its transfers queueing past the limit, is cut as deep as the next minute demands', () => {

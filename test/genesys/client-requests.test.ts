@@ -258,7 +258,7 @@ describe('GenesysClient.getQueueLiveStates', () => {
           { type: 'dimension', dimension: 'queueId', operator: 'matches', value: QUEUE_2 },
         ],
       },
-      metrics: ['oWaiting', 'oOnQueueUsers', 'oInteracting'],
+      metrics: ['oWaiting', 'oOnQueueUsers', 'oInteracting', 'oLongestInteracting'],
     });
     // Queue 2 was not in the answer: absent, not invented zeros.
     expect(states).toEqual(new Map([[QUEUE_1, { queueId: QUEUE_1, waiting: 2, idleAgents: 3, onQueueAgents: 15, interacting: 12 }]]));

@@ -131,6 +131,21 @@ describe('response mappers', () => {
     expect(b.get('1d1af111-b11c-11f1-b111-1cf1c11111fc')).toEqual({ queueId: '1d1af111-b11c-11f1-b111-1cf1c11111fc', waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 1 });
   });
 
+  it("read oLongestInteracting's calculatedMetricValue as the longest-connected call's time, and leave it out when Genesys gives none", () => {
+    // Prepare
+    const body = (stats: Record<string, number>) => ({
+      results: [{ group: { queueId: QUEUE_1, mediaType: 'voice' }, data: [{ metric: 'oInteracting', stats: { count: 3 } }, { metric: 'oLongestInteracting', stats }] }],
+    });
+
+    // Act
+    const given = mapQueueObservations(body({ count: 3, calculatedMetricValue: 720_000 }), [QUEUE_1]).get(QUEUE_1);
+    const absent = mapQueueObservations(body({ count: 3 }), [QUEUE_1]).get(QUEUE_1);
+
+    // Assess
+    expect(given).toEqual({ queueId: QUEUE_1, waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 3, longestInteractingMs: 720_000 });
+    expect(absent).toEqual({ queueId: QUEUE_1, waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 3 });
+  });
+
   it('sum generated buckets exactly and never produce NaN', () => {
     const count = fc.nat({ max: 10_000 });
     const bucket = fc.record({

@@ -527,4 +527,30 @@ describe('analytics agree with the simulation', () => {
     expect(stat(calls, 'oWaiting')).toBe(obs.waiting);
     expect(stat(calls, 'oInteracting')).toBe(obs.interactingCalls);
   });
+
+  it("observations give the longest-connected call's time with its agent, and leave it out while no call is connected", async () => {
+    // Prepare
+    const t = await start();
+    const token = await login(t);
+    const query = { filter: { type: 'or', predicates: [{ type: 'dimension', dimension: 'queueId', operator: 'matches', value: INBOUND_QUEUE }] }, metrics: ['oInteracting', 'oLongestInteracting'] };
+    const longest = async () => {
+      const answer = (await (await api(t, token, '/api/v2/analytics/queues/observations/query', { method: 'POST', body: query })).json()) as {
+        results: Array<{ group: { mediaType?: string }; data: Array<{ metric: string; stats: { count: number; calculatedMetricValue?: number } }> }>;
+      };
+      return answer.results.find((r) => r.group.mediaType === 'voice')?.data.find((d) => d.metric === 'oLongestInteracting')?.stats.calculatedMetricValue;
+    };
+
+    // Act
+    const beforeAnyCall = await longest();
+    t.advanceTo(3.5 * HOUR);
+    const midDay = await longest();
+
+    // Assess: a call's time with its agent, as the twin knows it; none before the first call
+    const obs = t.sim.observeQueue(INBOUND_QUEUE)!;
+    expect(beforeAnyCall).toBeUndefined();
+    expect(obs.interactingCalls).toBeGreaterThan(0);
+    expect(midDay).toBe(Math.round(obs.longestInteractingMs!));
+    expect(midDay).toBeGreaterThan(0);
+    expect(midDay).toBeLessThan(HOUR);
+  });
 });
