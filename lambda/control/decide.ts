@@ -151,7 +151,7 @@ export function decide(input: DecideInput): CampaignDecision {
   // broken reserve cuts them to what the team can take now, not to none (fast-cut.ts).
   const room = snapshot.dialingMode === 'agentless' && input.transfers && input.team && campaign.blending ? transferRoom(mainKnob, free, input.team, input.transfers, campaign.blending.reserveAgents) : undefined;
   const queueing = input.team !== undefined && campaign.blending !== undefined && queueingPastLimit(campaign.blending, input.team);
-  // A capacity on a handle time only bounded from below runs high: no cut is sized by it.
+  // A capacity on the longest connected call's time (no transfer handled yet) runs high: no cut is sized by it.
   const cutRoom = input.transfers?.handleIsFloor ? undefined : room;
   const reserveCut = cutRoom && mainNow !== undefined ? Math.min(mainNow, queueing ? cutRoom.nextMinute : cutRoom.capacity) : mainKnob.min;
   if (input.reserveViolated) ceilings.push({ by: 'blending', value: reserveCut });

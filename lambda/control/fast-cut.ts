@@ -54,27 +54,27 @@ export function safeValue(knob: KnobConfig & { safeValue: number }, free: FreeAg
   return gridFloorWithin(knob, Math.max(0, idleAgents) / (perLine ?? 1));
 }
 
-/** An agentless campaign's own transfers, as the tick reads them. */
+/** An agentless campaign's own transfers, as the tick reads them ({@link transfersOf}). */
 export interface Transfers {
   /** Their load in erlangs (blending.ts `inboundLoad`): agents busy on another queue are not theirs to count on. */
   load: number;
-  /** Their mean handle time (talk and after-call work), minutes. */
+  /** Their mean handle time (talk and after-call work), minutes; or, with `handleIsFloor`, the longest connected call's time so far. */
   handleMinutes: number;
   /**
-   * The handle time is not measured yet, only bounded from below ({@link transfersOf}): the
-   * capacity it gives may bound rises, but a cut sized by it would run shallow.
+   * No transfer of the window has been handled: `handleMinutes` is the longest connected call's
+   * time so far, which runs under the mean to come. The capacity it gives may bound rises, but a
+   * cut sized by it would run shallow.
    */
   handleIsFloor?: true;
 }
 
 /**
  * An agentless campaign's transfers, from the load on its queue and the queue's window: their mean
- * handle time once a transfer of the window has been handled; before that, how long the longest
- * transfer still in progress has been connected (oLongestInteracting), since that call alone holds
- * an agent at least so long. Without it the lines had no bound until a first call ended, and an
- * idle rise on a team with 18-minute calls went from 1 line to 16 in five minutes. That floor
- * bounds rises only: a broken reserve still cuts to the knob's minimum until a transfer is handled
- * (decide.ts). Undefined while neither is known, or without the load.
+ * handle time once a transfer of the window has been handled; while none has, how long the longest
+ * transfer still connected has been with its agent (oLongestInteracting), since that call alone
+ * holds an agent at least so long. Without it the lines have no bound until a call of the window
+ * ends (docs/compliance-and-control.md). That floor bounds rises only: a broken reserve still cuts
+ * to the knob's minimum (decide.ts). Undefined while neither is known, or without the load.
  */
 export function transfersOf(load: number | undefined, window: QueueWindowStats | undefined, live: QueueLiveState | undefined): Transfers | undefined {
   if (load === undefined) return undefined;

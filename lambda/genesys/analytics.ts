@@ -10,6 +10,12 @@ import {
   ResponseShapeError,
 } from './responses.js';
 
+/**
+ * No call lasts a day: an oLongestInteracting value above it is not a call's time with its agent in
+ * ms (an epoch, say), and is left out rather than freeze an agentless campaign's rises.
+ */
+const LONGEST_CALL_MS = 24 * 3_600_000;
+
 /** Metrics of the queue observations query. */
 export const OBSERVATION_METRICS = ['oWaiting', 'oOnQueueUsers', 'oInteracting', 'oLongestInteracting'] as const;
 export const QUEUE_AGGREGATE_METRICS = ['nOffered', 'tAnswered', 'tAbandon', 'tHandle'] as const;
@@ -51,7 +57,8 @@ function sumAt(stats: { sum?: number | null | undefined } | null | undefined, pa
  * - waiting and interacting: oWaiting and oInteracting of the voice group (user counts are grouped
  *   by queue only; conversation counts by queue and media type);
  * - longestInteractingMs: oLongestInteracting's `calculatedMetricValue` (ms the longest of those
- *   calls has been connected), absent when Genesys gives none (no call connected);
+ *   calls has been connected), absent when Genesys gives none (no call connected) or a value that
+ *   cannot be one (not positive, or over a day);
  * - idleAgents: oOnQueueUsers with qualifier IDLE; onQueueAgents: oOnQueueUsers summed over qualifiers,
  *   both from the queue-level group (no mediaType), so no user is counted twice;
  * - a metric a queue did not report counts 0 (Genesys leaves out zero qualifiers);
@@ -77,8 +84,9 @@ export function mapQueueObservations(body: unknown, queueIds: readonly string[])
         state.waiting += countAt(datum.stats, path);
       } else if (datum.metric === 'oInteracting' && mediaType === 'voice') {
         state.interacting += countAt(datum.stats, path);
-      } else if (datum.metric === 'oLongestInteracting' && mediaType === 'voice' && typeof datum.stats?.calculatedMetricValue === 'number') {
-        state.longestInteractingMs = Math.max(state.longestInteractingMs ?? 0, datum.stats.calculatedMetricValue);
+      } else if (datum.metric === 'oLongestInteracting' && mediaType === 'voice') {
+        const ms = datum.stats?.calculatedMetricValue;
+        if (typeof ms === 'number' && ms > 0 && ms <= LONGEST_CALL_MS) state.longestInteractingMs = Math.max(state.longestInteractingMs ?? 0, ms);
       } else if (datum.metric === 'oOnQueueUsers' && mediaType === undefined) {
         const count = countAt(datum.stats, path);
         state.onQueueAgents += count;

@@ -138,7 +138,9 @@ export const routingQueueSchema = z.object({
 });
 export type RoutingQueueBody = z.infer<typeof routingQueueSchema>;
 
-const statsSchema = z.object({ count: z.nullish(count), sum: z.nullish(count), calculatedMetricValue: z.nullish(count) });
+const statsSchema = z.object({ count: z.nullish(count), sum: z.nullish(count) });
+/** An observation's stats: oLongest* metrics add a value the mapper checks itself, so a bad one loses only it. */
+const observationStatsSchema = z.extend(statsSchema, { calculatedMetricValue: z.nullish(z.number()) });
 
 /** QueueObservationQueryResponse. */
 export const queueObservationResponseSchema = z.object({
@@ -151,7 +153,7 @@ export const queueObservationResponseSchema = z.object({
             z.object({
               metric: z.string(),
               qualifier: text(),
-              stats: z.nullish(statsSchema),
+              stats: z.nullish(observationStatsSchema),
             }),
           ),
         ),

@@ -314,7 +314,9 @@ export class ContactCentreSimulation {
     }
     let longestConnected = Infinity;
     for (const agent of q.members) {
-      if (agent.state === 'talking' && agent.call?.queueId === queueId) longestConnected = Math.min(longestConnected, agent.call.connectedAt ?? this.clock);
+      // Talking only: the twin's oInteracting leaves out after-call work.
+      const since = agent.state === 'talking' && agent.call?.queueId === queueId ? agent.call.connectedAt : undefined;
+      if (since !== undefined) longestConnected = Math.min(longestConnected, since);
     }
     return {
       queueId,

@@ -131,19 +131,24 @@ describe('response mappers', () => {
     expect(b.get('1d1af111-b11c-11f1-b111-1cf1c11111fc')).toEqual({ queueId: '1d1af111-b11c-11f1-b111-1cf1c11111fc', waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 1 });
   });
 
-  it("read oLongestInteracting's calculatedMetricValue as the longest-connected call's time, and leave it out when Genesys gives none", () => {
+  it("read oLongestInteracting's calculatedMetricValue as the longest-connected call's time, and leave it out when Genesys gives none or one no call's time can be", () => {
     // Prepare
     const body = (stats: Record<string, number>) => ({
       results: [{ group: { queueId: QUEUE_1, mediaType: 'voice' }, data: [{ metric: 'oInteracting', stats: { count: 3 } }, { metric: 'oLongestInteracting', stats }] }],
     });
 
+    const without = { queueId: QUEUE_1, waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 3 };
+
     // Act
     const given = mapQueueObservations(body({ count: 3, calculatedMetricValue: 720_000 }), [QUEUE_1]).get(QUEUE_1);
     const absent = mapQueueObservations(body({ count: 3 }), [QUEUE_1]).get(QUEUE_1);
+    // Values no call's time can be: the rest of the answer still reads.
+    const implausible = [-5, 0, Date.parse('2026-12-07T10:00:00Z')].map((ms) => mapQueueObservations(body({ count: 3, calculatedMetricValue: ms }), [QUEUE_1]).get(QUEUE_1));
 
     // Assess
-    expect(given).toEqual({ queueId: QUEUE_1, waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 3, longestInteractingMs: 720_000 });
-    expect(absent).toEqual({ queueId: QUEUE_1, waiting: 0, idleAgents: 0, onQueueAgents: 0, interacting: 3 });
+    expect(given).toEqual({ ...without, longestInteractingMs: 720_000 });
+    expect(absent).toEqual(without);
+    expect(implausible).toEqual([without, without, without]);
   });
 
   it('sum generated buckets exactly and never produce NaN', () => {

@@ -174,6 +174,35 @@ describe('stand-in predictive pacing', () => {
   });
 });
 
+describe("a queue's longest-connected call", () => {
+  it("is timed from when an agent answered it, while it talks: never its after-call work, never another queue's call", () => {
+    // Prepare: inbound calls of exactly 600 s talk and 120 s after-call work; the campaign, whose queue the same agents work, is off
+    const s = scenario('small-team', (raw) => {
+      raw.queues[1].inbound.talkTime = { dist: 'fixed', seconds: 600 };
+      raw.queues[1].inbound.acw = { dist: 'fixed', seconds: 120 };
+      raw.campaigns[0].campaignStatus = 'off';
+    });
+    const sim = new ContactCentreSimulation(s, 3);
+    const inbound: number[] = [];
+    const outbound: Array<number | undefined> = [];
+
+    // Act: look every 10 seconds for two hours
+    for (let t = 0; t <= 2 * HOUR; t += 10_000) {
+      sim.advanceTo(t);
+      const longest = sim.observeQueue(INBOUND_QUEUE)!.longestInteractingMs;
+      if (longest !== undefined) inbound.push(longest);
+      outbound.push(sim.observeQueue(OUTBOUND_QUEUE)!.longestInteractingMs);
+    }
+
+    // Assess: up to the talk time and no further (after-call work would reach 720 s); none on the idle campaign's queue
+    expect(inbound.length).toBeGreaterThan(100);
+    expect(Math.min(...inbound)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...inbound)).toBeLessThanOrEqual(600_000);
+    expect(Math.max(...inbound)).toBeGreaterThan(590_000);
+    expect(outbound.every((x) => x === undefined)).toBe(true);
+  });
+});
+
 describe('shifts, lines and outcomes', () => {
   it('logs everyone out after the day, once their calls are done, and dials no more', () => {
     // Act
