@@ -41,6 +41,9 @@ export interface CentreResult {
   boundSlAttainment: number | null;
   occupancy: number | null;
   boundOccupancy: number | null;
+  /** The statics on the grid that comply, and of them those that attain the SL target (null without an SL figure). */
+  compliantStatics: number;
+  staticsAttainingSl: number | null;
   /** The bound's static value of the grid knob. */
   gridKnob: string;
   boundValue: number | null;
@@ -102,6 +105,7 @@ export function centreResult(runs: CentreRuns): CentreResult {
   const judge = ruleJudge(c.regime);
   const grid = runs.grid.map((r) => rowOf('grid', `${runs.gridKnob}=${r.job.value}`, [r], r.job.value, judge));
   const bound = chooseBound(grid);
+  const compliant = grid.filter((r) => r.breaches === 0);
   const o = runs.ours.figures;
   const oursKnobMax = movedKnobs(campaignEntryOf(c)).find((k) => k.name === runs.gridKnob)?.max ?? null;
   // The issue's fields first, in its order; then what explains them.
@@ -121,6 +125,8 @@ export function centreResult(runs: CentreRuns): CentreResult {
     regime: c.regime,
     worstWindowRate: judge(o),
     bestStaticWindowRate: grid.length ? Math.min(...grid.map((r) => r.worstAbandon)) : null,
+    compliantStatics: compliant.length,
+    staticsAttainingSl: o.slAttainment === null ? null : compliant.filter((r) => (r.figures.slAttainment.mean ?? 0) >= ATTAINMENT_TARGET).length,
     gridKnob: runs.gridKnob,
     boundValue: bound.value ?? null,
     oursKnobMax,
@@ -239,14 +245,24 @@ const AGAINST_STATIC_IN_ADVANCE: TargetWords = {
   bound: 'it',
 };
 
+/** The bound attains the SL target: the centre's SL attainment is held to it. */
+function boundAttainsSl(r: CentreResult): boolean {
+  return r.boundSlAttainment !== null && r.boundSlAttainment >= ATTAINMENT_TARGET;
+}
+
+/** The bound attains the SL target and ours does not. */
+function missesSl(r: CentreResult): boolean {
+  return boundAttainsSl(r) && (r.slAttainment ?? 0) < ATTAINMENT_TARGET;
+}
+
 /** The issue's targets over the centres. */
 export function summarise(results: CentreResult[], words: TargetWords = AGAINST_BOUND): Summary {
   const compliant = results.filter((r) => !r.boundBreach);
   const breached = compliant.filter((r) => r.breach);
   const none = results.filter((r) => r.boundBreach);
   const above = none.filter((r) => (r.worstWindowRate ?? 0) > (r.bestStaticWindowRate ?? 0) + 1e-12);
-  const slApplicable = results.filter((r) => r.boundSlAttainment !== null && r.boundSlAttainment >= ATTAINMENT_TARGET);
-  const slMissed = slApplicable.filter((r) => (r.slAttainment ?? 0) < ATTAINMENT_TARGET);
+  const slApplicable = results.filter(boundAttainsSl);
+  const slMissed = results.filter(missesSl);
   const ratios = results.filter((r) => r.occupancy !== null && r.boundOccupancy !== null && r.boundOccupancy > 0).map((r) => r.occupancy! / r.boundOccupancy!);
   const shareAt97 = ratios.length ? ratios.filter((x) => x >= OCCUPANCY_SHARE - 1e-12).length / ratios.length : null;
   const meanRatio = ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : null;
@@ -307,6 +323,7 @@ export function formatReport(results: CentreResult[], summary: Summary, heldOut:
     "inb: blended with inbound; SL, occupancy: ours; ratio: ours's occupancy over the bound's",
     '',
     ...targetLines(summary),
+    ...slMissLines(results),
     ...occupancyGapLines(summary),
     ...heldOutLines(heldOut),
   ];
@@ -326,6 +343,19 @@ function heldOutLines(summary: Summary | undefined): string[] {
     'chosen on the first day and held all day: a static chosen in advance.',
     ...targetLines(summary),
   ];
+}
+
+/**
+ * Each SL miss with how many of the statics that comply attain the target, eight to a line: one of
+ * ten says the bound is the one static the day's draws favoured; one of one, that no other static
+ * complies. Nothing when no centre misses.
+ */
+function slMissLines(results: CentreResult[]): string[] {
+  const missed = results.filter(missesSl).map((r) => `${r.id} ${r.staticsAttainingSl ?? 0} of ${r.compliantStatics}`);
+  if (!missed.length) return [];
+  const lines = ['', 'SL misses, and how many of the statics that comply attain the target:'];
+  for (let i = 0; i < missed.length; i += 8) lines.push(`  ${missed.slice(i, i + 8).join(', ')}`);
+  return lines;
 }
 
 /** What each reason means, in the report's words. */

@@ -177,6 +177,8 @@ describe('the summary of the targets', () => {
     boundSlAttainment: 1,
     occupancy: 0.8,
     boundOccupancy: 0.8,
+    compliantStatics: 8,
+    staticsAttainingSl: 8,
     gridKnob: 'abandonRate',
     boundValue: 2,
     oursKnobMax: 2.5,
@@ -235,6 +237,26 @@ describe('the summary of the targets', () => {
     expect(report).toContain("on the other 2 centres, 50.0% are at 97% of the bound's or more");
   });
 
+  it('counts the statics that comply and those of them that attain the SL target, and lists each SL miss with them', () => {
+    // Prepare: a grid of four statics: 1 complies and attains, 2 complies and misses, 3 breaches
+    // and attains, 4 complies and misses; ours misses the target the bound (1) attains.
+    const c: Centre = { ...drawCentres(12, 4).find((x) => x.mode === 'predictive' && x.inboundLoad === undefined)!, regime: 'US' };
+    const run = (value: number | undefined, rate: number, sl: number): JobResult => ({
+      job: { scenarioFile: 'c.json', scenario: 'c', controllerFile: '', controller: value === undefined ? 'ours' : 'grid', knob: 'abandonRate', seed: 1, queueId: QUEUE_IDS.campaign, series: false, ...(value === undefined ? {} : { value }) },
+      figures: { slAttainment: sl, worstIntervalSl: null, maxAbandon24h: rate, maxAbandon24hLiveCalls: 100, maxAbandon60min: rate, maxAbandonWindow: rate, occupancy: 0.8, connectsPerAgentHour: 1, patches: 0 },
+      wallMs: 0,
+    });
+    // Act
+    const r = centreResult({ centre: c, gridKnob: 'abandonRate', ours: run(undefined, 0.01, 0.875), grid: [run(1, 0.01, 1), run(2, 0.02, 0.75), run(3, 0.04, 1), run(4, 0.025, 0.5)] });
+    const met = result({ id: 'c099' });
+    const report = formatReport([r, met], summarise([r, met])).split('\n');
+    // Assess
+    expect([r.compliantStatics, r.staticsAttainingSl, r.boundValue]).toEqual([3, 1, 1]);
+    const at = report.indexOf('SL misses, and how many of the statics that comply attain the target:');
+    expect(report.slice(at + 1)).toEqual([`  ${c.id} 1 of 3`]);
+    expect(formatReport([result({})], summarise([result({})]))).not.toContain('SL misses');
+  });
+
   it("takes ours's knob max from the starting rule, on the knob the grid sweeps", () => {
     // Prepare: a UK power centre of 40 agents (the rule: 1 to 1.5 calls per agent)
     const c: Centre = { ...drawCentres(12, 4).find((x) => x.mode === 'predictive' && x.inboundLoad === undefined)!, mode: 'power', regime: 'UK', agents: 40 };
@@ -274,6 +296,8 @@ describe("a centre's second day, against the bound's value chosen on the first",
     boundSlAttainment: 1,
     occupancy: 0.8,
     boundOccupancy: 0.8,
+    compliantStatics: 1,
+    staticsAttainingSl: 1,
     gridKnob: 'maxCallsPerAgent',
     boundValue: 1.5,
     oursKnobMax: 3,
