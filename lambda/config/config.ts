@@ -95,7 +95,17 @@ export interface CampaignConfig {
   objective:
     | { kind: 'inboundServiceLevel'; queueId: string; serviceLevelThresholdSeconds?: number }
     | { kind: 'abandonRate' }
-    | { kind: 'queueServiceLevel'; queueId: string; serviceLevelThresholdSeconds?: number };
+    | {
+        kind: 'queueServiceLevel';
+        queueId: string;
+        serviceLevelThresholdSeconds?: number;
+        /**
+         * The queue's agents take no calls but this campaign's transfers (no inbound queue, no other
+         * campaign): a service level measured at 100% then means agents idle for want of transfers,
+         * and the lines rise on it (fast-cut.ts `linesForServiceLevel`). Default false.
+         */
+        dedicatedAgents?: boolean;
+      };
   /** Target of the measured value, as a fraction (0.8 service level, 0.025 abandon rate). */
   setpoint: number;
   /** `safeValue`: where pacing goes after `blindTicksBeforeSafe` blind ticks (the least aggressive value, `min`, unless set). */

@@ -93,6 +93,7 @@ const objectiveSchema = z.discriminatedUnion(
       kind: z.literal('queueServiceLevel'),
       queueId: uuidLike,
       serviceLevelThresholdSeconds: thresholdSeconds,
+      dedicatedAgents: z.optional(z.boolean({ error: 'must be true or false: true when the queue\'s agents take no calls but this campaign\'s transfers' })),
     }),
   ],
   { error: `must be one of ${OBJECTIVES.join(', ')} (field "kind")` },

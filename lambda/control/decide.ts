@@ -15,7 +15,7 @@ import { complianceLoopCampaign, type ComplianceAssessment } from '../compliance
 import { budgetSpent, overrideManualValue } from '../compliance/manual-override.js';
 import type { CampaignPerformance, CampaignSnapshot, ComplianceState, ControllerState, LoopState, QueueLiveState } from '../ports.js';
 import { knobGivingBack, queueingPastLimit, type InboundShortfall } from './blending.js';
-import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger, transferRoom, type Transfers } from './fast-cut.js';
+import { abandonsInDanger, freeAgents, FULL_SERVICE_LEVEL_AIM_SHARE, linesForServiceLevel, safeValue, serviceLevelInDanger, transferRoom, type Transfers } from './fast-cut.js';
 import { onSince, startCeiling } from './start.js';
 import { step, type BlindReason, type Measurement, type StepDecision } from './pid.js';
 
@@ -164,6 +164,15 @@ export function decide(input: DecideInput): CampaignDecision {
   // Where a cut may go at once: the threshold policy's cuts, the safe value in danger, the start's ramp.
   const cutFloor = lowest(input.reserveViolated ? reserveCut : undefined, givingBack, abandonDanger || slDanger ? mainSafe : undefined, mainStart);
 
+  // A dedicated team's transfers at 100% rise to what Erlang C says the team can take (fast-cut.ts),
+  // once the window's 100% is evidence that the service level is above that aim.
+  const dedicated = campaign.objective.kind === 'queueServiceLevel' && campaign.objective.dedicatedAgents === true && snapshot.dialingMode === 'agentless';
+  const aim = campaign.setpoint + FULL_SERVICE_LEVEL_AIM_SHARE * (1 - campaign.setpoint);
+  const fullServiceLevelCeiling =
+    dedicated && input.transfers && input.team && mainNow !== undefined && fullServiceLevelShows(measurement, aim)
+      ? linesForServiceLevel(mainKnob, free, input.team, input.transfers, mainNow, aim)
+      : undefined;
+
   let main = step({
     campaign,
     campaignOn: on,
@@ -177,6 +186,7 @@ export function decide(input: DecideInput): CampaignDecision {
     ...(input.feedforward ? { feedforward: input.feedforward } : {}),
     // A start's window is thin because it is new, not starved: no rise on it before the ramp ends.
     ...(input.teamHasRoom && mainStart === undefined ? { teamHasRoom: true } : {}),
+    ...(fullServiceLevelCeiling === undefined ? {} : { fullServiceLevelCeiling }),
     ...(ceiling === undefined ? {} : { ceiling }),
     ...(cutFloor === undefined ? {} : { cutFloor }),
   });
@@ -229,6 +239,14 @@ function trackSelected(loop: StepDecision, main: StepDecision, resolution: numbe
   const target = selected + (loop.error !== undefined && loop.error > 0 ? resolution : 0);
   const integral = target < loop.next.lastOutput ? loop.next.integral + (target - loop.next.lastOutput) : loop.next.integral;
   return { ...loop.next, integral, lastOutput: Math.min(target, loop.next.lastOutput), lastWritten: main.next.lastWritten };
+}
+
+/**
+ * A service level measured at 100% shows the true one above `aim` (at 95% confidence, by the rule of
+ * three: none missed in n calls puts the miss rate under 3 / n) on at least 3 / (1 - aim) calls.
+ */
+function fullServiceLevelShows(measurement: Measurement | undefined, aim: number): boolean {
+  return measurement !== undefined && measurement.value >= 1 && measurement.sample >= 3 / (1 - aim);
 }
 
 /** The lowest of the values given, undefined when none is. */

@@ -7,6 +7,7 @@ import type { CampaignConfig, KnobConfig } from '../config/config.js';
 import type { ComplianceAssessment } from '../compliance/assess.js';
 import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../ports.js';
 import { agentsForQueue, meanHandleMinutes } from './blending.js';
+import { serviceLevel } from './erlang-c.js';
 import { gridAbove, gridBelow, gridFloorWithin } from './grid.js';
 import type { Measurement } from './pid.js';
 
@@ -16,6 +17,13 @@ import type { Measurement } from './pid.js';
  * PID's to correct a step at a time.
  */
 export const SERVICE_LEVEL_DANGER_SHARE = 0.5;
+
+/**
+ * A dedicated agentless team's rises on a service level measured at 100% stop where Erlang C gives
+ * the transfers their target plus this share of the room above it (95% for a 90% target): the
+ * target itself is what an average quarter-hour holds, and half of them would miss it.
+ */
+export const FULL_SERVICE_LEVEL_AIM_SHARE = 0.5;
 
 /** What a line knob's safe value rests on. */
 export interface FreeAgents {
@@ -66,6 +74,8 @@ export interface Transfers {
    * cut sized by it would run shallow.
    */
   handleIsFloor?: true;
+  /** Their queue's service-level threshold, ms; undefined when it could not be read. */
+  thresholdMs?: number;
 }
 
 /**
@@ -76,12 +86,13 @@ export interface Transfers {
  * ends (docs/compliance-and-control.md). That floor bounds rises only: a broken reserve still cuts
  * to the knob's minimum (decide.ts). Undefined while neither is known, or without the load.
  */
-export function transfersOf(load: number | undefined, window: QueueWindowStats | undefined, live: QueueLiveState | undefined): Transfers | undefined {
+export function transfersOf(load: number | undefined, window: QueueWindowStats | undefined, live: QueueLiveState | undefined, thresholdMs?: number): Transfers | undefined {
   if (load === undefined) return undefined;
+  const threshold = thresholdMs === undefined ? {} : { thresholdMs };
   const mean = meanHandleMinutes(window);
-  if (mean !== undefined) return { load, handleMinutes: mean };
+  if (mean !== undefined) return { load, handleMinutes: mean, ...threshold };
   const longest = live?.longestInteractingMs;
-  return longest !== undefined && longest > 0 ? { load, handleMinutes: longest / 60_000, handleIsFloor: true } : undefined;
+  return longest !== undefined && longest > 0 ? { load, handleMinutes: longest / 60_000, handleIsFloor: true, ...threshold } : undefined;
 }
 
 /**
@@ -107,6 +118,30 @@ export function transferRoom(knob: KnobConfig, free: FreeAgents, team: QueueLive
     capacity: gridFloorWithin(knob, Math.max(0, idle + onTransfers - keptFree) / (perLine * transfers.handleMinutes)),
     nextMinute: gridFloorWithin(knob, Math.max(0, idle + freedInAMinute - team.waiting - keptFree) / perLine),
   };
+}
+
+/**
+ * The most lines a dedicated agentless team can take at `aim`: the largest value on the knob's grid
+ * at which Erlang C, with the agents the transfers can count on (idle and on transfers), still
+ * answers `aim` of the transfers within their queue's threshold. A line's load is the larger of two
+ * estimates, so a quiet minute never makes lines look light: its last minute's live answers for the
+ * mean handle time, and the transfers' load over the lines now (`linesNow`; the load's arrivals span
+ * several minutes). A service level measured at 100% says the team has room but not how much; this
+ * says how much, from the model the reserve uses. Undefined without a line's live answers, a
+ * measured mean handle time (not the floor of `transfersOf`) or the threshold, and under the knob's
+ * minimum.
+ */
+export function linesForServiceLevel(knob: KnobConfig, free: FreeAgents, team: QueueLiveState, transfers: Transfers, linesNow: number, aim: number): number | undefined {
+  const perLine = free.liveAnswersPerLine;
+  const { handleMinutes, thresholdMs } = transfers;
+  if (perLine === undefined || perLine <= 0 || transfers.handleIsFloor || !(handleMinutes > 0) || thresholdMs === undefined) return undefined;
+  const { idle, onItsCalls } = agentsForQueue(team, transfers.load);
+  const agents = Math.floor(idle + onItsCalls);
+  const erlangsPerLine = Math.max(perLine * handleMinutes, linesNow > 0 ? transfers.load / linesNow : 0);
+  const answers = (lines: number) => serviceLevel(agents, lines * erlangsPerLine, handleMinutes * 60, thresholdMs / 1000) >= aim;
+  let lines: number | undefined;
+  for (let next = gridAbove(knob.min, knob.resolution); next <= knob.max + 1e-9 && answers(next); next += knob.resolution) lines = next;
+  return lines === undefined ? undefined : gridFloorWithin(knob, lines);
 }
 
 /**

@@ -25,6 +25,10 @@
  *   short of its setpoint, rises instead of holding: at most doubling the knob and at most one
  *   largest step per tick, under every ceiling. Otherwise a loop cut to its floor dials too little
  *   to ever fill its window again, and holds there all day.
+ * - A service level measured at 100% is saturated: its error (1 - setpoint) says the queue has
+ *   room, not how much, and the integral climbs at the same pace whatever the room. Where the
+ *   caller knows how much (`fullServiceLevelCeiling`: a dedicated agentless team, decide.ts), such
+ *   a tick with room in the team rises as a thin one does, under that ceiling too.
  */
 import type { CampaignConfig, Gains } from '../config/config.js';
 import type { ControllerState } from '../ports.js';
@@ -85,6 +89,8 @@ export interface StepInput {
   feedforward?: number;
   /** The team has room for more outbound (blending.ts `teamHasRoom`): a sample too thin to judge rises. */
   teamHasRoom?: boolean;
+  /** Where a service level measured at 100% may rise to, with room in the team, as a thin sample does (decide.ts). */
+  fullServiceLevelCeiling?: number;
 }
 
 /** The PID terms behind a decision, in knob units. */
@@ -209,6 +215,10 @@ function law(input: StepInput): StepDecision {
     return thin && input.teamHasRoom ? idleRise(input, prev, usable.reason, knobNow) : keep(prev, usable.reason, knobNow, now, eventId, 0);
   }
 
+  if (input.fullServiceLevelCeiling !== undefined && input.teamHasRoom && campaign.objective.kind !== 'abandonRate' && usable.value >= 1) {
+    const rise = idleRise({ ...input, ceiling: Math.min(input.ceiling ?? Infinity, input.fullServiceLevelCeiling) }, prev, 'unchanged', knobNow);
+    if (rise.action === 'change') return rise;
+  }
   const dtMin = (now - prev.lastTickTime) / MS_PER_MINUTE;
   const sign = objectiveSign(campaign);
   const e = headroom(campaign, usable.value);
@@ -266,7 +276,8 @@ function law(input: StepInput): StepDecision {
 }
 
 /**
- * A rise on a sample too thin to judge, while the team has room: at most double the knob and at
+ * A rise on a sample too thin to judge (or on a saturated service level, under its own ceiling),
+ * while the team has room: at most double the knob and at
  * most one largest step, within the bounds and under the ceiling. Each rise at most doubles the
  * flow the objective's queue sees, so a rise that overshoots shows in the next windows, where the
  * loop and the danger cuts (fast-cut.ts) take over. The integral takes the new value, so the loop

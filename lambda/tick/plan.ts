@@ -127,7 +127,7 @@ export function plan(input: PlanInput): Finished | Planned {
     // Without the live state the threshold cannot be judged: the other loops still act.
     reserveViolated: threshold !== undefined && reserveViolated(threshold.policy, threshold.live, threshold.demand),
     inboundShortfall: shortfall,
-    transfers: snapshot.dialingMode === 'agentless' ? transfersOf(load, queueId === undefined ? undefined : queueStats.get(queueId), live) : undefined,
+    transfers: snapshot.dialingMode === 'agentless' && queueId !== undefined ? transfersOf(load, queueStats.get(queueId), live, reads.thresholds.get(queueId)) : undefined,
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
     teamHasRoom: teamHasRoom(c, team),

@@ -157,3 +157,16 @@ describe('blending, feedforward and gain schedule', () => {
     expect(problems({ gainSchedule: { referenceAgents: 20, minScale: 0 } })).toEqual([expect.stringMatching(/gainSchedule\.minScale/)]);
   });
 });
+
+describe("an agentless queue's dedicated agents", () => {
+  it('are marked on a queue objective only, as true or false, with a message that names the field', () => {
+    // Act
+    const onQueue = problems({ objective: { kind: 'queueServiceLevel', queueId: QUEUE_ID, dedicatedAgents: true }, knob: { name: 'outboundLineCount' } });
+    const notBoolean = problems({ objective: { kind: 'queueServiceLevel', queueId: QUEUE_ID, dedicatedAgents: 'yes' as unknown as boolean }, knob: { name: 'outboundLineCount' } });
+    const onInbound = problems({ objective: { kind: 'inboundServiceLevel', queueId: QUEUE_ID, dedicatedAgents: true } as unknown as PacingConfigInput['campaigns'][number]['objective'] });
+    // Assess
+    expect(onQueue).toEqual([]);
+    expect(notBoolean.join('\n')).toMatch(/dedicatedAgents.*must be true or false/);
+    expect(onInbound.join('\n')).toMatch(/dedicatedAgents/);
+  });
+});

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessCompliance, countingPlan } from '../../lambda/compliance/assess.js';
 import type { CampaignConfig } from '../../lambda/config/config.js';
-import { abandonsInDanger, freeAgents, safeValue, serviceLevelInDanger, transferRoom, transfersOf } from '../../lambda/control/fast-cut.js';
+import { abandonsInDanger, freeAgents, linesForServiceLevel, safeValue, serviceLevelInDanger, transferRoom, transfersOf } from '../../lambda/control/fast-cut.js';
 import type { CampaignPerformance, QueueLiveState, QueueWindowStats } from '../../lambda/ports.js';
 import { campaignWith } from '../support/config.js';
 import { runDecide, T0, type DecideTick } from '../support/decide-run.js';
@@ -164,12 +164,68 @@ describe("an agentless team's room for its campaign's live answers", () => {
   });
 });
 
+describe("a dedicated agentless team's lines at a full service level", () => {
+  const lines = { name: 'outboundLineCount' as const, min: 1, max: 200, maxStep: 40, resolution: 1, safeValue: 1 };
+  const perLine = (liveAnswersPerLine: number | undefined) => ({ idleAgents: undefined, liveAnswersPerLine, linesArePace: true });
+  // 100 agents: 20 idle, 60 on the campaign's transfers (60 erlangs), 20 on something else.
+  const team: QueueLiveState = { queueId: 'q', idleAgents: 20, onQueueAgents: 100, interacting: 80, waiting: 0 };
+  const transfers = { load: 60, handleMinutes: 5, thresholdMs: 20_000 };
+
+  it('are the most lines at which Erlang C still answers the aim of the transfers within their threshold', () => {
+    // Act: a line brings 2 live answers a minute, each held 5 minutes: 10 erlangs a line on the 80 agents
+    const at90 = linesForServiceLevel(lines, perLine(2), team, transfers, 6, 0.9);
+    const at95 = linesForServiceLevel(lines, perLine(2), team, transfers, 6, 0.95);
+    // Assess: Erlang C on 80 agents, 300-second calls, 20 seconds: 6 lines (60 erlangs) 99.8%, 7 lines 91.2%, 8 lines 0%
+    expect(at90).toBe(7);
+    expect(at95).toBe(6);
+  });
+
+  it("take a line's load as the transfers' load over the lines now when a quiet minute shows less", () => {
+    // Act: the last minute's 2 live answers a line say 10 erlangs a line; the 60 erlangs on 4 lines say 15
+    const heavier = linesForServiceLevel(lines, perLine(2), team, transfers, 4, 0.95);
+    // Assess: 4 lines (60 erlangs) answer 99.8%, 5 (75 erlangs on 80 agents) far less
+    expect(heavier).toBe(4);
+  });
+
+  it("are unknown without a line's live answers, a measured mean handle time or the threshold", () => {
+    expect(linesForServiceLevel(lines, perLine(undefined), team, transfers, 6, 0.95)).toBeUndefined();
+    expect(linesForServiceLevel(lines, perLine(2), team, { ...transfers, handleIsFloor: true }, 6, 0.95)).toBeUndefined();
+    expect(linesForServiceLevel(lines, perLine(2), team, { load: 60, handleMinutes: 5 }, 6, 0.95)).toBeUndefined();
+    // Not even the knob's minimum answers the aim: one line brings 100 erlangs to 80 agents.
+    expect(linesForServiceLevel(lines, perLine(20), team, transfers, 6, 0.95)).toBeUndefined();
+  });
+
+  it('bound its rises on a full service level, which a team that also answers other calls does not make', () => {
+    // Prepare: 6 lines bring the transfers' 60 erlangs (10 a line); 120 agents, 40 idle, 20 busy
+    // on something else; the transfers answered at 100% on full windows
+    const campaignOf = (dedicatedAgents: boolean) =>
+      campaignWith({
+        objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001', dedicatedAgents },
+        setpoint: 0.9,
+        knob: { name: 'outboundLineCount', min: 1, max: 200, maxStep: 40 },
+        blending: { reserveAgents: 2, waitingLimit: 1 },
+      });
+    const ticks = Array.from({ length: 6 }, () => ({ abandons: 0, sl: 1, slSample: 100, liveAnswersPerLine: 2 }));
+    const inputs = { team: { queueId: 'q', idleAgents: 40, onQueueAgents: 120, interacting: 80, waiting: 0 }, teamHasRoom: true, transfers };
+    // Act
+    const dedicated = runDecide(campaignOf(true), { outboundLineCount: 6 }, ticks, inputs, 'agentless');
+    const shared = runDecide(campaignOf(false), { outboundLineCount: 6 }, ticks, inputs, 'agentless');
+    // Assess: a rise a tick (the compliance loop on the same knob keeps one step above it) up to the
+    // 8 lines Erlang C answers at 95% (halfway from 90% to 100%) on the 100 agents the transfers
+    // can count on (8 lines 99.5%, 9 lines 88.9%), no further; not dedicated, only the loop's own steps
+    const rises = dedicated.decisions.filter((d) => d.main.reason === 'idle-rise').map((d) => d.main.value);
+    expect(rises).toEqual([7, 8]);
+    expect(shared.decisions.every((d) => d.main.reason !== 'idle-rise')).toBe(true);
+  });
+});
+
 describe("an agentless campaign's transfers", () => {
   const window = (handled: number, handleMinutes = 5): QueueWindowStats => ({ queueId: 'q', offered: 6, answered: 6, answeredWithinThreshold: 6, abandoned: 0, handled, handleMs: handled * handleMinutes * 60_000 });
   const live = (longestInteractingMs?: number): QueueLiveState => ({ queueId: 'q', idleAgents: 7, onQueueAgents: 10, interacting: 3, waiting: 0, ...(longestInteractingMs === undefined ? {} : { longestInteractingMs }) });
 
   it('are held for their mean handle time once one of the window has been handled', () => {
     expect(transfersOf(3, window(4), live(18 * 60_000))).toEqual({ load: 3, handleMinutes: 5 });
+    expect(transfersOf(3, window(4), live(), 20_000)).toEqual({ load: 3, handleMinutes: 5, thresholdMs: 20_000 });
   });
 
   it('before any is handled, are held at least as long as the longest call in progress has been connected', () => {

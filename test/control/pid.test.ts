@@ -239,6 +239,23 @@ describe('a thin sample with room in the team', () => {
     expect(thin(50).reason).toBe('sample-too-small');
   });
 
+  it('rises on a full service level only under the ceiling the caller gives it, with room in the team', () => {
+    // Prepare: a window of 120 calls (enough to judge) all answered within the threshold
+    const full = { measurement: { value: 1, sample: 120 } };
+    // Act
+    const ceilinged = thin(4, { ...full, fullServiceLevelCeiling: 6 });
+    const doubling = thin(4, { ...full, fullServiceLevelCeiling: 40 });
+    const withoutCeiling = thin(4, full);
+    const noRoom = thin(4, { ...full, fullServiceLevelCeiling: 40, teamHasRoom: false });
+    const notFull = thin(4, { measurement: { value: 0.99, sample: 120 }, fullServiceLevelCeiling: 40 });
+    const atCeiling = thin(6, { ...full, fullServiceLevelCeiling: 6 });
+    // Assess: the thin sample's rise, under the ceiling; else the loop's own step on its error
+    expect([ceilinged.reason, ceilinged.value]).toEqual(['idle-rise', 6]);
+    expect([doubling.reason, doubling.value]).toEqual(['idle-rise', 8]);
+    for (const d of [withoutCeiling, noRoom, notFull, atCeiling]) expect(d.reason).not.toBe('idle-rise');
+    expect(withoutCeiling.value).toBe(noRoom.value);
+  });
+
   it('holds when the thin sample shows the objective short of its setpoint, or the team has no room', () => {
     expect(thin(4, { measurement: { value: 0.5, sample: 12 } })).toMatchObject({ action: 'hold', reason: 'sample-too-small' });
     expect(thin(4, { teamHasRoom: false })).toMatchObject({ action: 'hold', reason: 'sample-too-small' });

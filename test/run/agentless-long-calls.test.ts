@@ -3,29 +3,16 @@
  * transfer of the window ends, the longest connected call's time bounds the lines' rises
  * (fast-cut.ts `transfersOf`). The centre is c009 of the random centres: 10 agents, 18-minute calls.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { drawCentres, scenarioOf } from '../../bench/random-centres.js';
-import { campaignStartOf, controllerConfigOf } from '../../bench/random-config.js';
-import { runScenario, type RunResult } from '../../sim/run/run-scenario.js';
+import type { RunResult } from '../../sim/run/run-scenario.js';
+import { runRandomCentre } from '../support/random-centre.js';
 
 const MINUTES = 25;
 let run: RunResult;
 
 beforeAll(async () => {
-  // Prepare: the centre as `npm run bench:random -- --centres 200 --seed 1` draws it, on its twin seed
-  const centres = drawCentres(200, 1);
-  const index = centres.findIndex((c) => c.id === 'c009');
-  const centre = centres[index]!;
-  const dir = mkdtempSync(join(tmpdir(), 'pacing-agentless-'));
-  const scenarioFile = join(dir, 'c009.json');
-  const controllerFile = join(dir, 'c009.controller.json');
-  writeFileSync(scenarioFile, JSON.stringify(scenarioOf(centre, MINUTES, campaignStartOf(centre))));
-  writeFileSync(controllerFile, JSON.stringify(controllerConfigOf(centre)));
-  // Act
-  run = await runScenario({ scenarioFile, controllerFile, mode: 'on', seed: 10_000 + index });
+  // Prepare / Act: the centre as `npm run bench:random -- --centres 200 --seed 1` draws it, on its twin seed
+  run = await runRandomCentre('c009', MINUTES);
 });
 
 describe('an agentless team on 18-minute calls', () => {

@@ -1,0 +1,23 @@
+/** One centre of the random benchmark, paced end to end by the real handler on the twin. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { drawCentres, scenarioOf } from '../../bench/random-centres.js';
+import { campaignStartOf, controllerConfigOf } from '../../bench/random-config.js';
+import { runScenario, type RunResult } from '../../sim/run/run-scenario.js';
+
+/**
+ * Runs centre `id` as `npm run bench:random -- --centres 200 --seed 1` draws it, for `minutes`, on
+ * its twin seed, configured by the starting rule.
+ */
+export async function runRandomCentre(id: string, minutes: number): Promise<RunResult> {
+  const centres = drawCentres(200, 1);
+  const index = centres.findIndex((c) => c.id === id);
+  const centre = centres[index]!;
+  const dir = mkdtempSync(join(tmpdir(), `pacing-${id}-`));
+  const scenarioFile = join(dir, `${id}.json`);
+  const controllerFile = join(dir, `${id}.controller.json`);
+  writeFileSync(scenarioFile, JSON.stringify(scenarioOf(centre, minutes, campaignStartOf(centre))));
+  writeFileSync(controllerFile, JSON.stringify(controllerConfigOf(centre)));
+  return runScenario({ scenarioFile, controllerFile, mode: 'on', seed: 10_000 + index });
+}
