@@ -47,8 +47,6 @@ export function ruleInputOf(c: Centre): StartingCampaignInput {
     agents: c.agents,
     complianceRule: c.regime === 'UK' ? 'uk' : 'us',
     ...(c.inboundLoad === undefined ? {} : { inboundQueueId: QUEUE_IDS.inbound }),
-    // What a user knows of an agentless team: it answers nothing but the campaign's transfers.
-    ...(c.mode === 'agentless' && c.inboundLoad === undefined ? { dedicatedAgents: true } : {}),
     serviceLevelTarget: c.serviceLevel.target,
     ...(c.regime === 'UK' ? { amdFalsePositiveRate: measuredAmdFalsePositiveRate(c) } : {}),
   };

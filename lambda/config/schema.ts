@@ -397,6 +397,9 @@ export const pacingConfigSchema = z
       if (c.objective.kind === 'queueServiceLevel' && knob !== 'outboundLineCount') {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'name'], message: 'an agentless campaign feeding a queue is paced by outboundLineCount' });
       }
+      if (c.objective.kind === 'queueServiceLevel' && c.objective.dedicatedAgents && !(c.blending ?? cfg.defaults?.blending)) {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'objective', 'dedicatedAgents'], message: 'needs blending (the transfers\' load is read through it): add "blending": {}' });
+      }
     });
     }),
   );

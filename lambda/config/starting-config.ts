@@ -28,12 +28,6 @@ export interface StartingCampaignInput {
    * its lines for that queue's service level and keeps a reserve for it.
    */
   inboundQueueId?: string;
-  /**
-   * Agentless: the agents of the queue it feeds take no other calls (no inbound queue, no other
-   * campaign). Its lines then rise on a service level measured at 100%, up to what Erlang C says
-   * the team can take (config.ts `dedicatedAgents`). Default false.
-   */
-  dedicatedAgents?: boolean;
   /** The service-level target of the queue the objective holds (inbound or agentless transfers), 0..1; default 0.8. */
   serviceLevelTarget?: number;
   /**
@@ -112,8 +106,7 @@ export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min:
  *   load, plus 2), and the compliance loop on the mode's own knob as above (predictive:
  *   gains 10/2/0, aim 2.5%, 60-minute window, 3-hour horizon: the shipped blended configuration);
  * - agentless: the shipped feedforward (0.3 per idle agent above a quarter of the team, 0.5 per call
- *   waiting), 2 agents kept in reserve, a dead-band of 5 points; `dedicatedAgents` when you say
- *   the team takes no other calls;
+ *   waiting), 2 agents kept in reserve, a dead-band of 5 points;
  * - line knobs: the default line gains scaled by the range over 1..50 (and the compliance loop's);
  *   held to an abandon rate (progressive), the compliance loop's line gains, scaled the same way;
  * - agent-based modes: gains scheduled by team size (reference 20 agents, at least a quarter), and
@@ -125,18 +118,12 @@ export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min:
  * - UK rule: the 24-hour rolling window, and the detector's false-positive rate when you measured
  *   it; every campaign in dry run.
  *
- * @throws StartingConfigError for a non-positive or fractional agent count, a false-positive rate under the US rule, or `dedicatedAgents` on a campaign that is not agentless or that answers an inbound queue
+ * @throws StartingConfigError for a non-positive or fractional agent count, or a false-positive rate under the US rule
  * @throws ConfigError if the entry would not validate (a malformed id)
  */
 export function startingCampaignConfig(input: StartingCampaignInput): CampaignEntry {
   if (!Number.isInteger(input.agents) || input.agents < 1) {
     throw new StartingConfigError(`agents for campaign ${input.campaignId} must be a whole number of at least 1 (the agents on its queue), got ${input.agents}`);
-  }
-  if (input.dedicatedAgents && input.dialingMode !== 'agentless') {
-    throw new StartingConfigError(`dedicatedAgents for campaign ${input.campaignId} applies to agentless campaigns only (a ${input.dialingMode} campaign's agents are the dialer's own): leave it out`);
-  }
-  if (input.dedicatedAgents && input.inboundQueueId !== undefined) {
-    throw new StartingConfigError(`dedicatedAgents for campaign ${input.campaignId}: its agents also answer inbound queue ${input.inboundQueueId}, so they are not dedicated: leave one of the two out`);
   }
   if (input.amdFalsePositiveRate !== undefined && input.complianceRule !== 'uk') {
     throw new StartingConfigError(`amdFalsePositiveRate for campaign ${input.campaignId} counts only under the UK rule (the US rule does not count AMD false positives): leave it out, or choose the uk rule`);
@@ -164,7 +151,7 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
     entry = {
       ...common,
       ...complianceOf({ gains: complianceLineGains(max) }),
-      objective: { kind: 'queueServiceLevel', queueId: input.queueId, ...(input.dedicatedAgents ? { dedicatedAgents: true } : {}) },
+      objective: { kind: 'queueServiceLevel', queueId: input.queueId },
       setpoint,
       knob: { ...lineKnob(max, 5), maxStep: Math.max(1, Math.round(max / 5)) },
       gains: lineGainsFor(AGENTLESS_GAINS, 1, max),

@@ -127,7 +127,7 @@ export function transferRoom(knob: KnobConfig, free: FreeAgents, team: QueueLive
  * estimates, so a quiet minute never makes lines look light: its last minute's live answers for the
  * mean handle time, and the transfers' load over the lines now (`linesNow`; the load's arrivals span
  * several minutes). A service level measured at 100% says the team has room but not how much; this
- * says how much, from the model the reserve uses. Undefined without a line's live answers, a
+ * says how much, from the Erlang C model that sizes a blended team's reserve. Undefined without a line's live answers, a
  * measured mean handle time (not the floor of `transfersOf`) or the threshold, and under the knob's
  * minimum.
  */
@@ -139,8 +139,9 @@ export function linesForServiceLevel(knob: KnobConfig, free: FreeAgents, team: Q
   const agents = Math.floor(idle + onItsCalls);
   const erlangsPerLine = Math.max(perLine * handleMinutes, linesNow > 0 ? transfers.load / linesNow : 0);
   const answers = (lines: number) => serviceLevel(agents, lines * erlangsPerLine, handleMinutes * 60, thresholdMs / 1000) >= aim;
+  const first = gridAbove(knob.min, knob.resolution);
   let lines: number | undefined;
-  for (let next = gridAbove(knob.min, knob.resolution); next <= knob.max + 1e-9 && answers(next); next += knob.resolution) lines = next;
+  for (let step = 0; first + step * knob.resolution <= knob.max + 1e-9 && answers(first + step * knob.resolution); step += 1) lines = first + step * knob.resolution;
   return lines === undefined ? undefined : gridFloorWithin(knob, lines);
 }
 

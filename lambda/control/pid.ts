@@ -28,7 +28,8 @@
  * - A service level measured at 100% is saturated: its error (1 - setpoint) says the queue has
  *   room, not how much, and the integral climbs at the same pace whatever the room. Where the
  *   caller knows how much (`fullServiceLevelCeiling`: a dedicated agentless team, decide.ts), such
- *   a tick with room in the team rises as a thin one does, under that ceiling too.
+ *   a tick with room in the team rises as a thin one does, under that ceiling too; the integral
+ *   takes the new value less the proportional term, so the loop resumes without a bump.
  */
 import type { CampaignConfig, Gains } from '../config/config.js';
 import type { ControllerState } from '../ports.js';
@@ -215,10 +216,6 @@ function law(input: StepInput): StepDecision {
     return thin && input.teamHasRoom ? idleRise(input, prev, usable.reason, knobNow) : keep(prev, usable.reason, knobNow, now, eventId, 0);
   }
 
-  if (input.fullServiceLevelCeiling !== undefined && input.teamHasRoom && campaign.objective.kind !== 'abandonRate' && usable.value >= 1) {
-    const rise = idleRise({ ...input, ceiling: Math.min(input.ceiling ?? Infinity, input.fullServiceLevelCeiling) }, prev, 'unchanged', knobNow);
-    if (rise.action === 'change') return rise;
-  }
   const dtMin = (now - prev.lastTickTime) / MS_PER_MINUTE;
   const sign = objectiveSign(campaign);
   const e = headroom(campaign, usable.value);
@@ -227,6 +224,16 @@ function law(input: StepInput): StepDecision {
     prev.previousMeasurement === undefined
       ? usable.value
       : prev.previousMeasurement + filterAlpha * (usable.value - prev.previousMeasurement);
+  if (input.fullServiceLevelCeiling !== undefined && input.teamHasRoom && usable.value >= 1) {
+    // The error is known here: the integral takes the new value less the proportional term, so the
+    // loop resumes from the value without a bump above the ceiling.
+    const rise = idleRise({ ...input, ceiling: Math.min(input.ceiling ?? Infinity, input.fullServiceLevelCeiling) }, prev, 'unchanged', knobNow, {
+      error: e,
+      p: gains.kp * e,
+      measurement: filtered,
+    });
+    if (rise.action === 'change') return rise;
+  }
   const d =
     prev.previousMeasurement === undefined ? 0 : gains.kd * sign * ((filtered - prev.previousMeasurement) / dtMin);
 
@@ -276,27 +283,37 @@ function law(input: StepInput): StepDecision {
 }
 
 /**
- * A rise on a sample too thin to judge (or on a saturated service level, under its own ceiling),
- * while the team has room: at most double the knob and at
+ * A rise on a sample too thin to judge (or, with `known`, on a saturated service level under its
+ * own ceiling), while the team has room: at most double the knob and at
  * most one largest step, within the bounds and under the ceiling. Each rise at most doubles the
  * flow the objective's queue sees, so a rise that overshoots shows in the next windows, where the
- * loop and the danger cuts (fast-cut.ts) take over. The integral takes the new value, so the loop
- * resumes from it.
+ * loop and the danger cuts (fast-cut.ts) take over. The integral takes the new value (less the
+ * proportional term when the error is known), so the loop resumes from it without a bump.
  */
-function idleRise(input: StepInput, prev: ControllerState, thin: HoldReason, knobNow: number): StepDecision {
+function idleRise(input: StepInput, prev: ControllerState, thin: HoldReason, knobNow: number, known?: { error: number; p: number; measurement: number }): StepDecision {
   const { campaign, now, eventId } = input;
   const { knob } = campaign;
   const { lo, hi } = allowedRange(campaign, knobNow, input.ceiling, input.cutFloor);
   const value = quantise(Math.min(hi, knobNow + Math.min(knob.maxStep, Math.max(knob.resolution, knobNow))), knob.resolution, lo, hi);
   if (value < knobNow + knob.resolution / 2) return keep(prev, thin, knobNow, now, eventId, 0);
   const ff = input.feedforward ?? 0;
+  const p = known?.p ?? 0;
   return {
     action: 'change',
     reason: 'idle-rise',
     value,
-    error: undefined,
-    terms: { p: 0, i: value - ff, d: 0, ...(ff ? { ff } : {}) },
-    next: { ...stateOf(prev), integral: value - ff, lastOutput: value, lastWritten: value, lastTickTime: now, lastEventId: eventId, blindTicks: 0 },
+    error: known?.error,
+    terms: { p, i: value - p - ff, d: 0, ...(ff ? { ff } : {}) },
+    next: {
+      ...stateOf(prev),
+      integral: value - p - ff,
+      ...(known ? { previousError: known.error, previousMeasurement: known.measurement } : {}),
+      lastOutput: value,
+      lastWritten: value,
+      lastTickTime: now,
+      lastEventId: eventId,
+      blindTicks: 0,
+    },
   };
 }
 

@@ -102,20 +102,6 @@ describe('startingCampaignConfig', () => {
     );
   });
 
-  it("marks an agentless team that takes no other calls as dedicated, and refuses the mark on any other team", () => {
-    // Act
-    const dedicated = startingCampaignConfig({ ...base, dialingMode: 'agentless', agents: 60, complianceRule: 'us', dedicatedAgents: true });
-    const resolved = parsePacingConfig({ genesys: { region: 'mypurecloud.ie' }, secretName: 's', campaigns: [dedicated] }).campaigns[0]!;
-
-    // Assess
-    expect(resolved.objective).toEqual({ kind: 'queueServiceLevel', queueId: base.queueId, dedicatedAgents: true });
-    expect(startingCampaignConfig({ ...base, dialingMode: 'agentless', agents: 60, complianceRule: 'us' }).objective).not.toHaveProperty('dedicatedAgents');
-    expect(() => startingCampaignConfig({ ...base, dialingMode: 'power', agents: 60, complianceRule: 'us', dedicatedAgents: true })).toThrow(/dedicatedAgents for campaign .* applies to agentless campaigns only/);
-    expect(() =>
-      startingCampaignConfig({ ...base, dialingMode: 'agentless', agents: 60, complianceRule: 'us', dedicatedAgents: true, inboundQueueId: '5d1e4f3c-0000-4000-8000-00000000a002' }),
-    ).toThrow(/also answer inbound queue .* so they are not dedicated/);
-  });
-
   it('refuses a team size that is not a whole number of agents', () => {
     // Act / Assess
     expect(() => startingCampaignConfig({ ...base, dialingMode: 'power', agents: 0, complianceRule: 'us' })).toThrow(StartingConfigError);

@@ -256,6 +256,21 @@ describe('a thin sample with room in the team', () => {
     expect(withoutCeiling.value).toBe(noRoom.value);
   });
 
+  it('hands a full service level\'s rise over to the loop without a bump above its ceiling', () => {
+    // Prepare: a rise from 4 to 8 lines on a full window, under a ceiling of 8
+    const full = { measurement: { value: 1, sample: 120 }, fullServiceLevelCeiling: 8 };
+    const rise = thin(4, full);
+    // Act: the next minute, still full, the ceiling refuses a rise
+    const next = step({ campaign, campaignOn: true, knobNow: 8, ...full, previous: { ...rise.next!, version: 2 }, now: T0 + 2 * MIN, eventId: 'n', teamHasRoom: true });
+    // Assess: the integral took 8 less the proportional term, so the loop moves by its integral's
+    // minute (ki x error) only, not by kp x error on top of 8
+    const e = 1 - campaign.setpoint;
+    expect(rise.error).toBeCloseTo(e);
+    expect(next.reason).not.toBe('idle-rise');
+    expect(Math.abs(next.value! - 8)).toBeLessThanOrEqual(Math.ceil(campaign.gains.ki * e));
+    expect(campaign.gains.kp * e).toBeGreaterThan(Math.ceil(campaign.gains.ki * e) + 1);
+  });
+
   it('holds when the thin sample shows the objective short of its setpoint, or the team has no room', () => {
     expect(thin(4, { measurement: { value: 0.5, sample: 12 } })).toMatchObject({ action: 'hold', reason: 'sample-too-small' });
     expect(thin(4, { teamHasRoom: false })).toMatchObject({ action: 'hold', reason: 'sample-too-small' });

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drawCentres, scenarioOf } from '../../bench/random-centres.js';
 import { campaignStartOf, controllerConfigOf } from '../../bench/random-config.js';
+import type { CampaignEntry } from '../../lambda/config/starting-config.js';
 import { runScenario, type RunResult } from '../../sim/run/run-scenario.js';
 
 /**
  * Runs centre `id` as `npm run bench:random -- --centres 200 --seed 1` draws it, for `minutes`, on
- * its twin seed, configured by the starting rule.
+ * its twin seed, configured by the starting rule (then by `edit`, when given).
  */
-export async function runRandomCentre(id: string, minutes: number): Promise<RunResult> {
+export async function runRandomCentre(id: string, minutes: number, edit: (entry: CampaignEntry) => CampaignEntry = (entry) => entry): Promise<RunResult> {
   const centres = drawCentres(200, 1);
   const index = centres.findIndex((c) => c.id === id);
   const centre = centres[index]!;
@@ -18,6 +19,7 @@ export async function runRandomCentre(id: string, minutes: number): Promise<RunR
   const scenarioFile = join(dir, `${id}.json`);
   const controllerFile = join(dir, `${id}.controller.json`);
   writeFileSync(scenarioFile, JSON.stringify(scenarioOf(centre, minutes, campaignStartOf(centre))));
-  writeFileSync(controllerFile, JSON.stringify(controllerConfigOf(centre)));
+  const config = controllerConfigOf(centre);
+  writeFileSync(controllerFile, JSON.stringify({ ...config, campaigns: config.campaigns.map(edit) }));
   return runScenario({ scenarioFile, controllerFile, mode: 'on', seed: 10_000 + index });
 }
