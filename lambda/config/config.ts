@@ -102,7 +102,8 @@ export interface CampaignConfig {
         /**
          * The queue's agents take no calls but this campaign's transfers (no inbound queue, no other
          * campaign): a service level measured at 100% then means agents idle for want of transfers,
-         * and the lines rise on it (fast-cut.ts `linesForServiceLevel`). Default false.
+         * and the lines rise on it (fast-cut.ts `linesForServiceLevel`). Opt-in (default false; the
+         * starting rule leaves it out), and only with `blending`, through which the load is read.
          */
         dedicatedAgents?: boolean;
       };
