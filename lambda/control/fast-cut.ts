@@ -125,11 +125,11 @@ export function transferRoom(knob: KnobConfig, free: FreeAgents, team: QueueLive
  * at which Erlang C, with the agents the transfers can count on (idle and on transfers), still
  * answers `aim` of the transfers within their queue's threshold. A line's load is the larger of two
  * estimates, so a quiet minute never makes lines look light: its last minute's live answers for the
- * mean handle time, and the transfers' load over the lines now (`linesNow`; the load's arrivals span
- * several minutes). A service level measured at 100% says the team has room but not how much; this
- * says how much, from the Erlang C model that sizes a blended team's reserve. Undefined without a line's live answers, a
- * measured mean handle time (not the floor of `transfersOf`) or the threshold, and under the knob's
- * minimum.
+ * mean handle time, and the transfers' load over the lines now (`linesNow`; the load's arrivals
+ * span several minutes). A service level measured at 100% says the team has room but not how much;
+ * this says how much, from the Erlang C model that sizes a blended team's reserve. Undefined
+ * without a line's live answers, a measured mean handle time (not the floor of `transfersOf`) or
+ * the threshold, and under the knob's minimum.
  */
 export function linesForServiceLevel(knob: KnobConfig, free: FreeAgents, team: QueueLiveState, transfers: Transfers, linesNow: number, aim: number): number | undefined {
   const perLine = free.liveAnswersPerLine;

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { figuresOf } from '../../bench/run-one.js';
 import type { RunResult } from '../../sim/run/run-scenario.js';
 import type { CampaignEntry } from '../../lambda/config/starting-config.js';
+import { FULL_SERVICE_LEVEL_AIM_SHARE } from '../../lambda/control/fast-cut.js';
 import { runRandomCentre } from '../support/random-centre.js';
 
 const MINUTES = 60;
@@ -29,7 +30,7 @@ describe('a dedicated agentless team of 162', () => {
     expect(figures.occupancy).toBeGreaterThan(0.6);
     // On a full window (a thin one rises too): 3 / (1 - aim) calls, the aim halfway from the target to 100%
     const campaign = run.config.campaigns[0]!;
-    const evidence = 3 / (1 - (campaign.setpoint + 0.5 * (1 - campaign.setpoint))) - 1e-9;
+    const evidence = 3 / (1 - (campaign.setpoint + FULL_SERVICE_LEVEL_AIM_SHARE * (1 - campaign.setpoint))) - 1e-9;
     const fullRises = run.ticks.flatMap((t) => t.campaigns).filter((c) => c.reason === 'idle-rise' && c.measured === 1 && (c.sample ?? 0) >= evidence);
     expect(fullRises.length).toBeGreaterThan(0);
   });
