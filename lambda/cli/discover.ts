@@ -109,8 +109,12 @@ function chosen(list: string, campaigns: readonly DiscoveredCampaign[]): Discove
     });
 }
 
-/** The starting configuration of the chosen campaigns, by the rule. */
-function startingConfig(picked: readonly DiscoveredCampaign[], queues: readonly DiscoveredQueue[], options: DiscoverOptions, genesys: object): object {
+/**
+ * The starting configuration of the chosen campaigns, by the rule. An agentless campaign is marked
+ * `dedicatedAgents` (discover cannot see whether its agents answer an inbound queue, so it says so),
+ * unless another of the org's campaigns feeds the same queue.
+ */
+function startingConfig(picked: readonly DiscoveredCampaign[], all: readonly DiscoveredCampaign[], queues: readonly DiscoveredQueue[], options: DiscoverOptions, genesys: object): object {
   const campaigns = picked.map((c) => {
     if (!PACED_MODES.includes(c.dialingMode)) throw new UsageError(`campaign "${c.name}" dials in ${c.dialingMode} mode: the controller paces ${PACED_MODES.join(', ')} campaigns; leave it out of --campaigns`);
     if (!c.queueId) throw new UsageError(`campaign "${c.name}" has no queue: give it one in Genesys, or leave it out of --campaigns`);
@@ -122,6 +126,15 @@ function startingConfig(picked: readonly DiscoveredCampaign[], queues: readonly 
     const now = c[knob.name as 'abandonRate' | 'maxCallsPerAgent' | 'outboundLineCount'];
     if (now !== undefined && (now < knob.min! || now > knob.max!)) {
       console.log(`Note: "${c.name}" has ${knob.name} ${now}, outside its starting bounds [${knob.min}, ${knob.max}]: set it inside them in Genesys before the controller takes over, or it is left alone (knob-outside-bounds).`);
+    }
+    if (entry.objective?.kind === 'queueServiceLevel') {
+      const { dedicatedAgents, ...unmarked } = entry.objective;
+      const sharing = all.filter((o) => o.id !== c.id && o.queueId === c.queueId).map((o) => `"${o.name}"`);
+      if (dedicatedAgents && sharing.length) {
+        console.log(`Note: "${c.name}" is not marked "dedicatedAgents": its queue also takes the calls of ${sharing.join(', ')}.`);
+        return { ...entry, objective: unmarked };
+      }
+      if (dedicatedAgents) console.log(`Note: "${c.name}" is marked "dedicatedAgents": true, its agents taking no calls but its transfers; if they also answer an inbound queue, delete the mark.`);
     }
     return entry;
   });
@@ -139,7 +152,7 @@ async function main(options: DiscoverOptions): Promise<void> {
   const [campaigns, queues] = await Promise.all([client.campaigns(), client.queues()]);
   printListing(campaigns, queues);
   if (options.write) {
-    const config = startingConfig(chosen(options.campaigns!, campaigns), queues, options, org.genesys);
+    const config = startingConfig(chosen(options.campaigns!, campaigns), campaigns, queues, options, org.genesys);
     writeFileSync(options.write, `${JSON.stringify(config, null, 2)}\n`);
     console.log(`\nWrote ${options.write}: every campaign in dry run. Try it: npm run try -- --config ${options.write}`);
   }

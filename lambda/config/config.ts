@@ -101,11 +101,19 @@ export interface CampaignConfig {
         serviceLevelThresholdSeconds?: number;
         /**
          * The queue's agents take no calls but this campaign's transfers (no inbound queue, no other
-         * campaign): a service level measured at 100% then means agents idle for want of transfers,
-         * and the lines rise on it (fast-cut.ts `linesForServiceLevel`). Opt-in (default false; the
-         * starting rule leaves it out), and only with `blending`, through which the load is read.
+         * campaign): their idle agents are the campaign's to fill, so a feedforward's offset is never
+         * absorbed into a base below the knob's minimum (pid.ts `integralFloor`). The starting rule
+         * sets it for an agentless campaign whose team answers no inbound queue. Default false.
          */
         dedicatedAgents?: boolean;
+        /**
+         * On a dedicated team, a service level measured at 100% means agents idle for want of
+         * transfers, and the lines rise on it up to what Erlang C says the team can take (fast-cut.ts
+         * `linesForServiceLevel`). Opt-in (default false; the starting rule leaves it out: it costs
+         * a quarter-hour's service level now and then), only with `dedicatedAgents` and `blending`,
+         * through which the transfers' load is read.
+         */
+        fullServiceLevelRise?: boolean;
       };
   /** Target of the measured value, as a fraction (0.8 service level, 0.025 abandon rate). */
   setpoint: number;

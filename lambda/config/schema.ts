@@ -94,6 +94,7 @@ const objectiveSchema = z.discriminatedUnion(
       queueId: uuidLike,
       serviceLevelThresholdSeconds: thresholdSeconds,
       dedicatedAgents: z.optional(z.boolean({ error: 'must be true or false: true when the queue\'s agents take no calls but this campaign\'s transfers' })),
+      fullServiceLevelRise: z.optional(z.boolean({ error: 'must be true or false: true to rise on a service level measured at 100%, up to the lines Erlang C says the team can take' })),
     }),
   ],
   { error: `must be one of ${OBJECTIVES.join(', ')} (field "kind")` },
@@ -397,8 +398,11 @@ export const pacingConfigSchema = z
       if (c.objective.kind === 'queueServiceLevel' && knob !== 'outboundLineCount') {
         ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'knob', 'name'], message: 'an agentless campaign feeding a queue is paced by outboundLineCount' });
       }
-      if (c.objective.kind === 'queueServiceLevel' && c.objective.dedicatedAgents && !(c.blending ?? cfg.defaults?.blending)) {
-        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'objective', 'dedicatedAgents'], message: 'needs blending (the transfers\' load is read through it): add "blending": {}' });
+      if (c.objective.kind === 'queueServiceLevel' && c.objective.fullServiceLevelRise && !c.objective.dedicatedAgents) {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'objective', 'fullServiceLevelRise'], message: 'needs "dedicatedAgents": true: a service level of 100% means agents idle for want of transfers only on a team that takes no other calls' });
+      }
+      if (c.objective.kind === 'queueServiceLevel' && c.objective.fullServiceLevelRise && !(c.blending ?? cfg.defaults?.blending)) {
+        ctx.addIssue({ code: 'custom', path: ['campaigns', i, 'objective', 'fullServiceLevelRise'], message: 'needs blending (the transfers\' load is read through it): add "blending": {}' });
       }
     });
     }),

@@ -24,8 +24,9 @@ export interface StartingCampaignInput {
   agents: number;
   complianceRule: ComplianceRule;
   /**
-   * Blended: the inbound queue the same agents answer (agent-based modes). The campaign then paces
-   * its lines for that queue's service level and keeps a reserve for it.
+   * Blended: the inbound queue the same agents answer. An agent-based campaign then paces its
+   * lines for that queue's service level and keeps a reserve for it; an agentless one is not
+   * marked `dedicatedAgents`.
    */
   inboundQueueId?: string;
   /** The service-level target of the queue the objective holds (inbound or agentless transfers), 0..1; default 0.8. */
@@ -106,7 +107,8 @@ export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min:
  *   load, plus 2), and the compliance loop on the mode's own knob as above (predictive:
  *   gains 10/2/0, aim 2.5%, 60-minute window, 3-hour horizon: the shipped blended configuration);
  * - agentless: the shipped feedforward (0.3 per idle agent above a quarter of the team, 0.5 per call
- *   waiting), 2 agents kept in reserve, a dead-band of 5 points;
+ *   waiting), 2 agents kept in reserve, a dead-band of 5 points; `dedicatedAgents` where the team
+ *   answers no inbound queue (its idle agents are the campaign's to fill);
  * - line knobs: the default line gains scaled by the range over 1..50 (and the compliance loop's);
  *   held to an abandon rate (progressive), the compliance loop's line gains, scaled the same way;
  * - agent-based modes: gains scheduled by team size (reference 20 agents, at least a quarter), and
@@ -151,7 +153,8 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
     entry = {
       ...common,
       ...complianceOf({ gains: complianceLineGains(max) }),
-      objective: { kind: 'queueServiceLevel', queueId: input.queueId },
+      // A team that answers no inbound queue takes no calls but the campaign's transfers.
+      objective: { kind: 'queueServiceLevel', queueId: input.queueId, ...(input.inboundQueueId === undefined ? { dedicatedAgents: true } : {}) },
       setpoint,
       knob: { ...lineKnob(max, 5), maxStep: Math.max(1, Math.round(max / 5)) },
       gains: lineGainsFor(AGENTLESS_GAINS, 1, max),

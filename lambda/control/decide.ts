@@ -164,12 +164,13 @@ export function decide(input: DecideInput): CampaignDecision {
   // Where a cut may go at once: the threshold policy's cuts, the safe value in danger, the start's ramp.
   const cutFloor = lowest(input.reserveViolated ? reserveCut : undefined, givingBack, abandonDanger || slDanger ? mainSafe : undefined, mainStart);
 
-  // A dedicated team's transfers at 100% rise to what Erlang C says the team can take (fast-cut.ts),
-  // once the window's 100% is evidence that the service level is above that aim.
-  const dedicated = campaign.objective.kind === 'queueServiceLevel' && campaign.objective.dedicatedAgents === true && snapshot.dialingMode === 'agentless';
+  // A dedicated team that opted in (`fullServiceLevelRise`): its transfers at 100% rise to what
+  // Erlang C says the team can take (fast-cut.ts), once the window's 100% is evidence that the
+  // service level is above that aim.
+  const risesOnFull = campaign.objective.kind === 'queueServiceLevel' && campaign.objective.fullServiceLevelRise === true && snapshot.dialingMode === 'agentless';
   const aim = campaign.setpoint + FULL_SERVICE_LEVEL_AIM_SHARE * (1 - campaign.setpoint);
   const fullServiceLevelCeiling =
-    dedicated && input.transfers && input.team && mainNow !== undefined && fullServiceLevelShows(measurement, aim)
+    risesOnFull && input.transfers && input.team && mainNow !== undefined && fullServiceLevelShows(measurement, aim)
       ? linesForServiceLevel(mainKnob, free, input.team, input.transfers, mainNow, aim)
       : undefined;
 

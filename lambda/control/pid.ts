@@ -21,15 +21,18 @@
  *   the integral tracks the ceiling in full (external reset), so the loop resumes from where the
  *   override left the knob.
  * - Feedforward adds a known term to the output; gains may be scaled (by team size) per tick.
+ *   On a dedicated team the integral, the pacing at the feedforward's reference, is never taken
+ *   below the knob's minimum by absorbing the feedforward ({@link integralFloor}).
  * - A thin sample with room in the team (blending.ts `teamHasRoom`), unless it shows the objective
  *   short of its setpoint, rises instead of holding: at most doubling the knob and at most one
  *   largest step per tick, under every ceiling. Otherwise a loop cut to its floor dials too little
  *   to ever fill its window again, and holds there all day.
  * - A service level measured at 100% is saturated: its error (1 - setpoint) says the queue has
  *   room, not how much, and the integral climbs at the same pace whatever the room. Where the
- *   caller knows how much (`fullServiceLevelCeiling`: a dedicated agentless team, decide.ts), such
- *   a tick with room in the team rises as a thin one does, under that ceiling too; the integral
- *   takes the new value less the proportional term, so the loop resumes without a bump.
+ *   caller knows how much (`fullServiceLevelCeiling`: a dedicated agentless team that opted in,
+ *   decide.ts), such a tick with room in the team rises as a thin one does, under that ceiling
+ *   too; the integral takes the new value less the proportional term, so the loop resumes
+ *   without a bump.
  */
 import type { CampaignConfig, Gains } from '../config/config.js';
 import type { ControllerState } from '../ports.js';
@@ -154,6 +157,26 @@ function scaled(gains: Gains, scale: number): Gains {
 const MS_PER_MINUTE = 60_000;
 
 /**
+ * The integral with a feedforward is the pacing at the feedforward's reference (`idleTarget` agents
+ * idle, no call waiting). A bumpless start, or an override's cut, made while many agents sit idle
+ * takes the feedforward's large offset into the integral: a base below the knob's minimum, which
+ * then pulls the knob down as those agents get busy, so a large team never fills (c199 of
+ * `npm run bench:random -- --centres 200 --seed 3`: 260 agents held 5 to 8 lines all day with 160
+ * idle). On a dedicated team (`objective.dedicatedAgents`) the idle agents are the campaign's to
+ * fill, and no such absorption takes the base below the minimum. A base already below it (a
+ * person's cut, which the loop restarts from as it stands, or a state saved before this rule) is
+ * never lifted: it rises at the loop's own pace. On a team that also answers a queue the loop does
+ * not watch, the offset's pull is what leaves the idle agents to that queue, so it stays.
+ *
+ * @param before - the integral this one follows (undefined on a start: the minimum applies)
+ */
+function integralFloor(campaign: CampaignConfig, integral: number, before?: number): number {
+  const dedicated = campaign.objective.kind === 'queueServiceLevel' && campaign.objective.dedicatedAgents === true;
+  if (!campaign.feedforward || !dedicated) return integral;
+  return Math.max(before === undefined ? campaign.knob.min : Math.min(campaign.knob.min, before), integral);
+}
+
+/**
  * One PID step for one campaign.
  *
  * Holds (no integration, no change) when the campaign is not on, the data is missing, stale or
@@ -185,15 +208,17 @@ function law(input: StepInput): StepDecision {
   if (restart) {
     const e = usable.ok ? headroom(campaign, usable.value) : 0;
     const p = gains.kp * e;
+    // A person's value is the new base as it stands; any other restart starts the base afresh.
+    const integral = restart === 'manual-change' ? knobNow - p - ff : integralFloor(campaign, knobNow - p - ff);
     return {
       action: 'hold',
       reason: restart,
       value: knobNow,
       error: usable.ok ? e : undefined,
-      terms: { p, i: knobNow - p - ff, d: 0, ...(ff ? { ff } : {}) },
+      terms: { p, i: integral, d: 0, ...(ff ? { ff } : {}) },
       next: {
         campaignId: campaign.campaignId,
-        integral: knobNow - p - ff,
+        integral,
         previousError: e,
         ...(usable.ok ? { previousMeasurement: usable.value } : {}),
         lastOutput: knobNow,
@@ -257,7 +282,7 @@ function law(input: StepInput): StepDecision {
   const ti = gains.ki > 0 ? gains.kp / gains.ki : Infinity;
   const overridden = unlimited > hi && hi < allowedRange(campaign, knobNow).hi;
   const tracking = overridden || !(gains.kp > 0 && Number.isFinite(ti)) ? 1 : Math.min(1, dtMin / (0.9 * ti));
-  const integral = integralCandidate + tracking * (limited - unlimited);
+  const integral = integralFloor(campaign, integralCandidate + tracking * (limited - unlimited), prev.integral);
   const value = quantise(limited, knob.resolution, lo, hi);
   const changed = Math.abs(value - knobNow) >= knob.resolution / 2;
 
@@ -298,15 +323,16 @@ function idleRise(input: StepInput, prev: ControllerState, thin: HoldReason, kno
   if (value < knobNow + knob.resolution / 2) return keep(prev, thin, knobNow, now, eventId, 0);
   const ff = input.feedforward ?? 0;
   const p = known?.p ?? 0;
+  const integral = integralFloor(campaign, value - p - ff, prev.integral);
   return {
     action: 'change',
     reason: 'idle-rise',
     value,
     error: known?.error,
-    terms: { p, i: value - p - ff, d: 0, ...(ff ? { ff } : {}) },
+    terms: { p, i: integral, d: 0, ...(ff ? { ff } : {}) },
     next: {
       ...stateOf(prev),
-      integral: value - p - ff,
+      integral,
       ...(known ? { previousError: known.error, previousMeasurement: known.measurement } : {}),
       lastOutput: value,
       lastWritten: value,
@@ -351,7 +377,7 @@ function enforceCeiling(input: StepInput, decision: StepDecision): StepDecision 
   const p = decision.terms?.p ?? 0;
   const d = decision.terms?.d ?? 0;
   const ff = input.feedforward ?? 0;
-  const integral = value - p - d - ff;
+  const integral = integralFloor(campaign, value - p - d - ff, decision.next.integral);
   return {
     action: Math.abs(value - knobNow) >= knob.resolution / 2 ? 'change' : 'hold',
     reason: 'override',

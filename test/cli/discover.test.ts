@@ -1,5 +1,5 @@
 /** `npm run discover` as a real process against the twin: listing, a starting configuration, errors. */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,32 @@ describe('npm run discover', () => {
     expect(existsSync(join(dir, 'us-amd.json'))).toBe(false);
     expect(percent.code).not.toBe(0);
     expect(percent.stderr).toMatch(/--amd-false-positive-rate.*must be a share from 0 to 0\.5 \(0\.005 for 0\.5%\)/);
+  });
+
+  it('marks an agentless campaign dedicated and says to delete the mark where its agents also answer an inbound queue; not one whose queue another campaign feeds', async () => {
+    // Prepare: a twin of the agentless centre, and one where a second agentless campaign feeds the same queue
+    const scenario = JSON.parse(readFileSync('sim/scenarios/agentless.json', 'utf8'));
+    const second = { ...scenario.campaigns[0], id: '5d1e4f3c-0000-4000-8000-00000000c002', name: 'Renewals Agentless' };
+    const sharedFile = join(dir, 'agentless-shared.json');
+    writeFileSync(sharedFile, JSON.stringify({ ...scenario, campaigns: [...scenario.campaigns, second] }));
+    const alone = await startTwin({ scenario: 'sim/scenarios/agentless.json', seed: 1 });
+    const shared = await startTwin({ scenario: sharedFile, seed: 1 });
+    const envOf = (t: Twin) => ({ GENESYS_CLIENT_ID: t.clientId, GENESYS_CLIENT_SECRET: t.clientSecret, GENESYS_BASE_URL: t.baseUrl, GENESYS_REGION: '' });
+    try {
+      // Act
+      const r = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'alone.json'), '--campaigns', 'reminders agentless'], { env: envOf(alone) });
+      const s = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'shared.json'), '--campaigns', 'reminders agentless'], { env: envOf(shared) });
+
+      // Assess
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Note: "Reminders Agentless" is marked "dedicatedAgents": true, its agents taking no calls but its transfers; if they also answer an inbound queue, delete the mark.');
+      expect(loadPacingConfigFile(join(dir, 'alone.json')).campaigns[0]!.objective).toMatchObject({ kind: 'queueServiceLevel', dedicatedAgents: true });
+      expect(s.code).toBe(0);
+      expect(s.stdout).toContain('Note: "Reminders Agentless" is not marked "dedicatedAgents": its queue also takes the calls of "Renewals Agentless".');
+      expect(loadPacingConfigFile(join(dir, 'shared.json')).campaigns[0]!.objective).not.toHaveProperty('dedicatedAgents');
+    } finally {
+      await Promise.all([alone.close(), shared.close()]);
+    }
   });
 
   it('names what is missing or wrong, and how to fix it', async () => {

@@ -158,17 +158,30 @@ describe('blending, feedforward and gain schedule', () => {
   });
 });
 
-describe("an agentless queue's dedicated agents", () => {
-  it('are marked on a queue objective with blending only, as true or false, with a message that names the field', () => {
+describe("an agentless queue's dedicated agents, and the rise on a full service level", () => {
+  it('are marked on a queue objective only, as true or false, with a message that names the field', () => {
     // Act
-    const onQueue = problems({ objective: { kind: 'queueServiceLevel', queueId: QUEUE_ID, dedicatedAgents: true }, knob: { name: 'outboundLineCount' }, blending: {} });
-    const withoutBlending = problems({ objective: { kind: 'queueServiceLevel', queueId: QUEUE_ID, dedicatedAgents: true }, knob: { name: 'outboundLineCount' } });
+    const onQueue = problems({ objective: { kind: 'queueServiceLevel', queueId: QUEUE_ID, dedicatedAgents: true }, knob: { name: 'outboundLineCount' } });
     const notBoolean = problems({ objective: { kind: 'queueServiceLevel', queueId: QUEUE_ID, dedicatedAgents: 'yes' as unknown as boolean }, knob: { name: 'outboundLineCount' } });
     const onInbound = problems({ objective: { kind: 'inboundServiceLevel', queueId: QUEUE_ID, dedicatedAgents: true } as unknown as PacingConfigInput['campaigns'][number]['objective'] });
     // Assess
     expect(onQueue).toEqual([]);
-    expect(withoutBlending).toEqual(['campaigns[0].objective.dedicatedAgents: needs blending (the transfers\' load is read through it): add "blending": {}']);
     expect(notBoolean.join('\n')).toMatch(/dedicatedAgents.*must be true or false/);
     expect(onInbound.join('\n')).toMatch(/dedicatedAgents/);
+  });
+
+  it('rises on a full service level only on a dedicated team with blending, and names the fix', () => {
+    // Prepare
+    const objective = { kind: 'queueServiceLevel' as const, queueId: QUEUE_ID, fullServiceLevelRise: true };
+    // Act
+    const opted = problems({ objective: { ...objective, dedicatedAgents: true }, knob: { name: 'outboundLineCount' }, blending: {} });
+    const notDedicated = problems({ objective, knob: { name: 'outboundLineCount' }, blending: {} });
+    const withoutBlending = problems({ objective: { ...objective, dedicatedAgents: true }, knob: { name: 'outboundLineCount' } });
+    const notBoolean = problems({ objective: { ...objective, dedicatedAgents: true, fullServiceLevelRise: 1 as unknown as boolean }, knob: { name: 'outboundLineCount' }, blending: {} });
+    // Assess
+    expect(opted).toEqual([]);
+    expect(notDedicated).toEqual([expect.stringMatching(/^campaigns\[0\]\.objective\.fullServiceLevelRise: needs "dedicatedAgents": true/)]);
+    expect(withoutBlending).toEqual(['campaigns[0].objective.fullServiceLevelRise: needs blending (the transfers\' load is read through it): add "blending": {}']);
+    expect(notBoolean.join('\n')).toMatch(/fullServiceLevelRise.*must be true or false/);
   });
 });

@@ -195,12 +195,12 @@ describe("a dedicated agentless team's lines at a full service level", () => {
     expect(linesForServiceLevel(lines, perLine(20), team, transfers, 6, 0.95)).toBeUndefined();
   });
 
-  it('bound its rises on a full service level, which a team that also answers other calls does not make', () => {
+  it('bound its rises on a full service level, which a dedicated team that did not opt in does not make', () => {
     // Prepare: 6 lines bring the transfers' 60 erlangs (10 a line); 120 agents, 40 idle, 20 busy
-    // on something else; the transfers answered at 100% on full windows
-    const campaignOf = (dedicatedAgents: boolean) =>
+    // beyond the transfers' load (not theirs to count on); the transfers answered at 100% on full windows
+    const campaignOf = (fullServiceLevelRise: boolean) =>
       campaignWith({
-        objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001', dedicatedAgents },
+        objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001', dedicatedAgents: true, fullServiceLevelRise },
         setpoint: 0.9,
         knob: { name: 'outboundLineCount', min: 1, max: 200, maxStep: 40 },
         blending: { reserveAgents: 2, waitingLimit: 1 },
@@ -208,14 +208,14 @@ describe("a dedicated agentless team's lines at a full service level", () => {
     const ticks = Array.from({ length: 6 }, () => ({ abandons: 0, sl: 1, slSample: 100, liveAnswersPerLine: 2 }));
     const inputs = { team: { queueId: 'q', idleAgents: 40, onQueueAgents: 120, interacting: 80, waiting: 0 }, teamHasRoom: true, transfers };
     // Act
-    const dedicated = runDecide(campaignOf(true), { outboundLineCount: 6 }, ticks, inputs, 'agentless');
-    const shared = runDecide(campaignOf(false), { outboundLineCount: 6 }, ticks, inputs, 'agentless');
+    const opted = runDecide(campaignOf(true), { outboundLineCount: 6 }, ticks, inputs, 'agentless');
+    const notOpted = runDecide(campaignOf(false), { outboundLineCount: 6 }, ticks, inputs, 'agentless');
     // Assess: a rise a tick (the compliance loop on the same knob keeps one step above it) up to the
     // 8 lines Erlang C answers at 95% (halfway from 90% to 100%) on the 100 agents the transfers
-    // can count on (8 lines 99.5%, 9 lines 88.9%), no further; not dedicated, only the loop's own steps
-    const rises = dedicated.decisions.filter((d) => d.main.reason === 'idle-rise').map((d) => d.main.value);
+    // can count on (8 lines 99.5%, 9 lines 88.9%), no further; not opted in, only the loop's own steps
+    const rises = opted.decisions.filter((d) => d.main.reason === 'idle-rise').map((d) => d.main.value);
     expect(rises).toEqual([7, 8]);
-    expect(shared.decisions.every((d) => d.main.reason !== 'idle-rise')).toBe(true);
+    expect(notOpted.decisions.every((d) => d.main.reason !== 'idle-rise')).toBe(true);
   });
 });
 

@@ -425,3 +425,99 @@ describe('properties', () => {
     );
   });
 });
+
+describe('the integral of a dedicated team with a feedforward', () => {
+  // An agentless campaign on lines: 0.3 lines per idle agent above 40, its queue's agents dedicated or not.
+  const campaignOf = (dedicatedAgents: boolean) =>
+    campaignWith({
+      objective: { kind: 'queueServiceLevel', queueId: '5d1e4f3c-0000-4000-8000-00000000a001', dedicatedAgents },
+      setpoint: 0.9,
+      knob: { name: 'outboundLineCount', min: 1, max: 300, maxStep: 60 },
+      feedforward: { idleGain: 0.3, waitingGain: 0.5, idleTarget: 40 },
+      deadBand: 0.05,
+    });
+  // The opening: 160 agents idle above the target, a feedforward of 48 lines, the knob cut to 1.
+  const opening = (dedicated: boolean) =>
+    step({ campaign: campaignOf(dedicated), campaignOn: true, knobNow: 1, measurement: undefined, previous: undefined, now: T0, eventId: 'e0', feedforward: 48 });
+
+  it('starts at the minimum or above, where a shared team takes the feedforward offset in bumplessly', () => {
+    // Act
+    const dedicated = opening(true);
+    const shared = opening(false);
+    // Assess: 1 - 48 = -47 for a team that also answers a queue the loop does not watch
+    expect(dedicated.reason).toBe('initialised');
+    expect(dedicated.next!.integral).toBe(1);
+    expect(dedicated.terms!.i).toBe(1);
+    expect(shared.next!.integral).toBe(-47);
+  });
+
+  // A started loop at `knob` lines whose integral stands at `integral`, as the last tick left it.
+  const started = (knob: number, integral: number): ControllerState => ({
+    campaignId: 'c', integral, previousError: 0, previousMeasurement: 0.9, lastOutput: knob, lastWritten: knob, lastTickTime: T0, lastEventId: 'e0', blindTicks: 0, version: 1,
+  });
+  const tick = (dedicated: boolean, knobNow: number, previous: ControllerState, more: Partial<StepInput>) =>
+    step({ campaign: campaignOf(dedicated), campaignOn: true, knobNow, measurement: { value: 0.9, sample: 200 }, previous, now: T0 + MIN, eventId: 'e1', feedforward: 48, ...more });
+
+  it("keeps an override's cut from taking the base below the minimum", () => {
+    // Act: a thin window holds at 20 lines, and a ceiling of 5 (a start's ramp) cuts it
+    const thin = { measurement: { value: 0.95, sample: 10 }, ceiling: 5, cutFloor: 5 };
+    const dedicated = tick(true, 20, started(20, 3), thin);
+    const shared = tick(false, 20, started(20, 3), thin);
+    // Assess: 5 - 48 = -43 taken in by a shared team; the dedicated one's base stays at 1
+    expect([dedicated.reason, dedicated.value]).toEqual(['override', 5]);
+    expect(dedicated.next!.integral).toBe(1);
+    expect(shared.next!.integral).toBe(-43);
+  });
+
+  it('keeps the back-calculation under a ceiling from taking the base below the minimum', () => {
+    // Act: a full window at 100% asks for more than a ceiling of 5 (a start's ramp) allows
+    const full = { measurement: { value: 1, sample: 200 }, ceiling: 5 };
+    const dedicated = tick(true, 5, started(5, 3), full);
+    const shared = tick(false, 5, started(5, 3), full);
+    // Assess: tracking the ceiling in full takes 5 - p - 48 into a shared team's base
+    expect(dedicated.value).toBe(5);
+    expect(dedicated.next!.integral).toBe(1);
+    expect(shared.next!.integral).toBeLessThan(-43);
+  });
+
+  it("keeps an idle rise from taking the base below the minimum", () => {
+    // Act: a thin window, agents free: 4 lines rise to 8
+    const thin = { measurement: { value: 0.95, sample: 10 }, teamHasRoom: true };
+    const dedicated = tick(true, 4, started(4, 2), thin);
+    const shared = tick(false, 4, started(4, 2), thin);
+    // Assess
+    expect([dedicated.reason, dedicated.value]).toEqual(['idle-rise', 8]);
+    expect(dedicated.next!.integral).toBe(1);
+    expect(shared.next!.integral).toBe(-40);
+  });
+
+  it("restarts from a person's cut as it stands, and never lifts a base below the minimum", () => {
+    // Prepare: 40 lines written, a person cut them to 5 with 160 agents idle (a feedforward of 48)
+    const before = started(40, 10);
+    // Act: the restart, then a minute at 100% with as many agents idle
+    const restart = tick(true, 5, before, {});
+    const after = step({ campaign: campaignOf(true), campaignOn: true, knobNow: 5, measurement: { value: 1, sample: 200 }, previous: stateFrom(restart), now: T0 + 2 * MIN, eventId: 'e2', feedforward: 48 });
+    // Assess: the base takes the feedforward in (5 - 48 = -43), and the loop rises from the cut at
+    // its own pace (the proportional term and a minute's integration), not by the feedforward's 48
+    expect(restart.reason).toBe('manual-change');
+    expect(restart.next!.integral).toBe(-43);
+    expect(after.reason).toBe('pid');
+    expect(after.value).toBeLessThan(5 + 48 / 4);
+    expect(after.next!.integral).toBeLessThan(-40);
+  });
+
+  it('so the feedforward fills the team as the loop resumes, where a shared team holds', () => {
+    // Prepare: the opening, then a minute on target (inside the dead-band: the loop would hold) with
+    // the agents still idle, then one at 100% with 60 of the 160 busy
+    const next = (dedicated: boolean, first: StepDecision, value: number, ff: number, i: number) =>
+      step({ campaign: campaignOf(dedicated), campaignOn: true, knobNow: first.value!, measurement: { value, sample: 200 }, previous: stateFrom(first), now: T0 + i * MIN, eventId: `e${i}`, feedforward: ff });
+    // Act
+    const dedicated = next(true, next(true, opening(true), 0.9, 48, 1), 1, 30, 2);
+    const shared = next(false, next(false, opening(false), 0.9, 48, 1), 1, 30, 2);
+    // Assess: a base of 1, the proportional term and the 30 lines the feedforward still asks for;
+    // the shared team's base of -47 leaves it at 1 line with 100 agents idle above the target
+    expect(dedicated.value).toBeGreaterThan(30);
+    expect(dedicated.next!.integral).toBeGreaterThanOrEqual(1);
+    expect(shared.value).toBe(1);
+  });
+});
