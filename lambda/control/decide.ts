@@ -99,6 +99,15 @@ export function decide(input: DecideInput): CampaignDecision {
   const m = input.complianceMeasurement && rateWithAmdFalsePositives(amdRate, input.complianceMeasurement);
   const measurement = input.measurement && campaign.objective.kind === 'abandonRate' ? rateWithAmdFalsePositives(amdRate, input.measurement) : input.measurement;
 
+  // No abandon in enough live answers to show the rate under the aim (abandonFreeShows): a loop
+  // whose error can be no larger than its aim's few points would take most of an hour to cross its
+  // knob's range, so it rises as a thin window does (pid.ts), while the dialer has an agent idle
+  // (or does not say). Only a campaign aiming at an abandon rate, which keeps no agents for a queue.
+  // The compliance loop rises on its own window, the campaign's loop only when both windows show it
+  // (the compliance loop's ceiling would stop it).
+  const abandonLoop = on && !input.blind && campaign.objective.kind === 'abandonRate' && (input.dialer?.idleAgents ?? 1) >= 1;
+  const loopAbandonFree = abandonLoop && abandonFreeShows(input.complianceMeasurement, compliance.allowedRate, amdRate);
+  const mainAbandonFree = loopAbandonFree && abandonFreeShows(input.measurement, campaign.setpoint, amdRate);
   const loopInput = {
     campaign: complianceLoopCampaign(campaign, compliance.allowedRate),
     campaignOn: on,
@@ -112,6 +121,7 @@ export function decide(input: DecideInput): CampaignDecision {
     now,
     eventId,
     gainScale: input.gainScale,
+    ...(loopAbandonFree ? { abandonFree: true } : {}),
   };
   let complianceLoop = step({ ...loopInput, ...(sharedKnob || guardCeiling === undefined ? {} : { ceiling: guardCeiling }) });
   // The loop's own window shows abandons above the allowed rate (on enough live answers to act on).
@@ -188,6 +198,7 @@ export function decide(input: DecideInput): CampaignDecision {
     // A start's window is thin because it is new, not starved: no rise on it before the ramp ends.
     ...(input.teamHasRoom && mainStart === undefined ? { teamHasRoom: true } : {}),
     ...(fullServiceLevelCeiling === undefined ? {} : { fullServiceLevelCeiling }),
+    ...(mainAbandonFree ? { abandonFree: true } : {}),
     ...(ceiling === undefined ? {} : { ceiling }),
     ...(cutFloor === undefined ? {} : { cutFloor }),
   });
@@ -249,6 +260,19 @@ function trackSelected(loop: StepDecision, main: StepDecision, resolution: numbe
 function fullServiceLevelShows(measurement: Measurement | undefined, aim: number): boolean {
   // The tolerance keeps 3 / (1 - 0.9), 30.000000000000004 in floating point, at 30 calls.
   return measurement !== undefined && measurement.value >= 1 && measurement.sample >= 3 / (1 - aim) - 1e-9;
+}
+
+/**
+ * No abandon in a window of at least 3 / (aim - the AMD false-positive rate the rule adds) live
+ * answers shows the rate that pacing moves under the room the aim leaves it, at 95% confidence by
+ * the rule of three. The estimated false positives are added whatever the pace, so they do not count.
+ *
+ * @param measurement - the abandon rate the campaign's calls show, before any false positive is added
+ */
+export function abandonFreeShows(measurement: Measurement | undefined, aim: number, amdFalsePositiveRate: number): boolean {
+  const room = aim - amdFalsePositiveRate;
+  // The tolerance keeps 3 / 0.025, 120.00000000000001 in floating point, at 120 live answers.
+  return measurement !== undefined && measurement.value === 0 && room > 0 && measurement.sample >= 3 / room - 1e-9;
 }
 
 /** The lowest of the values given, undefined when none is. */

@@ -95,6 +95,11 @@ export interface StepInput {
   teamHasRoom?: boolean;
   /** Where a service level measured at 100% may rise to, with room in the team, as a thin sample does (decide.ts). */
   fullServiceLevelCeiling?: number;
+  /**
+   * An abandon-rate loop's window holds no abandon on enough live answers to show its rate under
+   * the aim (decide.ts `abandonFreeShows`): it rises as a thin window does.
+   */
+  abandonFree?: boolean;
 }
 
 /** The PID terms behind a decision, in knob units. */
@@ -116,8 +121,9 @@ export interface StepDecision {
    * `compliance-override`: the budget is spent and a value set by hand above the bounds was cut
    * to the safe value (compliance/manual-override.ts).
    * `idle-rise`: the objective rested on too few calls while the team had room; the knob rose.
+   * `abandon-free-rise`: no abandon in enough live answers to show the rate under the aim; the knob rose.
    */
-  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override' | 'idle-rise';
+  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override' | 'idle-rise' | 'abandon-free-rise';
   /** The knob value after this tick (new when changing, the current one when holding). */
   value: number | undefined;
   error: number | undefined;
@@ -249,14 +255,15 @@ function law(input: StepInput): StepDecision {
     prev.previousMeasurement === undefined
       ? usable.value
       : prev.previousMeasurement + filterAlpha * (usable.value - prev.previousMeasurement);
+  // The error is known here: a rise's integral takes the new value less the proportional term, so
+  // the loop resumes from the value without a bump above the ceiling.
+  const known = { error: e, p: gains.kp * e, measurement: filtered };
   if (input.fullServiceLevelCeiling !== undefined && input.teamHasRoom && usable.value >= 1) {
-    // The error is known here: the integral takes the new value less the proportional term, so the
-    // loop resumes from the value without a bump above the ceiling.
-    const rise = idleRise({ ...input, ceiling: Math.min(input.ceiling ?? Infinity, input.fullServiceLevelCeiling) }, prev, 'unchanged', knobNow, {
-      error: e,
-      p: gains.kp * e,
-      measurement: filtered,
-    });
+    const rise = idleRise({ ...input, ceiling: Math.min(input.ceiling ?? Infinity, input.fullServiceLevelCeiling) }, prev, 'unchanged', knobNow, known);
+    if (rise.action === 'change') return rise;
+  }
+  if (input.abandonFree) {
+    const rise = idleRise(input, prev, 'unchanged', knobNow, known, 'abandon-free-rise');
     if (rise.action === 'change') return rise;
   }
   const d =
@@ -308,14 +315,21 @@ function law(input: StepInput): StepDecision {
 }
 
 /**
- * A rise on a sample too thin to judge (or, with `known`, on a saturated service level under its
- * own ceiling), while the team has room: at most double the knob and at
- * most one largest step, within the bounds and under the ceiling. Each rise at most doubles the
+ * A rise on a sample too thin to judge while the team has room (or, with `known`, on a saturated
+ * service level under its own ceiling, or on windows free of abandons): at most double the knob and
+ * at most one largest step, within the bounds and under the ceiling. Each rise at most doubles the
  * flow the objective's queue sees, so a rise that overshoots shows in the next windows, where the
  * loop and the danger cuts (fast-cut.ts) take over. The integral takes the new value (less the
  * proportional term when the error is known), so the loop resumes from it without a bump.
  */
-function idleRise(input: StepInput, prev: ControllerState, thin: HoldReason, knobNow: number, known?: { error: number; p: number; measurement: number }): StepDecision {
+function idleRise(
+  input: StepInput,
+  prev: ControllerState,
+  thin: HoldReason,
+  knobNow: number,
+  known?: { error: number; p: number; measurement: number },
+  reason: 'idle-rise' | 'abandon-free-rise' = 'idle-rise',
+): StepDecision {
   const { campaign, now, eventId } = input;
   const { knob } = campaign;
   const { lo, hi } = allowedRange(campaign, knobNow, input.ceiling, input.cutFloor);
@@ -326,7 +340,7 @@ function idleRise(input: StepInput, prev: ControllerState, thin: HoldReason, kno
   const integral = integralFloor(campaign, value - p - ff, prev.integral);
   return {
     action: 'change',
-    reason: 'idle-rise',
+    reason,
     value,
     error: known?.error,
     terms: { p, i: integral, d: 0, ...(ff ? { ff } : {}) },

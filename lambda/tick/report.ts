@@ -35,6 +35,8 @@ export const CAMPAIGN_REASONS = [
   'override',
   // Too few calls to judge the objective while the team had agents free: the knob rose.
   'idle-rise',
+  // No abandon in enough live answers to show the rate under the aim: the knob rose.
+  'abandon-free-rise',
   // The budget is spent: a value set by hand above the bounds is cut (compliance.respectManualValues: false).
   'compliance-override',
   // Only the compliance loop's own knob moved.
