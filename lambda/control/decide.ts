@@ -254,12 +254,17 @@ function trackSelected(loop: StepDecision, main: StepDecision, resolution: numbe
 }
 
 /**
- * A service level measured at 100% shows the true one above `aim` (at 95% confidence, by the rule of
- * three: none missed in n calls puts the miss rate under 3 / n) on at least 3 / (1 - aim) calls.
+ * The rule of three: no event in n trials puts the true rate under 3 / n at 95% confidence, so a
+ * sample of at least 3 / `room` shows it under `room`.
  */
-function fullServiceLevelShows(measurement: Measurement | undefined, aim: number): boolean {
+function ruleOfThreeShows(sample: number, room: number): boolean {
   // The tolerance keeps 3 / (1 - 0.9), 30.000000000000004 in floating point, at 30 calls.
-  return measurement !== undefined && measurement.value >= 1 && measurement.sample >= 3 / (1 - aim) - 1e-9;
+  return room > 0 && sample >= 3 / room - 1e-9;
+}
+
+/** A service level measured at 100% shows the true one above `aim` on at least 3 / (1 - aim) calls. */
+function fullServiceLevelShows(measurement: Measurement | undefined, aim: number): boolean {
+  return measurement !== undefined && measurement.value >= 1 && ruleOfThreeShows(measurement.sample, 1 - aim);
 }
 
 /**
@@ -270,9 +275,7 @@ function fullServiceLevelShows(measurement: Measurement | undefined, aim: number
  * @param measurement - the abandon rate the campaign's calls show, before any false positive is added
  */
 export function abandonFreeShows(measurement: Measurement | undefined, aim: number, amdFalsePositiveRate: number): boolean {
-  const room = aim - amdFalsePositiveRate;
-  // The tolerance keeps 3 / 0.025, 120.00000000000001 in floating point, at 120 live answers.
-  return measurement !== undefined && measurement.value === 0 && room > 0 && measurement.sample >= 3 / room - 1e-9;
+  return measurement !== undefined && measurement.value === 0 && ruleOfThreeShows(measurement.sample, aim - amdFalsePositiveRate);
 }
 
 /** The lowest of the values given, undefined when none is. */
