@@ -51,6 +51,12 @@ export interface DecideInput {
   team?: QueueLiveState | undefined;
   /** The campaign's live answers over the last minute, for what an agentless line brings (fast-cut.ts). */
   lastMinuteLiveAnswers?: number | undefined;
+  /**
+   * The objective queue's service level over the blending arrival window (the last
+   * `blending.arrivalMinutes`): what the queue shows now, where the objective's window still holds
+   * the past.
+   */
+  recentServiceLevel?: Measurement | undefined;
   /** Feedforward on the campaign's own knob this tick, knob units. */
   feedforward: number;
   /** The team has room for more outbound (blending.ts `teamHasRoom`). */
@@ -184,6 +190,14 @@ export function decide(input: DecideInput): CampaignDecision {
       ? linesForServiceLevel(mainKnob, free, input.team, input.transfers, mainNow, aim)
       : undefined;
 
+  // The inbound queue is served in full now (its recent window answered every call within the
+  // threshold, on enough calls to show the service level above the setpoint) while its longer
+  // window still holds a shortfall that has passed (a surge over): the knob rises as a thin
+  // window's does instead of holding at the floor until the window forgets, with the reserve kept,
+  // agents idle and nothing waiting past the limit.
+  const servedNow =
+    on && !input.blind && campaign.objective.kind === 'inboundServiceLevel' && input.teamHasRoom === true && !input.reserveViolated && input.inboundShortfall === undefined && fullServiceLevelShows(input.recentServiceLevel, campaign.setpoint);
+
   let main = step({
     campaign,
     campaignOn: on,
@@ -199,6 +213,7 @@ export function decide(input: DecideInput): CampaignDecision {
     ...(input.teamHasRoom && mainStart === undefined ? { teamHasRoom: true } : {}),
     ...(fullServiceLevelCeiling === undefined ? {} : { fullServiceLevelCeiling }),
     ...(mainAbandonFree ? { abandonFree: true } : {}),
+    ...(servedNow ? { servedNow: true } : {}),
     ...(ceiling === undefined ? {} : { ceiling }),
     ...(cutFloor === undefined ? {} : { cutFloor }),
   });

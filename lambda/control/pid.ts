@@ -100,6 +100,11 @@ export interface StepInput {
    * the aim (decide.ts `abandonFreeShows`): it rises as a thin window does.
    */
   abandonFree?: boolean;
+  /**
+   * The objective's queue is served in full now while its window still holds a past shortfall
+   * (decide.ts): a window short of the setpoint rises as a thin window does.
+   */
+  servedNow?: boolean;
 }
 
 /** The PID terms behind a decision, in knob units. */
@@ -122,8 +127,9 @@ export interface StepDecision {
    * to the safe value (compliance/manual-override.ts).
    * `idle-rise`: the objective rested on too few calls while the team had room; the knob rose.
    * `abandon-free-rise`: no abandon in enough live answers to show the rate under the aim; the knob rose.
+   * `recovered-rise`: the queue is served in full now, its window short only of a past shortfall; the knob rose.
    */
-  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override' | 'idle-rise' | 'abandon-free-rise';
+  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override' | 'idle-rise' | 'abandon-free-rise' | 'recovered-rise';
   /** The knob value after this tick (new when changing, the current one when holding). */
   value: number | undefined;
   error: number | undefined;
@@ -262,6 +268,10 @@ function law(input: StepInput): StepDecision {
     const rise = idleRise({ ...input, ceiling: Math.min(input.ceiling ?? Infinity, input.fullServiceLevelCeiling) }, prev, 'unchanged', knobNow, known);
     if (rise.action === 'change') return rise;
   }
+  if (input.servedNow && e < 0) {
+    const rise = idleRise(input, prev, 'unchanged', knobNow, known, 'recovered-rise');
+    if (rise.action === 'change') return rise;
+  }
   if (input.abandonFree) {
     const rise = idleRise(input, prev, 'unchanged', knobNow, known, 'abandon-free-rise');
     if (rise.action === 'change') return rise;
@@ -328,7 +338,7 @@ function idleRise(
   thin: HoldReason,
   knobNow: number,
   known?: { error: number; p: number; measurement: number },
-  reason: 'idle-rise' | 'abandon-free-rise' = 'idle-rise',
+  reason: 'idle-rise' | 'abandon-free-rise' | 'recovered-rise' = 'idle-rise',
 ): StepDecision {
   const { campaign, now, eventId } = input;
   const { knob } = campaign;

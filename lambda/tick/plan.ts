@@ -9,7 +9,7 @@ import type { KnobName } from '../config/schema.js';
 import { feedforward, gainScale, inboundDemand, inboundLoad, reserveViolated, inboundShortfall, teamHasRoom } from '../control/blending.js';
 import { decide, type CampaignDecision } from '../control/decide.js';
 import { transfersOf } from '../control/fast-cut.js';
-import { abandonRate, measureObjective } from '../control/measure.js';
+import { abandonRate, measureObjective, serviceLevel } from '../control/measure.js';
 import { blindWithoutCampaign, type BlindReason } from '../control/pid.js';
 import type { AuditEntry, CampaignWindowStats, ControllerState, PendingWrite, QueueLiveState, QueueWindowStats } from '../ports.js';
 import { refusal, settingsWarnings } from './org-rules.js';
@@ -130,6 +130,7 @@ export function plan(input: PlanInput): Finished | Planned {
     transfers: snapshot.dialingMode === 'agentless' && queueId !== undefined ? transfersOf(load, queueStats.get(queueId), live, reads.thresholds.get(queueId)) : undefined,
     gainScale: gainScale(c.gainSchedule, team?.onQueueAgents),
     feedforward: feedforward(c.feedforward, live, performance),
+    ...(failure ? {} : { recentServiceLevel: serviceLevel(arrivals) }),
     teamHasRoom: teamHasRoom(c, team),
     dialer: performance,
     team,

@@ -37,6 +37,8 @@ export const CAMPAIGN_REASONS = [
   'idle-rise',
   // No abandon in enough live answers to show the rate under the aim: the knob rose.
   'abandon-free-rise',
+  // The queue is served in full now; its window is short only of a past shortfall: the knob rose.
+  'recovered-rise',
   // The budget is spent: a value set by hand above the bounds is cut (compliance.respectManualValues: false).
   'compliance-override',
   // Only the compliance loop's own knob moved.
