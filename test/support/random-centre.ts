@@ -8,11 +8,11 @@ import type { CampaignEntry } from '../../lambda/config/starting-config.js';
 import { runScenario, type RunResult } from '../../sim/run/run-scenario.js';
 
 /**
- * Runs centre `id` as `npm run bench:random -- --centres 200 --seed 1` draws it, for `minutes`, on
- * its twin seed, configured by the starting rule (then by `edit`, when given).
+ * Runs centre `id` as `npm run bench:random -- --centres 200 --seed <seed>` draws it, for
+ * `minutes`, on its twin seed, configured by the starting rule (then by `edit`, when given).
  */
-export async function runRandomCentre(id: string, minutes: number, edit: (entry: CampaignEntry) => CampaignEntry = (entry) => entry): Promise<RunResult> {
-  const centres = drawCentres(200, 1);
+export async function runRandomCentre(id: string, minutes: number, edit: (entry: CampaignEntry) => CampaignEntry = (entry) => entry, seed = 1): Promise<RunResult> {
+  const centres = drawCentres(200, seed);
   const index = centres.findIndex((c) => c.id === id);
   const centre = centres[index]!;
   const dir = mkdtempSync(join(tmpdir(), `pacing-${id}-`));
@@ -21,5 +21,5 @@ export async function runRandomCentre(id: string, minutes: number, edit: (entry:
   writeFileSync(scenarioFile, JSON.stringify(scenarioOf(centre, minutes, campaignStartOf(centre))));
   const config = controllerConfigOf(centre);
   writeFileSync(controllerFile, JSON.stringify({ ...config, campaigns: config.campaigns.map(edit) }));
-  return runScenario({ scenarioFile, controllerFile, mode: 'on', seed: 10_000 + index });
+  return runScenario({ scenarioFile, controllerFile, mode: 'on', seed: seed * 10_000 + index });
 }
