@@ -28,7 +28,7 @@ describe('a blended campaign after a surge', () => {
     expect(run.decisions.slice(1).every((d) => d.main.reason === 'recovered-rise')).toBe(true);
   });
 
-  it('holds at its floor while the recent window shows no more than the rule of three allows, or the reserve is short', () => {
+  it('holds at its floor while the recent window is too thin or short of 100% to show it, the team has no room, or the reserve is short', () => {
     // Prepare: 3 / (1 - 0.8) = 15 calls at 100% show the service level above 80%
     const variants: Array<Partial<DecideInput>> = [
       { ...servedNow, recentServiceLevel: { value: 1, sample: 14 } },

@@ -21,7 +21,7 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('a blended team of 133 after a surge', () => {
-  it('rises on the queue served in full now while its window is still short, and keeps every quarter-hour the hold kept', () => {
+  it('rises on the queue served in full now while its window is still short, and attains as many quarter-hours as the hold did', () => {
     // Assess: without the rise the lines held 1 until minute 45, 44 to 58 agents idle from minute
     // 39 with nothing waiting, the window at 54% to 74% against the 80% target (occupancy 90.9%)
     const campaign = run.config.campaigns[0]!;
