@@ -62,8 +62,15 @@ export function createHttp(baseUrl: string, fetchImpl: typeof fetch | undefined)
  */
 export function boundAttempt(request: Request, options: NormalizedOptions, budgetMs: number): Request {
   const timeout = AbortSignal.timeout(budgetMs);
+  // Node keeps a timeout signal alive until it fires only while it has a listener of its own; held
+  // by AbortSignal.any alone it can be collected first, and the attempt would then never end
+  // (nodejs/node#57736, reproduced on Node 20.20 after one collection).
+  timeout.addEventListener('abort', keepUntilFired, { once: true });
   return new Request(request, { signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout });
 }
+
+/** The listener that keeps a timeout signal alive until it fires ({@link boundAttempt}). */
+function keepUntilFired(): void {}
 
 /** An afterResponse hook that reads the whole body inside the attempt and hands ky a copy, so later reads cannot stall. */
 export const readBody: AfterResponseHook = async (_request, _options, response) => {
