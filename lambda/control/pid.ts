@@ -107,6 +107,9 @@ export interface StepInput {
   servedNow?: boolean;
 }
 
+/** Why the knob rose outside the PID's own pace ({@link idleRise}). */
+type RiseReason = 'idle-rise' | 'abandon-free-rise' | 'recovered-rise';
+
 /** The PID terms behind a decision, in knob units. */
 export interface PidTerms {
   p: number;
@@ -129,7 +132,7 @@ export interface StepDecision {
    * `abandon-free-rise`: no abandon in enough live answers to show the rate under the aim; the knob rose.
    * `recovered-rise`: the queue is served in full now, its window short only of a past shortfall; the knob rose.
    */
-  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override' | 'idle-rise' | 'abandon-free-rise' | 'recovered-rise';
+  reason: HoldReason | 'pid' | 'blind-safe-value' | 'override' | 'compliance-override' | RiseReason;
   /** The knob value after this tick (new when changing, the current one when holding). */
   value: number | undefined;
   error: number | undefined;
@@ -338,7 +341,7 @@ function idleRise(
   thin: HoldReason,
   knobNow: number,
   known?: { error: number; p: number; measurement: number },
-  reason: 'idle-rise' | 'abandon-free-rise' | 'recovered-rise' = 'idle-rise',
+  reason: RiseReason = 'idle-rise',
 ): StepDecision {
   const { campaign, now, eventId } = input;
   const { knob } = campaign;
