@@ -86,9 +86,9 @@ export function optionsOf(line: CommandLine): RandomBenchOptions {
 }
 
 /**
- * The grid a centre's bound is chosen from, on the knob ours's compliance loop moves, as in
- * `npm run bench`: Genesys's abandon target for predictive, calls per agent for power (the bench's
- * values); for progressive and
+ * The grid a centre's bound is chosen from, on the knob that sets the mode's pace, as in
+ * `npm run bench`: Genesys's abandon target for predictive (which under the UK rule the compliance
+ * loop caps with calls per agent), calls per agent for power (the bench's values); for progressive and
  * agentless, whose knob is lines, ten values spaced evenly in ratio from a quarter of the lines
  * that would keep the agents left by inbound busy at the centre's starting rates (hindsight the
  * controller does not have) up to one line per agent (progressive: no cap) or twice those lines
@@ -97,6 +97,7 @@ export function optionsOf(line: CommandLine): RandomBenchOptions {
 export function gridOf(c: Centre): { knob: KnobName; values: number[] } {
   const entry = campaignEntryOf(c);
   // The rule always names the objective's knob; the compliance loop moves its own or that one.
+  if (c.mode === 'predictive') return { knob: 'abandonRate', values: GRID.abandonRate };
   const compliance = (entry.compliance?.knob ?? entry.knob!).name as KnobName;
   if (compliance !== 'outboundLineCount') return { knob: compliance, values: GRID[compliance] };
   const free = Math.max(1, c.agents * (1 - (c.inboundLoad ?? 0)));

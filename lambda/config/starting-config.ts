@@ -60,6 +60,11 @@ const COMPLIANCE_LINE_GAINS = COMPLIANCE_GAINS.outboundLineCount;
 const AGENTLESS_GAINS = { kp: 4, ki: 0.5, kd: 0 };
 /** Lines per agent a blended predictive or power team may dial at most (at least 4). */
 const BLENDED_LINES_PER_AGENT = 1.5;
+/**
+ * The calls per agent a UK-rule predictive campaign's compliance loop moves: 1 (one call per idle
+ * agent, as progressive dials) to 3, the power rule's US ceiling.
+ */
+const UK_PREDICTIVE_CALLS_PER_AGENT = { name: 'maxCallsPerAgent' as const, min: 1, max: 3 };
 /** The most lines an org's edges dial at once here. */
 const ORG_LINES = 300;
 
@@ -96,7 +101,9 @@ export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min:
  *   1 to 2 lines per agent on that queue, a fifth of the range per step;
  * - predictive: hold the campaign's abandon rate at 2.5% through Genesys's `abandonRate` target,
  *   its `max` under the cap: 2.5% under the US rule; under the UK rule, where the knob's `max` must
- *   be a pace that stays under 3% even when held all day, 2% (1.5% for a small team);
+ *   be a pace that stays under 3% even when held all day, 2% (1.5% for a small team), and the
+ *   compliance loop on `maxCallsPerAgent` (1 to 3), which a window that cannot take one more
+ *   abandon (a day's opening) cuts to one call per agent;
  * - power: the same objective on `maxCallsPerAgent`, 1 to 3 (US), 1 to 1.5 (UK), 1 to 1.25 (UK,
  *   small team: the held pace `npm run bench:static-days` measured under 3% for 12 agents);
  * - progressive (one call per idle agent, its pace capped by lines): the same objective on
@@ -173,7 +180,11 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
     if (input.inboundQueueId === undefined) {
       // An abandon-rate objective: a line knob's gains are the compliance loop's (schema.ts `defaultGains`), scaled by its span.
       const gains = knob.name === 'outboundLineCount' ? complianceLineGains(knob.max) : undefined;
-      const lineGainsOf = gains ? { gains, ...complianceOf({ gains }) } : complianceOf();
+      // A predictive dialer's look-ahead overdials before it has learned the connect rate, whatever
+      // its abandon target; under a 24-hour rule the opening's few live calls cannot take that, so
+      // the compliance loop caps the calls per agent (one in danger: fast-cut.ts).
+      const ukPredictive = uk && knob.name === 'abandonRate' ? { knob: UK_PREDICTIVE_CALLS_PER_AGENT } : {};
+      const lineGainsOf = gains ? { gains, ...complianceOf({ gains }) } : complianceOf(ukPredictive);
       entry = { ...common, objective: { kind: 'abandonRate' }, setpoint: ABANDON_SETPOINT, knob, ...lineGainsOf, ...schedule };
     } else {
       // Blended: lines pace the team for inbound; the mode's own knob keeps the abandon budget.

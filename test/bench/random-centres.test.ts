@@ -8,7 +8,7 @@ import { GRID } from '../../bench/grid.js';
 import type { Job, JobResult } from '../../bench/jobs.js';
 import { figuresOf } from '../../bench/run-one.js';
 import { CAMPAIGN_ID, CHANCES, DIALING_MODES, drawCentres, QUEUE_IDS, RANGES, scenarioOf, type Centre } from '../../bench/random-centres.js';
-import { campaignStartOf, controllerConfigOf, linesMax, ruleInputOf } from '../../bench/random-config.js';
+import { campaignEntryOf, campaignStartOf, controllerConfigOf, linesMax, ruleInputOf } from '../../bench/random-config.js';
 import { centreResult, formatReport, heldOutResult, occupancyGapOf, summarise, summariseHeldOut, type CentreResult } from '../../bench/random-summary.js';
 import { gridOf, HELD_OUT_SEED_OFFSET, optionsOf } from '../../bench/random.js';
 import { ContactCentreSimulation } from '../../sim/model/simulation.js';
@@ -113,9 +113,14 @@ describe('the rule that configures every centre', () => {
     }
   });
 
-  it("sweeps the grid on the knob the rule's compliance loop moves", () => {
+  it("sweeps the grid on the knob that sets the mode's pace", () => {
+    const centres = drawCentres(200, 3);
     const [predictive, power] = ['predictive', 'power'].map((mode) => drawCentres(8, 2).find((c) => c.mode === mode)!);
+    // A UK predictive team's compliance loop caps calls per agent; the pace is still Genesys's abandon target.
+    const ukPredictive = centres.find((c) => c.mode === 'predictive' && c.regime === 'UK' && c.inboundLoad === undefined)!;
+    expect(campaignEntryOf(ukPredictive).compliance?.knob?.name).toBe('maxCallsPerAgent');
     expect(gridOf(predictive!)).toEqual({ knob: 'abandonRate', values: GRID.abandonRate });
+    expect(gridOf(ukPredictive)).toEqual({ knob: 'abandonRate', values: GRID.abandonRate });
     expect(gridOf(power!)).toEqual({ knob: 'maxCallsPerAgent', values: GRID.maxCallsPerAgent });
   });
 });

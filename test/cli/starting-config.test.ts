@@ -30,6 +30,9 @@ describe('startingCampaignConfig', () => {
     expect(pick('predictive', 50, 'us')).toMatchObject({ objective: { kind: 'abandonRate' }, setpoint: 0.025, knob: { name: 'abandonRate', min: 0.5, max: 2.5 } });
     expect(pick('predictive', 50, 'uk').knob).toMatchObject({ name: 'abandonRate', max: 2 });
     expect(pick('predictive', 10, 'uk').knob).toMatchObject({ name: 'abandonRate', max: 1.5 });
+    // Under the UK rule the compliance loop caps a predictive dialer's calls per agent (one at an opening).
+    expect(pick('predictive', 50, 'uk').compliance).toMatchObject({ knob: { name: 'maxCallsPerAgent', min: 1, max: 3 } });
+    expect(pick('predictive', 50, 'us')).not.toHaveProperty('compliance');
     expect(pick('power', 50, 'us').knob).toMatchObject({ name: 'maxCallsPerAgent', min: 1, max: 3 });
     expect(pick('power', 12, 'uk').knob).toMatchObject({ name: 'maxCallsPerAgent', max: 1.25 });
     expect(pick('progressive', 8, 'us').knob).toMatchObject({ name: 'outboundLineCount', min: 1, max: 8, maxStep: 2 });
