@@ -122,10 +122,12 @@ function startingConfig(picked: readonly DiscoveredCampaign[], all: readonly Dis
     if (!agents) throw new UsageError(`campaign "${c.name}": its queue ${c.queueName ?? c.queueId} reports no members; give the team size with --agents <n>`);
     const amd = options.amdFalsePositiveRate === undefined ? {} : { amdFalsePositiveRate: options.amdFalsePositiveRate };
     const entry = startingCampaignConfig({ campaignId: c.id, name: c.name, dialingMode: c.dialingMode as PacedDialingMode, queueId: c.queueId, agents, complianceRule: options.rule, ...amd });
-    const knob = entry.knob!;
-    const now = c[knob.name as 'abandonRate' | 'maxCallsPerAgent' | 'outboundLineCount'];
-    if (now !== undefined && (now < knob.min! || now > knob.max!)) {
-      console.log(`Note: "${c.name}" has ${knob.name} ${now}, outside its starting bounds [${knob.min}, ${knob.max}]: set it inside them in Genesys before the controller takes over, or it is left alone (knob-outside-bounds).`);
+    // Every knob the entry moves: the campaign's, and the compliance loop's own (UK predictive: calls per agent).
+    for (const knob of [entry.knob!, entry.compliance?.knob].filter((k) => k !== undefined)) {
+      const now = c[knob.name as 'abandonRate' | 'maxCallsPerAgent' | 'outboundLineCount'];
+      if (now !== undefined && (now < knob.min! || now > knob.max!)) {
+        console.log(`Note: "${c.name}" has ${knob.name} ${now}, outside its starting bounds [${knob.min}, ${knob.max}]: set it inside them in Genesys before the controller takes over, or it is left alone (knob-outside-bounds).`);
+      }
     }
     if (entry.objective?.kind === 'queueServiceLevel') {
       const { dedicatedAgents, ...unmarked } = entry.objective;

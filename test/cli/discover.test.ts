@@ -47,6 +47,28 @@ describe('npm run discover', () => {
     expect(config.campaigns[0]).toMatchObject({ campaignId: '5d1e4f3c-0000-4000-8000-00000000c001', dryRun: true, knob: { name: 'abandonRate', max: 2 } });
     expect(JSON.parse(readFileSync(file, 'utf8')).defaults).toEqual({ dryRun: true });
     expect(config.campaigns[0]!.compliance.amdFalsePositiveRate).toBe(0.005);
+    // Under the UK rule the compliance loop caps the predictive dialer's calls per agent.
+    expect(config.campaigns[0]!.compliance.knob).toMatchObject({ name: 'maxCallsPerAgent', min: 1, max: 3 });
+  });
+
+  it("says so when a knob the compliance loop moves is outside its starting bounds", async () => {
+    // Prepare: the same centre, its predictive campaign at 4 calls per agent
+    const scenario = JSON.parse(readFileSync('sim/scenarios/blended-surge.json', 'utf8'));
+    const scenarioFile = join(dir, 'four-calls-per-agent.json');
+    writeFileSync(scenarioFile, JSON.stringify({ ...scenario, campaigns: [{ ...scenario.campaigns[0], maxCallsPerAgent: 4 }] }));
+    const four = await startTwin({ scenario: scenarioFile, seed: 1 });
+    try {
+      // Act
+      const r = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'four.json'), '--campaigns', 'collections predictive', '--rule', 'uk'], {
+        env: { GENESYS_CLIENT_ID: four.clientId, GENESYS_CLIENT_SECRET: four.clientSecret, GENESYS_BASE_URL: four.baseUrl, GENESYS_REGION: '' },
+      });
+
+      // Assess
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('"Collections Predictive" has maxCallsPerAgent 4, outside its starting bounds [1, 3]');
+    } finally {
+      await four.close();
+    }
   });
 
   it("counts the detector's measured false positives under the UK rule", async () => {
