@@ -95,9 +95,10 @@ export function optionsOf(line: CommandLine): RandomBenchOptions {
  * and at least 4 (agentless), within the org's 300 lines.
  */
 export function gridOf(c: Centre): { knob: KnobName; values: number[] } {
+  // Predictive paces by its abandon target, whichever knob the compliance loop caps it with.
+  if (c.mode === 'predictive') return { knob: 'abandonRate', values: GRID.abandonRate };
   const entry = campaignEntryOf(c);
   // The rule always names the objective's knob; the compliance loop moves its own or that one.
-  if (c.mode === 'predictive') return { knob: 'abandonRate', values: GRID.abandonRate };
   const compliance = (entry.compliance?.knob ?? entry.knob!).name as KnobName;
   if (compliance !== 'outboundLineCount') return { knob: compliance, values: GRID[compliance] };
   const free = Math.max(1, c.agents * (1 - (c.inboundLoad ?? 0)));
