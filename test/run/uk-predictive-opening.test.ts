@@ -4,7 +4,8 @@
  * target, and under the 24-hour rule (a quiet night before) the opening's first live calls cannot
  * take one abandon. The compliance loop therefore caps the calls per agent, at one while the window
  * cannot take an abandon (fast-cut.ts). The centre is c112 of the random centres of seed 3: 7
- * agents, outbound only, UK, 32-second patience.
+ * agents, outbound only, 32-second patience. (One centre a file: the handler caches its
+ * configuration for the process.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { figuresOf } from '../../bench/run-one.js';
@@ -21,13 +22,15 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('a UK predictive team of 7 at its opening', () => {
-  it('dials one call per agent until the window can take an abandon, and keeps every 24-hour window under 3%', () => {
+  it('dials one call per agent while the window cannot take an abandon, and keeps every 24-hour window under 3%', () => {
     // Assess: with the abandon target alone at its 0.5% minimum the dialer kept 3 calls per agent
     // and abandoned 2 of its first 16 live calls (12.5%; occupancy 96.8%); capped, none (93.5%)
-    const campaign = run.config.campaigns[0]!;
-    expect(campaign.compliance.knob.name).toBe('maxCallsPerAgent');
+    expect(run.config.campaigns[0]!.compliance.knob.name).toBe('maxCallsPerAgent');
+    // The hour brings 30 live calls, fewer than one abandon needs: the window never can take one.
+    const remaining = run.ticks.map((t) => t.campaigns[0]!.compliance?.remainingAbandons ?? 0);
+    expect(Math.max(...remaining)).toBeLessThan(1);
     const callsPerAgent = run.timeSeries.map((s) => Object.values(s.campaigns)[0]!.maxCallsPerAgent);
-    expect(callsPerAgent[0]).toBe(1);
+    expect(new Set(callsPerAgent)).toEqual(new Set([1]));
     const figures = figuresOf(run.scenario, run.timeSeries, run.patches);
     expect(figures.maxAbandon24h!).toBeLessThanOrEqual(0.03);
     expect(figures.occupancy!).toBeGreaterThan(0.9);
