@@ -4,22 +4,18 @@
  * the rate under the aim (decide.ts `abandonFreeShows`), it rises a largest step a minute instead
  * of at its loop's pace. The centre is c175 of the random centres: 35 agents, 20% live answers.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { figuresOf } from '../../bench/run-one.js';
-import type { RunResult } from '../../sim/run/run-scenario.js';
-import { runRandomCentre } from '../support/random-centre.js';
+import { runRandomCentreBeforeAll } from '../support/random-centre.js';
 
 const MINUTES = 30;
-let run: RunResult;
-
-beforeAll(async () => {
-  // Prepare / Act: the centre as `npm run bench:random -- --centres 200 --seed 1` draws it, on its
-  // twin seed, configured by the starting rule
-  run = await runRandomCentre('c175', MINUTES);
-}, 60_000);
+// Prepare / Act: the centre as `npm run bench:random -- --centres 200 --seed 1` draws it, on its
+// twin seed, configured by the starting rule
+const result = runRandomCentreBeforeAll('c175', MINUTES);
 
 describe('a power campaign of 35 agents with no abandon', () => {
   it('reaches its maximum calls per agent within twenty minutes, and abandons none on the way', () => {
+    const run = result();
     // Assess: at its loop's pace (0.05 a minute from the start's one call per agent) it stood near
     // 2 at minute 20; on the evidence it reached 3 at minute 19
     const campaign = run.config.campaigns[0]!;

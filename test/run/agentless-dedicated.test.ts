@@ -4,22 +4,18 @@
  * the opening's idle agents as a base below the knob's minimum (pid.ts `integralFloor`). The centre
  * is c165 of the random centres: 162 agents on 6.6-minute calls, all idle at the start.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { figuresOf } from '../../bench/run-one.js';
-import type { RunResult } from '../../sim/run/run-scenario.js';
-import { runRandomCentre } from '../support/random-centre.js';
+import { runRandomCentreBeforeAll } from '../support/random-centre.js';
 
 const MINUTES = 60;
-let run: RunResult;
-
-beforeAll(async () => {
-  // Prepare / Act: the centre as `npm run bench:random -- --centres 200 --seed 1` draws it, on its
-  // twin seed, configured by the starting rule (its team answers no inbound queue)
-  run = await runRandomCentre('c165', MINUTES);
-}, 60_000);
+// Prepare / Act: the centre as `npm run bench:random -- --centres 200 --seed 1` draws it, on its
+// twin seed, configured by the starting rule (its team answers no inbound queue)
+const result = runRandomCentreBeforeAll('c165', MINUTES);
 
 describe('a dedicated agentless team of 162, by the starting rule', () => {
   it('is marked dedicated, keeps its integral at the minimum or above, fills, and keeps the target in every quarter-hour', () => {
+    const run = result();
     // Assess: the same hour without the mark (the start's feedforward offset taken into the
     // integral, which then pulls the lines down as the agents get busy) kept 55.9% occupancy, SL 100%
     const campaign = run.config.campaigns[0]!;

@@ -3,21 +3,17 @@
  * 24-hour window can take an abandon, the compliance loop lets the calls per agent rise as the
  * budget allows. The centre is c096 of the random centres of seed 3: 16 agents, outbound only.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../sim/run/run-scenario.js';
-import { runRandomCentre } from '../support/random-centre.js';
+import { describe, expect, it } from 'vitest';
+import { runRandomCentreBeforeAll } from '../support/random-centre.js';
 
 const MINUTES = 60;
-let run: RunResult;
-
-beforeAll(async () => {
-  // Prepare / Act: the centre as `npm run bench:random -- --centres 200 --seed 3` draws it, on its
-  // twin seed, configured by the starting rule
-  run = await runRandomCentre('c096', MINUTES, (entry) => entry, 3);
-}, 60_000);
+// Prepare / Act: the centre as `npm run bench:random -- --centres 200 --seed 3` draws it, on its
+// twin seed, configured by the starting rule
+const result = runRandomCentreBeforeAll('c096', MINUTES, (entry) => entry, 3);
 
 describe('a UK predictive team of 16 after its opening', () => {
   it('holds one call per agent until the window can take an abandon, then rises', () => {
+    const run = result();
     // Assess: the 42 live calls one abandon needs (3% less the estimated false positives) take
     // most of half an hour
     const remaining = run.ticks.map((t) => t.campaigns[0]!.compliance?.remainingAbandons ?? 0);

@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { beforeAll } from 'vitest';
 import { drawCentres, scenarioOf } from '../../bench/random-centres.js';
 import { campaignStartOf, controllerConfigOf } from '../../bench/random-config.js';
 import type { CampaignEntry } from '../../lambda/config/starting-config.js';
@@ -22,4 +23,20 @@ export async function runRandomCentre(id: string, minutes: number, edit: (entry:
   const config = controllerConfigOf(centre);
   writeFileSync(controllerFile, JSON.stringify({ ...config, campaigns: config.campaigns.map(edit) }));
   return runScenario({ scenarioFile, controllerFile, mode: 'on', seed: seed * 10_000 + index });
+}
+
+/**
+ * Runs the centre once before the test file's tests ({@link runRandomCentre}'s arguments) and
+ * returns its result for them to read. One centre a file: the handler caches its configuration for
+ * the process, so a second run in the same file would pace with the first one's.
+ */
+export function runRandomCentreBeforeAll(...args: Parameters<typeof runRandomCentre>): () => RunResult {
+  let run: RunResult | undefined;
+  beforeAll(async () => {
+    run = await runRandomCentre(...args);
+  }, 60_000);
+  return () => {
+    if (!run) throw new Error(`centre ${args[0]} did not run: see the beforeAll error`);
+    return run;
+  };
 }
