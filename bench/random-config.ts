@@ -7,8 +7,7 @@
  * the controller (connect rate, handle time, events). The only change is the same for every centre:
  * the campaign is switched from dry run to on, as a user does once the dry run looks right.
  */
-import { startingCampaignConfig, type CampaignEntry, type StartingCampaignInput } from '../lambda/config/starting-config.js';
-import type { KnobName } from '../lambda/config/schema.js';
+import { movedKnobs, startingCampaignConfig, type CampaignEntry, type StartingCampaignInput } from '../lambda/config/starting-config.js';
 import { CAMPAIGN_ID, QUEUE_IDS, type CampaignStart, type Centre } from './random-centres.js';
 
 /** A controller file as sim/controllers/ holds them: the pacing configuration without `genesys` and `secretName`. */
@@ -60,12 +59,6 @@ export function campaignEntryOf(c: Centre): CampaignEntry {
 /** The controller configuration of a centre: its one campaign, by the starting rule. */
 export function controllerConfigOf(c: Centre): ControllerFile {
   return { defaults: {}, campaigns: [campaignEntryOf(c)] };
-}
-
-/** The knobs the entry moves (objective and compliance loop) with their bounds. */
-export function movedKnobs(entry: CampaignEntry): Array<{ name: KnobName; min: number; max: number }> {
-  const knobs = [entry.knob, entry.compliance?.knob].filter((k): k is NonNullable<typeof k> => k !== undefined);
-  return knobs.map((k) => ({ name: k.name as KnobName, min: k.min ?? 0, max: k.max ?? 0 }));
 }
 
 /**

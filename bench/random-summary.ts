@@ -6,7 +6,8 @@ import { ATTAINMENT_TARGET, chooseBound, OCCUPANCY_SHARE, rowOf, type AbandonJud
 import type { JobResult } from './jobs.js';
 import { overCap, type AbandonRule } from '../sim/run/summary.js';
 import type { Centre, DialingMode } from './random-centres.js';
-import { campaignEntryOf, movedKnobs } from './random-config.js';
+import { movedKnobs } from '../lambda/config/starting-config.js';
+import { campaignEntryOf } from './random-config.js';
 
 /**
  * Why ours stays under 97% of the bound's occupancy on a centre, told apart where the comparison

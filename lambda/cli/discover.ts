@@ -11,7 +11,7 @@ import { defineCommand, integerOption, runCommand, shareOption, UsageError } fro
 import { existsSync, writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { GENESYS_REGION_HOSTS } from '../config/schema.js';
-import { startingCampaignConfig, type ComplianceRule, type PacedDialingMode } from '../config/starting-config.js';
+import { movedKnobs, startingCampaignConfig, type ComplianceRule, type PacedDialingMode } from '../config/starting-config.js';
 import { readGenesysCredentials, type GenesysCredentials } from '../credentials.js';
 import { TokenProvider } from '../genesys/index.js';
 import { fit, TABLE_WIDTH } from './decisions-table.js';
@@ -123,9 +123,9 @@ function startingConfig(picked: readonly DiscoveredCampaign[], all: readonly Dis
     const amd = options.amdFalsePositiveRate === undefined ? {} : { amdFalsePositiveRate: options.amdFalsePositiveRate };
     const entry = startingCampaignConfig({ campaignId: c.id, name: c.name, dialingMode: c.dialingMode as PacedDialingMode, queueId: c.queueId, agents, complianceRule: options.rule, ...amd });
     // Every knob the entry moves: the campaign's, and the compliance loop's own (UK predictive: calls per agent).
-    for (const knob of [entry.knob!, entry.compliance?.knob].filter((k) => k !== undefined)) {
-      const now = c[knob.name as 'abandonRate' | 'maxCallsPerAgent' | 'outboundLineCount'];
-      if (now !== undefined && (now < knob.min! || now > knob.max!)) {
+    for (const knob of movedKnobs(entry)) {
+      const now = c[knob.name];
+      if (now !== undefined && (now < knob.min || now > knob.max)) {
         console.log(`Note: "${c.name}" has ${knob.name} ${now}, outside its starting bounds [${knob.min}, ${knob.max}]: set it inside them in Genesys before the controller takes over, or it is left alone (knob-outside-bounds).`);
       }
     }

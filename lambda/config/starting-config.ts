@@ -6,7 +6,7 @@
  * `npm run discover -- --write` and the random-centre benchmark use. Every campaign starts in dry run.
  */
 import { parsePacingConfig } from './config.js';
-import { COMPLIANCE_GAINS, knobDefaults, type PacingConfigInput } from './schema.js';
+import { COMPLIANCE_GAINS, knobDefaults, type KnobName, type PacingConfigInput } from './schema.js';
 
 /** Genesys dialing modes the controller paces (preview and external campaigns are not paced). */
 export type PacedDialingMode = 'predictive' | 'power' | 'progressive' | 'agentless';
@@ -210,4 +210,10 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
   // Validated as the deployment would: a rule that made a bad entry must fail here, not at synth.
   parsePacingConfig({ genesys: { region: 'mypurecloud.com' }, secretName: 'starting-config/check', campaigns: [entry] }, `the starting configuration of campaign ${input.campaignId}`);
   return entry;
+}
+
+/** The knobs the entry moves (objective and compliance loop) with their bounds. */
+export function movedKnobs(entry: CampaignEntry): Array<{ name: KnobName; min: number; max: number }> {
+  const knobs = [entry.knob, entry.compliance?.knob].filter((k): k is NonNullable<typeof k> => k !== undefined);
+  return knobs.map((k) => ({ name: k.name as KnobName, min: k.min ?? 0, max: k.max ?? 0 }));
 }
