@@ -111,8 +111,9 @@ function chosen(list: string, campaigns: readonly DiscoveredCampaign[]): Discove
 
 /**
  * The starting configuration of the chosen campaigns, by the rule. An agentless campaign is marked
- * `dedicatedAgents` (discover cannot see whether its agents answer an inbound queue, so it says so),
- * unless another of the org's campaigns feeds the same queue.
+ * `dedicatedAgents` (and from 20 agents `fullServiceLevelRise`; discover cannot see whether its
+ * agents answer an inbound queue, so it says so), unless another of the org's campaigns feeds the
+ * same queue.
  */
 function startingConfig(picked: readonly DiscoveredCampaign[], all: readonly DiscoveredCampaign[], queues: readonly DiscoveredQueue[], options: DiscoverOptions, genesys: object): object {
   const campaigns = picked.map((c) => {
@@ -130,13 +131,17 @@ function startingConfig(picked: readonly DiscoveredCampaign[], all: readonly Dis
       }
     }
     if (entry.objective?.kind === 'queueServiceLevel') {
-      const { dedicatedAgents, ...unmarked } = entry.objective;
+      // The rise on a full service level rests on the mark: both go where the queue is shared.
+      const { dedicatedAgents, fullServiceLevelRise, ...unmarked } = entry.objective;
       const sharing = all.filter((o) => o.id !== c.id && o.queueId === c.queueId).map((o) => `"${o.name}"`);
       if (dedicatedAgents && sharing.length) {
         console.log(`Note: "${c.name}" is not marked "dedicatedAgents": its queue also takes the calls of ${sharing.join(', ')}.`);
         return { ...entry, objective: unmarked };
       }
-      if (dedicatedAgents) console.log(`Note: "${c.name}" is marked "dedicatedAgents": true, its agents taking no calls but its transfers; if they also answer an inbound queue, delete the mark.`);
+      if (dedicatedAgents) {
+        const rise = fullServiceLevelRise ? ' and "fullServiceLevelRise": true' : '';
+        console.log(`Note: "${c.name}" is marked "dedicatedAgents": true${rise}, its agents taking no calls but its transfers; if they also answer an inbound queue, delete ${rise ? 'both marks' : 'the mark'}.`);
+      }
     }
     return entry;
   });

@@ -115,7 +115,9 @@ export function lineGainsFor(gains: { kp: number; ki: number; kd: number }, min:
  *   gains 10/2/0, aim 2.5%, 60-minute window, 3-hour horizon: the shipped blended configuration);
  * - agentless: the shipped feedforward (0.3 per idle agent above a quarter of the team, 0.5 per call
  *   waiting), 2 agents kept in reserve, a dead-band of 5 points; `dedicatedAgents` where the team
- *   answers no inbound queue (its idle agents are the campaign's to fill);
+ *   answers no inbound queue (its idle agents are the campaign's to fill), and on such a team of
+ *   {@link SMALL_TEAM_AGENTS} or more `fullServiceLevelRise` (a window at 100% rises to what
+ *   Erlang C says the team can take);
  * - line knobs: the default line gains scaled by the range over 1..50 (and the compliance loop's);
  *   held to an abandon rate (progressive), the compliance loop's line gains, scaled the same way;
  * - agent-based modes: gains scheduled by team size (reference 20 agents, at least a quarter), and
@@ -160,8 +162,9 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
     entry = {
       ...common,
       ...complianceOf({ gains: complianceLineGains(max) }),
-      // A team that answers no inbound queue takes no calls but the campaign's transfers.
-      objective: { kind: 'queueServiceLevel', queueId: input.queueId, ...(input.inboundQueueId === undefined ? { dedicatedAgents: true } : {}) },
+      // A team that answers no inbound queue takes no calls but the campaign's transfers; from 20
+      // agents its quarter-hours hold enough transfers that a 100% window shows room to rise into.
+      objective: { kind: 'queueServiceLevel', queueId: input.queueId, ...(input.inboundQueueId === undefined ? { dedicatedAgents: true, ...(small ? {} : { fullServiceLevelRise: true }) } : {}) },
       setpoint,
       knob: { ...lineKnob(max, 5), maxStep: Math.max(1, Math.round(max / 5)) },
       gains: lineGainsFor(AGENTLESS_GAINS, 1, max),

@@ -89,7 +89,7 @@ describe('npm run discover', () => {
     expect(percent.stderr).toMatch(/--amd-false-positive-rate.*must be a share from 0 to 0\.5 \(0\.005 for 0\.5%\)/);
   });
 
-  it('marks an agentless campaign dedicated and says to delete the mark where its agents also answer an inbound queue; not one whose queue another campaign feeds', async () => {
+  it('marks an agentless campaign of 40 agents dedicated and rising on a full service level, and says to delete both marks where its agents also answer an inbound queue; not one whose queue another campaign feeds', async () => {
     // Prepare: a twin of the agentless centre, and one where a second agentless campaign feeds the same queue
     const scenario = JSON.parse(readFileSync('sim/scenarios/agentless.json', 'utf8'));
     const second = { ...scenario.campaigns[0], id: '5d1e4f3c-0000-4000-8000-00000000c002', name: 'Renewals Agentless' };
@@ -100,16 +100,18 @@ describe('npm run discover', () => {
     const envOf = (t: Twin) => ({ GENESYS_CLIENT_ID: t.clientId, GENESYS_CLIENT_SECRET: t.clientSecret, GENESYS_BASE_URL: t.baseUrl, GENESYS_REGION: '' });
     try {
       // Act
-      const r = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'alone.json'), '--campaigns', 'reminders agentless'], { env: envOf(alone) });
-      const s = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'shared.json'), '--campaigns', 'reminders agentless'], { env: envOf(shared) });
+      const r = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'alone.json'), '--campaigns', 'reminders agentless', '--agents', '40'], { env: envOf(alone) });
+      const s = await runCli('lambda/cli/discover.ts', ['--write', join(dir, 'shared.json'), '--campaigns', 'reminders agentless', '--agents', '40'], { env: envOf(shared) });
 
       // Assess
       expect(r.code).toBe(0);
-      expect(r.stdout).toContain('Note: "Reminders Agentless" is marked "dedicatedAgents": true, its agents taking no calls but its transfers; if they also answer an inbound queue, delete the mark.');
-      expect(loadPacingConfigFile(join(dir, 'alone.json')).campaigns[0]!.objective).toMatchObject({ kind: 'queueServiceLevel', dedicatedAgents: true });
+      expect(r.stdout).toContain('Note: "Reminders Agentless" is marked "dedicatedAgents": true and "fullServiceLevelRise": true, its agents taking no calls but its transfers; if they also answer an inbound queue, delete both marks.');
+      expect(loadPacingConfigFile(join(dir, 'alone.json')).campaigns[0]!.objective).toMatchObject({ kind: 'queueServiceLevel', dedicatedAgents: true, fullServiceLevelRise: true });
       expect(s.code).toBe(0);
       expect(s.stdout).toContain('Note: "Reminders Agentless" is not marked "dedicatedAgents": its queue also takes the calls of "Renewals Agentless".');
-      expect(loadPacingConfigFile(join(dir, 'shared.json')).campaigns[0]!.objective).not.toHaveProperty('dedicatedAgents');
+      const sharedObjective = loadPacingConfigFile(join(dir, 'shared.json')).campaigns[0]!.objective;
+      expect(sharedObjective).not.toHaveProperty('dedicatedAgents');
+      expect(sharedObjective).not.toHaveProperty('fullServiceLevelRise');
     } finally {
       await Promise.all([alone.close(), shared.close()]);
     }

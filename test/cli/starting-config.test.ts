@@ -38,7 +38,10 @@ describe('startingCampaignConfig', () => {
     expect(pick('progressive', 8, 'us').knob).toMatchObject({ name: 'outboundLineCount', min: 1, max: 8, maxStep: 2 });
     // An agentless team that answers no inbound queue takes no calls but the campaign's transfers.
     expect(pick('agentless', 10, 'us')).toMatchObject({ objective: { kind: 'queueServiceLevel', queueId: base.queueId, dedicatedAgents: true }, setpoint: 0.8, knob: { name: 'outboundLineCount', min: 1, max: 20, maxStep: 4 } });
+    // A small team's quarter-hours hold too few transfers for a 100% window to show room; from 20 agents it rises on one.
     expect(pick('agentless', 10, 'us').objective).not.toHaveProperty('fullServiceLevelRise');
+    expect(pick('agentless', 19, 'us').objective).not.toHaveProperty('fullServiceLevelRise');
+    expect(pick('agentless', 20, 'uk').objective).toMatchObject({ dedicatedAgents: true, fullServiceLevelRise: true });
     expect(pick('power', 10, 'us')).toMatchObject({ windowMinutes: 30, gainSchedule: { referenceAgents: 20, minScale: 0.25 } });
     expect(pick('power', 40, 'us')).not.toHaveProperty('windowMinutes');
   });
@@ -69,6 +72,7 @@ describe('startingCampaignConfig', () => {
     expect(agentless).toMatchObject({ objective: { kind: 'queueServiceLevel', queueId: base.queueId }, setpoint: 0.7, knob: { max: 80 }, compliance: { window: { type: 'rolling', hours: 24 } } });
     // Its agents also answer the inbound queue: not dedicated.
     expect(agentless.objective).not.toHaveProperty('dedicatedAgents');
+    expect(agentless.objective).not.toHaveProperty('fullServiceLevelRise');
     // Without a target given, 80%; a US campaign without a line knob has no compliance block (the schema's 30-day periods).
     expect(startingCampaignConfig({ ...base, dialingMode: 'agentless', agents: 5, complianceRule: 'us' }).setpoint).toBe(0.8);
     expect(startingCampaignConfig({ ...base, dialingMode: 'predictive', agents: 50, complianceRule: 'us' })).not.toHaveProperty('compliance');
