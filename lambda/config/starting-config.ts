@@ -159,12 +159,13 @@ export function startingCampaignConfig(input: StartingCampaignInput): CampaignEn
   let entry: CampaignEntry;
   if (input.dialingMode === 'agentless') {
     const max = Math.min(ORG_LINES, Math.max(2, 2 * input.agents));
+    // A team that answers no inbound queue takes no calls but the campaign's transfers; from 20
+    // agents its quarter-hours hold enough transfers that a 100% window shows room to rise into.
+    const dedicated = input.inboundQueueId !== undefined ? {} : small ? { dedicatedAgents: true } : { dedicatedAgents: true, fullServiceLevelRise: true };
     entry = {
       ...common,
       ...complianceOf({ gains: complianceLineGains(max) }),
-      // A team that answers no inbound queue takes no calls but the campaign's transfers; from 20
-      // agents its quarter-hours hold enough transfers that a 100% window shows room to rise into.
-      objective: { kind: 'queueServiceLevel', queueId: input.queueId, ...(input.inboundQueueId === undefined ? { dedicatedAgents: true, ...(small ? {} : { fullServiceLevelRise: true }) } : {}) },
+      objective: { kind: 'queueServiceLevel', queueId: input.queueId, ...dedicated },
       setpoint,
       knob: { ...lineKnob(max, 5), maxStep: Math.max(1, Math.round(max / 5)) },
       gains: lineGainsFor(AGENTLESS_GAINS, 1, max),
