@@ -109,9 +109,9 @@ export interface CampaignConfig {
         /**
          * On a dedicated team, a service level measured at 100% means agents idle for want of
          * transfers, and the lines rise on it up to what Erlang C says the team can take (fast-cut.ts
-         * `linesForServiceLevel`). Opt-in (default false; the starting rule leaves it out: it costs
-         * a quarter-hour's service level now and then), only with `dedicatedAgents` and `blending`,
-         * through which the transfers' load is read.
+         * `linesForServiceLevel`). Default false; the starting rule sets it on a dedicated team of
+         * 20 agents or more (smaller teams lost quarter-hours to it). Only with `dedicatedAgents`
+         * and `blending`, through which the transfers' load is read.
          */
         fullServiceLevelRise?: boolean;
       };
