@@ -112,9 +112,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       ({ handler } = await import('../../lambda/handler.js'));
     }
     const remaining = 50_000;
-    // A tick at the start of every minute, the first before the day's first dial: the controller
-    // runs before the campaigns start, as a static setting is in place before them. The events at 0
-    // (the agents logging in for the day) come first.
+    // A tick at the start of every minute. The events at 0 come first: the agents log in for the
+    // day and the dialer makes its first pass at the campaign's stored settings, as a real campaign
+    // dials at them until the controller's first tick after its start sees it on (docs/benchmark.md,
+    // "Measured and not kept: the first tick before the first dial").
     twin.advanceTo(0);
     for (let minute = 0; minute < totalMinutes; minute += 1) {
       if (handler && clock) {
