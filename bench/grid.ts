@@ -93,7 +93,7 @@ export interface Spread {
 }
 
 export type Figure = keyof RunFigures;
-export const FIGURES: Figure[] = ['slAttainment', 'worstIntervalSl', 'maxAbandon24h', 'maxAbandon24hLiveCalls', 'maxAbandon60min', 'maxAbandonWindow', 'occupancy', 'connectsPerAgentHour', 'patches'];
+export const FIGURES: Figure[] = ['slAttainment', 'serviceLevel', 'worstIntervalSl', 'maxAbandon24h', 'maxAbandon24hLiveCalls', 'maxAbandon60min', 'maxAbandonWindow', 'occupancy', 'connectsPerAgentHour', 'patches'];
 
 /** One controller (or one static value of the grid) over the seeds. */
 export interface Row {

@@ -22,6 +22,8 @@ export interface Job {
 export interface RunFigures {
   /** Share of 15-minute intervals at or above target, the worst served queue. */
   slAttainment: number | null;
+  /** Service level over the whole run (answered within threshold / offered), the worst served queue. */
+  serviceLevel: number | null;
   /** Lowest 15-minute service level of any served queue. */
   worstIntervalSl: number | null;
   /** Highest abandon rate over any 24 h window ending at any minute, AMD false positives counted (the UK rule, strictly). */

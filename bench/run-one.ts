@@ -156,6 +156,7 @@ export function figuresOf(scenario: Scenario, series: readonly MinuteSample[], p
   const min = (xs: Array<number | null>) => (xs.some((x) => x !== null) ? Math.min(...xs.filter((x): x is number => x !== null)) : null);
   return {
     slAttainment: min(queues.map((q) => q.attainment)),
+    serviceLevel: min(queues.map((q) => q.serviceLevel)),
     worstIntervalSl: min(queues.map((q) => q.worstInterval)),
     maxAbandon24h: campaign.worstAbandonRate24h,
     maxAbandon24hLiveCalls: campaign.worst24hLiveCalls,

@@ -184,6 +184,8 @@ describe('the summary of the targets', () => {
     boundOccupancy: 0.8,
     compliantStatics: 8,
     staticsAttainingSl: 8,
+    serviceLevel: 0.9,
+    boundServiceLevel: 0.9,
     gridKnob: 'abandonRate',
     boundValue: 2,
     oursKnobMax: 2.5,
@@ -242,13 +244,26 @@ describe('the summary of the targets', () => {
     expect(report).toContain("on the other 2 centres, 50.0% are at 97% of the bound's or more");
   });
 
+  it("counts a day's higher service level as serving the queue better where no static attains the target and the quarter-hours tie", () => {
+    // Prepare: no static attains the SL target and ours attains none either (a small agentless team
+    // that cannot answer what it dials); ours under 97% of the busiest static's occupancy.
+    const under = { occupancy: 0.86, boundOccupancy: 0.99, slAttainment: 0, boundSlAttainment: 0, staticsAttainingSl: 0 };
+    const better = result({ id: 'c001', ...under, serviceLevel: 0.45, boundServiceLevel: 0.05 });
+    const worse = result({ id: 'c002', ...under, serviceLevel: 0.04, boundServiceLevel: 0.05 });
+    const fewerQuarters = result({ id: 'c003', ...under, slAttainment: 0.25, boundSlAttainment: 0.5, serviceLevel: 0.8, boundServiceLevel: 0.7 });
+    // Act
+    const gaps = [better, worse, fewerQuarters].map((r) => occupancyGapOf(r));
+    // Assess: only the tie on quarter-hours with a higher day's service level is the queue's trade
+    expect(gaps).toEqual(['no-static-attains-sl', 'other', 'other']);
+  });
+
   it('counts the statics that comply and those of them that attain the SL target, and lists each SL miss with them', () => {
     // Prepare: a grid of four statics: 1 complies and attains, 2 complies and misses, 3 breaches
     // and attains, 4 complies and misses; ours misses the target the bound (1) attains.
     const c: Centre = { ...drawCentres(12, 4).find((x) => x.mode === 'predictive' && x.inboundLoad === undefined)!, regime: 'US' };
     const run = (value: number | undefined, rate: number, sl: number): JobResult => ({
       job: { scenarioFile: 'c.json', scenario: 'c', controllerFile: '', controller: value === undefined ? 'ours' : 'grid', knob: 'abandonRate', seed: 1, queueId: QUEUE_IDS.campaign, series: false, ...(value === undefined ? {} : { value }) },
-      figures: { slAttainment: sl, worstIntervalSl: null, maxAbandon24h: rate, maxAbandon24hLiveCalls: 100, maxAbandon60min: rate, maxAbandonWindow: rate, occupancy: 0.8, connectsPerAgentHour: 1, patches: 0 },
+      figures: { slAttainment: sl, serviceLevel: sl, worstIntervalSl: null, maxAbandon24h: rate, maxAbandon24hLiveCalls: 100, maxAbandon60min: rate, maxAbandonWindow: rate, occupancy: 0.8, connectsPerAgentHour: 1, patches: 0 },
       wallMs: 0,
     });
     // Act
@@ -257,6 +272,7 @@ describe('the summary of the targets', () => {
     const report = formatReport([r, met], summarise([r, met])).split('\n');
     // Assess
     expect([r.compliantStatics, r.staticsAttainingSl, r.boundValue]).toEqual([3, 1, 1]);
+    expect([r.serviceLevel, r.boundServiceLevel]).toEqual([0.875, 1]);
     const at = report.indexOf('SL misses, and how many of the statics that comply attain the target:');
     expect(report.slice(at + 1)).toEqual([`  ${c.id} 1 of 3`]);
     expect(formatReport([result({})], summarise([result({})]))).not.toContain('SL misses');
@@ -267,7 +283,7 @@ describe('the summary of the targets', () => {
     const c: Centre = { ...drawCentres(12, 4).find((x) => x.mode === 'predictive' && x.inboundLoad === undefined)!, mode: 'power', regime: 'UK', agents: 40 };
     const run = (value?: number): JobResult => ({
       job: { scenarioFile: 'c.json', scenario: 'c', controllerFile: '', controller: value === undefined ? 'ours' : 'grid', knob: 'maxCallsPerAgent', seed: 1, queueId: QUEUE_IDS.campaign, series: false, ...(value === undefined ? {} : { value }) },
-      figures: { slAttainment: null, worstIntervalSl: null, maxAbandon24h: 0.01, maxAbandon24hLiveCalls: 100, maxAbandon60min: 0.01, maxAbandonWindow: 0.01, occupancy: value === undefined ? 0.7 : 0.9, connectsPerAgentHour: 1, patches: 0 },
+      figures: { slAttainment: null, serviceLevel: null, worstIntervalSl: null, maxAbandon24h: 0.01, maxAbandon24hLiveCalls: 100, maxAbandon60min: 0.01, maxAbandonWindow: 0.01, occupancy: value === undefined ? 0.7 : 0.9, connectsPerAgentHour: 1, patches: 0 },
       wallMs: 0,
     });
     // Act
@@ -282,7 +298,7 @@ describe("a centre's second day, against the bound's value chosen on the first",
   /** A run of the second day with these figures (US rule: the 30-day period's rate judges). */
   const run = (controller: Job['controller'], rate: number, occupancy: number, slAttainment: number | null = 1): JobResult => ({
     job: { scenarioFile: 'c.json', scenario: 'c', controllerFile: '', controller, knob: 'maxCallsPerAgent', seed: 10_000 + HELD_OUT_SEED_OFFSET, queueId: QUEUE_IDS.campaign, series: false },
-    figures: { slAttainment, worstIntervalSl: null, maxAbandon24h: rate, maxAbandon24hLiveCalls: 100, maxAbandon60min: rate, maxAbandonWindow: rate, occupancy, connectsPerAgentHour: 1, patches: 0 },
+    figures: { slAttainment, serviceLevel: slAttainment, worstIntervalSl: null, maxAbandon24h: rate, maxAbandon24hLiveCalls: 100, maxAbandon60min: rate, maxAbandonWindow: rate, occupancy, connectsPerAgentHour: 1, patches: 0 },
     wallMs: 0,
   });
   const firstDay = (id: string): CentreResult => ({
@@ -303,6 +319,8 @@ describe("a centre's second day, against the bound's value chosen on the first",
     boundOccupancy: 0.8,
     compliantStatics: 1,
     staticsAttainingSl: 1,
+    serviceLevel: 0.9,
+    boundServiceLevel: 0.9,
     gridKnob: 'maxCallsPerAgent',
     boundValue: 1.5,
     oursKnobMax: 3,
